@@ -1,0 +1,35 @@
+import type { Subscription } from './bus';
+
+export type KvOperation = 'PUT' | 'DEL' | 'PURGE';
+
+export interface KvEntry {
+  readonly bucket: string;
+  readonly key: string;
+  readonly value: Uint8Array;
+  /** Strictly increasing per bucket; the compare-and-set token. */
+  readonly revision: number;
+  readonly operation: KvOperation;
+}
+
+/** One bucket of keys (NATS KV). Keys are dot-separated tokens of [-_=A-Za-z0-9]. */
+export interface KeyValueStore {
+  readonly bucket: string;
+  get(key: string): Promise<KvEntry | null>;
+  put(key: string, value: Uint8Array): Promise<number>;
+  /** Rejects with KvConflictError when the key already holds a value. */
+  create(key: string, value: Uint8Array): Promise<number>;
+  /** Compare-and-set: rejects with KvConflictError when the revision is not the latest. */
+  update(key: string, value: Uint8Array, expectedRevision: number): Promise<number>;
+  delete(key: string): Promise<void>;
+  keys(): Promise<string[]>;
+  /**
+   * Calls the handler for every change (deletes included). With `includeInitial`, first
+   * replays the current value of every key.
+   */
+  watch(handler: (entry: KvEntry) => void, options?: { key?: string; includeInitial?: boolean }): Promise<Subscription>;
+}
+
+export interface KeyValueBuckets {
+  /** Opens a bucket declared in the topology. */
+  open(bucket: string): Promise<KeyValueStore>;
+}
