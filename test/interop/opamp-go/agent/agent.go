@@ -59,34 +59,43 @@ func NewAgent(opts Options, events *Emitter) (*Agent, error) {
 }
 
 // Start creates and starts a new client with the agent's current uid and persisted status.
+// The agent's mutex is not held across c.Start: opamp-go calls GetEffectiveConfig from it.
 func (a *Agent) Start(ctx context.Context) error {
 	a.mu.Lock()
-	defer a.mu.Unlock()
 	a.generation++
 	gen := a.generation
+	uid := a.uid
+	health := proto.Clone(a.health).(*protobufs.ComponentHealth)
+	var lastStatus *protobufs.RemoteConfigStatus
+	if a.lastStatus != nil {
+		lastStatus = proto.Clone(a.lastStatus).(*protobufs.RemoteConfigStatus)
+	}
+	a.linkUp = false
+	a.mu.Unlock()
+
 	c := a.newClient()
 	if err := c.SetAgentDescription(describe(a.opts)); err != nil {
 		return err
 	}
+	// Health first: opamp-go refuses the ReportsHealth capability while it has no health.
+	if a.opts.ReportsHealth {
+		if err := c.SetHealth(health); err != nil {
+			return err
+		}
+	}
 	caps := a.opts.Capabilities()
 	if err := c.SetCapabilities(&caps); err != nil {
 		return err
-	}
-	if a.opts.ReportsHealth {
-		if err := c.SetHealth(proto.Clone(a.health).(*protobufs.ComponentHealth)); err != nil {
-			return err
-		}
 	}
 	if a.opts.RequestInstanceUid && gen == 1 {
 		c.SetFlags(protobufs.AgentToServerFlags_AgentToServerFlags_RequestInstanceUid)
 	}
 	settings := types.StartSettings{
 		OpAMPServerURL: a.target,
-		InstanceUid:    types.InstanceUid(a.uid),
+		InstanceUid:    types.InstanceUid(uid),
 		Callbacks:      a.callbacks(c, gen),
-	}
-	if a.lastStatus != nil {
-		settings.RemoteConfigStatus = proto.Clone(a.lastStatus).(*protobufs.RemoteConfigStatus)
+		// nil (no config yet) makes opamp-go report UNSET, which asks the server for config.
+		RemoteConfigStatus: lastStatus,
 	}
 	if a.opts.ReportsHeartbeat {
 		hb := a.opts.Heartbeat
@@ -94,15 +103,16 @@ func (a *Agent) Start(ctx context.Context) error {
 	} else if p, ok := c.(interface{ SetPollingInterval(time.Duration) }); ok {
 		p.SetPollingInterval(a.opts.Heartbeat)
 	}
-	a.linkUp = false
 	if err := c.Start(ctx, settings); err != nil {
 		return err
 	}
+	a.mu.Lock()
 	a.client = c
+	a.mu.Unlock()
 	a.events.Emit("started", Event{
-		"uid": a.uid.String(), "transport": a.opts.Transport(), "server": a.opts.ServerURL.String(),
+		"uid": uid.String(), "transport": a.opts.Transport(), "server": a.opts.ServerURL.String(),
 		"via": a.target, "generation": gen, "capabilities": uint64(caps),
-		"remote_config_status": statusEvent(a.lastStatus),
+		"remote_config_status": statusEvent(lastStatus),
 	})
 	return nil
 }
