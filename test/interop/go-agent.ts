@@ -1,0 +1,236 @@
+/**
+ * Driver for the opamp-go interop agent (`test/interop/opamp-go/agent`): builds the Go binary
+ * once per source version, runs it as a child process, and exposes its JSON-line events.
+ *
+ * Go is required. Without it `buildGoAgent` throws `GoMissingError`, so a suite using this
+ * driver fails loudly instead of passing without having talked to the real client.
+ */
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const AGENT_SOURCE_DIR = join(__dirname, 'opamp-go', 'agent');
+const BUILD_TIMEOUT_MS = 5 * 60_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+/** One line of the agent's stdout: `event` names it; the other fields depend on the event. */
+export interface GoAgentEvent {
+  event: string;
+  ts: number;
+  [field: string]: unknown;
+}
+
+export interface GoAgentOptions {
+  /** ws://, wss:// (WebSocket client) or http://, https:// (plain-HTTP client). */
+  server: string;
+  /** UUID text; the agent generates a UUIDv7 when absent. */
+  instanceUid?: string;
+  acceptsRemoteConfig?: boolean;
+  reportsRemoteConfig?: boolean;
+  reportsEffectiveConfig?: boolean;
+  reportsHealth?: boolean;
+  reportsHeartbeat?: boolean;
+  /** Heartbeat (WebSocket) or polling (HTTP) interval in milliseconds. */
+  heartbeatMs?: number;
+  /** A remote config whose body contains this text is reported FAILED. */
+  rejectMarker?: string;
+  requestInstanceUid?: boolean;
+  /** Identifying attributes, e.g. `{ 'service.environment': 'prod' }`. */
+  labels?: Record<string, string>;
+  /** Non-identifying attributes. */
+  attributes?: Record<string, string>;
+  /** Relay through the agent's wire tap (sent/received events, `drop`). Default true. */
+  tap?: boolean;
+}
+
+export type GoAgentCommand = 'stop' | 'restart' | 'drop' | 'health ok' | `health fail ${string}`;
+
+export class GoMissingError extends Error {
+  readonly code = 'GO_MISSING';
+  constructor(detail: string) {
+    super(
+      'GO IS REQUIRED FOR THE OPAMP-GO INTEROP SUITE and was not found (' + detail + '). ' +
+        'Install Go 1.24 or newer and put it on PATH (or set GO=/path/to/go); ' +
+        'this suite never passes without running the real opamp-go client.',
+    );
+    this.name = 'GoMissingError';
+  }
+}
+
+/** Finds the go binary: $GO, then PATH, then the default install location. */
+export function findGo(): string {
+  const candidates = [
+    process.env['GO'],
+    ...(process.env['PATH'] ?? '').split(delimiter).map((dir) => dir && join(dir, 'go')),
+    '/usr/local/go/bin/go',
+  ];
+  const found = candidates.find((c): c is string => !!c && existsSync(c));
+  if (!found) throw new GoMissingError('looked in $GO, PATH and /usr/local/go/bin');
+  return found;
+}
+
+/** Hash of the agent's sources: the binary is rebuilt exactly when they change. */
+function sourceHash(): string {
+  const hash = createHash('sha256');
+  for (const name of readdirSync(AGENT_SOURCE_DIR).sort()) {
+    if (name.endsWith('.go') || name === 'go.mod' || name === 'go.sum') {
+      hash.update(name).update(readFileSync(join(AGENT_SOURCE_DIR, name)));
+    }
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+let built: Promise<string> | undefined;
+
+/** Builds the agent once per process and source version; returns the binary's path. */
+export function buildGoAgent(): Promise<string> {
+  built ??= build();
+  return built;
+}
+
+async function build(): Promise<string> {
+  const go = findGo();
+  const dir = join(tmpdir(), `roost-opamp-go-agent-${sourceHash()}`);
+  const binary = join(dir, 'agent');
+  if (existsSync(binary)) return binary;
+  mkdirSync(dir, { recursive: true });
+  const partial = `${binary}.${process.pid}.tmp`;
+  await new Promise<void>((resolve, reject) => {
+    execFile(
+      go,
+      ['build', '-o', partial, '.'],
+      { cwd: AGENT_SOURCE_DIR, timeout: BUILD_TIMEOUT_MS, env: { ...process.env, GOFLAGS: '-mod=readonly' } },
+      (err, _stdout, stderr) =>
+        err ? reject(new Error(`go build of the interop agent failed: ${err.message}\n${stderr}`)) : resolve(),
+    );
+  });
+  renameSync(partial, binary); // atomic: concurrent workers never run a half-written binary
+  return binary;
+}
+
+function toArgs(o: GoAgentOptions): string[] {
+  const args = ['--server', o.server];
+  const flag = (name: string, value: boolean | undefined) => {
+    if (value !== undefined) args.push(`--${name}=${value}`);
+  };
+  if (o.instanceUid) args.push('--instance-uid', o.instanceUid);
+  flag('accepts-remote-config', o.acceptsRemoteConfig);
+  flag('reports-remote-config', o.reportsRemoteConfig);
+  flag('reports-effective-config', o.reportsEffectiveConfig);
+  flag('reports-health', o.reportsHealth);
+  flag('reports-heartbeat', o.reportsHeartbeat);
+  flag('request-instance-uid', o.requestInstanceUid);
+  flag('tap', o.tap);
+  if (o.heartbeatMs !== undefined) args.push('--heartbeat', `${o.heartbeatMs}ms`);
+  if (o.rejectMarker !== undefined) args.push('--reject-marker', o.rejectMarker);
+  for (const [k, v] of Object.entries(o.labels ?? {})) args.push('--label', `${k}=${v}`);
+  for (const [k, v] of Object.entries(o.attributes ?? {})) args.push('--attr', `${k}=${v}`);
+  return args;
+}
+
+interface Waiter {
+  predicate: (e: GoAgentEvent) => boolean;
+  from: number;
+  resolve: (e: GoAgentEvent) => void;
+}
+
+/** A running interop agent. Every event it printed is kept in `events`, in order. */
+export class GoAgent {
+  readonly events: GoAgentEvent[] = [];
+  private readonly waiters = new Set<Waiter>();
+  private readonly stderrTail: string[] = [];
+  private readonly exited: Promise<number | null>;
+
+  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
+    createInterface({ input: child.stdout }).on('line', (line) => this.onLine(line));
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      this.stderrTail.push(line);
+      if (this.stderrTail.length > 50) this.stderrTail.shift();
+    });
+    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  }
+
+  /** Builds (once) and starts an agent; resolves when it reports `started`. */
+  static async start(options: GoAgentOptions): Promise<GoAgent> {
+    const binary = await buildGoAgent();
+    const agent = new GoAgent(spawn(binary, toArgs(options), { stdio: ['pipe', 'pipe', 'pipe'] }));
+    await agent.waitFor((e) => e.event === 'started' || e.event === 'error');
+    const failed = agent.events.find((e) => e.event === 'error');
+    if (failed) throw new Error(`interop agent failed to start: ${JSON.stringify(failed)}`);
+    return agent;
+  }
+
+  /** Index of the next event; pass it as `from` to wait only for events after this point. */
+  mark(): number {
+    return this.events.length;
+  }
+
+  eventsSince(from: number, name?: string): GoAgentEvent[] {
+    return this.events.slice(from).filter((e) => name === undefined || e.event === name);
+  }
+
+  /** Resolves with the first event at index >= `from` matching the predicate. */
+  waitFor(predicate: (e: GoAgentEvent) => boolean, opts: { from?: number; timeoutMs?: number } = {}): Promise<GoAgentEvent> {
+    const from = opts.from ?? 0;
+    const seen = this.events.slice(from).find(predicate);
+    if (seen) return Promise.resolve(seen);
+    const timeoutMs = opts.timeoutMs ?? 10_000;
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        predicate,
+        from,
+        resolve: (e) => {
+          clearTimeout(timer);
+          resolve(e);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new Error(`interop agent: no matching event within ${timeoutMs} ms.\n${this.describe()}`));
+      }, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  send(command: GoAgentCommand): void {
+    this.child.stdin.write(`${command}\n`);
+  }
+
+  /** Graceful stop (agent_disconnect on WebSocket); kills the process if it does not exit. */
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.send('stop');
+      this.child.stdin.end();
+    }
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    try {
+      return await this.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private onLine(line: string): void {
+    let event: GoAgentEvent;
+    try {
+      event = JSON.parse(line) as GoAgentEvent;
+    } catch {
+      event = { event: 'unparsed', ts: Date.now(), line };
+    }
+    const index = this.events.push(event) - 1;
+    for (const w of this.waiters) {
+      if (index >= w.from && w.predicate(event)) {
+        this.waiters.delete(w);
+        w.resolve(event);
+      }
+    }
+  }
+
+  private describe(): string {
+    const last = this.events.slice(-15).map((e) => JSON.stringify(e));
+    return `last events:\n${last.join('\n')}\nstderr tail:\n${this.stderrTail.slice(-10).join('\n')}`;
+  }
+}
