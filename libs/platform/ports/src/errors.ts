@@ -5,7 +5,8 @@ export type PortErrorCode =
   | 'timeout'
   | 'unknown_stream'
   | 'unknown_bucket'
-  | 'unavailable';
+  | 'unavailable'
+  | 'invalid_argument';
 
 /** Every adapter failure the callers may act on carries one of these stable codes. */
 export class PortError extends Error {

@@ -44,14 +44,27 @@ export interface EventConsumer {
 
 /** Append-only streams (JetStream): the rollout event store and the fleet event log. */
 export interface EventStore {
-  /** The stream is chosen by subject (each subject belongs to exactly one declared stream). */
+  /**
+   * The stream is chosen by subject (each subject belongs to exactly one declared stream);
+   * a subject of no declared stream rejects with PortError `unknown_stream`. A repeated
+   * message id is reported as a duplicate before the expected sequence is checked, so a retried
+   * append resolves instead of conflicting.
+   */
   append(subject: string, data: Uint8Array, options?: AppendOptions): Promise<AppendResult>;
-  /** Every stored event matching the subject filter (wildcards allowed), in sequence order. */
+  /**
+   * Every stored event matching the subject filter (wildcards allowed), in sequence order.
+   * The filter must fall inside one declared stream (else PortError `unknown_stream`).
+   */
   read(subjectFilter: string, options?: { fromSequence?: number }): Promise<StoredEvent[]>;
   /** Sequence of the newest message in the stream (0 when empty). */
   lastSequence(stream: string): Promise<number>;
   /** Sequence of the newest message on exactly this subject (0 when none). */
   lastSubjectSequence(subject: string): Promise<number>;
-  /** Delivers events in order with explicit acknowledgement, one at a time. */
+  /**
+   * Delivers events in order with explicit acknowledgement, one at a time: the next event is
+   * handed over only after the handler's promise settled. A rejected handler gets the same
+   * event again after a short delay. A durable consumer resumes after its last acknowledged
+   * event; delivery is at least once (an ack lost with the connection means a redelivery).
+   */
   consume(spec: ConsumerSpec, handler: EventHandler): Promise<EventConsumer>;
 }

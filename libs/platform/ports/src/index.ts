@@ -9,5 +9,11 @@ export type {
   StoredEvent,
 } from './event-store';
 export type { KeyValueBuckets, KeyValueStore, KvEntry, KvOperation } from './key-value';
+export type { OwnedViewStore, ScoredMember, ViewStore, ViewWrite, ViewWriteOp, ZRangeQuery } from './view-store';
+export type { ComponentHealth, Platform } from './platform';
+export type { Clock } from './clock';
+export type { LogFields, Logger } from './logger';
+export { silentLogger } from './logger';
+export { findBySubject, patternCovers, subjectMatches } from './subject-pattern';
 export { ConcurrencyConflictError, KvConflictError, PortError } from './errors';
 export type { PortErrorCode } from './errors';

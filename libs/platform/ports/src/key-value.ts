@@ -14,22 +14,27 @@ export interface KvEntry {
 /** One bucket of keys (NATS KV). Keys are dot-separated tokens of [-_=A-Za-z0-9]. */
 export interface KeyValueStore {
   readonly bucket: string;
+  /** Null when the key was never written, was deleted, or expired (bucket TTL). */
   get(key: string): Promise<KvEntry | null>;
   put(key: string, value: Uint8Array): Promise<number>;
   /** Rejects with KvConflictError when the key already holds a value. */
   create(key: string, value: Uint8Array): Promise<number>;
   /** Compare-and-set: rejects with KvConflictError when the revision is not the latest. */
   update(key: string, value: Uint8Array, expectedRevision: number): Promise<number>;
+  /** Deleting writes a marker: later `create` of the key succeeds again. */
   delete(key: string): Promise<void>;
+  /** Keys that currently hold a value. */
   keys(): Promise<string[]>;
   /**
    * Calls the handler for every change (deletes included). With `includeInitial`, first
-   * replays the current value of every key.
+   * replays the current value of every key (deleted keys are not replayed), then goes on
+   * with changes. Entries arrive in revision order, asynchronously. Expiry by TTL is not
+   * reported (nats-server 2.9 writes no marker for it).
    */
   watch(handler: (entry: KvEntry) => void, options?: { key?: string; includeInitial?: boolean }): Promise<Subscription>;
 }
 
 export interface KeyValueBuckets {
-  /** Opens a bucket declared in the topology. */
+  /** Opens a bucket declared in the topology; rejects with PortError `unknown_bucket` otherwise. */
   open(bucket: string): Promise<KeyValueStore>;
 }

@@ -1,0 +1,23 @@
+import type { MessageBus } from './bus';
+import type { EventStore } from './event-store';
+import type { KeyValueBuckets } from './key-value';
+import type { ViewStore } from './view-store';
+
+export interface ComponentHealth {
+  /** e.g. `nats`, `redis`, `memory`. */
+  readonly component: string;
+  readonly healthy: boolean;
+  /** Human-readable state, e.g. `connected`, `reconnecting (attempt 3)`. */
+  readonly detail: string;
+}
+
+/** Everything a service needs from the outside world, whichever engines sit behind it. */
+export interface Platform {
+  readonly bus: MessageBus;
+  readonly events: EventStore;
+  readonly kv: KeyValueBuckets;
+  readonly views: ViewStore;
+  health(): Promise<ComponentHealth[]>;
+  /** Drains in-flight work and closes every connection the platform owns. */
+  close(): Promise<void>;
+}

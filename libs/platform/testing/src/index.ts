@@ -1,0 +1,15 @@
+export { freePort } from './free-port';
+export { findServerBinary, MissingServerBinaryError } from './server-binary';
+export { startNatsServer } from './nats-server';
+export { startRedisServer } from './redis-server';
+export { startTestServer } from './test-server';
+export type { ServerRecipe, TestServer } from './test-server';
+export { eventually, sleep } from './eventually';
+export { describeMessageBusContract } from './contracts/bus.contract';
+export type { BusFixture } from './contracts/bus.contract';
+export { describeEventStoreContract } from './contracts/event-store.contract';
+export type { EventStoreFixture } from './contracts/event-store.contract';
+export { describeKeyValueContract } from './contracts/key-value.contract';
+export type { KeyValueFixture } from './contracts/key-value.contract';
+export { describeViewStoreContract } from './contracts/view-store.contract';
+export type { ViewStoreFixture } from './contracts/view-store.contract';
