@@ -1,0 +1,13 @@
+export { connectNats } from './nats-connection';
+export type { NatsClient, NatsConnectOptions, NatsConnectionState } from './nats-connection';
+export { DEFAULT_BACKOFF, reconnectDelayMs } from './reconnect-backoff';
+export type { BackoffPolicy } from './reconnect-backoff';
+export { ensureTopology, kvStreamName } from './ensure-topology';
+export type { TopologyAction, TopologyChange, TopologyOptions } from './ensure-topology';
+export { createNatsMessageBus } from './nats-message-bus';
+export { createNatsEventStore } from './nats-event-store';
+export type { NatsEventStoreOptions } from './nats-event-store';
+export { createNatsKeyValueBuckets } from './nats-key-value';
+export type { NatsKeyValueOptions } from './nats-key-value';
+export { connectNatsPlatform, trackConsumers } from './nats-platform';
+export type { NatsPlatformOptions } from './nats-platform';

@@ -1,0 +1,141 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
+import { nanos, type NatsConnection } from '@nats-io/nats-core';
+import { ALL_STREAMS, type StreamDeclaration } from '@roost/contracts';
+import {
+  ConcurrencyConflictError,
+  silentLogger,
+  type AppendOptions,
+  type AppendResult,
+  type EventConsumer,
+  type EventStore,
+  type Logger,
+  type StoredEvent,
+} from '@roost/ports';
+import { startJetStreamConsumer } from './jetstream-consumer';
+import { hasJetStreamCode, toPortError, WRONG_LAST_SEQUENCE } from './nats-errors';
+import { declaredStream, streamFor } from './stream-routing';
+import { toStoredEvent } from './stored-event';
+
+export interface NatsEventStoreOptions {
+  readonly streams?: readonly StreamDeclaration[];
+  readonly logger?: Logger;
+  /** Wait before a rejected event is delivered again (default 500 ms). */
+  readonly redeliveryDelayMs?: number;
+}
+
+const READ_BATCH = 500;
+const READ_EXPIRES_MS = 5_000;
+
+/** The event store on JetStream. The streams must exist (see ensureTopology). */
+export async function createNatsEventStore(nc: NatsConnection, options: NatsEventStoreOptions = {}): Promise<EventStore> {
+  const jsm = await jetstreamManager(nc);
+  return new NatsEventStore(jetstream(nc), jsm, options.streams ?? ALL_STREAMS, options);
+}
+
+class NatsEventStore implements EventStore {
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly streams: readonly StreamDeclaration[],
+    private readonly options: NatsEventStoreOptions,
+  ) {}
+
+  async append(subject: string, data: Uint8Array, options: AppendOptions = {}): Promise<AppendResult> {
+    const stream = streamFor(this.streams, subject);
+    const expected = options.expectedLastSubjectSequence;
+    try {
+      const ack = await this.js.publish(subject, data, {
+        ...(options.messageId !== undefined ? { msgID: options.messageId } : {}),
+        expect: { streamName: stream.name, ...(expected !== undefined ? { lastSubjectSequence: expected } : {}) },
+      });
+      return { sequence: ack.seq, duplicate: ack.duplicate };
+    } catch (error) {
+      if (expected !== undefined && hasJetStreamCode(error, WRONG_LAST_SEQUENCE)) {
+        throw new ConcurrencyConflictError(subject, expected);
+      }
+      throw toPortError(error, `append to ${subject}`);
+    }
+  }
+
+  /**
+   * A snapshot read through an ephemeral consumer without acks: its pending count at creation
+   * says how many events to fetch, so an empty result costs no wait.
+   */
+  async read(subjectFilter: string, options: { fromSequence?: number } = {}): Promise<StoredEvent[]> {
+    const stream = streamFor(this.streams, subjectFilter).name;
+    try {
+      const info = await this.jsm.consumers.add(stream, {
+        ack_policy: AckPolicy.None,
+        filter_subject: subjectFilter,
+        ...(options.fromSequence && options.fromSequence > 1
+          ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: options.fromSequence }
+          : { deliver_policy: DeliverPolicy.All }),
+        inactive_threshold: nanos(30_000),
+        mem_storage: true,
+      });
+      try {
+        return await this.fetchAll(this.js.consumers.getConsumerFromInfo(info), stream, info.num_pending);
+      } finally {
+        await this.jsm.consumers.delete(stream, info.name).catch(() => false);
+      }
+    } catch (error) {
+      throw toPortError(error, `read ${subjectFilter}`);
+    }
+  }
+
+  async lastSequence(stream: string): Promise<number> {
+    declaredStream(this.streams, stream);
+    try {
+      return (await this.jsm.streams.info(stream)).state.last_seq;
+    } catch (error) {
+      throw toPortError(error, `last sequence of ${stream}`);
+    }
+  }
+
+  async lastSubjectSequence(subject: string): Promise<number> {
+    const stream = streamFor(this.streams, subject).name;
+    try {
+      const message = await this.jsm.streams.getMessage(stream, { last_by_subj: subject });
+      return message?.seq ?? 0;
+    } catch (error) {
+      throw toPortError(error, `last sequence of ${subject}`);
+    }
+  }
+
+  consume(spec: Parameters<EventStore['consume']>[0], handler: Parameters<EventStore['consume']>[1]): Promise<EventConsumer> {
+    declaredStream(this.streams, spec.stream);
+    return startJetStreamConsumer(this.js, this.jsm, spec, handler, {
+      logger: this.options.logger ?? silentLogger,
+      redeliveryDelayMs: this.options.redeliveryDelayMs ?? 500,
+    });
+  }
+
+  private async fetchAll(
+    consumer: ReturnType<JetStreamClient['consumers']['getConsumerFromInfo']>,
+    stream: string,
+    pending: number,
+  ): Promise<StoredEvent[]> {
+    const events: StoredEvent[] = [];
+    let remaining = pending;
+    while (remaining > 0) {
+      const batch = await consumer.fetch({ max_messages: Math.min(remaining, READ_BATCH), expires: READ_EXPIRES_MS });
+      let received = 0;
+      for await (const msg of batch) {
+        events.push(toStoredEvent(stream, msg));
+        received++;
+        remaining = msg.info.pending;
+        if (remaining === 0) break;
+      }
+      // Nothing came although the consumer said there was more: the rest expired meanwhile.
+      if (received === 0) break;
+    }
+    return events;
+  }
+}
