@@ -1,0 +1,10 @@
+export { AGENT_CAPABILITY, attributeOf, hasCapability } from './fleet-agent';
+export type { AgentCapabilityName, FleetAgent } from './fleet-agent';
+export { matchesRequirement, matchesSelector } from './selector';
+export type { Selector, SelectorRequirement } from './selector';
+export { parseSelector } from './selector-parser';
+export type { ParseSelectorResult } from './selector-parser';
+export { formatSelector } from './selector-format';
+export type { SelectorError, SelectorErrorCode } from './selector-error';
+export { defaultGroupOf, describeTarget, GROUP_ATTRIBUTE, matchesTarget } from './target';
+export type { Target } from './target';
