@@ -1,0 +1,80 @@
+/** Formats the benchmark's figures: one table, servers side by side, gateway/baseline ratio. */
+import type { DeliveryResult, MemoryResult, Outcome } from './scenarios';
+
+export interface ServerFigures {
+  memory: Outcome<MemoryResult>;
+  delivery: Outcome<DeliveryResult>;
+}
+
+interface Row {
+  label: string;
+  pick: (f: { memory?: MemoryResult; delivery?: DeliveryResult }) => number | undefined;
+  digits: number;
+  /** A second figure shown after a slash in the same cell; not used for the ratio. */
+  extra?: (f: { memory?: MemoryResult; delivery?: DeliveryResult }) => number | undefined;
+}
+
+const MB = 1024 * 1024;
+
+function rows(checkpoints: number[], agents: number, configBytes: number, rates: number[]): Row[] {
+  return [
+    { label: 'idle RSS (MB)', pick: (f) => f.memory && f.memory.idleRss / MB, digits: 1 },
+    ...checkpoints.flatMap((n, i): Row[] => [
+      { label: `RSS at ${n} agents (MB)`, pick: (f) => f.memory?.points[i] && f.memory.points[i]!.rss / MB, digits: 1 },
+      { label: `RSS per agent at ${n} (KB)`, pick: (f) => f.memory?.points[i] && f.memory.points[i]!.perAgentBytes / 1024, digits: 2 },
+    ]),
+    { label: `${configBytes / 1024} KB config to ${agents} agents, all acks (ms)`, pick: (f) => f.delivery?.deliverMs, digits: 0 },
+    { label: '  of which fan-out written to sockets (ms)', pick: (f) => f.delivery?.fanOutMs, digits: 0 },
+    { label: '  fleet process busy answering: first to last APPLIED (ms)', pick: (f) => f.delivery?.fleetApplySpanMs, digits: 0 },
+    { label: '  event loop max block during it (ms)', pick: (f) => f.delivery?.deliverMaxBlockMs, digits: 1 },
+    { label: 'status reports/s at p99 < 50 ms (best step)', pick: (f) => f.delivery && bestUnder50(f.delivery), digits: 0 },
+    ...rates.flatMap((rate, i): Row[] => [
+      { label: `status offered ${rate}/s: processed/s`, pick: (f) => f.delivery?.status[i]?.processedPerSecond, digits: 0 },
+      { label: '  event loop delay p99 / max (ms)', pick: (f) => f.delivery?.status[i]?.p99Ms, digits: 1, extra: (f) => f.delivery?.status[i]?.maxMs },
+      { label: '  server CPU (% of one core)', pick: (f) => f.delivery?.status[i]?.serverCpuPercent, digits: 0 },
+    ]),
+  ];
+}
+
+function bestUnder50(d: DeliveryResult): number | undefined {
+  const ok = d.status.filter((s) => s.p99Ms < 50).map((s) => s.processedPerSecond);
+  return ok.length ? Math.max(...ok) : undefined;
+}
+
+const ok = <T>(o: Outcome<T>): T | undefined => ('ok' in o ? o.ok : undefined);
+
+function cell(v: number | undefined, digits: number, extra?: number): string {
+  if (v === undefined || !Number.isFinite(v)) return '—';
+  return extra === undefined ? v.toFixed(digits) : `${v.toFixed(digits)} / ${extra.toFixed(digits)}`;
+}
+
+/** Plain-text table for the terminal and a Markdown table for docs/benchmarks.md. */
+export function formatTables(
+  baseline: ServerFigures,
+  gateway: ServerFigures,
+  opts: { checkpoints: number[]; agents: number; configBytes: number; rates: number[] },
+): { text: string; markdown: string } {
+  const b = { memory: ok(baseline.memory), delivery: ok(baseline.delivery) };
+  const g = { memory: ok(gateway.memory), delivery: ok(gateway.delivery) };
+  const table = rows(opts.checkpoints, opts.agents, opts.configBytes, opts.rates).map((r) => {
+    const bv = r.pick(b);
+    const gv = r.pick(g);
+    const ratio = bv !== undefined && gv !== undefined && bv !== 0 ? (gv / bv).toFixed(2) : '—';
+    return [r.label, cell(bv, r.digits, r.extra?.(b)), cell(gv, r.digits, r.extra?.(g)), ratio];
+  });
+  const head = ['measure', 'bare ws (baseline)', 'Roost gateway', 'gateway/baseline'];
+  const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+  const line = (cols: string[]) => cols.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const notes = [baseline, gateway].flatMap((f, i) =>
+    [f.memory, f.delivery].flatMap((o) => ('notWired' in o ? [`${i === 0 ? 'baseline' : 'gateway'}: no figures — ${o.notWired}`] : [])),
+  );
+  const unique = [...new Set(notes)];
+  const text = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...table.map(line), ...unique].join('\n');
+  const markdown = [
+    `| ${head.join(' | ')} |`,
+    `|${head.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
+    ...table.map((row) => `| ${row.join(' | ')} |`),
+    ...unique.map((n) => `\n${n}`),
+  ].join('\n');
+  return { text, markdown };
+}

@@ -1,0 +1,175 @@
+/**
+ * The benchmark's two scenarios, each against a fresh server process and a fresh fleet process:
+ * memory (RSS per agent at fleet-size checkpoints) and delivery (config fan-out to the fleet,
+ * then a closed loop of status reports).
+ */
+import type { ChildProcess } from 'node:child_process';
+import { request } from './ipc';
+import type { ServerKind } from './server-under-test';
+import { endChild, spawnChild } from './spawn-child';
+
+export interface MemoryPoint {
+  agents: number;
+  rss: number;
+  perAgentBytes: number;
+  connectMs: number;
+}
+
+export interface MemoryResult {
+  idleRss: number;
+  points: MemoryPoint[];
+}
+
+/** One step of offered status-report load, measured inside the server. */
+export interface StatusStep {
+  offeredPerSecond: number;
+  sentPerSecond: number;
+  processedPerSecond: number;
+  p99Ms: number;
+  maxMs: number;
+  serverCpuPercent: number;
+}
+
+export interface DeliveryResult {
+  agents: number;
+  configBytes: number;
+  deliverMs: number;
+  fanOutMs?: number;
+  deliverMaxBlockMs: number;
+  configsAppliedByAgents: number;
+  fleetApplySpanMs: number;
+  status: StatusStep[];
+}
+
+export type Outcome<T> = { ok: T } | { notWired: string };
+
+interface Started {
+  url?: string;
+  notWired?: string;
+}
+
+const CONNECT_TIMEOUT_MS = 300_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs `body` with a started server and an empty fleet; tears both down whatever happens. */
+async function withServerAndFleet<T>(
+  kind: ServerKind,
+  body: (server: ChildProcess, fleet: ChildProcess, url: string) => Promise<T>,
+): Promise<Outcome<T>> {
+  const server = spawnChild('server-process.ts', [kind]);
+  let fleet: ChildProcess | undefined;
+  try {
+    const started = await request<Started>(server, 'start');
+    if (started.notWired) return { notWired: started.notWired };
+    fleet = spawnChild('agents-process.ts');
+    return { ok: await body(server, fleet, started.url!) };
+  } finally {
+    if (fleet) {
+      await request(fleet, 'closeAll', {}, 60_000).catch(() => undefined);
+      await endChild(fleet);
+    }
+    await request(server, 'stop', {}, 30_000).catch(() => undefined);
+    await endChild(server);
+  }
+}
+
+async function grow(server: ChildProcess, fleet: ChildProcess, url: string, from: number, to: number) {
+  const r = await request<{ connected: number; failed: number; firstError?: string; ms: number }>(
+    fleet,
+    'connect',
+    { url, count: to - from },
+    CONNECT_TIMEOUT_MS,
+  );
+  if (r.failed > 0) throw new Error(`${r.failed} agents failed to connect (first: ${r.firstError})`);
+  await request(server, 'waitAgents', { count: to, timeoutMs: 60_000 });
+  return r.ms;
+}
+
+export function measureMemory(kind: ServerKind, checkpoints: number[]): Promise<Outcome<MemoryResult>> {
+  return withServerAndFleet(kind, async (server, fleet, url) => {
+    const idle = await request<{ rss: number }>(server, 'rss');
+    const points: MemoryPoint[] = [];
+    let connected = 0;
+    for (const target of checkpoints) {
+      const connectMs = await grow(server, fleet, url, connected, target);
+      connected = target;
+      const m = await request<{ rss: number; agents: number }>(server, 'rss');
+      points.push({ agents: m.agents, rss: m.rss, perAgentBytes: (m.rss - idle.rss) / m.agents, connectMs });
+    }
+    return { idleRss: idle.rss, points };
+  });
+}
+
+interface Window {
+  messages: number;
+  seconds: number;
+  perSecond: number;
+  p99Ms: number;
+  maxMs: number;
+  cpuPercent: number;
+}
+
+interface FleetCounters {
+  configsApplied: number;
+  reportsSent: number;
+  firstApplyAt: number;
+  lastApplyAt: number;
+}
+
+/**
+ * Steps the offered status-report rate up; each step warms up for 1 s, then is measured for
+ * `stepSeconds`. Stops after the first step the server cannot keep up with (processed < 90%).
+ */
+async function statusSteps(server: ChildProcess, fleet: ChildProcess, rates: number[], stepSeconds: number): Promise<StatusStep[]> {
+  const steps: StatusStep[] = [];
+  try {
+    for (const rate of rates) {
+      await request(fleet, 'statusRate', { perSecond: rate });
+      await sleep(1_000);
+      const before = await request<FleetCounters>(fleet, 'counters');
+      await request(server, 'windowStart');
+      await sleep(stepSeconds * 1_000);
+      const w = await request<Window>(server, 'windowStop');
+      const after = await request<FleetCounters>(fleet, 'counters');
+      steps.push({
+        offeredPerSecond: rate,
+        sentPerSecond: (after.reportsSent - before.reportsSent) / w.seconds,
+        processedPerSecond: w.perSecond,
+        p99Ms: w.p99Ms,
+        maxMs: w.maxMs,
+        serverCpuPercent: w.cpuPercent,
+      });
+      if (w.perSecond < 0.9 * rate) break;
+    }
+  } finally {
+    await request(fleet, 'statusRate', { perSecond: 0 });
+  }
+  return steps;
+}
+
+export function measureDelivery(
+  kind: ServerKind,
+  agents: number,
+  configBytes: number,
+  statusRates: number[],
+  stepSeconds: number,
+): Promise<Outcome<DeliveryResult>> {
+  return withServerAndFleet(kind, async (server, fleet, url) => {
+    await grow(server, fleet, url, 0, agents);
+    await request(fleet, 'resetCounters');
+    const d = await request<{ agents: number; ms: number; fanOutMs?: number; maxMs: number }>(server, 'deliver', { bytes: configBytes });
+    const fleetCounters = await request<FleetCounters>(fleet, 'counters');
+    await sleep(1_000); // let the fan-out's garbage settle before the status steps
+    const status = await statusSteps(server, fleet, statusRates, stepSeconds);
+    return {
+      agents: d.agents,
+      configBytes,
+      deliverMs: d.ms,
+      fanOutMs: d.fanOutMs,
+      deliverMaxBlockMs: d.maxMs,
+      configsAppliedByAgents: fleetCounters.configsApplied,
+      fleetApplySpanMs: fleetCounters.lastApplyAt - fleetCounters.firstApplyAt,
+      status,
+    };
+  });
+}
