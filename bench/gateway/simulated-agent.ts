@@ -14,7 +14,8 @@ import {
   agentFrameWith,
   decodeServerFrame,
   effectiveConfigField,
-  type AgentToServer,
+  u64,
+  type AgentToServerInit,
   type ConfigMap,
 } from './opamp-wire';
 
@@ -25,14 +26,15 @@ const CAPABILITIES =
   AgentCapabilities.ReportsHealth |
   AgentCapabilities.ReportsRemoteConfig |
   AgentCapabilities.ReportsHeartbeat;
+const CAPABILITY_BITS = u64(CAPABILITIES);
 
 const LOCAL_CONFIG = Buffer.from('receivers:\n  otlp:\n    protocols:\n      grpc: {}\nexporters:\n  debug: {}\n');
 
 const encodedConfigs = new Map<string, Buffer>();
 
 /** The effective-config field for a config hash, encoded once for the whole fleet. */
-function encodedEffectiveConfig(hash: Buffer, configMap: ConfigMap): Buffer {
-  const key = hash.toString('hex');
+function encodedEffectiveConfig(hash: Uint8Array, configMap: ConfigMap): Buffer {
+  const key = Buffer.from(hash).toString('hex');
   let field = encodedConfigs.get(key);
   if (!field) {
     field = effectiveConfigField(configMap);
@@ -51,9 +53,9 @@ export interface AgentHooks {
 export class SimulatedAgent {
   readonly uid = randomBytes(16);
   private seq = 0;
-  private effective: ConfigMap = { '': { body: LOCAL_CONFIG, content_type: 'text/yaml' } };
-  private remoteStatus: AgentToServer['remote_config_status'] = {
-    last_remote_config_hash: Buffer.alloc(0),
+  private effective: ConfigMap = { '': { body: LOCAL_CONFIG, contentType: 'text/yaml' } };
+  private remoteStatus: AgentToServerInit['remoteConfigStatus'] = {
+    lastRemoteConfigHash: Buffer.alloc(0),
     status: RemoteConfigStatuses.UNSET,
   };
   private ws?: WebSocket;
@@ -91,10 +93,10 @@ export class SimulatedAgent {
   /** A periodic health report: only `health` changes (its status time), as a real agent's. */
   sendHealthReport(): void {
     this.send({
-      instance_uid: this.uid,
-      sequence_num: this.seq++,
-      capabilities: CAPABILITIES,
-      health: { healthy: true, start_time_unix_nano: this.startedAt, status: 'ok', status_time_unix_nano: Date.now() * 1e6 },
+      instanceUid: this.uid,
+      sequenceNum: u64(this.seq++),
+      capabilities: CAPABILITY_BITS,
+      health: { healthy: true, startTimeUnixNano: u64(this.startedAt), status: 'ok', statusTimeUnixNano: u64(Date.now() * 1e6) },
     });
   }
 
@@ -115,10 +117,10 @@ export class SimulatedAgent {
   private handle(data: Buffer): void {
     const msg = decodeServerFrame(data);
     if (msg.configHash) {
-      this.remoteStatus = { last_remote_config_hash: msg.configHash, status: RemoteConfigStatuses.APPLIED };
+      this.remoteStatus = { lastRemoteConfigHash: msg.configHash, status: RemoteConfigStatuses.APPLIED };
       this.effective = msg.configMap ?? {};
       const frame = agentFrameWith(
-        { instance_uid: this.uid, sequence_num: this.seq++, capabilities: CAPABILITIES, remote_config_status: this.remoteStatus },
+        { instanceUid: this.uid, sequenceNum: u64(this.seq++), capabilities: CAPABILITY_BITS, remoteConfigStatus: this.remoteStatus },
         encodedEffectiveConfig(msg.configHash, this.effective),
       );
       if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(frame);
@@ -130,28 +132,28 @@ export class SimulatedAgent {
 
   private fullReport(): Buffer {
     return agentFrame({
-      instance_uid: this.uid,
-      sequence_num: this.seq++,
-      capabilities: CAPABILITIES,
-      agent_description: {
-        identifying_attributes: [
-          { key: 'service.name', value: { string_value: 'otelcol-contrib' } },
-          { key: 'service.instance.id', value: { string_value: this.uid.toString('hex') } },
-          { key: 'service.environment', value: { string_value: this.index % 10 === 0 ? 'staging' : 'production' } },
+      instanceUid: this.uid,
+      sequenceNum: u64(this.seq++),
+      capabilities: CAPABILITY_BITS,
+      agentDescription: {
+        identifyingAttributes: [
+          { key: 'service.name', value: { stringValue: 'otelcol-contrib' } },
+          { key: 'service.instance.id', value: { stringValue: this.uid.toString('hex') } },
+          { key: 'service.environment', value: { stringValue: this.index % 10 === 0 ? 'staging' : 'production' } },
         ],
-        non_identifying_attributes: [
-          { key: 'host.name', value: { string_value: `bench-host-${this.index}` } },
-          { key: 'os.type', value: { string_value: 'linux' } },
-          { key: 'cloud.region', value: { string_value: ['eu-west-1', 'us-east-1', 'ap-south-1'][this.index % 3]! } },
+        nonIdentifyingAttributes: [
+          { key: 'host.name', value: { stringValue: `bench-host-${this.index}` } },
+          { key: 'os.type', value: { stringValue: 'linux' } },
+          { key: 'cloud.region', value: { stringValue: ['eu-west-1', 'us-east-1', 'ap-south-1'][this.index % 3]! } },
         ],
       },
-      health: { healthy: true, start_time_unix_nano: this.startedAt, status: 'ok', status_time_unix_nano: this.startedAt },
-      effective_config: { config_map: { config_map: this.effective } },
-      remote_config_status: this.remoteStatus,
+      health: { healthy: true, startTimeUnixNano: u64(this.startedAt), status: 'ok', statusTimeUnixNano: u64(this.startedAt) },
+      effectiveConfig: { configMap: { configMap: this.effective } },
+      remoteConfigStatus: this.remoteStatus,
     });
   }
 
-  private send(msg: AgentToServer): void {
+  private send(msg: AgentToServerInit): void {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(agentFrame(msg));
   }
 }

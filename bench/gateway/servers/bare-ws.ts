@@ -6,10 +6,10 @@
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { serverFrame } from '../opamp-wire';
+import { serverFrame, u64 } from '../opamp-wire';
 import type { ServerUnderTest } from '../server-under-test';
 
-const ACK = serverFrame({ instance_uid: Buffer.alloc(16), capabilities: 0x7 });
+const ACK = serverFrame({ instanceUid: Buffer.alloc(16), capabilities: u64(0x7) });
 
 export function createBareWsServer(): ServerUnderTest {
   let wss: WebSocketServer | undefined;
@@ -39,8 +39,8 @@ export function createBareWsServer(): ServerUnderTest {
     deliverConfig: (body) => {
       const hash = createHash('sha256').update(body).digest();
       const frame = serverFrame({
-        instance_uid: Buffer.alloc(16),
-        remote_config: { config: { config_map: { '': { body, content_type: 'text/yaml' } } }, config_hash: hash },
+        instanceUid: Buffer.alloc(16),
+        remoteConfig: { config: { configMap: { '': { body, contentType: 'text/yaml' } } }, configHash: hash },
       });
       const targets = [...reporting];
       return new Promise((resolve) => {
