@@ -5,7 +5,7 @@
  * Go is required. Without it `buildGoAgent` throws `GoMissingError`, so a suite using this
  * driver fails loudly instead of passing without having talked to the real client.
  */
-import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,9 +72,9 @@ export function findGo(): string {
   return found;
 }
 
-/** Hash of the agent's sources: the binary is rebuilt exactly when they change. */
-function sourceHash(): string {
-  const hash = createHash('sha256');
+/** Hash of the agent's sources and the Go version: the binary is rebuilt exactly when they change. */
+function sourceHash(go: string): string {
+  const hash = createHash('sha256').update(execFileSync(go, ['env', 'GOVERSION']));
   for (const name of readdirSync(AGENT_SOURCE_DIR).sort()) {
     if (name.endsWith('.go') || name === 'go.mod' || name === 'go.sum') {
       hash.update(name).update(readFileSync(join(AGENT_SOURCE_DIR, name)));
@@ -93,7 +93,7 @@ export function buildGoAgent(): Promise<string> {
 
 async function build(): Promise<string> {
   const go = findGo();
-  const dir = join(tmpdir(), `roost-opamp-go-agent-${sourceHash()}`);
+  const dir = join(tmpdir(), `roost-opamp-go-agent-${sourceHash(go)}`);
   const binary = join(dir, 'agent');
   if (existsSync(binary)) return binary;
   mkdirSync(dir, { recursive: true });
