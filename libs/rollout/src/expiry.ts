@@ -1,0 +1,43 @@
+import { classify } from './agent-record';
+import { applyDeadline, disconnectDeadline, unhealthyDeadline } from './deadlines';
+import { emit, type Recorder } from './decision';
+import { agentOf, isActive } from './state';
+
+/** Turns the agent's passed deadlines into events: failed (or excluded, by policy). */
+export function expireAgent(recorder: Recorder, agentId: string): void {
+  const agent = agentOf(recorder.draft, agentId);
+  if (agent === undefined || !isActive(recorder.draft.status)) return;
+  const { timing, disconnectedPolicy } = recorder.draft.settings;
+  const now = recorder.now;
+  const klass = classify(agent);
+  if (klass === 'disconnected') {
+    const deadline = disconnectDeadline(agent, timing);
+    if (deadline === null || now < deadline) return;
+    if (disconnectedPolicy === 'exclude') emit(recorder, { type: 'AgentExcluded', agentId, reason: 'disconnected' });
+    else emit(recorder, { type: 'AgentConfigFailed', agentId, reason: 'disconnected', detail: `disconnected for more than ${timing.disconnectGraceMs} ms` });
+  } else if (klass === 'pending') {
+    const unhealthy = unhealthyDeadline(agent, timing);
+    const apply = applyDeadline(agent, timing);
+    if (unhealthy !== null && now >= unhealthy) {
+      const lastError = agent.health?.lastError ?? '';
+      emit(recorder, { type: 'AgentConfigFailed', agentId, reason: 'unhealthy', detail: lastError !== '' ? lastError : `unhealthy for ${timing.healthGraceMs} ms after the push` });
+    } else if (apply !== null && now >= apply) {
+      const missing = agent.appliedAt === null ? 'the new config applied' : 'a healthy report since the push';
+      emit(recorder, { type: 'AgentConfigFailed', agentId, reason: 'apply_timeout', detail: `no ${missing} within ${timing.applyTimeoutMs} ms` });
+    }
+  }
+}
+
+/** A Tick: every targeted agent whose deadline has passed. */
+export function expireAll(recorder: Recorder): void {
+  const { counts } = recorder.draft;
+  if (counts.pending + counts.disconnected === 0) return;
+  const agentIds: string[] = [];
+  for (const bucket of recorder.draft.agents.buckets) {
+    for (const agent of bucket.values()) {
+      const klass = classify(agent);
+      if (klass === 'pending' || klass === 'disconnected') agentIds.push(agent.agentId);
+    }
+  }
+  for (const agentId of agentIds) expireAgent(recorder, agentId);
+}

@@ -1,0 +1,112 @@
+import { FAILURE_REASONS, type FailureReason } from './agent-record';
+import { emit, notify, type Recorder } from './decision';
+import type { GateFigures } from './rollout-events';
+import { startPhase } from './phase';
+import { rollBack } from './rollback';
+import { currentPhase, populationCount, type DraftState } from './state';
+import type { AgentClass } from './agent-record';
+
+/** Tolerance for floating-point products such as 0.29 × 100 = 28.999999999999996. */
+const EPSILON = 1e-9;
+
+/** Failures a population of `size` may have at `threshold` and still pass. */
+export function allowedFailures(threshold: number, size: number): number {
+  return Math.floor(threshold * size + EPSILON);
+}
+
+/**
+ * The figures a gate looks at. The population is every targeted agent not excluded, across
+ * all phases so far (cumulative); `applied` counts agents with the config applied that are
+ * connected and — if they report health — healthy since the push.
+ */
+export function gateFigures(counts: Readonly<Record<AgentClass, number>>, threshold: number): GateFigures {
+  const population = populationCount(counts);
+  return {
+    population,
+    applied: counts.ready,
+    failed: counts.failed,
+    pending: counts.pending,
+    disconnected: counts.disconnected,
+    allowedFailures: allowedFailures(threshold, population),
+  };
+}
+
+export type GateVerdict = 'fail' | 'wait' | 'pass' | 'no_agents';
+
+/**
+ * The exact gate rule (also in docs/rollouts.md):
+ * - fail as soon as failed > floor(threshold × population), window or not;
+ * - otherwise wait for the window to elapse;
+ * - after it, no population left at all fails the rollout;
+ * - pass when outcomes (applied + failed) ≥ max(1, ceil(minOutcomeRatio × (population − disconnected)))
+ *   and failed ≤ floor(threshold × outcomes).
+ */
+export function gateVerdict(draft: DraftState, figures: GateFigures, now: number): GateVerdict {
+  if (figures.failed > figures.allowedFailures) return 'fail';
+  const phase = currentPhase(draft);
+  if (draft.phaseStartedAt === null || now < draft.phaseStartedAt + phase.windowMs) return 'wait';
+  if (figures.population === 0) return 'no_agents';
+  const outcomes = figures.applied + figures.failed;
+  const required = Math.max(1, Math.ceil(draft.settings.minOutcomeRatio * (figures.population - figures.disconnected) - EPSILON));
+  if (outcomes < required) return 'wait';
+  return figures.failed <= allowedFailures(draft.settings.threshold, outcomes) ? 'pass' : 'wait';
+}
+
+/** Moves an in-progress rollout on as far as its gates allow (several phases when windows are 0). */
+export function progress(recorder: Recorder): void {
+  const { draft } = recorder;
+  for (let step = 0; step <= draft.settings.plan.length; step += 1) {
+    if (draft.status !== 'in_progress') return;
+    const figures = gateFigures(draft.counts, draft.settings.threshold);
+    const verdict = gateVerdict(draft, figures, recorder.now);
+    if (verdict === 'fail') return failPhase(recorder, figures);
+    if (verdict === 'no_agents') return failRollout(recorder);
+    if (verdict === 'wait') return;
+    if (currentPhase(draft).requireApproval) {
+      if (!draft.awaitingApproval) emit(recorder, { type: 'PhaseAwaitingApproval', phase: draft.phaseIndex, ...figures });
+      return;
+    }
+    passPhase(recorder, 'gate');
+  }
+}
+
+/** Passes the current phase and starts the next one, or completes the rollout after the last. */
+export function passPhase(recorder: Recorder, by: 'gate' | 'promote'): void {
+  const { draft } = recorder;
+  const figures = gateFigures(draft.counts, draft.settings.threshold);
+  emit(recorder, { type: 'PhasePassed', phase: draft.phaseIndex, by, ...figures });
+  if (draft.phaseIndex + 1 < draft.settings.plan.length) return startPhase(recorder, draft.phaseIndex + 1);
+  emit(recorder, { type: 'RolloutCompleted', applied: draft.counts.ready, failed: draft.counts.failed, excluded: draft.counts.excluded });
+  notify(recorder, 'completed', `rollout ${draft.settings.rolloutId} completed: ${draft.counts.ready} agents applied the config, ${draft.counts.failed} failed`);
+}
+
+function failPhase(recorder: Recorder, figures: GateFigures): void {
+  const { draft } = recorder;
+  emit(recorder, { type: 'PhaseFailed', phase: draft.phaseIndex, reasons: failureReasons(draft), ...figures });
+  if (draft.settings.policy === 'rollback') return rollBack(recorder, 'phase_failed', null);
+  emit(recorder, { type: 'RolloutPaused', cause: 'phase_failed', reason: null });
+  const phase = currentPhase(draft);
+  notify(recorder, 'paused', `rollout ${draft.settings.rolloutId} paused: phase ${phase.name} failed (${figures.failed} of ${figures.population} agents, ${figures.allowedFailures} allowed); promote to continue anyway, roll back or abort`);
+}
+
+function failRollout(recorder: Recorder): void {
+  const detail = 'every targeted agent left the rollout, so no gate can be judged';
+  emit(recorder, { type: 'RolloutFailed', reason: 'no_agents_left', detail });
+  notify(recorder, 'failed', `rollout ${recorder.draft.settings.rolloutId} failed: ${detail}`);
+}
+
+function failureReasons(draft: DraftState): Partial<Record<FailureReason, number>> {
+  const counts = new Map<FailureReason, number>();
+  for (const bucket of draft.agents.buckets) {
+    for (const agent of bucket.values()) {
+      if (agent.failure !== null && agent.exclusion === null) counts.set(agent.failure.reason, (counts.get(agent.failure.reason) ?? 0) + 1);
+    }
+  }
+  // Listed in the catalogue's order, so equal histories give equal events.
+  const reasons: Partial<Record<FailureReason, number>> = {};
+  for (const reason of FAILURE_REASONS) {
+    const count = counts.get(reason);
+    if (count !== undefined) reasons[reason] = count;
+  }
+  return reasons;
+}

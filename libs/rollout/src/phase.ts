@@ -1,0 +1,79 @@
+import { classify, type AgentRecord } from './agent-record';
+import { cohortOrder, type CohortMember } from './cohort';
+import { assign, emit, type Recorder } from './decision';
+import { phaseAllowance } from './plan';
+import { agentOf, memberCount, targetedCount, type DraftState } from './state';
+
+/** How many agents the current phase may have targeted in total, for the members known now. */
+export function currentAllowance(draft: DraftState): number {
+  const phase = draft.settings.plan[draft.phaseIndex];
+  if (phase === undefined) return 0;
+  const strata = draft.settings.stratifyBy === null ? 0 : Object.keys(draft.strata).length;
+  return phaseAllowance(phase.size, memberCount(draft.counts), strata);
+}
+
+/** Starts a phase and targets the agents it adds, in cohort order. */
+export function startPhase(recorder: Recorder, index: number): void {
+  const phase = recorder.draft.settings.plan[index];
+  if (phase === undefined) throw new Error(`plan of rollout ${recorder.draft.settings.rolloutId} has no phase ${index}`);
+  const strata = recorder.draft.settings.stratifyBy === null ? 0 : Object.keys(recorder.draft.strata).length;
+  const allowance = phaseAllowance(phase.size, memberCount(recorder.draft.counts), strata);
+  emit(recorder, { type: 'PhaseStarted', phase: index, name: phase.name, allowance, windowMs: phase.windowMs, requireApproval: phase.requireApproval });
+  fillPhase(recorder, false);
+}
+
+/**
+ * Targets waiting, connected members in cohort order until the phase's allowance is reached.
+ * Disconnected members are passed over (they never block a phase); they are taken later by
+ * `admitLate` or a wider phase.
+ */
+export function fillPhase(recorder: Recorder, late: boolean): void {
+  let room = currentAllowance(recorder.draft) - targetedCount(recorder.draft.counts);
+  if (room <= 0) return;
+  for (const agentId of memberOrder(recorder.draft)) {
+    if (room <= 0) break;
+    const agent = agentOf(recorder.draft, agentId);
+    if (agent !== undefined && classify(agent) === 'waiting' && agent.connected) {
+      target(recorder, agent, late);
+      room -= 1;
+    }
+  }
+}
+
+/**
+ * A member that joined or reconnected mid-phase gets what its cohort position implies: the
+ * new config if its position lies inside the current phase (and the phase has room), else it
+ * keeps its previous config until a wider phase reaches it.
+ */
+export function admitLate(recorder: Recorder, agentId: string): void {
+  const { draft } = recorder;
+  const agent = agentOf(draft, agentId);
+  if (draft.status !== 'in_progress' || agent === undefined || classify(agent) !== 'waiting' || !agent.connected) return;
+  const allowance = currentAllowance(draft);
+  if (targetedCount(draft.counts) >= allowance) return;
+  const position = memberOrder(draft).indexOf(agentId);
+  if (position >= 0 && position < allowance) target(recorder, agent, true);
+}
+
+function target(recorder: Recorder, agent: AgentRecord, late: boolean): void {
+  const { configHash } = recorder.draft.settings;
+  emit(recorder, {
+    type: 'AgentTargeted',
+    agentId: agent.agentId,
+    phase: recorder.draft.phaseIndex,
+    configHash,
+    previousConfigHash: agent.previousConfigHash,
+    late,
+  });
+  assign(recorder, agent.agentId, configHash);
+}
+
+function memberOrder(draft: DraftState): string[] {
+  const members: CohortMember[] = [];
+  for (const bucket of draft.agents.buckets) {
+    for (const agent of bucket.values()) {
+      if (agent.membership === 'member') members.push({ agentId: agent.agentId, cohortKey: agent.cohortKey, stratum: agent.stratum });
+    }
+  }
+  return cohortOrder(draft.settings.rolloutId, members);
+}

@@ -1,0 +1,197 @@
+import type { AppliedVia, EnrolledAgent, ExclusionReason, FailureReason, RevertSource, SkipReason } from './agent-record';
+import type { RolloutSettings } from './settings';
+
+export const ROLLOUT_EVENT_SCHEMA_VERSION = 1;
+
+/**
+ * Fields every rollout event carries. `id` is `<rolloutId>/<n>` where n is the event's position
+ * in the rollout's history (1-based): deterministic, so a standby that decides the same input
+ * again produces the same ids and the event store's dedup drops the copy.
+ */
+interface EventBase<T extends string> {
+  readonly type: T;
+  readonly schemaVersion: typeof ROLLOUT_EVENT_SCHEMA_VERSION;
+  readonly id: string;
+  readonly rolloutId: string;
+  /** The decision's `now` (ms since the epoch). */
+  readonly at: number;
+}
+
+export type SkipCounts = Readonly<Partial<Record<SkipReason, number>>>;
+
+export interface RolloutStarted extends EventBase<'RolloutStarted'> {
+  readonly settings: RolloutSettings;
+  /** Agents of the fleet that matched the target. */
+  readonly matched: number;
+  /** The members: matched agents eligible to take part. */
+  readonly agents: readonly EnrolledAgent[];
+  readonly skipped: SkipCounts;
+}
+export interface AgentSkipped extends EventBase<'AgentSkipped'> {
+  readonly agentId: string;
+  readonly reason: SkipReason;
+  readonly lockedBy: string | null;
+}
+/** An agent that matched the target after the start (or became eligible) is now a member. */
+export interface AgentJoined extends EventBase<'AgentJoined'> {
+  readonly agent: EnrolledAgent;
+}
+export interface PhaseStarted extends EventBase<'PhaseStarted'> {
+  readonly phase: number;
+  readonly name: string;
+  /** Agents the phase may have targeted in total (cumulative) when it started. */
+  readonly allowance: number;
+  readonly windowMs: number;
+  readonly requireApproval: boolean;
+}
+export interface AgentTargeted extends EventBase<'AgentTargeted'> {
+  readonly agentId: string;
+  readonly phase: number;
+  readonly configHash: string;
+  readonly previousConfigHash: string | null;
+  /** Targeted after its phase started (a late joiner or a reconnected member). */
+  readonly late: boolean;
+}
+export interface AgentConfigReceived extends EventBase<'AgentConfigReceived'> {
+  readonly agentId: string;
+}
+export interface AgentConfigApplied extends EventBase<'AgentConfigApplied'> {
+  readonly agentId: string;
+  readonly configHash: string;
+  readonly via: AppliedVia;
+}
+export interface AgentConfigFailed extends EventBase<'AgentConfigFailed'> {
+  readonly agentId: string;
+  readonly reason: FailureReason;
+  readonly detail: string;
+}
+export interface AgentHealthChanged extends EventBase<'AgentHealthChanged'> {
+  readonly agentId: string;
+  readonly healthy: boolean;
+  readonly lastError: string;
+  readonly observedAt: number;
+}
+export interface AgentConnectionLost extends EventBase<'AgentConnectionLost'> {
+  readonly agentId: string;
+}
+export interface AgentConnectionRestored extends EventBase<'AgentConnectionRestored'> {
+  readonly agentId: string;
+}
+export interface AgentExcluded extends EventBase<'AgentExcluded'> {
+  readonly agentId: string;
+  readonly reason: ExclusionReason;
+}
+/** Counts behind a gate decision, as the gate saw them. */
+export interface GateFigures {
+  readonly population: number;
+  readonly applied: number;
+  readonly failed: number;
+  readonly pending: number;
+  readonly disconnected: number;
+  readonly allowedFailures: number;
+}
+export interface PhaseAwaitingApproval extends EventBase<'PhaseAwaitingApproval'>, GateFigures {
+  readonly phase: number;
+}
+export interface PhasePassed extends EventBase<'PhasePassed'>, GateFigures {
+  readonly phase: number;
+  readonly by: 'gate' | 'promote';
+}
+export interface PhaseFailed extends EventBase<'PhaseFailed'>, GateFigures {
+  readonly phase: number;
+  readonly reasons: Readonly<Partial<Record<FailureReason, number>>>;
+}
+export interface RolloutPaused extends EventBase<'RolloutPaused'> {
+  readonly cause: 'operator' | 'phase_failed';
+  readonly reason: string | null;
+}
+export interface RolloutResumed extends EventBase<'RolloutResumed'> {
+  readonly reason: string | null;
+}
+export interface RolloutPromoted extends EventBase<'RolloutPromoted'> {
+  readonly phase: number;
+  readonly reason: string | null;
+}
+export interface AgentReverted extends EventBase<'AgentReverted'> {
+  readonly agentId: string;
+  /** The config the agent is sent back to; for `kept_new`, the rollout's config it keeps. */
+  readonly configHash: string;
+  readonly source: RevertSource;
+}
+export interface RolloutCompleted extends EventBase<'RolloutCompleted'> {
+  readonly applied: number;
+  readonly failed: number;
+  readonly excluded: number;
+}
+export interface RolloutRolledBack extends EventBase<'RolloutRolledBack'> {
+  readonly cause: 'phase_failed' | 'operator';
+  readonly reason: string | null;
+  readonly reverted: number;
+  readonly keptNew: number;
+}
+export interface RolloutAborted extends EventBase<'RolloutAborted'> {
+  readonly reason: string | null;
+}
+export interface RolloutFailed extends EventBase<'RolloutFailed'> {
+  readonly reason: 'no_agents_left';
+  readonly detail: string;
+}
+
+export type RolloutEvent =
+  | RolloutStarted
+  | AgentSkipped
+  | AgentJoined
+  | PhaseStarted
+  | AgentTargeted
+  | AgentConfigReceived
+  | AgentConfigApplied
+  | AgentConfigFailed
+  | AgentHealthChanged
+  | AgentConnectionLost
+  | AgentConnectionRestored
+  | AgentExcluded
+  | PhaseAwaitingApproval
+  | PhasePassed
+  | PhaseFailed
+  | RolloutPaused
+  | RolloutResumed
+  | RolloutPromoted
+  | AgentReverted
+  | RolloutCompleted
+  | RolloutRolledBack
+  | RolloutAborted
+  | RolloutFailed;
+
+export type RolloutEventType = RolloutEvent['type'];
+
+/** Every event type, for readers that must recognise them (projector, docs, tests). */
+export const ROLLOUT_EVENT_TYPES = [
+  'RolloutStarted',
+  'AgentSkipped',
+  'AgentJoined',
+  'PhaseStarted',
+  'AgentTargeted',
+  'AgentConfigReceived',
+  'AgentConfigApplied',
+  'AgentConfigFailed',
+  'AgentHealthChanged',
+  'AgentConnectionLost',
+  'AgentConnectionRestored',
+  'AgentExcluded',
+  'PhaseAwaitingApproval',
+  'PhasePassed',
+  'PhaseFailed',
+  'RolloutPaused',
+  'RolloutResumed',
+  'RolloutPromoted',
+  'AgentReverted',
+  'RolloutCompleted',
+  'RolloutRolledBack',
+  'RolloutAborted',
+  'RolloutFailed',
+] as const satisfies readonly RolloutEventType[];
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** An event before the envelope (schema version, id, rollout id, time) is stamped on. */
+export type EventBody = DistributiveOmit<RolloutEvent, 'schemaVersion' | 'id' | 'rolloutId' | 'at'>;

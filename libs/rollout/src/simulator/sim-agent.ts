@@ -1,0 +1,51 @@
+import { AGENT_CAPABILITY, type FleetAgent } from '@roost/fleet';
+
+/** How a simulated agent treats the rollout's new config (any other config it applies cleanly). */
+export type AgentBehaviour =
+  | { readonly kind: 'healthy' }
+  /** Reports FAILED for the new hash. */
+  | { readonly kind: 'fails_apply'; readonly error?: string }
+  /** Reports APPLIED, then turns unhealthy and stays so. */
+  | { readonly kind: 'unhealthy_after_apply'; readonly error?: string }
+  /** Never answers. */
+  | { readonly kind: 'silent' }
+  /** Reports APPLYING, then APPLIED for its old config (a supervisor reverting on its own). */
+  | { readonly kind: 'self_rollback' }
+  /** Applies, then drops its connection `afterMs` after receiving the config; comes back after `reconnectAfterMs` if given. */
+  | { readonly kind: 'disconnects'; readonly afterMs: number; readonly reconnectAfterMs?: number };
+
+export interface SimAgentSpec {
+  readonly agentId: string;
+  readonly identifying?: Readonly<Record<string, string>>;
+  readonly nonIdentifying?: Readonly<Record<string, string>>;
+  readonly capabilities?: number;
+  /** The agent's own previous remote config; null = it never had one. Default `cfg-previous`. */
+  readonly previousConfigHash?: string | null;
+  readonly behaviour?: AgentBehaviour;
+  /** Time from receiving a config to reporting it applied. Default 1000 ms. */
+  readonly applyDelayMs?: number;
+  /** Joins the fleet this long after the start (a late joiner); absent = there from the start. */
+  readonly joinAfterMs?: number;
+  /** Disconnected at the start (default false). */
+  readonly disconnected?: boolean;
+}
+
+/** AcceptsRemoteConfig, ReportsRemoteConfig, ReportsHealth and ReportsEffectiveConfig. */
+export const FULL_CAPABILITIES =
+  AGENT_CAPABILITY.AcceptsRemoteConfig | AGENT_CAPABILITY.ReportsRemoteConfig | AGENT_CAPABILITY.ReportsHealth | AGENT_CAPABILITY.ReportsEffectiveConfig;
+
+export const DEFAULT_PREVIOUS_CONFIG = 'cfg-previous';
+
+export function fleetAgentOf(spec: SimAgentSpec, connected: boolean): FleetAgent {
+  return {
+    agentId: spec.agentId,
+    connected,
+    capabilities: spec.capabilities ?? FULL_CAPABILITIES,
+    identifying: spec.identifying ?? { 'service.environment': 'production' },
+    nonIdentifying: spec.nonIdentifying ?? {},
+  };
+}
+
+export function previousOf(spec: SimAgentSpec): string | null {
+  return spec.previousConfigHash === undefined ? DEFAULT_PREVIOUS_CONFIG : spec.previousConfigHash;
+}
