@@ -15,10 +15,12 @@ import { toStoredEvent } from './stored-event';
 export interface ConsumerRuntime {
   readonly logger: Logger;
   readonly redeliveryDelayMs: number;
+  /**
+   * Unacknowledged this long, an event is redelivered; a running handler keeps extending it.
+   * It also bounds the stall after a server crash that lost the last ack.
+   */
+  readonly ackWaitMs: number;
 }
-
-/** Unacknowledged this long, an event is redelivered; a running handler keeps extending it. */
-const ACK_WAIT_MS = 30_000;
 /** One pull waits at most this long; it also bounds how long stop() takes. */
 const PULL_EXPIRES_MS = 1_000;
 const PULL_RETRY_MS = 250;
@@ -36,7 +38,7 @@ export async function startJetStreamConsumer(
   runtime: ConsumerRuntime,
 ): Promise<EventConsumer> {
   try {
-    const name = await ensureConsumer(jsm, spec);
+    const name = await ensureConsumer(jsm, spec, runtime.ackWaitMs);
     const consumer = await js.consumers.get(spec.stream, name);
     return new PullLoop(consumer, spec, name, handler, runtime, jsm);
   } catch (error) {
@@ -44,11 +46,11 @@ export async function startJetStreamConsumer(
   }
 }
 
-async function ensureConsumer(jsm: JetStreamManager, spec: ConsumerSpec): Promise<string> {
+async function ensureConsumer(jsm: JetStreamManager, spec: ConsumerSpec, ackWaitMs: number): Promise<string> {
   const config: Partial<ConsumerConfig> = {
     ack_policy: AckPolicy.Explicit,
     max_ack_pending: 1,
-    ack_wait: nanos(ACK_WAIT_MS),
+    ack_wait: nanos(ackWaitMs),
     max_deliver: -1,
     ...(spec.filterSubject ? { filter_subject: spec.filterSubject } : {}),
     ...(spec.fromSequence && spec.fromSequence > 1
@@ -128,7 +130,7 @@ class PullLoop implements EventConsumer {
 
   private async handle(msg: JsMsg): Promise<void> {
     const fields = { stream: this.spec.stream, consumer: this.name, sequence: msg.seq };
-    const keepAlive = setInterval(() => msg.working(), ACK_WAIT_MS / 3);
+    const keepAlive = setInterval(() => msg.working(), this.runtime.ackWaitMs / 3);
     try {
       await this.handler(toStoredEvent(this.spec.stream, msg));
     } catch (error) {

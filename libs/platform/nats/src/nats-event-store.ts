@@ -28,6 +28,8 @@ export interface NatsEventStoreOptions {
   readonly logger?: Logger;
   /** Wait before a rejected event is delivered again (default 500 ms). */
   readonly redeliveryDelayMs?: number;
+  /** Redelivery of an unacknowledged event (lost ack, crashed reader); default 10 s. */
+  readonly ackWaitMs?: number;
 }
 
 const READ_BATCH = 500;
@@ -114,6 +116,7 @@ class NatsEventStore implements EventStore {
     return startJetStreamConsumer(this.js, this.jsm, spec, handler, {
       logger: this.options.logger ?? silentLogger,
       redeliveryDelayMs: this.options.redeliveryDelayMs ?? 500,
+      ackWaitMs: this.options.ackWaitMs ?? 10_000,
     });
   }
 
