@@ -1,6 +1,7 @@
 import { classify } from './agent-record';
 import { applyDeadline, disconnectDeadline, unhealthyDeadline } from './deadlines';
 import { emit, type Recorder } from './decision';
+import { excludeAgent } from './phase';
 import { agentOf, isActive } from './state';
 
 /** Turns the agent's passed deadlines into events: failed (or excluded, by policy). */
@@ -13,7 +14,7 @@ export function expireAgent(recorder: Recorder, agentId: string): void {
   if (klass === 'disconnected') {
     const deadline = disconnectDeadline(agent, timing);
     if (deadline === null || now < deadline) return;
-    if (disconnectedPolicy === 'exclude') emit(recorder, { type: 'AgentExcluded', agentId, reason: 'disconnected' });
+    if (disconnectedPolicy === 'exclude') excludeAgent(recorder, agentId, 'disconnected');
     else emit(recorder, { type: 'AgentConfigFailed', agentId, reason: 'disconnected', detail: `disconnected for more than ${timing.disconnectGraceMs} ms` });
   } else if (klass === 'pending') {
     const unhealthy = unhealthyDeadline(agent, timing);
@@ -22,7 +23,7 @@ export function expireAgent(recorder: Recorder, agentId: string): void {
       const lastError = agent.health?.lastError ?? '';
       emit(recorder, { type: 'AgentConfigFailed', agentId, reason: 'unhealthy', detail: lastError !== '' ? lastError : `unhealthy for ${timing.healthGraceMs} ms after the push` });
     } else if (apply !== null && now >= apply) {
-      const missing = agent.appliedAt === null ? 'the new config applied' : 'a healthy report since the push';
+      const missing = agent.appliedAt === null ? 'report of the new config applied' : 'healthy report since the push';
       emit(recorder, { type: 'AgentConfigFailed', agentId, reason: 'apply_timeout', detail: `no ${missing} within ${timing.applyTimeoutMs} ms` });
     }
   }

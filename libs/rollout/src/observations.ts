@@ -4,7 +4,7 @@ import { emit, type Recorder } from './decision';
 import { enrol, skipReason } from './eligibility';
 import { expireAgent } from './expiry';
 import type { AgentConnected, AgentDescribed, AgentDisconnected, EffectiveConfigReported, HealthReported, RemoteConfigStatusReported } from './inputs';
-import { admitLate } from './phase';
+import { admitLate, excludeAgent } from './phase';
 import { agentOf } from './state';
 
 /**
@@ -20,7 +20,7 @@ export function observeAgent(recorder: Recorder, input: AgentConnected | AgentDe
   const record = agentOf(draft, agentId);
   if (record?.membership === 'member') {
     if (!matches) {
-      if (record.exclusion === null) emit(recorder, { type: 'AgentExcluded', agentId, reason: 'left_target' });
+      if (record.exclusion === null) excludeAgent(recorder, agentId, 'left_target');
       return;
     }
     expireAgent(recorder, agentId);

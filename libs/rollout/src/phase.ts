@@ -1,8 +1,8 @@
-import { classify, type AgentRecord } from './agent-record';
+import { classify, type AgentRecord, type ExclusionReason } from './agent-record';
 import { cohortOrder, type CohortMember } from './cohort';
 import { assign, emit, type Recorder } from './decision';
 import { phaseAllowance } from './plan';
-import { agentOf, memberCount, targetedCount, type DraftState } from './state';
+import { agentOf, memberCount, populationCount, type DraftState } from './state';
 
 /** How many agents the current phase may have targeted in total, for the members known now. */
 export function currentAllowance(draft: DraftState): number {
@@ -24,11 +24,12 @@ export function startPhase(recorder: Recorder, index: number): void {
 
 /**
  * Targets waiting, connected members in cohort order until the phase's allowance is reached.
+ * The allowance counts targeted agents that still count (excluded ones are replaced).
  * Disconnected members are passed over (they never block a phase); they are taken later by
  * `admitLate` or a wider phase.
  */
 export function fillPhase(recorder: Recorder, late: boolean): void {
-  let room = currentAllowance(recorder.draft) - targetedCount(recorder.draft.counts);
+  let room = currentAllowance(recorder.draft) - populationCount(recorder.draft.counts);
   if (room <= 0) return;
   for (const agentId of memberOrder(recorder.draft)) {
     if (room <= 0) break;
@@ -50,9 +51,18 @@ export function admitLate(recorder: Recorder, agentId: string): void {
   const agent = agentOf(draft, agentId);
   if (draft.status !== 'in_progress' || agent === undefined || classify(agent) !== 'waiting' || !agent.connected) return;
   const allowance = currentAllowance(draft);
-  if (targetedCount(draft.counts) >= allowance) return;
+  if (populationCount(draft.counts) >= allowance) return;
   const position = memberOrder(draft).indexOf(agentId);
   if (position >= 0 && position < allowance) target(recorder, agent, true);
+}
+
+/**
+ * A member stops counting (it left the target, or stayed disconnected under the exclude
+ * policy). A targeted one is replaced by the next member in cohort order.
+ */
+export function excludeAgent(recorder: Recorder, agentId: string, reason: ExclusionReason): void {
+  emit(recorder, { type: 'AgentExcluded', agentId, reason });
+  if (recorder.draft.status === 'in_progress') fillPhase(recorder, true);
 }
 
 function target(recorder: Recorder, agent: AgentRecord, late: boolean): void {
