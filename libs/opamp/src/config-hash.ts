@@ -66,7 +66,8 @@ function u64(length: number): Uint8Array {
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const shared = Math.min(a.length, b.length);
   for (let index = 0; index < shared; index += 1) {
-    if (a[index] !== b[index]) return a[index]! - b[index]!;
+    const difference = (a[index] ?? 0) - (b[index] ?? 0);
+    if (difference !== 0) return difference;
   }
   return a.length - b.length;
 }

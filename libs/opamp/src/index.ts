@@ -95,3 +95,44 @@ export type {
   TLSConnectionSettingsInit,
   TelemetryConnectionSettingsInit,
 } from './proto-types';
+export { OPAMP_ERROR_CODES, OpampError, isOpampError } from './opamp-error';
+export type { OpampErrorCode } from './opamp-error';
+export { DEFAULT_MAX_MESSAGE_BYTES } from './message-limit';
+export type { MessageLimitOptions } from './message-limit';
+export { decodeWsFrame, encodeWsFrame } from './ws-framing';
+export type { DecodedWsFrame } from './ws-framing';
+export { decodeAgentToServer, decodeServerToAgent, encodeAgentToServer, encodeServerToAgent } from './message-codec';
+export {
+  AgentCapability,
+  AgentToServerFlag,
+  ServerCapability,
+  ServerToAgentFlag,
+  agentCapabilityNames,
+  agentToServerFlagNames,
+  bitSetToNumber,
+  bitsOf,
+  hasBits,
+  hasCapability,
+  hasFlag,
+  serverCapabilityNames,
+  serverToAgentFlagNames,
+  toBitSetLong,
+} from './capabilities';
+export type { BitSet } from './capabilities';
+export { instanceUidToBytes, parseInstanceUid } from './instance-uid';
+export type { InstanceUid, InstanceUidKind } from './instance-uid';
+export { configHash, configHashHex } from './config-hash';
+export type { ConfigFileLike, ConfigFilesLike } from './config-hash';
+export { MAX_ATTRIBUTES, MAX_KEY_CHARS, MAX_VALUE_CHARS, anyValueText, attributeText } from './attribute-text';
+export type { AttributeText } from './attribute-text';
+export { MAX_STATUS_TEXT_CHARS } from './agent-state';
+export type {
+  AgentDescriptionSummary,
+  AgentHealthSummary,
+  AgentState,
+  AgentStateChange,
+  RemoteConfigState,
+  RemoteConfigStatusSummary,
+} from './agent-state';
+export { mergeAgentStatus } from './merge-agent-status';
+export type { AgentStatusMerge } from './merge-agent-status';

@@ -43,7 +43,7 @@ export function encodeWsFrame(data: Uint8Array, options?: MessageLimitOptions): 
 export function decodeWsFrame(frame: Uint8Array, options?: MessageLimitOptions): DecodedWsFrame {
   assertWithinLimit(frame.length, options, 'WebSocket message');
   if (frame.length === 0) return { data: frame, legacy: true };
-  const first = frame[0]!;
+  const first = frame[0] ?? HEADER_ZERO;
   if (first === HEADER_ZERO) return { data: frame.subarray(1), legacy: false };
   if (canStartFieldTag(first)) return { data: frame, legacy: true };
   throw new OpampError('opamp.frame.nonzero_header', `header is ${readHeader(frame)}`);
@@ -60,7 +60,7 @@ function canStartFieldTag(byte: number): boolean {
 function readHeader(frame: Uint8Array): string {
   let value = 0n;
   for (let index = 0; index < Math.min(frame.length, MAX_VARINT_BYTES); index += 1) {
-    const byte = frame[index]!;
+    const byte = frame[index] ?? 0;
     value |= BigInt(byte & 0x7f) << BigInt(7 * index);
     if ((byte & 0x80) === 0) {
       if (value >= 1n << 64n) break;

@@ -1,0 +1,158 @@
+import Long from 'long';
+import type { AgentState } from './agent-state';
+import { AgentCapability as Cap } from './capabilities';
+import { configHashHex } from './config-hash';
+import { mergeAgentStatus } from './merge-agent-status';
+import { RemoteConfigStatuses, type AgentToServerInit } from './proto-types';
+
+const seq = (n: number | string) => Long.fromValue(n, true);
+const caps = (...bits: number[]) => Long.fromNumber(bits.reduce((all, bit) => all | bit, Cap.ReportsStatus), true);
+const description = { identifyingAttributes: [{ key: 'service.name', value: { stringValue: 'otelcol' } }] };
+const yaml = (text: string) => ({ configMap: { configMap: { '': { body: new TextEncoder().encode(text), contentType: 'text/yaml' } } } });
+const applied = { lastRemoteConfigHash: Uint8Array.of(0xab), status: RemoteConfigStatuses.RemoteConfigStatuses_APPLIED };
+
+/** Merges messages in order, returning every step's result. */
+function run(messages: AgentToServerInit[], start?: AgentState) {
+  let state = start;
+  return messages.map((message) => {
+    const result = mergeAgentStatus(state, message);
+    state = result.state;
+    return result;
+  });
+}
+
+describe('mergeAgentStatus: status compression', () => {
+  it('fills omitted parts from the previous state and reports only what changed', () => {
+    // given an agent that reported everything
+    const capabilities = caps(Cap.ReportsRemoteConfig, Cap.ReportsEffectiveConfig, Cap.ReportsHealth);
+    const [first, heartbeat, update] = run([
+      { sequenceNum: seq(0), capabilities, agentDescription: description, remoteConfigStatus: applied, effectiveConfig: yaml('a: 1'), health: { healthy: false } },
+      // when it sends a heartbeat, then a health change alone
+      { sequenceNum: seq(1), capabilities },
+      { sequenceNum: seq(2), capabilities, health: { healthy: true, statusTimeUnixNano: seq(5) } },
+    ]);
+    // then
+    expect(first!.changes).toEqual(['description', 'capabilities', 'health', 'remoteConfigStatus', 'effectiveConfigHash']);
+    expect(heartbeat!.changes).toEqual([]);
+    expect(update!.changes).toEqual(['health']);
+    expect(update!.state).toMatchObject({
+      description: { identifying: { 'service.name': 'otelcol' }, nonIdentifying: {} },
+      remoteConfigStatus: { hash: 'ab', status: 'APPLIED', errorMessage: '' },
+      effectiveConfigHash: configHashHex({ '': { body: 'a: 1', contentType: 'text/yaml' } }),
+      health: { healthy: true, lastError: '', status: '' },
+    });
+    expect([first, heartbeat, update].map((step) => step!.reportFullState)).toEqual([false, false, false]);
+  });
+
+  it('keeps the effective config as its hash only, and sees no change in a re-sent equal config', () => {
+    const capabilities = caps(Cap.ReportsEffectiveConfig);
+    const [first, same, changed] = run([
+      { sequenceNum: seq(1), capabilities, agentDescription: description, effectiveConfig: yaml('a: 1') },
+      { sequenceNum: seq(2), capabilities, effectiveConfig: yaml('a: 1') },
+      { sequenceNum: seq(3), capabilities, effectiveConfig: yaml('a: 2') },
+    ]);
+    expect(JSON.stringify(first!.state)).not.toContain('a: 1');
+    expect(same!.changes).toEqual([]);
+    expect(changed!.changes).toEqual(['effectiveConfigHash']);
+  });
+
+  it('does not count a new status timestamp as a health change', () => {
+    const capabilities = caps(Cap.ReportsHealth);
+    const [, later] = run([
+      { sequenceNum: seq(1), capabilities, agentDescription: description, health: { healthy: true, statusTimeUnixNano: seq(1) } },
+      { sequenceNum: seq(2), capabilities, health: { healthy: true, statusTimeUnixNano: seq(2) } },
+    ]);
+    expect(later!.changes).toEqual([]);
+  });
+
+  it('keeps the last capabilities when a message carries none, and reports a capability change', () => {
+    const [, bare, changed] = run([
+      { sequenceNum: seq(1), capabilities: caps(Cap.AcceptsRemoteConfig), agentDescription: description },
+      { sequenceNum: seq(2) },
+      { sequenceNum: seq(3), capabilities: caps() },
+    ]);
+    expect(bare!.state.capabilities).toBe(Cap.ReportsStatus | Cap.AcceptsRemoteConfig);
+    expect(changed!.changes).toEqual(['capabilities']);
+  });
+
+  it('records a disconnect once, without asking for state', () => {
+    const [, gone, again] = run([
+      { sequenceNum: seq(1), capabilities: caps(), agentDescription: description },
+      { sequenceNum: seq(9), capabilities: caps(), agentDisconnect: {} },
+      { sequenceNum: seq(10), capabilities: caps(), agentDisconnect: {} },
+    ]);
+    expect(gone!.changes).toEqual(['disconnected']);
+    expect(gone!.reportFullState).toBe(false);
+    expect(again!.changes).toEqual([]);
+  });
+
+  it('reads unknown remote config status values as UNSET and bounds agent-supplied text', () => {
+    const [step] = run([
+      {
+        sequenceNum: seq(1),
+        capabilities: caps(Cap.ReportsRemoteConfig, Cap.ReportsHealth),
+        agentDescription: description,
+        remoteConfigStatus: { status: 9 as RemoteConfigStatuses, errorMessage: 'e'.repeat(100_000), lastRemoteConfigHash: new Uint8Array(1000) },
+        health: { healthy: false, lastError: 'Collector log tail:\n'.repeat(10_000) },
+      },
+    ]);
+    expect(step!.state.remoteConfigStatus?.status).toBe('UNSET');
+    expect(JSON.stringify(step!.state).length).toBeLessThan(2_000);
+  });
+});
+
+describe('mergeAgentStatus: ReportFullState', () => {
+  it('asks an unknown agent whose message is compressed (a reconnect to a new gateway)', () => {
+    const [step] = run([{ sequenceNum: seq(42), capabilities: caps() }]);
+    expect(step!.reportFullState).toBe(true);
+    expect(step!.state.fullStateRequested).toBe(true);
+  });
+
+  it('does not ask an unknown agent whose first message is complete (the Elastic client: description + empty status)', () => {
+    const [step] = run([{ sequenceNum: seq(1), capabilities: caps(Cap.AcceptsRemoteConfig, Cap.ReportsRemoteConfig, Cap.ReportsHeartbeat), agentDescription: description, remoteConfigStatus: {} }]);
+    expect(step!.reportFullState).toBe(false);
+  });
+
+  it('does not ask for health an opamp-go agent never set, when the message is otherwise complete', () => {
+    const [step] = run([{ sequenceNum: seq(0), capabilities: caps(Cap.ReportsHealth, Cap.ReportsEffectiveConfig), agentDescription: description, effectiveConfig: yaml('x') }]);
+    expect(step!.reportFullState).toBe(false);
+  });
+
+  it('asks after a sequence gap only while something promised is missing', () => {
+    const capabilities = caps(Cap.ReportsRemoteConfig);
+    const complete = run([{ sequenceNum: seq(1), capabilities, agentDescription: description, remoteConfigStatus: applied }, { sequenceNum: seq(5), capabilities }]);
+    expect(complete[1]!.reportFullState).toBe(false);
+    const lacking = run([
+      { sequenceNum: seq(1), capabilities, agentDescription: description },
+      { sequenceNum: seq(2), capabilities, agentDescription: description },
+      { sequenceNum: seq(3), capabilities },
+      { sequenceNum: seq(5), capabilities },
+    ]);
+    expect(lacking.map((step) => step.reportFullState)).toEqual([true, false, false, true]);
+  });
+
+  it('asks after a gap for health promised by ReportsHealth and never seen, and not again for the answer without it', () => {
+    const capabilities = caps(Cap.ReportsHealth);
+    const steps = run([
+      { sequenceNum: seq(1), capabilities, agentDescription: description },
+      { sequenceNum: seq(3), capabilities },
+      { sequenceNum: seq(4), capabilities, agentDescription: description },
+      { sequenceNum: seq(5), capabilities },
+    ]);
+    expect(steps.map((step) => step.reportFullState)).toEqual([false, true, false, false]);
+  });
+
+  it('treats the wrap from 2^64 - 1 to 0 as consecutive', () => {
+    const [, wrapped] = run([{ sequenceNum: seq('18446744073709551615'), capabilities: caps(Cap.ReportsRemoteConfig), agentDescription: description }, { sequenceNum: seq(0), capabilities: caps(Cap.ReportsRemoteConfig) }]);
+    expect(wrapped!.reportFullState).toBe(false);
+  });
+
+  it('never asks twice in a row, even when the answer jumps in sequence and still lacks state', () => {
+    const steps = run([
+      { sequenceNum: seq(3), capabilities: caps(Cap.ReportsRemoteConfig) },
+      { sequenceNum: seq(10), capabilities: caps(Cap.ReportsRemoteConfig) },
+      { sequenceNum: seq(20), capabilities: caps(Cap.ReportsRemoteConfig) },
+    ]);
+    expect(steps.map((step) => step.reportFullState)).toEqual([true, false, true]);
+  });
+});

@@ -1,0 +1,147 @@
+import { bytesToHex } from '@noble/hashes/utils';
+import Long from 'long';
+import {
+  MAX_STATUS_TEXT_CHARS,
+  type AgentHealthSummary,
+  type AgentState,
+  type AgentStateChange,
+  type RemoteConfigState,
+  type RemoteConfigStatusSummary,
+} from './agent-state';
+import { attributeText } from './attribute-text';
+import { AgentCapability, bitSetToNumber, hasCapability } from './capabilities';
+import { configHashHex } from './config-hash';
+import { RemoteConfigStatuses, type AgentToServerInit, type ComponentHealthInit, type RemoteConfigStatusInit } from './proto-types';
+
+const MAX_HASH_BYTES = 64;
+
+export interface AgentStatusMerge {
+  readonly state: AgentState;
+  /** What changed, in a fixed order; empty for a heartbeat or a repeat of known state. */
+  readonly changes: readonly AgentStateChange[];
+  /**
+   * Answer with ServerToAgentFlags_ReportFullState. The caller must set the flag whenever
+   * this is true (the state records that it was asked).
+   */
+  readonly reportFullState: boolean;
+}
+
+/**
+ * Merges one (possibly compressed) AgentToServer into the agent's last known state.
+ * `previous` is undefined for an agent this process has not seen (new, or known only to a
+ * gateway that is gone).
+ *
+ * ReportFullState rule (spec "Agent Status Compression"): ask only when there is a gap —
+ * unknown agent, or sequence_num not previous + 1 — AND the merged state still lacks what the
+ * capabilities promise: the description (always), the remote config status
+ * (ReportsRemoteConfig), the effective config (ReportsEffectiveConfig), health (ReportsHealth,
+ * and only while never seen). Never ask when the message itself carries full state (health
+ * aside: opamp-go sends health only once the app set it), nor on the agent's last message,
+ * nor twice in a row.
+ */
+export function mergeAgentStatus(previous: AgentState | undefined, message: AgentToServerInit): AgentStatusMerge {
+  const merged = mergeFields(previous, message);
+  const reportFullState = needsFullState(previous, message, merged);
+  return { state: { ...merged, fullStateRequested: reportFullState }, changes: changesBetween(previous, merged), reportFullState };
+}
+
+function mergeFields(previous: AgentState | undefined, message: AgentToServerInit): AgentState {
+  // ReportsStatus must always be set, so 0 means "not reported" (a bare heartbeat).
+  const capabilities = bitSetToNumber(message.capabilities);
+  const description = message.agentDescription;
+  return {
+    sequenceNum: Long.fromValue(message.sequenceNum ?? 0, true),
+    capabilities: capabilities !== 0 ? capabilities : (previous?.capabilities ?? 0),
+    description: description
+      ? { identifying: attributeText(description.identifyingAttributes), nonIdentifying: attributeText(description.nonIdentifyingAttributes) }
+      : (previous?.description ?? null),
+    health: message.health ? healthSummary(message.health) : (previous?.health ?? null),
+    remoteConfigStatus: message.remoteConfigStatus ? remoteConfigSummary(message.remoteConfigStatus) : (previous?.remoteConfigStatus ?? null),
+    effectiveConfigHash: message.effectiveConfig
+      ? configHashHex(message.effectiveConfig.configMap?.configMap ?? {})
+      : (previous?.effectiveConfigHash ?? null),
+    availableComponentsHash: message.availableComponents
+      ? bytesToHex((message.availableComponents.hash ?? new Uint8Array(0)).subarray(0, MAX_HASH_BYTES))
+      : (previous?.availableComponentsHash ?? null),
+    disconnected: message.agentDisconnect != null,
+    fullStateRequested: false,
+  };
+}
+
+function needsFullState(previous: AgentState | undefined, message: AgentToServerInit, merged: AgentState): boolean {
+  if (message.agentDisconnect != null || previous?.fullStateRequested) return false;
+  const gap = previous === undefined || !merged.sequenceNum.equals(previous.sequenceNum.add(1));
+  return gap && !carriesFullState(message, merged.capabilities) && lacksPromisedState(merged);
+}
+
+function carriesFullState(message: AgentToServerInit, capabilities: number): boolean {
+  return (
+    message.agentDescription != null &&
+    (message.remoteConfigStatus != null || !hasCapability(capabilities, AgentCapability.ReportsRemoteConfig)) &&
+    (message.effectiveConfig != null || !hasCapability(capabilities, AgentCapability.ReportsEffectiveConfig))
+  );
+}
+
+function lacksPromisedState(state: AgentState): boolean {
+  const promises = (capability: number) => hasCapability(state.capabilities, capability);
+  return (
+    state.description === null ||
+    (state.remoteConfigStatus === null && promises(AgentCapability.ReportsRemoteConfig)) ||
+    (state.effectiveConfigHash === null && promises(AgentCapability.ReportsEffectiveConfig)) ||
+    (state.health === null && promises(AgentCapability.ReportsHealth))
+  );
+}
+
+function changesBetween(previous: AgentState | undefined, next: AgentState): AgentStateChange[] {
+  const changes: AgentStateChange[] = [];
+  if (!sameJson(previous?.description ?? null, next.description)) changes.push('description');
+  if ((previous?.capabilities ?? 0) !== next.capabilities) changes.push('capabilities');
+  if (!sameJson(previous?.health ?? null, next.health)) changes.push('health');
+  if (!sameJson(previous?.remoteConfigStatus ?? null, next.remoteConfigStatus)) changes.push('remoteConfigStatus');
+  if ((previous?.effectiveConfigHash ?? null) !== next.effectiveConfigHash) changes.push('effectiveConfigHash');
+  if (next.disconnected && !previous?.disconnected) changes.push('disconnected');
+  return changes;
+}
+
+/** Summaries are built with a fixed key order, so equal JSON means equal content. */
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function healthSummary(health: ComponentHealthInit): AgentHealthSummary {
+  return {
+    healthy: health.healthy === true,
+    lastError: clip(health.lastError ?? ''),
+    status: clip(health.status ?? ''),
+  };
+}
+
+function remoteConfigSummary(status: RemoteConfigStatusInit): RemoteConfigStatusSummary {
+  return {
+    hash: bytesToHex((status.lastRemoteConfigHash ?? new Uint8Array(0)).subarray(0, MAX_HASH_BYTES)),
+    status: remoteConfigState(status.status),
+    errorMessage: clip(status.errorMessage ?? ''),
+  };
+}
+
+/** Values a newer spec may add are read as UNSET (no claim about the config). */
+function remoteConfigState(status: RemoteConfigStatuses | null | undefined): RemoteConfigState {
+  switch (status) {
+    case RemoteConfigStatuses.RemoteConfigStatuses_APPLIED:
+      return 'APPLIED';
+    case RemoteConfigStatuses.RemoteConfigStatuses_APPLYING:
+      return 'APPLYING';
+    case RemoteConfigStatuses.RemoteConfigStatuses_FAILED:
+      return 'FAILED';
+    case RemoteConfigStatuses.RemoteConfigStatuses_UNSET:
+    case null:
+    case undefined:
+      return 'UNSET';
+    default:
+      return 'UNSET';
+  }
+}
+
+function clip(text: string): string {
+  return text.length <= MAX_STATUS_TEXT_CHARS ? text : text.slice(0, MAX_STATUS_TEXT_CHARS);
+}
