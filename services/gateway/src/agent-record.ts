@@ -1,0 +1,55 @@
+import type { AgentSnapshot } from '@roost/contracts';
+import type { AgentState } from '@roost/opamp';
+import type { Transport } from './gateway-metrics';
+
+/**
+ * What this gateway keeps per agent, keyed by instance uid text (never by socket), across
+ * reconnects until it is evicted. Summaries and hashes only, never config bodies: a few
+ * hundred bytes per agent. Immutable; each message produces a new record.
+ */
+export interface AgentRecord {
+  readonly agentId: string;
+  readonly transport: Transport;
+  readonly connected: boolean;
+  /** Counts this agent's connections to this gateway; per-connection offers compare it. */
+  readonly connection: number;
+  readonly lastSeenAt: number;
+  /** The merged status (libs/opamp), complete once the agent has reported full state. */
+  readonly state: AgentState;
+  /** When the last message carrying health / remote config status arrived (ms). */
+  readonly healthReportedAt: number;
+  readonly remoteConfigReportedAt: number;
+  /** Lowercase hex from `agent-desired`: null = none; undefined = not read yet. */
+  readonly desiredHash: string | null | undefined;
+  /** The last remote_config sent, for redelivery and for agents that do not report status. */
+  readonly lastOffer: ConfigOfferRecord | null;
+  /** Hashes the agent reported FAILED, newest last (bounded): never offered again. */
+  readonly failedHashes: readonly string[];
+  /** `connection` on which the heartbeat interval was last offered (0 = never). */
+  readonly heartbeatOfferedOn: number;
+}
+
+export interface ConfigOfferRecord {
+  readonly hash: string;
+  readonly at: number;
+  readonly connection: number;
+}
+
+export const MAX_FAILED_HASHES = 4;
+
+/** The compact view every fleet event carries. */
+export function agentSnapshot(record: AgentRecord, gatewayId: string): AgentSnapshot {
+  const { state } = record;
+  return {
+    agentId: record.agentId,
+    gatewayId,
+    transport: record.transport,
+    connected: record.connected,
+    capabilities: state.capabilities,
+    identifying: { ...(state.description?.identifying ?? {}) },
+    nonIdentifying: { ...(state.description?.nonIdentifying ?? {}) },
+    health: state.health ? { ...state.health, reportedAt: record.healthReportedAt } : null,
+    remoteConfigStatus: state.remoteConfigStatus ? { ...state.remoteConfigStatus, reportedAt: record.remoteConfigReportedAt } : null,
+    effectiveConfigHash: state.effectiveConfigHash,
+  };
+}

@@ -1,0 +1,314 @@
+import {
+  decodeAgentToServer,
+  decodeWsFrame,
+  encodeServerToAgent,
+  encodeWsFrame,
+  isOpampError,
+  parseInstanceUid,
+  type AgentToServer,
+  type ServerToAgentInit,
+} from '@roost/opamp';
+import type { FleetEvent } from '@roost/contracts';
+import type { Logger } from '@roost/ports';
+import { markDisconnected, reconcileConfig } from './agent-lifecycle';
+import type { AgentRecord } from './agent-record';
+import type { ConfigSource } from './config-source';
+import type { FleetPublisher } from './fleet-publisher';
+import type { DecodeErrorReason, GatewayMetrics, Transport } from './gateway-metrics';
+import type { ResolvedGatewayOptions } from './gateway-options';
+import { handleAgentMessage, type HandledMessage, type MessageContext } from './handle-agent-message';
+import type { HttpOpampResult } from './http-endpoint';
+import type { WsPeer, WsPeerHandler } from './websocket-transport';
+
+export interface AgentSessionsDeps {
+  readonly options: ResolvedGatewayOptions;
+  readonly configs: ConfigSource;
+  readonly publisher: FleetPublisher;
+  readonly metrics: GatewayMetrics;
+  readonly logger: Logger;
+  /** Open WebSocket connections, bound to an agent or not yet. */
+  readonly openSockets: () => number;
+  readonly newInstanceUid: () => Uint8Array;
+  readonly nextEventId: () => string;
+}
+
+/**
+ * The thin shell around the pure handler: agent records keyed by instance uid, the socket each
+ * WebSocket agent is bound to, HTTP agents' liveness, and the I/O (decode, reply, publish,
+ * `agent-desired` reads on connect).
+ */
+export class AgentSessions implements WsPeerHandler {
+  readonly records = new Map<string, AgentRecord>();
+  readonly sockets = new Map<string, WsPeer>();
+  readonly httpAgents = new Set<string>();
+  private readonly limit: { maxMessageBytes: number };
+
+  constructor(private readonly deps: AgentSessionsDeps) {
+    this.limit = { maxMessageBytes: deps.options.maxMessageBytes };
+  }
+
+  get connectedCount(): number {
+    return this.sockets.size + this.httpAgents.size;
+  }
+
+  /** Room for one more connection (open sockets include those not bound yet). */
+  admitsNewConnection(): boolean {
+    return this.deps.openSockets() + this.httpAgents.size < this.deps.options.maxAgents;
+  }
+
+  // ---- WebSocket ----
+
+  onFrame(peer: WsPeer, frame: Buffer): void {
+    let message: AgentToServer;
+    try {
+      message = decodeAgentToServer(decodeWsFrame(frame, this.limit).data, this.limit);
+    } catch (error) {
+      const reason = this.decodeFailed('websocket', error, peer.agentId);
+      if (reason === 'too_large') peer.close(1009, 'message too large');
+      return;
+    }
+    this.deps.metrics.messagesIn.inc({ transport: 'websocket' });
+    if (peer.queue) {
+      const queued = peer.queue.then(() => this.wsMessage(peer, message));
+      this.track(peer, queued);
+      return;
+    }
+    const pending = this.wsMessage(peer, message);
+    if (pending) this.track(peer, pending);
+  }
+
+  onClose(peer: WsPeer): void {
+    const agentId = peer.agentId;
+    if (agentId === null || this.sockets.get(agentId) !== peer) return;
+    this.sockets.delete(agentId);
+    this.disconnect(agentId, 'socket closed');
+  }
+
+  private track(peer: WsPeer, pending: Promise<void>): void {
+    const settled = pending.catch((error: unknown) => this.deps.logger.error({ err: String(error), agentId: peer.agentId }, 'WebSocket message failed'));
+    peer.queue = settled;
+    void settled.then(() => {
+      if (peer.queue === settled) peer.queue = null;
+    });
+  }
+
+  /** Handles now, or after reading `agent-desired` when the message opens a connection. */
+  private wsMessage(peer: WsPeer, message: AgentToServer): Promise<void> | undefined {
+    if (peer.closed) return undefined;
+    const agentId = uidTextOf(message);
+    if (agentId !== null && peer.agentId !== agentId) {
+      return this.readDesired(agentId).then((desired) => this.wsHandle(peer, message, true, desired));
+    }
+    this.wsHandle(peer, message, false, undefined);
+    return undefined;
+  }
+
+  private wsHandle(peer: WsPeer, message: AgentToServer, newConnection: boolean, desired: string | null | undefined): void {
+    if (peer.closed) return;
+    const agentId = uidTextOf(message);
+    const outcome = handleAgentMessage(agentId === null ? undefined : this.records.get(agentId), message, this.context('websocket', newConnection, desired));
+    if (outcome.kind === 'rejected') {
+      this.deps.metrics.decodeErrors.inc({ transport: 'websocket', reason: 'bad_instance_uid' });
+      this.deps.logger.debug({ reason: outcome.reason }, 'refused a message with a bad instance_uid');
+      this.sendWs(peer, outcome.response);
+      return;
+    }
+    const id = outcome.record.agentId;
+    if (peer.agentId !== null && peer.agentId !== id && outcome.previousAgentId !== peer.agentId && this.sockets.get(peer.agentId) === peer) {
+      // The socket now speaks for another uid: the agent it spoke for is gone.
+      this.sockets.delete(peer.agentId);
+      this.disconnect(peer.agentId, 'socket switched instance_uid');
+    }
+    this.store(outcome);
+    this.replaceConnection(id, peer);
+    if (outcome.record.connected) {
+      peer.agentId = id;
+      this.sockets.set(id, peer);
+    } else {
+      peer.agentId = null;
+    }
+    this.sendWs(peer, outcome.response);
+    this.afterReply(outcome);
+  }
+
+  private sendWs(peer: WsPeer, response: ServerToAgentInit): void {
+    const bytes = this.encode(response, peer.agentId);
+    if (bytes && peer.send(encodeWsFrame(bytes))) this.deps.metrics.messagesOut.inc({ transport: 'websocket' });
+  }
+
+  // ---- plain HTTP ----
+
+  async onHttpBody(body: Buffer): Promise<HttpOpampResult> {
+    let message: AgentToServer;
+    try {
+      message = decodeAgentToServer(body, this.limit);
+    } catch (error) {
+      const reason = this.decodeFailed('http', error, null);
+      return { kind: 'malformed', reason: `body is not an AgentToServer message (${reason})` };
+    }
+    this.deps.metrics.messagesIn.inc({ transport: 'http' });
+    const agentId = uidTextOf(message);
+    const known = agentId === null ? undefined : this.records.get(agentId);
+    const newConnection = !known || !known.connected || known.transport !== 'http';
+    if (newConnection && !(known?.connected ?? false) && !this.admitsNewConnection()) return { kind: 'over_capacity' };
+    const desired = newConnection && agentId !== null ? await this.readDesired(agentId) : undefined;
+    const outcome = handleAgentMessage(agentId === null ? undefined : this.records.get(agentId), message, this.context('http', newConnection, desired));
+    if (outcome.kind === 'rejected') {
+      this.deps.metrics.decodeErrors.inc({ transport: 'http', reason: 'bad_instance_uid' });
+      return this.httpReply(outcome.response, null);
+    }
+    const id = outcome.record.agentId;
+    this.store(outcome);
+    this.replaceConnection(id, null);
+    if (outcome.record.connected) this.httpAgents.add(id);
+    else this.httpAgents.delete(id);
+    const result = this.httpReply(outcome.response, id);
+    this.afterReply(outcome);
+    return result;
+  }
+
+  private httpReply(response: ServerToAgentInit, agentId: string | null): HttpOpampResult {
+    const bytes = this.encode(response, agentId);
+    if (!bytes) return { kind: 'malformed', reason: 'the reply could not be encoded' };
+    this.deps.metrics.messagesOut.inc({ transport: 'http' });
+    return { kind: 'reply', body: bytes };
+  }
+
+  // ---- shared ----
+
+  /** Stores the handler's record, dropping the old key after RequestInstanceUid. */
+  private store(outcome: HandledMessage): void {
+    if (outcome.previousAgentId !== null) {
+      this.records.delete(outcome.previousAgentId);
+      this.httpAgents.delete(outcome.previousAgentId);
+      if (this.sockets.get(outcome.previousAgentId)) this.sockets.delete(outcome.previousAgentId);
+    }
+    this.records.set(outcome.record.agentId, outcome.record);
+  }
+
+  /** A second connection for a uid replaces the first: the old socket is closed. */
+  private replaceConnection(agentId: string, current: WsPeer | null): void {
+    const previous = this.sockets.get(agentId);
+    if (previous && previous !== current) {
+      this.sockets.delete(agentId);
+      previous.agentId = null;
+      previous.close(1000, 'replaced by a newer connection for this instance_uid');
+      this.deps.logger.info({ agentId }, 'a newer connection replaced the agent\'s previous one');
+    }
+    if (current !== null) this.httpAgents.delete(agentId);
+  }
+
+  private afterReply(outcome: HandledMessage): void {
+    this.publish(outcome.events);
+    if (outcome.response.remoteConfig) this.deps.metrics.configsSent.inc({ transport: outcome.record.transport });
+    if (outcome.appliedAfterMs !== null) this.deps.metrics.pushToApplied.observe(outcome.appliedAfterMs / 1000);
+    if (outcome.missingConfig !== null) this.loadAndReconcile(outcome.record.agentId, outcome.missingConfig);
+    if (outcome.disconnect) this.sockets.delete(outcome.record.agentId);
+  }
+
+  /** Marks an agent gone (socket closed, polls missed) and says so once. */
+  disconnect(agentId: string, why: string): void {
+    const record = this.records.get(agentId);
+    this.httpAgents.delete(agentId);
+    if (!record) return;
+    const { record: next, event } = markDisconnected(record, this.eventContext());
+    this.records.set(agentId, next);
+    if (event) {
+      this.deps.logger.debug({ agentId, why }, 'agent disconnected');
+      this.publish([event]);
+    }
+  }
+
+  /**
+   * Records a new desired hash (undefined: keep) and pushes the config to a WebSocket agent
+   * when one is due; HTTP agents get it in the reply to their next poll.
+   */
+  reconcile(agentId: string, desired: string | null | undefined): void {
+    const record = this.records.get(agentId);
+    if (!record) return;
+    const result = reconcileConfig(record, desired, this.offerContext());
+    this.records.set(agentId, result.record);
+    if (result.message) {
+      const peer = this.sockets.get(agentId);
+      if (peer) {
+        this.sendWs(peer, result.message);
+        this.deps.metrics.configsSent.inc({ transport: 'websocket' });
+      }
+    }
+    if (result.missingConfig !== null) this.loadAndReconcile(agentId, result.missingConfig);
+  }
+
+  private loadAndReconcile(agentId: string, hash: string): void {
+    void this.deps.configs.config(hash).then((config) => {
+      if (config) this.reconcile(agentId, undefined);
+    });
+  }
+
+  /** The agent's desired hash, with its config version loaded; undefined when unreadable. */
+  private async readDesired(agentId: string): Promise<string | null | undefined> {
+    try {
+      const hash = await this.deps.configs.desiredHash(agentId);
+      if (hash !== null) await this.deps.configs.config(hash);
+      return hash;
+    } catch (error) {
+      this.deps.logger.warn({ agentId, err: String(error) }, 'could not read agent-desired; delivery waits for the next nudge or reconnect');
+      return undefined;
+    }
+  }
+
+  private publish(events: readonly FleetEvent[]): void {
+    for (const event of events) this.deps.publisher.publish(event);
+  }
+
+  private encode(response: ServerToAgentInit, agentId: string | null): Uint8Array | null {
+    try {
+      return encodeServerToAgent(response, this.limit);
+    } catch (error) {
+      this.deps.logger.error({ agentId, err: String(error) }, 'reply not sent: it cannot be encoded within the size limit');
+      return null;
+    }
+  }
+
+  private decodeFailed(transport: Transport, error: unknown, agentId: string | null): DecodeErrorReason {
+    if (!isOpampError(error)) throw error;
+    const reason: DecodeErrorReason =
+      error.code === 'opamp.message.too_large' ? 'too_large' : error.code.startsWith('opamp.frame.') ? 'bad_header' : 'bad_protobuf';
+    this.deps.metrics.decodeErrors.inc({ transport, reason });
+    this.deps.logger.debug({ transport, agentId, code: error.code, err: error.message }, 'refused a malformed message');
+    return reason;
+  }
+
+  private context(transport: Transport, newConnection: boolean, desiredHash: string | null | undefined): MessageContext {
+    return {
+      ...this.offerContext(),
+      gatewayId: this.deps.options.gatewayId,
+      transport,
+      newConnection,
+      ...(desiredHash !== undefined ? { desiredHash } : {}),
+      newInstanceUid: this.deps.newInstanceUid,
+      nextEventId: this.deps.nextEventId,
+    };
+  }
+
+  private offerContext(): Pick<MessageContext, 'now' | 'redeliverAfterMs' | 'heartbeatIntervalSeconds' | 'offerable'> {
+    const { options, configs } = this.deps;
+    return {
+      now: options.now(),
+      redeliverAfterMs: options.redeliverAfterMs,
+      heartbeatIntervalSeconds: options.heartbeatIntervalSeconds,
+      offerable: configs.cached,
+    };
+  }
+
+  private eventContext(): { now: number; gatewayId: string; nextEventId: () => string } {
+    return { now: this.deps.options.now(), gatewayId: this.deps.options.gatewayId, nextEventId: this.deps.nextEventId };
+  }
+}
+
+function uidTextOf(message: AgentToServer): string | null {
+  try {
+    return parseInstanceUid(message.instanceUid).text;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,77 @@
+import type { GatewayOptions } from './gateway-options';
+
+export interface GatewayCommandLine {
+  readonly gateway: GatewayOptions;
+  /** NATS servers (comma-separated URLs); absent = in-memory platform. */
+  readonly natsUrl: string | undefined;
+  readonly logLevel: string;
+}
+
+/** `--name value` / `--name=value` flags, each also settable as the env var in the table. */
+const FLAGS = {
+  port: 'GATEWAY_PORT',
+  host: 'GATEWAY_HOST',
+  path: 'GATEWAY_PATH',
+  'gateway-id': 'GATEWAY_ID',
+  'max-message-bytes': 'GATEWAY_MAX_MESSAGE_BYTES',
+  'max-agents': 'GATEWAY_MAX_AGENTS',
+  'retry-after-seconds': 'GATEWAY_RETRY_AFTER_SECONDS',
+  'bearer-token': 'GATEWAY_BEARER_TOKEN',
+  'heartbeat-interval-seconds': 'GATEWAY_HEARTBEAT_INTERVAL_SECONDS',
+  'http-missed-polls': 'GATEWAY_HTTP_MISSED_POLLS',
+  'ping-interval-ms': 'GATEWAY_PING_INTERVAL_MS',
+  'advertised-endpoint': 'GATEWAY_ADVERTISED_ENDPOINT',
+  'nats-url': 'NATS_URL',
+  'log-level': 'LOG_LEVEL',
+} as const;
+
+type FlagName = keyof typeof FLAGS;
+
+export class CommandLineError extends Error {
+  readonly code = 'gateway.bad_command_line';
+}
+
+/** Reads flags first, then environment variables; unknown flags are an error. */
+export function parseGatewayCommandLine(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): GatewayCommandLine {
+  const flags = new Map<FlagName, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith('--')) throw new CommandLineError(`unexpected argument ${arg}`);
+    const eq = arg.indexOf('=');
+    const name = (eq === -1 ? arg.slice(2) : arg.slice(2, eq)) as FlagName;
+    if (!(name in FLAGS)) throw new CommandLineError(`unknown flag --${name}; known: ${Object.keys(FLAGS).map((f) => `--${f}`).join(' ')}`);
+    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+    if (value === undefined) throw new CommandLineError(`--${name} needs a value`);
+    flags.set(name, value);
+  }
+  const text = (name: FlagName): string | undefined => flags.get(name) ?? nonEmpty(env[FLAGS[name]]);
+  const num = (name: FlagName): number | undefined => {
+    const value = text(name);
+    if (value === undefined) return undefined;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed)) throw new CommandLineError(`--${name} (${FLAGS[name]}) must be a number, got "${value}"`);
+    return parsed;
+  };
+  return {
+    gateway: {
+      port: num('port'),
+      host: text('host'),
+      path: text('path'),
+      gatewayId: text('gateway-id'),
+      maxMessageBytes: num('max-message-bytes'),
+      maxAgents: num('max-agents'),
+      retryAfterSeconds: num('retry-after-seconds'),
+      bearerToken: text('bearer-token'),
+      heartbeatIntervalSeconds: num('heartbeat-interval-seconds'),
+      httpMissedPolls: num('http-missed-polls'),
+      pingIntervalMs: num('ping-interval-ms'),
+      advertisedEndpoint: text('advertised-endpoint'),
+    },
+    natsUrl: text('nats-url'),
+    logLevel: text('log-level') ?? 'info',
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}

@@ -1,0 +1,62 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export type Transport = 'websocket' | 'http';
+
+/** Why an incoming message was refused before reaching the handler. */
+export type DecodeErrorReason =
+  | 'non_binary_frame'
+  | 'bad_header'
+  | 'bad_protobuf'
+  | 'bad_instance_uid'
+  | 'too_large'
+  | 'bad_gzip'
+  | 'bad_content_type';
+
+/**
+ * The gateway's Prometheus metrics, in a registry of its own so that several gateways in one
+ * process (tests, all-in-one) never collide.
+ */
+export interface GatewayMetrics {
+  readonly registry: Registry;
+  readonly agents: Gauge<'transport'>;
+  readonly messagesIn: Counter<'transport'>;
+  readonly messagesOut: Counter<'transport'>;
+  readonly decodeErrors: Counter<'transport' | 'reason'>;
+  readonly fleetEvents: Counter<'kind'>;
+  readonly fleetEventFailures: Counter;
+  readonly configsSent: Counter<'transport'>;
+  readonly pushToApplied: Histogram;
+  readonly refusedConnections: Counter<'reason'>;
+}
+
+export function createGatewayMetrics(gatewayId: string): GatewayMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ gateway: gatewayId });
+  return {
+    registry,
+    agents: new Gauge({ name: 'roost_gateway_agents', help: 'Connected agents by transport', labelNames: ['transport'], registers: [registry] }),
+    messagesIn: new Counter({ name: 'roost_gateway_messages_received_total', help: 'AgentToServer messages decoded', labelNames: ['transport'], registers: [registry] }),
+    messagesOut: new Counter({ name: 'roost_gateway_messages_sent_total', help: 'ServerToAgent messages sent', labelNames: ['transport'], registers: [registry] }),
+    decodeErrors: new Counter({
+      name: 'roost_gateway_decode_errors_total',
+      help: 'Incoming messages refused as malformed, by reason',
+      labelNames: ['transport', 'reason'],
+      registers: [registry],
+    }),
+    fleetEvents: new Counter({ name: 'roost_gateway_fleet_events_total', help: 'Fleet events published, by kind', labelNames: ['kind'], registers: [registry] }),
+    fleetEventFailures: new Counter({ name: 'roost_gateway_fleet_event_failures_total', help: 'Fleet events that could not be appended', registers: [registry] }),
+    configsSent: new Counter({ name: 'roost_gateway_remote_configs_sent_total', help: 'remote_config offers sent to agents', labelNames: ['transport'], registers: [registry] }),
+    pushToApplied: new Histogram({
+      name: 'roost_gateway_push_to_applied_seconds',
+      help: 'Time from sending a remote config to the agent reporting it APPLIED',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+      registers: [registry],
+    }),
+    refusedConnections: new Counter({
+      name: 'roost_gateway_refused_total',
+      help: 'Requests and upgrades refused before OpAMP handling, by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,110 @@
+import type { Logger } from '@roost/ports';
+
+/** Everything `startGateway` can be told; every field has a default (see `resolveGatewayOptions`). */
+export interface GatewayOptions {
+  /** Stable id of this gateway process: KV key in `gateways` and token of `gateway.<id>.push`. */
+  readonly gatewayId?: string;
+  /** TCP port; 0 picks a free one (read it back from the running gateway). Default 4320. */
+  readonly port?: number;
+  /** Listen address. Default `0.0.0.0`. */
+  readonly host?: string;
+  /** OpAMP path for both transports. Default `/v1/opamp`. */
+  readonly path?: string;
+  /** Largest AgentToServer accepted, measured after decompression. Default 64 MiB. */
+  readonly maxMessageBytes?: number;
+  /** Connected agents (WebSocket + live HTTP) above which new ones get 503 / refused upgrades. */
+  readonly maxAgents?: number;
+  /** Seconds sent in `Retry-After` when over the limit. Default 30. */
+  readonly retryAfterSeconds?: number;
+  /** When set, every OpAMP request and upgrade must carry `Authorization: Bearer <token>`. */
+  readonly bearerToken?: string;
+  /**
+   * Heartbeat interval offered to agents that report heartbeats (and do not accept OpAMP
+   * connection settings, which would treat the offer as new server settings). 0 or null: no
+   * offer. Also the poll interval assumed for HTTP agents. Default 30.
+   */
+  readonly heartbeatIntervalSeconds?: number | null;
+  /**
+   * The poll interval HTTP agents are assumed to use (the Elastic client ignores the offered
+   * heartbeat and polls every 30 s by default). Default: the offered interval, at least 30.
+   */
+  readonly httpPollIntervalSeconds?: number;
+  /** An HTTP agent silent for this many poll intervals is disconnected. Default 3. */
+  readonly httpMissedPolls?: number;
+  /** WebSocket ping period; a peer that missed the previous pong is terminated. Default 30 000. */
+  readonly pingIntervalMs?: number;
+  /** How long a disconnected agent's state is kept for a reconnect. Default 10 min. */
+  readonly retainDisconnectedMs?: number;
+  /**
+   * A config already sent on the current connection is sent again only after this long without
+   * the agent reporting it (covers lost HTTP responses). Default 30 000.
+   */
+  readonly redeliverAfterMs?: number;
+  /** Presence refresh period in the `gateways` bucket; keep well inside its TTL. Default 5 000. */
+  readonly presenceRefreshMs?: number;
+  /** Agents handled per event-loop turn when a nudge fans a config out. Default 256. */
+  readonly pushChunkSize?: number;
+  /** Concurrent `agent-desired` reads while reconciling a nudge. Default 128. */
+  readonly desiredReadConcurrency?: number;
+  /** Address advertised in the presence entry, e.g. `ws://gw-1:4320/v1/opamp`. */
+  readonly advertisedEndpoint?: string;
+  readonly logger?: Logger;
+  /** Injected for tests: wall clock in ms. */
+  readonly now?: () => number;
+  /** Injected for tests: 16 random bytes per call (new instance uids). */
+  readonly randomBytes?: (size: number) => Uint8Array;
+}
+
+export type ResolvedGatewayOptions = Required<Omit<GatewayOptions, 'bearerToken' | 'advertisedEndpoint' | 'heartbeatIntervalSeconds'>> & {
+  readonly bearerToken: string | undefined;
+  readonly advertisedEndpoint: string | undefined;
+  /** 0 = no heartbeat offer. */
+  readonly heartbeatIntervalSeconds: number;
+};
+
+export const DEFAULT_PORT = 4320;
+export const DEFAULT_PATH = '/v1/opamp';
+export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+export function resolveGatewayOptions(
+  options: GatewayOptions,
+  defaults: { gatewayId: () => string; now: () => number; randomBytes: (size: number) => Uint8Array; logger: Logger },
+): ResolvedGatewayOptions {
+  const gatewayId = options.gatewayId ?? defaults.gatewayId();
+  if (!/^[-_A-Za-z0-9]+$/.test(gatewayId)) {
+    throw new Error(`gatewayId "${gatewayId}" must be one subject token of [-_A-Za-z0-9]`);
+  }
+  const heartbeatIntervalSeconds = options.heartbeatIntervalSeconds === null ? 0 : (options.heartbeatIntervalSeconds ?? 30);
+  if (!Number.isInteger(heartbeatIntervalSeconds) || heartbeatIntervalSeconds < 0) {
+    throw new Error(`gateway option heartbeatIntervalSeconds must be a whole number of seconds >= 0, got ${heartbeatIntervalSeconds}`);
+  }
+  return {
+    gatewayId,
+    port: options.port ?? DEFAULT_PORT,
+    host: options.host ?? '0.0.0.0',
+    path: options.path ?? DEFAULT_PATH,
+    maxMessageBytes: positive(options.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES, 'maxMessageBytes'),
+    maxAgents: positive(options.maxAgents, 50_000, 'maxAgents'),
+    retryAfterSeconds: positive(options.retryAfterSeconds, 30, 'retryAfterSeconds'),
+    bearerToken: options.bearerToken === '' ? undefined : options.bearerToken,
+    heartbeatIntervalSeconds,
+    httpPollIntervalSeconds: positive(options.httpPollIntervalSeconds, Math.max(30, heartbeatIntervalSeconds), 'httpPollIntervalSeconds'),
+    httpMissedPolls: positive(options.httpMissedPolls, 3, 'httpMissedPolls'),
+    pingIntervalMs: positive(options.pingIntervalMs, 30_000, 'pingIntervalMs'),
+    retainDisconnectedMs: positive(options.retainDisconnectedMs, 10 * 60_000, 'retainDisconnectedMs'),
+    redeliverAfterMs: positive(options.redeliverAfterMs, 30_000, 'redeliverAfterMs'),
+    presenceRefreshMs: positive(options.presenceRefreshMs, 5_000, 'presenceRefreshMs'),
+    pushChunkSize: positive(options.pushChunkSize, 256, 'pushChunkSize'),
+    desiredReadConcurrency: positive(options.desiredReadConcurrency, 128, 'desiredReadConcurrency'),
+    advertisedEndpoint: options.advertisedEndpoint,
+    logger: options.logger ?? defaults.logger,
+    now: options.now ?? defaults.now,
+    randomBytes: options.randomBytes ?? defaults.randomBytes,
+  };
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`gateway option ${name} must be a positive number, got ${value}`);
+  return value;
+}

@@ -1,0 +1,186 @@
+import Long from 'long';
+import {
+  AgentCapability as Cap,
+  AgentToServer,
+  AgentToServerFlag,
+  RemoteConfigStatuses,
+  ServerCapability,
+  ServerErrorResponseType,
+  ServerToAgentFlag,
+  hasBits,
+  instanceUidToBytes,
+  type AgentToServerInit,
+} from '@roost/opamp';
+import type { AgentRecord } from './agent-record';
+import type { OfferableConfig } from './config-source';
+import { handleAgentMessage, type HandledMessage, type MessageContext, type MessageOutcome } from './handle-agent-message';
+
+const UID = '0190b7f8-bb85-72b5-8942-8533325b988a';
+const NEW_UID = '0190b7f8-bb85-72b5-8942-000000000001';
+const HASH_A = 'a'.repeat(64);
+const HASH_B = 'b'.repeat(64);
+
+const configs: Record<string, OfferableConfig> = Object.fromEntries(
+  [HASH_A, HASH_B].map((hash) => [
+    hash,
+    {
+      hashHex: hash,
+      remoteConfig: { config: { configMap: { '': { body: new TextEncoder().encode(`# ${hash}`), contentType: 'text/yaml' } } }, configHash: Buffer.from(hash, 'hex') },
+      bodyBytes: 66,
+    },
+  ]),
+);
+
+const caps = (...bits: number[]) => Long.fromNumber(bits.reduce((all, bit) => all | bit, Cap.ReportsStatus), true);
+const FULL_CAPS = caps(Cap.AcceptsRemoteConfig, Cap.ReportsRemoteConfig, Cap.ReportsHeartbeat);
+const description = { identifyingAttributes: [{ key: 'service.name', value: { stringValue: 'otelcol' } }] };
+const status = (hash: string, state: RemoteConfigStatuses) => ({ lastRemoteConfigHash: Buffer.from(hash, 'hex'), status: state });
+const APPLIED = RemoteConfigStatuses.RemoteConfigStatuses_APPLIED;
+
+/** Over the wire and back, as the gateway sees it. */
+function wire(init: AgentToServerInit): AgentToServer {
+  return AgentToServer.decode(AgentToServer.encode({ instanceUid: instanceUidToBytes(UID), ...init }).finish());
+}
+
+function context(overrides: Partial<MessageContext> = {}): MessageContext {
+  let ids = 0;
+  return {
+    now: 1_000,
+    gatewayId: 'gw-1',
+    transport: 'websocket',
+    newConnection: false,
+    heartbeatIntervalSeconds: 30,
+    redeliverAfterMs: 30_000,
+    newInstanceUid: () => instanceUidToBytes(NEW_UID),
+    nextEventId: () => `e${++ids}`,
+    offerable: (hash) => configs[hash],
+    ...overrides,
+  };
+}
+
+function handled(outcome: MessageOutcome): HandledMessage {
+  if (outcome.kind !== 'handled') throw new Error(`expected a handled message, got ${outcome.kind}: ${outcome.reason}`);
+  return outcome;
+}
+
+/** An agent that connected with full state, has `desired` as its desired config and reported `reported`. */
+function connectedAgent(desired: string | null, init: AgentToServerInit = {}): AgentRecord {
+  return handled(
+    handleAgentMessage(
+      undefined,
+      wire({ sequenceNum: 0, capabilities: FULL_CAPS, agentDescription: description, remoteConfigStatus: status(desired ?? '', APPLIED), ...init }),
+      context({ newConnection: true, desiredHash: desired, heartbeatIntervalSeconds: 0 }),
+    ),
+  ).record;
+}
+
+describe('handleAgentMessage: every reply', () => {
+  it('echoes the instance uid and always sets the server capabilities', () => {
+    const outcome = handled(handleAgentMessage(undefined, wire({ sequenceNum: 7, capabilities: caps(), agentDescription: description }), context({ newConnection: true })));
+    expect(Buffer.from(outcome.response.instanceUid!)).toEqual(Buffer.from(instanceUidToBytes(UID)));
+    expect(hasBits(outcome.response.capabilities, ServerCapability.AcceptsStatus)).toBe(true);
+    expect(hasBits(outcome.response.capabilities, ServerCapability.OffersRemoteConfig)).toBe(true);
+    expect(outcome.record).toMatchObject({ agentId: UID, connected: true, connection: 1 });
+  });
+
+  it.each([
+    ['5 bytes', Uint8Array.of(1, 2, 3, 4, 5)],
+    ['empty', new Uint8Array(0)],
+    ['26 bytes that are not a ULID', new Uint8Array(26).fill(0xff)],
+  ])('answers an instance uid of %s with BadRequest and nothing else', (_name, uid) => {
+    const message = AgentToServer.decode(AgentToServer.encode({ instanceUid: uid, sequenceNum: 1, capabilities: FULL_CAPS }).finish());
+    const outcome = handleAgentMessage(undefined, message, context());
+    expect(outcome.kind).toBe('rejected');
+    expect(outcome.response.errorResponse?.type).toBe(ServerErrorResponseType.ServerErrorResponseType_BadRequest);
+    expect(outcome.response.remoteConfig).toBeUndefined();
+    expect(Buffer.from(outcome.response.instanceUid!)).toEqual(Buffer.from(uid));
+  });
+
+  it('accepts a legacy 26-character ULID uid and keys the agent by its text', () => {
+    const ulid = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
+    const message = AgentToServer.decode(AgentToServer.encode({ instanceUid: Buffer.from(ulid), capabilities: caps(), agentDescription: description }).finish());
+    expect(handled(handleAgentMessage(undefined, message, context({ newConnection: true }))).record.agentId).toBe(ulid);
+  });
+});
+
+describe('handleAgentMessage: status compression', () => {
+  it('asks an unknown agent that sent compressed status for full state, and does not ask again', () => {
+    const first = handled(handleAgentMessage(undefined, wire({ sequenceNum: 41, capabilities: FULL_CAPS }), context({ newConnection: true })));
+    expect(hasBits(first.response.flags, ServerToAgentFlag.ReportFullState)).toBe(true);
+    // an agent that answers with compressed status again (a broken one) is not asked in a loop
+    const second = handled(handleAgentMessage(first.record, wire({ sequenceNum: 42, capabilities: FULL_CAPS }), context()));
+    expect(hasBits(second.response.flags, ServerToAgentFlag.ReportFullState)).toBe(false);
+    const third = handled(handleAgentMessage(second.record, wire({ sequenceNum: 43, capabilities: FULL_CAPS }), context()));
+    expect(hasBits(third.response.flags, ServerToAgentFlag.ReportFullState)).toBe(false);
+  });
+
+  it('does not ask a new agent whose first message carries full state, whatever its sequence number', () => {
+    const outcome = handled(
+      handleAgentMessage(undefined, wire({ sequenceNum: 1, capabilities: FULL_CAPS, agentDescription: description, remoteConfigStatus: {} }), context({ newConnection: true })),
+    );
+    expect(outcome.response.flags ?? 0).toBe(0);
+  });
+
+  it('asks for full state after a sequence gap only when state is missing', () => {
+    const known = connectedAgent(null);
+    const gapButComplete = handled(handleAgentMessage(known, wire({ sequenceNum: 9, capabilities: FULL_CAPS }), context()));
+    expect(gapButComplete.response.flags ?? 0).toBe(0);
+  });
+
+  it('publishes nothing for a heartbeat and one event per changed part otherwise', () => {
+    const known = connectedAgent(null);
+    const heartbeat = handled(handleAgentMessage(known, wire({ sequenceNum: 1, capabilities: FULL_CAPS }), context()));
+    expect(heartbeat.events).toEqual([]);
+    const changed = handled(
+      handleAgentMessage(
+        heartbeat.record,
+        wire({ sequenceNum: 2, capabilities: FULL_CAPS, agentDescription: { identifyingAttributes: [{ key: 'service.name', value: { stringValue: 'other' } }] } }),
+        context({ now: 5_000 }),
+      ),
+    );
+    expect(changed.events.map((e) => e.type)).toEqual(['description']);
+    expect(changed.events[0]).toMatchObject({
+      agentId: UID,
+      at: 5_000,
+      schemaVersion: 1,
+      snapshot: { agentId: UID, gatewayId: 'gw-1', transport: 'websocket', connected: true, identifying: { 'service.name': 'other' } },
+    });
+  });
+
+  it('says connected (one event, full snapshot) when a message opens a new connection', () => {
+    const known = connectedAgent(null);
+    const reconnect = handled(handleAgentMessage(known, wire({ sequenceNum: 1, capabilities: FULL_CAPS, health: { healthy: true } }), context({ newConnection: true, now: 9 })));
+    expect(reconnect.events.map((e) => e.type)).toEqual(['connected']);
+    expect(reconnect.events[0]!.snapshot.health).toEqual({ healthy: true, lastError: '', status: '', reportedAt: 9 });
+    expect(reconnect.record.connection).toBe(known.connection + 1);
+  });
+});
+
+describe('handleAgentMessage: identity and disconnect', () => {
+  it('gives a new UUIDv7 on RequestInstanceUid, answers on the old uid and re-keys the record', () => {
+    const outcome = handled(
+      handleAgentMessage(
+        undefined,
+        wire({ sequenceNum: 0, capabilities: FULL_CAPS, agentDescription: description, flags: AgentToServerFlag.RequestInstanceUid }),
+        context({ newConnection: true, desiredHash: HASH_A }),
+      ),
+    );
+    expect(Buffer.from(outcome.response.agentIdentification!.newInstanceUid!)).toEqual(Buffer.from(instanceUidToBytes(NEW_UID)));
+    expect(Buffer.from(outcome.response.instanceUid!)).toEqual(Buffer.from(instanceUidToBytes(UID)));
+    expect(outcome.previousAgentId).toBe(UID);
+    expect(outcome.record.agentId).toBe(NEW_UID);
+    // the orchestrator cannot have a desired config for an id it never saw
+    expect(outcome.record.desiredHash).toBeNull();
+    expect(outcome.events.map((e) => [e.type, e.agentId])).toEqual([['connected', NEW_UID]]);
+  });
+
+  it('marks an agent that sends agent_disconnect as gone, with one event and no offers', () => {
+    const known = connectedAgent(HASH_B);
+    const outcome = handled(handleAgentMessage(known, wire({ sequenceNum: 1, capabilities: FULL_CAPS, agentDisconnect: {} }), context({ heartbeatIntervalSeconds: 30 })));
+    expect(outcome.disconnect).toBe(true);
+    expect(outcome.record.connected).toBe(false);
+    expect(outcome.events.map((e) => [e.type, e.snapshot.connected])).toEqual([['disconnected', false]]);
+    expect(outcome.response.remoteConfig).toBeUndefined();
+    expect(outcome.response.connectionSettings).toBeUndefined();
+  });
+});

@@ -1,0 +1,220 @@
+import type { FleetEvent, FleetEventKind } from '@roost/contracts';
+import {
+  AgentToServerFlag,
+  ServerCapability,
+  ServerErrorResponseType,
+  ServerToAgentFlag,
+  bitsOf,
+  hasFlag,
+  mergeAgentStatus,
+  parseInstanceUid,
+  type AgentStateChange,
+  type AgentToServer,
+  type InstanceUid,
+  type ServerToAgentInit,
+} from '@roost/opamp';
+import Long from 'long';
+import { agentSnapshot, type AgentRecord } from './agent-record';
+import { decideConfigOffer, rememberFailures } from './config-offer';
+import type { OfferableConfig } from './config-source';
+import type { Transport } from './gateway-metrics';
+import { heartbeatOfferFor } from './heartbeat-offer';
+
+/** Everything from outside the message the handler needs; time and ids arrive as data. */
+export interface MessageContext {
+  readonly now: number;
+  readonly gatewayId: string;
+  readonly transport: Transport;
+  /** The message opens a new connection of this agent (first on a socket, or an HTTP agent not connected). */
+  readonly newConnection: boolean;
+  /** Fresh from `agent-desired` when the shell read it for this message; undefined = keep the record's. */
+  readonly desiredHash?: string | null;
+  readonly heartbeatIntervalSeconds: number;
+  readonly redeliverAfterMs: number;
+  /** 16 bytes of a new UUIDv7, for RequestInstanceUid. */
+  readonly newInstanceUid: () => Uint8Array;
+  readonly nextEventId: () => string;
+  /** A config version already loaded, by hash; undefined when it must be read first. */
+  readonly offerable: (hash: string) => OfferableConfig | undefined;
+}
+
+export type MessageOutcome = RejectedMessage | HandledMessage;
+
+/** The message was refused (bad instance_uid): answer with BadRequest, change nothing. */
+export interface RejectedMessage {
+  readonly kind: 'rejected';
+  readonly response: ServerToAgentInit;
+  readonly reason: string;
+}
+
+export interface HandledMessage {
+  readonly kind: 'handled';
+  readonly response: ServerToAgentInit;
+  /** The record to store under `record.agentId` (a new id after RequestInstanceUid). */
+  readonly record: AgentRecord;
+  /** Set when RequestInstanceUid re-keyed the agent: the id it arrived with. */
+  readonly previousAgentId: string | null;
+  readonly events: readonly FleetEvent[];
+  /** The agent said agent_disconnect: mark it gone once the reply is out. */
+  readonly disconnect: boolean;
+  /** Desired config that should be offered but is not loaded: read it, then reconcile. */
+  readonly missingConfig: string | null;
+  /** Milliseconds from our offer to the agent's APPLIED report, when this message is that report. */
+  readonly appliedAfterMs: number | null;
+}
+
+/** Bits every ServerToAgent carries (pitfall §13.2: set on every response, not just the first). */
+export function serverCapabilities(offersConnectionSettings: boolean): Long {
+  const bits = [ServerCapability.AcceptsStatus, ServerCapability.OffersRemoteConfig, ServerCapability.AcceptsEffectiveConfig];
+  return bitsOf(...(offersConnectionSettings ? [...bits, ServerCapability.OffersConnectionSettings] : bits));
+}
+
+/**
+ * One AgentToServer, either transport (protocol brief Appendix A): validate the uid, honour
+ * RequestInstanceUid, merge the (compressed) status, ask for full state on a gap, offer the
+ * desired config and the heartbeat interval, and say which fleet events the change is worth.
+ * `record` is this gateway's record for the uid the message carries, if any.
+ */
+export function handleAgentMessage(record: AgentRecord | undefined, message: AgentToServer, ctx: MessageContext): MessageOutcome {
+  let uid: InstanceUid;
+  try {
+    uid = parseInstanceUid(message.instanceUid);
+  } catch (error) {
+    return rejectBadUid(message, error, ctx);
+  }
+  const merge = mergeAgentStatus(record?.state, message);
+  const reassign = hasFlag(message.flags, AgentToServerFlag.RequestInstanceUid);
+  const newUid = reassign ? ctx.newInstanceUid() : null;
+  const agentId = newUid ? parseInstanceUid(newUid).text : uid.text;
+  const connected = merge.state.disconnected ? false : true;
+  const reconnect = ctx.newConnection || !record || !record.connected;
+  let next: AgentRecord = {
+    agentId,
+    transport: ctx.transport,
+    connected,
+    connection: reconnect ? (record?.connection ?? 0) + 1 : (record?.connection ?? 1),
+    lastSeenAt: ctx.now,
+    state: merge.state,
+    healthReportedAt: message.health ? ctx.now : (record?.healthReportedAt ?? 0),
+    remoteConfigReportedAt: message.remoteConfigStatus ? ctx.now : (record?.remoteConfigReportedAt ?? 0),
+    // A freshly assigned uid has no desired config: the orchestrator learns of it from our event.
+    desiredHash: newUid ? null : ctx.desiredHash !== undefined ? ctx.desiredHash : record?.desiredHash,
+    lastOffer: record?.lastOffer ?? null,
+    failedHashes: message.remoteConfigStatus ? rememberFailures(record?.failedHashes ?? [], merge.state.remoteConfigStatus) : (record?.failedHashes ?? []),
+    heartbeatOfferedOn: record?.heartbeatOfferedOn ?? 0,
+  };
+  const appliedAfterMs = appliedLatency(record, next, merge.changes, ctx.now);
+
+  const response: ServerToAgentInit = {
+    instanceUid: message.instanceUid,
+    capabilities: serverCapabilities(ctx.heartbeatIntervalSeconds > 0),
+  };
+  if (merge.reportFullState) response.flags = bitsOf(ServerToAgentFlag.ReportFullState);
+  if (newUid) response.agentIdentification = { newInstanceUid: newUid };
+  let missingConfig: string | null = null;
+  if (connected) {
+    const offer = attachOffers(next, response, ctx);
+    next = offer.record;
+    missingConfig = offer.missingConfig;
+  }
+  const events = fleetEvents(record, next, reconnect, merge.changes, ctx);
+  return {
+    kind: 'handled',
+    response,
+    record: next,
+    previousAgentId: newUid ? uid.text : null,
+    events,
+    disconnect: !connected,
+    missingConfig,
+    appliedAfterMs,
+  };
+}
+
+/** Adds the desired config and the heartbeat offer to a message for a connected agent. */
+export function attachOffers(
+  record: AgentRecord,
+  message: ServerToAgentInit,
+  ctx: Pick<MessageContext, 'now' | 'redeliverAfterMs' | 'heartbeatIntervalSeconds' | 'offerable'>,
+): { record: AgentRecord; missingConfig: string | null } {
+  let next = record;
+  let missingConfig: string | null = null;
+  const decision = decideConfigOffer(record, ctx.now, ctx.redeliverAfterMs);
+  if (decision.offer) {
+    const config = ctx.offerable(decision.hash);
+    if (config) {
+      message.remoteConfig = config.remoteConfig;
+      next = { ...next, lastOffer: { hash: decision.hash, at: ctx.now, connection: record.connection } };
+    } else {
+      missingConfig = decision.hash;
+    }
+  }
+  const heartbeat = heartbeatOfferFor(next, ctx.heartbeatIntervalSeconds);
+  if (heartbeat) {
+    message.connectionSettings = heartbeat;
+    next = { ...next, heartbeatOfferedOn: next.connection };
+  }
+  return { record: next, missingConfig };
+}
+
+function rejectBadUid(message: AgentToServer, error: unknown, ctx: MessageContext): RejectedMessage {
+  const reason = error instanceof Error ? error.message : String(error);
+  return {
+    kind: 'rejected',
+    reason,
+    response: {
+      instanceUid: message.instanceUid,
+      capabilities: serverCapabilities(ctx.heartbeatIntervalSeconds > 0),
+      errorResponse: { type: ServerErrorResponseType.ServerErrorResponseType_BadRequest, errorMessage: reason },
+    },
+  };
+}
+
+function appliedLatency(previous: AgentRecord | undefined, next: AgentRecord, changes: readonly AgentStateChange[], now: number): number | null {
+  const status = next.state.remoteConfigStatus;
+  const offer = previous?.lastOffer;
+  if (!offer || !changes.includes('remoteConfigStatus') || status?.status !== 'APPLIED' || status.hash !== offer.hash) return null;
+  return Math.max(0, now - offer.at);
+}
+
+/**
+ * `connected` for a new connection (its snapshot holds everything the message said), else
+ * one event per changed part; nothing for a heartbeat.
+ */
+function fleetEvents(
+  previous: AgentRecord | undefined,
+  next: AgentRecord,
+  reconnect: boolean,
+  changes: readonly AgentStateChange[],
+  ctx: MessageContext,
+): FleetEvent[] {
+  const kinds: FleetEventKind[] = [];
+  if (reconnect && next.connected) kinds.push('connected');
+  else if (previous?.agentId !== next.agentId && next.connected) kinds.push('connected');
+  else kinds.push(...changes.map(eventKindOf));
+  if (kinds.length === 0) return [];
+  const snapshot = agentSnapshot(next, ctx.gatewayId);
+  return kinds.map((type) => ({ type, schemaVersion: 1, id: ctx.nextEventId(), at: ctx.now, agentId: next.agentId, snapshot }));
+}
+
+export function eventKindOf(change: AgentStateChange): FleetEventKind {
+  switch (change) {
+    case 'description':
+      return 'description';
+    case 'capabilities':
+      return 'capabilities';
+    case 'health':
+      return 'health';
+    case 'remoteConfigStatus':
+      return 'remote-config-status';
+    case 'effectiveConfigHash':
+      return 'effective-config';
+    case 'disconnected':
+      return 'disconnected';
+    default:
+      return assertNever(change);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected value ${String(value)}`);
+}
