@@ -45,7 +45,7 @@ class Agent {
 
   send(init: AgentToServerInit, overrides: Partial<MessageContext> = {}): HandledMessage {
     const message = AgentToServer.decode(
-      AgentToServer.encode({ instanceUid: instanceUidToBytes(UID), sequenceNum: this.seq++, capabilities: this.capabilities, ...init }).finish(),
+      AgentToServer.encode({ instanceUid: instanceUidToBytes(UID), sequenceNum: Long.fromNumber(this.seq++, true), capabilities: this.capabilities, ...init }).finish(),
     );
     const outcome = handleAgentMessage(this.record, message, {
       now: this.now,

@@ -31,6 +31,7 @@ const configs: Record<string, OfferableConfig> = Object.fromEntries(
   ]),
 );
 
+const seq = (n: number) => Long.fromNumber(n, true);
 const caps = (...bits: number[]) => Long.fromNumber(bits.reduce((all, bit) => all | bit, Cap.ReportsStatus), true);
 const FULL_CAPS = caps(Cap.AcceptsRemoteConfig, Cap.ReportsRemoteConfig, Cap.ReportsHeartbeat);
 const description = { identifyingAttributes: [{ key: 'service.name', value: { stringValue: 'otelcol' } }] };
@@ -68,7 +69,7 @@ function connectedAgent(desired: string | null, init: AgentToServerInit = {}): A
   return handled(
     handleAgentMessage(
       undefined,
-      wire({ sequenceNum: 0, capabilities: FULL_CAPS, agentDescription: description, remoteConfigStatus: status(desired ?? '', APPLIED), ...init }),
+      wire({ sequenceNum: seq(0), capabilities: FULL_CAPS, agentDescription: description, remoteConfigStatus: status(desired ?? '', APPLIED), ...init }),
       context({ newConnection: true, desiredHash: desired, heartbeatIntervalSeconds: 0 }),
     ),
   ).record;
@@ -76,7 +77,7 @@ function connectedAgent(desired: string | null, init: AgentToServerInit = {}): A
 
 describe('handleAgentMessage: every reply', () => {
   it('echoes the instance uid and always sets the server capabilities', () => {
-    const outcome = handled(handleAgentMessage(undefined, wire({ sequenceNum: 7, capabilities: caps(), agentDescription: description }), context({ newConnection: true })));
+    const outcome = handled(handleAgentMessage(undefined, wire({ sequenceNum: seq(7), capabilities: caps(), agentDescription: description }), context({ newConnection: true })));
     expect(Buffer.from(outcome.response.instanceUid!)).toEqual(Buffer.from(instanceUidToBytes(UID)));
     expect(hasBits(outcome.response.capabilities, ServerCapability.AcceptsStatus)).toBe(true);
     expect(hasBits(outcome.response.capabilities, ServerCapability.OffersRemoteConfig)).toBe(true);
@@ -88,7 +89,7 @@ describe('handleAgentMessage: every reply', () => {
     ['empty', new Uint8Array(0)],
     ['26 bytes that are not a ULID', new Uint8Array(26).fill(0xff)],
   ])('answers an instance uid of %s with BadRequest and nothing else', (_name, uid) => {
-    const message = AgentToServer.decode(AgentToServer.encode({ instanceUid: uid, sequenceNum: 1, capabilities: FULL_CAPS }).finish());
+    const message = AgentToServer.decode(AgentToServer.encode({ instanceUid: uid, sequenceNum: seq(1), capabilities: FULL_CAPS }).finish());
     const outcome = handleAgentMessage(undefined, message, context());
     expect(outcome.kind).toBe('rejected');
     expect(outcome.response.errorResponse?.type).toBe(ServerErrorResponseType.ServerErrorResponseType_BadRequest);
@@ -105,36 +106,36 @@ describe('handleAgentMessage: every reply', () => {
 
 describe('handleAgentMessage: status compression', () => {
   it('asks an unknown agent that sent compressed status for full state, and does not ask again', () => {
-    const first = handled(handleAgentMessage(undefined, wire({ sequenceNum: 41, capabilities: FULL_CAPS }), context({ newConnection: true })));
+    const first = handled(handleAgentMessage(undefined, wire({ sequenceNum: seq(41), capabilities: FULL_CAPS }), context({ newConnection: true })));
     expect(hasBits(first.response.flags, ServerToAgentFlag.ReportFullState)).toBe(true);
     // an agent that answers with compressed status again (a broken one) is not asked in a loop
-    const second = handled(handleAgentMessage(first.record, wire({ sequenceNum: 42, capabilities: FULL_CAPS }), context()));
+    const second = handled(handleAgentMessage(first.record, wire({ sequenceNum: seq(42), capabilities: FULL_CAPS }), context()));
     expect(hasBits(second.response.flags, ServerToAgentFlag.ReportFullState)).toBe(false);
-    const third = handled(handleAgentMessage(second.record, wire({ sequenceNum: 43, capabilities: FULL_CAPS }), context()));
+    const third = handled(handleAgentMessage(second.record, wire({ sequenceNum: seq(43), capabilities: FULL_CAPS }), context()));
     expect(hasBits(third.response.flags, ServerToAgentFlag.ReportFullState)).toBe(false);
   });
 
   it('does not ask a new agent whose first message carries full state, whatever its sequence number', () => {
     const outcome = handled(
-      handleAgentMessage(undefined, wire({ sequenceNum: 1, capabilities: FULL_CAPS, agentDescription: description, remoteConfigStatus: {} }), context({ newConnection: true })),
+      handleAgentMessage(undefined, wire({ sequenceNum: seq(1), capabilities: FULL_CAPS, agentDescription: description, remoteConfigStatus: {} }), context({ newConnection: true })),
     );
     expect(outcome.response.flags ?? 0).toBe(0);
   });
 
   it('asks for full state after a sequence gap only when state is missing', () => {
     const known = connectedAgent(null);
-    const gapButComplete = handled(handleAgentMessage(known, wire({ sequenceNum: 9, capabilities: FULL_CAPS }), context()));
+    const gapButComplete = handled(handleAgentMessage(known, wire({ sequenceNum: seq(9), capabilities: FULL_CAPS }), context()));
     expect(gapButComplete.response.flags ?? 0).toBe(0);
   });
 
   it('publishes nothing for a heartbeat and one event per changed part otherwise', () => {
     const known = connectedAgent(null);
-    const heartbeat = handled(handleAgentMessage(known, wire({ sequenceNum: 1, capabilities: FULL_CAPS }), context()));
+    const heartbeat = handled(handleAgentMessage(known, wire({ sequenceNum: seq(1), capabilities: FULL_CAPS }), context()));
     expect(heartbeat.events).toEqual([]);
     const changed = handled(
       handleAgentMessage(
         heartbeat.record,
-        wire({ sequenceNum: 2, capabilities: FULL_CAPS, agentDescription: { identifyingAttributes: [{ key: 'service.name', value: { stringValue: 'other' } }] } }),
+        wire({ sequenceNum: seq(2), capabilities: FULL_CAPS, agentDescription: { identifyingAttributes: [{ key: 'service.name', value: { stringValue: 'other' } }] } }),
         context({ now: 5_000 }),
       ),
     );
@@ -149,7 +150,7 @@ describe('handleAgentMessage: status compression', () => {
 
   it('says connected (one event, full snapshot) when a message opens a new connection', () => {
     const known = connectedAgent(null);
-    const reconnect = handled(handleAgentMessage(known, wire({ sequenceNum: 1, capabilities: FULL_CAPS, health: { healthy: true } }), context({ newConnection: true, now: 9 })));
+    const reconnect = handled(handleAgentMessage(known, wire({ sequenceNum: seq(1), capabilities: FULL_CAPS, health: { healthy: true } }), context({ newConnection: true, now: 9 })));
     expect(reconnect.events.map((e) => e.type)).toEqual(['connected']);
     expect(reconnect.events[0]!.snapshot.health).toEqual({ healthy: true, lastError: '', status: '', reportedAt: 9 });
     expect(reconnect.record.connection).toBe(known.connection + 1);
@@ -161,7 +162,7 @@ describe('handleAgentMessage: identity and disconnect', () => {
     const outcome = handled(
       handleAgentMessage(
         undefined,
-        wire({ sequenceNum: 0, capabilities: FULL_CAPS, agentDescription: description, flags: AgentToServerFlag.RequestInstanceUid }),
+        wire({ sequenceNum: seq(0), capabilities: FULL_CAPS, agentDescription: description, flags: seq(AgentToServerFlag.RequestInstanceUid) }),
         context({ newConnection: true, desiredHash: HASH_A }),
       ),
     );
@@ -176,7 +177,7 @@ describe('handleAgentMessage: identity and disconnect', () => {
 
   it('marks an agent that sends agent_disconnect as gone, with one event and no offers', () => {
     const known = connectedAgent(HASH_B);
-    const outcome = handled(handleAgentMessage(known, wire({ sequenceNum: 1, capabilities: FULL_CAPS, agentDisconnect: {} }), context({ heartbeatIntervalSeconds: 30 })));
+    const outcome = handled(handleAgentMessage(known, wire({ sequenceNum: seq(1), capabilities: FULL_CAPS, agentDisconnect: {} }), context({ heartbeatIntervalSeconds: 30 })));
     expect(outcome.disconnect).toBe(true);
     expect(outcome.record.connected).toBe(false);
     expect(outcome.events.map((e) => [e.type, e.snapshot.connected])).toEqual([['disconnected', false]]);
