@@ -50,8 +50,8 @@ export class MemoryConsumer implements EventConsumer {
   private findFrom(cursor: number): StoredEvent | undefined {
     const filter = this.state.filterSubject;
     for (let seq = Math.max(cursor, this.state.ackFloor + 1); seq <= this.stream.lastSequence; seq++) {
-      const event = this.stream.events[seq - 1]!;
-      if (!filter || subjectMatches(filter, event.subject)) return event;
+      const event = this.stream.events[seq - 1];
+      if (event && (!filter || subjectMatches(filter, event.subject))) return event;
     }
     return undefined;
   }

@@ -81,7 +81,8 @@ class MemoryMessageBus implements MessageBus {
     for (const [key, members] of groups) {
       const turn = this.roundRobin.get(key) ?? 0;
       this.roundRobin.set(key, turn + 1);
-      recipients.push(members[turn % members.length]!);
+      const member = members[turn % members.length];
+      if (member) recipients.push(member);
     }
     for (const sub of recipients) {
       const message: BusMessage = respond

@@ -89,7 +89,9 @@ class MemoryViewStore implements OwnedViewStore {
     return { component: 'views', healthy: true, detail: 'in-memory' };
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    // nothing to release: the data lives and dies with the process
+  }
 
   private checkpointOf(key: string): number {
     const v = this.data.get(key);

@@ -35,8 +35,7 @@ export function describeMessageBusContract(name: string, setup: () => Promise<Bu
       fx.bus.publish('a.b.c', text('hello'));
       await fx.bus.flush();
       await eventually(() => exact.length === 1 && star.length === 1 && tail.length === 1);
-      expect(str(exact[0]!.data)).toBe('hello');
-      expect(exact[0]!.subject).toBe('a.b.c');
+      expect(exact.map((m) => [m.subject, str(m.data)])).toEqual([['a.b.c', 'hello']]);
       await sleep(QUIET_MS);
       expect(other).toHaveLength(0);
     });
@@ -122,7 +121,7 @@ export function describeMessageBusContract(name: string, setup: () => Promise<Bu
       await fx.peer.flush();
       fx.bus.publish('plain.msg', text('x'));
       await eventually(() => got.length === 1);
-      expect(got[0]!.respond).toBeUndefined();
+      expect(got.map((m) => typeof m.respond)).toEqual(['undefined']);
     });
 
     it('uses the first answer when a queue group serves requests', async () => {
