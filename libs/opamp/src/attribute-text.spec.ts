@@ -1,5 +1,5 @@
 import Long from 'long';
-import { MAX_ATTRIBUTES, MAX_KEY_CHARS, MAX_VALUE_CHARS, anyValueText, attributeText } from './attribute-text';
+import { MAX_ATTRIBUTES, MAX_KEY_CHARS, MAX_LIST_CHARS, MAX_VALUE_CHARS, anyValueText, attributeText } from './attribute-text';
 import { AgentDescription, type AnyValueInit } from './proto-types';
 
 describe('anyValueText', () => {
@@ -50,8 +50,14 @@ describe('attributeText', () => {
     // when
     const text = attributeText(attributes);
     // then
-    expect(Object.keys(text)).toHaveLength(MAX_ATTRIBUTES);
     expect(Math.max(...Object.keys(text).map((key) => key.length))).toBe(MAX_KEY_CHARS);
     expect(Math.max(...Object.values(text).map((value) => value.length))).toBe(MAX_VALUE_CHARS);
+    expect(Object.entries(text).reduce((sum, [key, value]) => sum + key.length + value.length, 0)).toBeLessThanOrEqual(MAX_LIST_CHARS);
+    expect(Object.keys(text)).toHaveLength(Math.floor(MAX_LIST_CHARS / (MAX_KEY_CHARS + MAX_VALUE_CHARS)));
+  });
+
+  it('keeps at most MAX_ATTRIBUTES short attributes', () => {
+    const attributes = Array.from({ length: 100 }, (_, index) => ({ key: `k${index}`, value: { stringValue: 'v' } }));
+    expect(Object.keys(attributeText(attributes))).toHaveLength(MAX_ATTRIBUTES);
   });
 });

@@ -7,22 +7,27 @@ import type { AnyValueInit, KeyValueInit } from './proto-types';
  * (`service.environment` → "prod"). Scalars print plainly (int64 in decimal, bytes in hex,
  * bool as "true"/"false"), arrays and key/value lists as compact JSON, null as "".
  *
- * Bounds: attributes are held per connected agent, so at most MAX_ATTRIBUTES per list are
- * kept (first ones win, in the agent's order) and keys and values are cut to MAX_KEY_CHARS /
- * MAX_VALUE_CHARS: at worst about 6 KB of text per list; real collector descriptions are far
- * below these (about ten short values, under 1 KB).
+ * Bounds: attributes are held per connected agent, so keys and values are cut to
+ * MAX_KEY_CHARS / MAX_VALUE_CHARS, and a list keeps its first attributes (in the agent's
+ * order) up to MAX_ATTRIBUTES and MAX_LIST_CHARS of keys and values in all. Real collector
+ * descriptions are far below these (about ten short values, under 1 KB).
  * A key that appears twice keeps its last value.
  */
 export const MAX_ATTRIBUTES = 32;
 export const MAX_KEY_CHARS = 64;
 export const MAX_VALUE_CHARS = 128;
+export const MAX_LIST_CHARS = 4096;
 
 export type AttributeText = Readonly<Record<string, string>>;
 
 export function attributeText(attributes: readonly KeyValueInit[] | null | undefined): AttributeText {
   const entries: [string, string][] = [];
+  let chars = 0;
   for (const attribute of (attributes ?? []).slice(0, MAX_ATTRIBUTES)) {
-    entries.push([clip(attribute.key ?? '', MAX_KEY_CHARS), clip(anyValueText(attribute.value), MAX_VALUE_CHARS)]);
+    const entry: [string, string] = [clip(attribute.key ?? '', MAX_KEY_CHARS), clip(anyValueText(attribute.value), MAX_VALUE_CHARS)];
+    chars += entry[0].length + entry[1].length;
+    if (chars > MAX_LIST_CHARS) break;
+    entries.push(entry);
   }
   // fromEntries defines own properties, so a "__proto__" key is stored, not assigned.
   return Object.fromEntries(entries);

@@ -99,6 +99,38 @@ describe('mergeAgentStatus: status compression', () => {
     expect(step!.state.remoteConfigStatus?.status).toBe('UNSET');
     expect(JSON.stringify(step!.state).length).toBeLessThan(2_000);
   });
+
+  it('holds about 10 KB at most, however large the report, and under 1 KB for a typical collector', () => {
+    const kv = (key: string, value: string) => ({ key, value: { stringValue: value } });
+    const huge = Array.from({ length: 200 }, (_, index) => kv(`${index}`.padEnd(500, 'k'), 'v'.repeat(5_000)));
+    const capabilities = caps(Cap.ReportsRemoteConfig, Cap.ReportsEffectiveConfig, Cap.ReportsHealth);
+    const [worst] = run([
+      {
+        sequenceNum: seq(1),
+        capabilities,
+        agentDescription: { identifyingAttributes: huge, nonIdentifyingAttributes: huge },
+        remoteConfigStatus: { lastRemoteConfigHash: new Uint8Array(5_000), status: 3, errorMessage: 'e'.repeat(50_000) },
+        availableComponents: { hash: new Uint8Array(5_000) },
+        effectiveConfig: yaml('x'.repeat(1_000_000)),
+        health: { healthy: false, status: 's'.repeat(50_000), lastError: 'e'.repeat(50_000) },
+      },
+    ]);
+    const [typical] = run([
+      {
+        sequenceNum: seq(1),
+        capabilities,
+        agentDescription: {
+          identifyingAttributes: [kv('service.instance.id', '0190b7f8-bb85-72b5-8942-8533325b988a'), kv('service.name', 'otelcol-contrib'), kv('service.version', '0.139.0')],
+          nonIdentifyingAttributes: [kv('os.type', 'linux'), kv('host.arch', 'amd64'), kv('host.name', 'ip-10-0-12-34.eu-west-1.compute.internal'), kv('service.environment', 'production')],
+        },
+        remoteConfigStatus: { lastRemoteConfigHash: new Uint8Array(32), status: 1 },
+        effectiveConfig: yaml('x'.repeat(50_000)),
+        health: { healthy: true, status: 'StatusOK' },
+      },
+    ]);
+    expect(JSON.stringify(worst!.state).length).toBeLessThan(11_000);
+    expect(JSON.stringify(typical!.state).length).toBeLessThan(1_000);
+  });
 });
 
 describe('mergeAgentStatus: ReportFullState', () => {
