@@ -22,6 +22,11 @@ function rows(checkpoints: number[], agents: number, configBytes: number, rates:
     ...checkpoints.flatMap((n, i): Row[] => [
       { label: `RSS at ${n} agents (MB)`, pick: (f) => f.memory?.points[i] && f.memory.points[i]!.rss / MB, digits: 1 },
       { label: `RSS per agent at ${n} (KB)`, pick: (f) => f.memory?.points[i] && f.memory.points[i]!.perAgentBytes / 1024, digits: 2 },
+      {
+        label: '  of which fleet events kept in memory (KB, payload)',
+        pick: (f) => f.memory?.points[i]?.retainedPerAgentBytes && f.memory.points[i]!.retainedPerAgentBytes! / 1024,
+        digits: 2,
+      },
     ]),
     { label: `${configBytes / 1024} KB config to ${agents} agents, all acks (ms)`, pick: (f) => f.delivery?.deliverMs, digits: 0 },
     { label: '  of which fan-out written to sockets (ms)', pick: (f) => f.delivery?.fanOutMs, digits: 0 },

@@ -10,7 +10,7 @@
  * Loopback only. Every wait is bounded and the whole run is killed after --deadline-minutes (20).
  */
 import { execFileSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { formatTables, type ServerFigures } from './report';
 import { measureDelivery, measureMemory } from './scenarios';
 import { SERVER_KINDS, type ServerKind } from './server-under-test';
@@ -47,9 +47,14 @@ async function runServer(kind: ServerKind): Promise<ServerFigures> {
   return { memory, delivery };
 }
 
+/** Other processes on the machine skew every figure; the load average says whether they ran. */
+function load(): string {
+  return `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+}
+
 function environment(): string {
   const limits = execFileSync('sh', ['-c', 'echo "$(ulimit -n) soft / $(ulimit -Hn) hard"']).toString().trim();
-  return `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, open files ${limits}`;
+  return `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, open files ${limits}, ${load()}`;
 }
 
 async function main(): Promise<void> {
@@ -62,6 +67,7 @@ async function main(): Promise<void> {
   console.log(environment());
   const baseline = await runServer('baseline');
   const gateway = await runServer('gateway');
+  console.log(`finished, ${load()}`);
   const { text, markdown } = formatTables(baseline, gateway, { checkpoints, agents, configBytes, rates: statusRates });
   console.log(`\n${text}\n\nMarkdown:\n\n${markdown}\n`);
   console.log(JSON.stringify({ checkpoints, agents, configBytes, statusRates, stepSeconds, baseline, gateway }));

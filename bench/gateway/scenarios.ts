@@ -12,6 +12,8 @@ export interface MemoryPoint {
   agents: number;
   rss: number;
   perAgentBytes: number;
+  /** Memory the server process holds for something else (see ServerUnderTest.retainedBytes). */
+  retainedPerAgentBytes?: number;
   connectMs: number;
 }
 
@@ -93,8 +95,14 @@ export function measureMemory(kind: ServerKind, checkpoints: number[]): Promise<
     for (const target of checkpoints) {
       const connectMs = await grow(server, fleet, url, connected, target);
       connected = target;
-      const m = await request<{ rss: number; agents: number }>(server, 'rss');
-      points.push({ agents: m.agents, rss: m.rss, perAgentBytes: (m.rss - idle.rss) / m.agents, connectMs });
+      const m = await request<{ rss: number; agents: number; retained?: { bytes: number } }>(server, 'rss');
+      points.push({
+        agents: m.agents,
+        rss: m.rss,
+        perAgentBytes: (m.rss - idle.rss) / m.agents,
+        retainedPerAgentBytes: m.retained && m.retained.bytes / m.agents,
+        connectMs,
+      });
     }
     return { idleRss: idle.rss, points };
   });

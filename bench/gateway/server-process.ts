@@ -55,7 +55,7 @@ serve({
     await new Promise((r) => setTimeout(r, 200));
     gc?.();
     await new Promise((r) => setTimeout(r, 200));
-    return { rss: process.memoryUsage.rss(), agents: server!.connectedAgents() };
+    return { rss: process.memoryUsage.rss(), agents: server!.connectedAgents(), retained: server!.retainedBytes?.() };
   },
   waitAgents: async (p: { count: number; timeoutMs: number }) => {
     const deadline = Date.now() + p.timeoutMs;
@@ -68,21 +68,23 @@ serve({
   deliver: async (p: { bytes: number }) => {
     const body = Buffer.alloc(p.bytes, 'x'.charCodeAt(0));
     body.write('receivers: {otlp: {}}\n# padding follows\n');
+    await server!.prepareConfig(body);
     const monitor = loopMonitor();
     await new Promise((r) => setTimeout(r, 50)); // the monitor's timer must be running before the push
     const start = process.hrtime.bigint();
-    const { agents, fanOutMs } = await server!.deliverConfig(body);
+    const { agents, fanOutMs } = await server!.deliverConfig();
     const elapsedMs = ms(Number(process.hrtime.bigint() - start));
     return { agents, ms: elapsedMs, fanOutMs, ...monitor.stop() };
   },
-  windowStart: () => {
-    window = { monitor: loopMonitor(), startedAt: process.hrtime.bigint(), messages: server!.messagesProcessed(), cpu: process.cpuUsage() };
+  windowStart: async () => {
+    const messages = await server!.messagesProcessed();
+    window = { monitor: loopMonitor(), startedAt: process.hrtime.bigint(), messages, cpu: process.cpuUsage() };
     return {};
   },
-  windowStop: () => {
+  windowStop: async () => {
     const w = window!;
     const seconds = Number(process.hrtime.bigint() - w.startedAt) / 1e9;
-    const messages = server!.messagesProcessed() - w.messages;
+    const messages = (await server!.messagesProcessed()) - w.messages;
     const cpu = process.cpuUsage(w.cpu);
     return { messages, seconds, perSecond: messages / seconds, cpuPercent: ((cpu.user + cpu.system) / 1e6 / seconds) * 100, ...w.monitor.stop() };
   },

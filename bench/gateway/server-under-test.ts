@@ -8,14 +8,18 @@ export interface ServerUnderTest {
   start(): Promise<{ url: string }>;
   /** Agents whose first message the server has processed and that are still connected. */
   connectedAgents(): number;
+  /** Untimed set-up of a delivery: store the config, assign it to every connected agent. */
+  prepareConfig(body: Buffer): Promise<void>;
   /**
-   * Sends `body` as a remote config to every connected agent and resolves once the server has
+   * Timed: sends the prepared config to every connected agent and resolves once the server has
    * processed every agent's answer (the APPLIED report, for the gateway). `fanOutMs`, when the
    * server knows it, is the time until the last config frame was handed to a socket.
    */
-  deliverConfig(body: Buffer): Promise<{ agents: number; fanOutMs?: number }>;
+  deliverConfig(): Promise<{ agents: number; fanOutMs?: number }>;
   /** Agent messages processed since start; monotonic. */
-  messagesProcessed(): number;
+  messagesProcessed(): Promise<number>;
+  /** Bytes of process memory that belong to something other than the server itself, if any. */
+  retainedBytes?(): { label: string; bytes: number };
   stop(): Promise<void>;
 }
 

@@ -16,6 +16,7 @@ export function createBareWsServer(): ServerUnderTest {
   const reporting = new Set<WebSocket>();
   let messages = 0;
   let awaiting: { remaining: number; done: () => void } | undefined;
+  let configFrame: Buffer | undefined;
 
   const onMessage = (ws: WebSocket) => {
     messages++;
@@ -36,12 +37,15 @@ export function createBareWsServer(): ServerUnderTest {
         wss.on('listening', () => resolve({ url: `ws://127.0.0.1:${(wss!.address() as AddressInfo).port}/v1/opamp` }));
       }),
     connectedAgents: () => reporting.size,
-    deliverConfig: (body) => {
+    prepareConfig: async (body) => {
       const hash = createHash('sha256').update(body).digest();
-      const frame = serverFrame({
+      configFrame = serverFrame({
         instanceUid: Buffer.alloc(16),
         remoteConfig: { config: { configMap: { '': { body, contentType: 'text/yaml' } } }, configHash: hash },
       });
+    },
+    deliverConfig: () => {
+      const frame = configFrame!;
       const targets = [...reporting];
       return new Promise((resolve) => {
         const start = performance.now();
@@ -51,7 +55,7 @@ export function createBareWsServer(): ServerUnderTest {
         fanOutMs = performance.now() - start;
       });
     },
-    messagesProcessed: () => messages,
+    messagesProcessed: async () => messages,
     stop: () =>
       new Promise((resolve) => {
         for (const ws of wss?.clients ?? []) ws.terminate();
