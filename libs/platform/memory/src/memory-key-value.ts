@@ -1,5 +1,6 @@
 import { ALL_BUCKETS, type BucketDeclaration } from '@roost/contracts';
 import {
+  assertValidKvKey,
   KvConflictError,
   PortError,
   silentLogger,
@@ -20,9 +21,6 @@ export interface MemoryKeyValueOptions {
   readonly buckets?: readonly BucketDeclaration[];
   readonly logger?: Logger;
 }
-
-/** Keys are NATS subject tokens: no wildcards, no empty tokens. */
-const VALID_KEY = /^[-/_=a-zA-Z0-9]+(\.[-/_=a-zA-Z0-9]+)*$/;
 
 /**
  * KV buckets in process memory with NATS KV semantics: per-bucket revisions, create/update
@@ -71,6 +69,7 @@ class MemoryKeyValueStore implements KeyValueStore {
   }
 
   async get(key: string): Promise<KvEntry | null> {
+    assertValidKvKey(this.bucket, key);
     const current = this.current(key);
     return current?.operation === 'PUT' ? current : null;
   }
@@ -133,7 +132,7 @@ class MemoryKeyValueStore implements KeyValueStore {
   }
 
   private write(key: string, value: Uint8Array, operation: KvOperation): number {
-    if (!VALID_KEY.test(key)) throw new PortError('invalid_argument', `invalid key ${JSON.stringify(key)} for bucket ${this.bucket}`);
+    assertValidKvKey(this.bucket, key);
     const entry: KvEntry = { bucket: this.bucket, key, value: value.slice(), revision: ++this.revision, operation };
     this.entries.set(key, { entry, writtenAt: this.clock.now() });
     for (const watcher of this.watchers) {

@@ -3,6 +3,7 @@ import { Kvm, KvWatchInclude, type KV, type KvEntry as NatsKvEntry } from '@nats
 import type { NatsConnection, QueuedIterator } from '@nats-io/nats-core';
 import { ALL_BUCKETS, type BucketDeclaration } from '@roost/contracts';
 import {
+  assertValidKvKey,
   KvConflictError,
   PortError,
   silentLogger,
@@ -66,24 +67,24 @@ class NatsKeyValueStore implements KeyValueStore {
   ) {}
 
   async get(key: string): Promise<KvEntry | null> {
-    const entry = await this.call(key, () => this.kv.get(key));
+    const entry = await this.call(key, () => this.kv.get(key), true);
     return entry && entry.operation === 'PUT' ? toEntry(entry) : null;
   }
 
   put(key: string, value: Uint8Array): Promise<number> {
-    return this.call(key, () => this.kv.put(key, value));
+    return this.call(key, () => this.kv.put(key, value), true);
   }
 
   create(key: string, value: Uint8Array): Promise<number> {
-    return this.call(key, () => this.kv.create(key, value));
+    return this.call(key, () => this.kv.create(key, value), true);
   }
 
   update(key: string, value: Uint8Array, expectedRevision: number): Promise<number> {
-    return this.call(key, () => this.kv.update(key, value, expectedRevision));
+    return this.call(key, () => this.kv.update(key, value, expectedRevision), true);
   }
 
   delete(key: string): Promise<void> {
-    return this.call(key, () => this.kv.delete(key));
+    return this.call(key, () => this.kv.delete(key), true);
   }
 
   async keys(): Promise<string[]> {
@@ -132,7 +133,9 @@ class NatsKeyValueStore implements KeyValueStore {
     }
   }
 
-  private async call<T>(key: string, operation: () => Promise<T>): Promise<T> {
+  /** Runs a nats.js call with the port's error mapping; `exactKey` calls check the key first. */
+  private async call<T>(key: string, operation: () => Promise<T>, exactKey = false): Promise<T> {
+    if (exactKey) assertValidKvKey(this.bucket, key);
     try {
       return await operation();
     } catch (error) {

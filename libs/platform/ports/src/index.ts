@@ -15,5 +15,6 @@ export type { Clock } from './clock';
 export type { LogFields, Logger } from './logger';
 export { silentLogger } from './logger';
 export { findBySubject, patternCovers, subjectMatches } from './subject-pattern';
+export { assertValidKvKey } from './kv-key';
 export { ConcurrencyConflictError, KvConflictError, PortError } from './errors';
 export type { PortErrorCode } from './errors';

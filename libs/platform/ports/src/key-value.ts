@@ -11,7 +11,10 @@ export interface KvEntry {
   readonly operation: KvOperation;
 }
 
-/** One bucket of keys (NATS KV). Keys are dot-separated tokens of [-_=A-Za-z0-9]. */
+/**
+ * One bucket of keys (NATS KV). Keys are dot-separated tokens of [-/_=A-Za-z0-9]; writes of
+ * any other key reject with PortError `invalid_argument`.
+ */
 export interface KeyValueStore {
   readonly bucket: string;
   /** Null when the key was never written, was deleted, or expired (bucket TTL). */

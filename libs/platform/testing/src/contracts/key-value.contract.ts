@@ -144,6 +144,14 @@ export function describeKeyValueContract(name: string, setup: () => Promise<KeyV
       expect(seen).toEqual(['k1']);
     });
 
+    it('rejects keys that are not dot-separated subject tokens with invalid_argument', async () => {
+      for (const key of ['has space', 'a..b', 'a.*', '.lead', 'trail.', '']) {
+        const error = await kv.put(key, text('x')).catch((e: unknown) => e);
+        expect(error).toMatchObject({ code: 'invalid_argument' });
+      }
+      expect(await kv.keys()).toEqual([]);
+    });
+
     it('rejects buckets outside the topology with unknown_bucket', async () => {
       const error = await fx.buckets.open('no-such-bucket').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PortError);
