@@ -1,7 +1,6 @@
 import {
   decodeAgentToServer,
   decodeWsFrame,
-  encodeServerToAgent,
   encodeWsFrame,
   isOpampError,
   parseInstanceUid,
@@ -11,6 +10,7 @@ import {
 import type { FleetEvent } from '@roost/contracts';
 import type { Logger } from '@roost/ports';
 import { markDisconnected, reconcileConfig } from './agent-lifecycle';
+import { encodeReply } from './reply-encoding';
 import type { AgentRecord } from './agent-record';
 import type { ConfigSource } from './config-source';
 import type { FleetPublisher } from './fleet-publisher';
@@ -42,9 +42,18 @@ export class AgentSessions implements WsPeerHandler {
   readonly sockets = new Map<string, WsPeer>();
   readonly httpAgents = new Set<string>();
   private readonly limit: { maxMessageBytes: number };
+  // Label children resolved once: a labelled inc() per message would hash the labels each time.
+  private readonly inWs;
+  private readonly inHttp;
+  private readonly outWs;
+  private readonly outHttp;
 
   constructor(private readonly deps: AgentSessionsDeps) {
     this.limit = { maxMessageBytes: deps.options.maxMessageBytes };
+    this.inWs = deps.metrics.messagesIn.labels('websocket');
+    this.inHttp = deps.metrics.messagesIn.labels('http');
+    this.outWs = deps.metrics.messagesOut.labels('websocket');
+    this.outHttp = deps.metrics.messagesOut.labels('http');
   }
 
   get connectedCount(): number {
@@ -67,13 +76,13 @@ export class AgentSessions implements WsPeerHandler {
       if (reason === 'too_large') peer.close(1009, 'message too large');
       return;
     }
-    this.deps.metrics.messagesIn.inc({ transport: 'websocket' });
+    this.inWs.inc();
+    const agentId = uidTextOf(message);
     if (peer.queue) {
-      const queued = peer.queue.then(() => this.wsMessage(peer, message));
-      this.track(peer, queued);
+      this.track(peer, peer.queue.then(() => this.wsMessage(peer, message, agentId)));
       return;
     }
-    const pending = this.wsMessage(peer, message);
+    const pending = this.wsMessage(peer, message, agentId);
     if (pending) this.track(peer, pending);
   }
 
@@ -93,19 +102,15 @@ export class AgentSessions implements WsPeerHandler {
   }
 
   /** Handles now, or after reading `agent-desired` when the message opens a connection. */
-  private wsMessage(peer: WsPeer, message: AgentToServer): Promise<void> | undefined {
-    if (peer.closed) return undefined;
-    const agentId = uidTextOf(message);
-    if (agentId !== null && peer.agentId !== agentId) {
-      return this.readDesired(agentId).then((desired) => this.wsHandle(peer, message, true, desired));
+  private wsMessage(peer: WsPeer, message: AgentToServer, agentId: string | null): Promise<void> | undefined {
+    if (agentId !== null && peer.agentId !== agentId && !peer.closed) {
+      return this.readDesired(agentId).then((desired) => this.wsHandle(peer, message, agentId, true, desired));
     }
-    this.wsHandle(peer, message, false, undefined);
+    this.wsHandle(peer, message, agentId, peer.agentId !== agentId, undefined);
     return undefined;
   }
 
-  private wsHandle(peer: WsPeer, message: AgentToServer, newConnection: boolean, desired: string | null | undefined): void {
-    if (peer.closed) return;
-    const agentId = uidTextOf(message);
+  private wsHandle(peer: WsPeer, message: AgentToServer, agentId: string | null, newConnection: boolean, desired: string | null | undefined): void {
     const outcome = handleAgentMessage(agentId === null ? undefined : this.records.get(agentId), message, this.context('websocket', newConnection, desired));
     if (outcome.kind === 'rejected') {
       this.deps.metrics.decodeErrors.inc({ transport: 'websocket', reason: 'bad_instance_uid' });
@@ -120,6 +125,16 @@ export class AgentSessions implements WsPeerHandler {
       this.disconnect(peer.agentId, 'socket switched instance_uid');
     }
     this.store(outcome);
+    if (peer.closed) {
+      // Sent just before its socket closed: what it said counts, but it cannot be answered,
+      // and the agent is gone unless another connection holds it.
+      this.afterReply(outcome);
+      if (!this.sockets.has(id) || this.sockets.get(id) === peer) {
+        this.sockets.delete(id);
+        this.disconnect(id, 'socket closed');
+      }
+      return;
+    }
     this.replaceConnection(id, peer);
     if (outcome.record.connected) {
       peer.agentId = id;
@@ -133,7 +148,7 @@ export class AgentSessions implements WsPeerHandler {
 
   private sendWs(peer: WsPeer, response: ServerToAgentInit): void {
     const bytes = this.encode(response, peer.agentId);
-    if (bytes && peer.send(encodeWsFrame(bytes))) this.deps.metrics.messagesOut.inc({ transport: 'websocket' });
+    if (bytes && peer.send(encodeWsFrame(bytes))) this.outWs.inc();
   }
 
   // ---- plain HTTP ----
@@ -146,7 +161,7 @@ export class AgentSessions implements WsPeerHandler {
       const reason = this.decodeFailed('http', error, null);
       return { kind: 'malformed', reason: `body is not an AgentToServer message (${reason})` };
     }
-    this.deps.metrics.messagesIn.inc({ transport: 'http' });
+    this.inHttp.inc();
     const agentId = uidTextOf(message);
     const known = agentId === null ? undefined : this.records.get(agentId);
     const newConnection = !known || !known.connected || known.transport !== 'http';
@@ -170,7 +185,7 @@ export class AgentSessions implements WsPeerHandler {
   private httpReply(response: ServerToAgentInit, agentId: string | null): HttpOpampResult {
     const bytes = this.encode(response, agentId);
     if (!bytes) return { kind: 'malformed', reason: 'the reply could not be encoded' };
-    this.deps.metrics.messagesOut.inc({ transport: 'http' });
+    this.outHttp.inc();
     return { kind: 'reply', body: bytes };
   }
 
@@ -262,7 +277,7 @@ export class AgentSessions implements WsPeerHandler {
 
   private encode(response: ServerToAgentInit, agentId: string | null): Uint8Array | null {
     try {
-      return encodeServerToAgent(response, this.limit);
+      return encodeReply(response, this.limit);
     } catch (error) {
       this.deps.logger.error({ agentId, err: String(error) }, 'reply not sent: it cannot be encoded within the size limit');
       return null;
@@ -279,14 +294,18 @@ export class AgentSessions implements WsPeerHandler {
   }
 
   private context(transport: Transport, newConnection: boolean, desiredHash: string | null | undefined): MessageContext {
+    const { options, configs } = this.deps;
     return {
-      ...this.offerContext(),
-      gatewayId: this.deps.options.gatewayId,
+      now: options.now(),
+      gatewayId: options.gatewayId,
       transport,
       newConnection,
-      ...(desiredHash !== undefined ? { desiredHash } : {}),
+      desiredHash,
+      heartbeatIntervalSeconds: options.heartbeatIntervalSeconds,
+      redeliverAfterMs: options.redeliverAfterMs,
       newInstanceUid: this.deps.newInstanceUid,
       nextEventId: this.deps.nextEventId,
+      offerable: configs.cached,
     };
   }
 

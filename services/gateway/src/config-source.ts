@@ -1,5 +1,6 @@
 import { desiredConfigContract, storedConfigContract } from '@roost/contracts';
 import type { KeyValueStore, Logger } from '@roost/ports';
+import { preEncodeRemoteConfig } from './reply-encoding';
 
 /**
  * One config version ready to be offered: the AgentRemoteConfig built once and shared by every
@@ -73,6 +74,7 @@ export function createConfigSource(
       remoteConfig: { config: { configMap }, configHash: hexToBytes(hashHex) },
       bodyBytes,
     };
+    preEncodeRemoteConfig(offerable.remoteConfig);
     remember(offerable);
     return offerable;
   };

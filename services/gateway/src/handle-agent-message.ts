@@ -28,7 +28,7 @@ export interface MessageContext {
   /** The message opens a new connection of this agent (first on a socket, or an HTTP agent not connected). */
   readonly newConnection: boolean;
   /** Fresh from `agent-desired` when the shell read it for this message; undefined = keep the record's. */
-  readonly desiredHash?: string | null;
+  readonly desiredHash?: string | null | undefined;
   readonly heartbeatIntervalSeconds: number;
   readonly redeliverAfterMs: number;
   /** 16 bytes of a new UUIDv7, for RequestInstanceUid. */
@@ -65,9 +65,13 @@ export interface HandledMessage {
 
 /** Bits every ServerToAgent carries (pitfall §13.2: set on every response, not just the first). */
 export function serverCapabilities(offersConnectionSettings: boolean): Long {
-  const bits = [ServerCapability.AcceptsStatus, ServerCapability.OffersRemoteConfig, ServerCapability.AcceptsEffectiveConfig];
-  return bitsOf(...(offersConnectionSettings ? [...bits, ServerCapability.OffersConnectionSettings] : bits));
+  return offersConnectionSettings ? WITH_CONNECTION_SETTINGS : WITHOUT_CONNECTION_SETTINGS;
 }
+
+const BASE_CAPABILITIES = [ServerCapability.AcceptsStatus, ServerCapability.OffersRemoteConfig, ServerCapability.AcceptsEffectiveConfig];
+const WITHOUT_CONNECTION_SETTINGS = bitsOf(...BASE_CAPABILITIES);
+const WITH_CONNECTION_SETTINGS = bitsOf(...BASE_CAPABILITIES, ServerCapability.OffersConnectionSettings);
+const REPORT_FULL_STATE = bitsOf(ServerToAgentFlag.ReportFullState);
 
 /**
  * One AgentToServer, either transport (protocol brief Appendix A): validate the uid, honour
@@ -109,7 +113,7 @@ export function handleAgentMessage(record: AgentRecord | undefined, message: Age
     instanceUid: message.instanceUid,
     capabilities: serverCapabilities(ctx.heartbeatIntervalSeconds > 0),
   };
-  if (merge.reportFullState) response.flags = bitsOf(ServerToAgentFlag.ReportFullState);
+  if (merge.reportFullState) response.flags = REPORT_FULL_STATE;
   if (newUid) response.agentIdentification = { newInstanceUid: newUid };
   let missingConfig: string | null = null;
   if (connected) {

@@ -4,6 +4,9 @@ import type { AgentSessions } from './agent-sessions';
 import type { ConfigSource } from './config-source';
 import { mapWithConcurrency, runInSlices } from './run-in-slices';
 
+/** Longest stretch of config pushes before yielding to the event loop. */
+const FAN_OUT_SLICE_MS = 10;
+
 export interface PushNudgeOptions {
   readonly gatewayId: string;
   readonly sliceSize: number;
@@ -54,7 +57,7 @@ export function listenForPushNudges(bus: MessageBus, sessions: AgentSessions, co
     const indices = here.map((_, index) => index);
     await runInSlices(
       indices,
-      options.sliceSize,
+      { maxItems: options.sliceSize, sliceMs: FAN_OUT_SLICE_MS },
       (index) => sessions.reconcile(here[index] as string, desired[index]),
       (index, error) => options.logger.error({ agentId: here[index], err: String(error) }, 'config push failed'),
     );

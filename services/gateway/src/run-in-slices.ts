@@ -1,24 +1,28 @@
 /**
- * Calls `work` for every item, `sliceSize` items per event-loop turn (yielding with
- * setImmediate in between), so that a fan-out to many agents never blocks I/O for long.
+ * Calls `work` for every item in slices of at most `maxItems` items and about `sliceMs`
+ * milliseconds, yielding to the event loop (setImmediate) between slices, so that a fan-out to
+ * many agents never blocks I/O for long, however slow each socket write happens to be.
  * An exception from `work` is passed to `onError` and does not stop the others.
  */
 export async function runInSlices<T>(
   items: readonly T[],
-  sliceSize: number,
+  slice: { readonly maxItems: number; readonly sliceMs: number },
   work: (item: T) => void,
   onError: (item: T, error: unknown) => void,
 ): Promise<void> {
-  for (let start = 0; start < items.length; start += sliceSize) {
-    if (start > 0) await yieldToEventLoop();
-    const end = Math.min(items.length, start + sliceSize);
-    for (let i = start; i < end; i++) {
-      const item = items[i] as T;
+  let index = 0;
+  while (index < items.length) {
+    if (index > 0) await yieldToEventLoop();
+    const start = performance.now();
+    const end = Math.min(items.length, index + slice.maxItems);
+    while (index < end) {
+      const item = items[index++] as T;
       try {
         work(item);
       } catch (error) {
         onError(item, error);
       }
+      if (index % 8 === 0 && performance.now() - start >= slice.sliceMs) break;
     }
   }
 }

@@ -43,6 +43,10 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
+/** Longest run of queued WebSocket frames handled before yielding to timers and other I/O. */
+const INBOUND_SLICE_MS = 10;
+/** Queued frames above which sockets are paused (a few MB of small status reports). */
+const INBOUND_HIGH_WATER = 50_000;
 /** The shortest HTTP-liveness sweep period; sweeps also evict old records. */
 const SWEEP_MS = 1_000;
 
@@ -83,6 +87,8 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
     maxFrameBytes: resolved.maxMessageBytes,
     pingIntervalMs: resolved.pingIntervalMs,
     sliceSize: resolved.pushChunkSize,
+    inboundSliceMs: INBOUND_SLICE_MS,
+    inboundHighWater: INBOUND_HIGH_WATER,
     metrics,
     logger,
   });

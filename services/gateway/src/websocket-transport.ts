@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Logger } from '@roost/ports';
 import type { GatewayMetrics } from './gateway-metrics';
+import { InboundQueue } from './inbound-queue';
 import { runInSlices } from './run-in-slices';
 
 /** The gateway side of one WebSocket: what the agent sessions see of a socket. */
@@ -50,11 +51,33 @@ export interface WebSocketTransport {
  */
 export function createWebSocketTransport(
   handler: WsPeerHandler,
-  options: { maxFrameBytes: number; pingIntervalMs: number; sliceSize: number; metrics: GatewayMetrics; logger: Logger },
+  options: {
+    maxFrameBytes: number;
+    pingIntervalMs: number;
+    sliceSize: number;
+    /** Longest stretch spent on queued frames before yielding to the event loop. */
+    inboundSliceMs: number;
+    /** Queued frames above which sockets stop being read until the queue is down to a quarter. */
+    inboundHighWater: number;
+    metrics: GatewayMetrics;
+    logger: Logger;
+  },
 ): WebSocketTransport {
   const server = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false, clientTracking: false });
   const peers = new Set<WsPeer>();
   const { metrics, logger } = options;
+  const pausedPeers = new Set<WsPeer>();
+  const inbound = new InboundQueue<{ peer: WsPeer; frame: Buffer }>(({ peer, frame }) => (frame === CLOSE_MARK ? handler.onClose(peer) : handler.onFrame(peer, frame)), {
+    sliceMs: options.inboundSliceMs,
+    highWater: options.inboundHighWater,
+    lowWater: Math.floor(options.inboundHighWater / 4),
+    onPause: () => logger.warn({ queued: options.inboundHighWater }, 'inbound backlog: pausing reads from sockets that send more'),
+    onResume: () => {
+      for (const peer of pausedPeers) if (!peer.closed) peer.socket.resume();
+      pausedPeers.clear();
+    },
+    onError: ({ peer }, error) => logger.error({ agentId: peer.agentId, err: String(error) }, 'WebSocket frame handling failed'),
+  });
 
   function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
     const peer = peerOf(this);
@@ -64,7 +87,11 @@ export function createWebSocketTransport(
       logger.debug({ agentId: peer.agentId }, 'ignored a non-binary WebSocket frame');
       return;
     }
-    handler.onFrame(peer, toBuffer(data));
+    inbound.push({ peer, frame: toBuffer(data) });
+    if (inbound.isPaused && !pausedPeers.has(peer)) {
+      pausedPeers.add(peer);
+      peer.socket.pause();
+    }
   }
   function onPong(this: WebSocket): void {
     const peer = peerOf(this);
@@ -82,14 +109,17 @@ export function createWebSocketTransport(
     if (!peer || peer.closed) return;
     peer.closed = true;
     peers.delete(peer);
-    handler.onClose(peer);
+    pausedPeers.delete(peer);
+    // Frames already queued from this socket are dropped by onFrame (the peer is closed); the
+    // close is handled after them, in order.
+    inbound.push({ peer, frame: CLOSE_MARK });
   }
 
   const pinger = setInterval(() => {
     const snapshot = [...peers];
     void runInSlices(
       snapshot,
-      options.sliceSize * 8,
+      { maxItems: options.sliceSize * 8, sliceMs: 10 },
       (peer) => {
         if (peer.closed) return;
         if (!peer.alive) {
@@ -140,6 +170,9 @@ export function createWebSocketTransport(
     },
   };
 }
+
+/** Queued after a socket's last frame: its close is handled in order with its messages. */
+const CLOSE_MARK = Buffer.alloc(0);
 
 /** The peer of a socket, without a closure per socket. */
 const PEERS = new WeakMap<WebSocket, WsPeer>();

@@ -1,0 +1,86 @@
+/**
+ * A first-in first-out queue drained in time slices. Node reads every ready socket in one
+ * poll phase, so a burst (10k agents answering a pushed config at once) would otherwise be
+ * handled in one go and hold the event loop for its whole length. Here each drain turn runs
+ * for at most `sliceMs` and then yields (setImmediate), so timers and other I/O keep running;
+ * order is kept. Above `highWater` queued items the producer is told to stop reading
+ * (`onPause`), and below `lowWater` to read again (`onResume`).
+ */
+export interface InboundQueueOptions<T> {
+  readonly sliceMs: number;
+  readonly highWater: number;
+  readonly lowWater: number;
+  readonly onPause: () => void;
+  readonly onResume: () => void;
+  readonly onError: (item: T, error: unknown) => void;
+  readonly now?: () => number;
+}
+
+/** Items between two clock reads; reading the clock per item would cost more than most items. */
+const CLOCK_EVERY = 16;
+
+export class InboundQueue<T> {
+  private items: T[] = [];
+  private head = 0;
+  private scheduled = false;
+  private paused = false;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly handle: (item: T) => void,
+    private readonly options: InboundQueueOptions<T>,
+  ) {
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+    if (!this.paused && this.length >= this.options.highWater) {
+      this.paused = true;
+      this.options.onPause();
+    }
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.drain);
+    }
+  }
+
+  private readonly drain = (): void => {
+    this.scheduled = false;
+    const start = this.now();
+    let handled = 0;
+    while (this.head < this.items.length) {
+      const item = this.items[this.head] as T;
+      this.items[this.head++] = undefined as T;
+      try {
+        this.handle(item);
+      } catch (error) {
+        this.options.onError(item, error);
+      }
+      if (++handled % CLOCK_EVERY === 0 && this.now() - start >= this.options.sliceMs) break;
+    }
+    if (this.head >= this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head > 4096 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    if (this.paused && this.length <= this.options.lowWater) {
+      this.paused = false;
+      this.options.onResume();
+    }
+    if (this.length > 0 && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.drain);
+    }
+  };
+}
