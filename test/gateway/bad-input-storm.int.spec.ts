@@ -11,8 +11,7 @@ import { startGateway, type RunningGateway } from '@roost/gateway';
 import { createMemoryPlatform } from '@roost/platform-memory';
 import { silentLogger, type LogFields, type Platform } from '@roost/ports';
 import { eventually } from '@roost/testing';
-import { fleetEvents, nudge, setDesired, storeConfig } from '../../services/gateway/src/testing/fleet-fixture';
-import { HttpTestAgent, WsTestAgent, offeredConfigHash, postOpamp, testDescription } from '../../services/gateway/src/testing/opamp-test-agent';
+import { HttpTestAgent, WsTestAgent, fleetEvents, nudge, offeredConfigHash, postOpamp, setDesired, storeConfig, testDescription } from '@roost/gateway/testing';
 
 const MAX_MESSAGE_BYTES = 16 * 1024;
 const WS_CONNECTIONS = 4;

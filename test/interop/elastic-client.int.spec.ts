@@ -17,7 +17,7 @@ import { startGateway, type RunningGateway } from '@roost/gateway';
 import { createMemoryPlatform } from '@roost/platform-memory';
 import type { Platform } from '@roost/ports';
 import { eventually } from '@roost/testing';
-import { fleetEvents, nudge, setDesired, storeConfig } from '../../services/gateway/src/testing/fleet-fixture';
+import { fleetEvents, nudge, setDesired, storeConfig } from '@roost/gateway/testing';
 
 type OpAMPClient = ReturnType<typeof createOpAMPClient>;
 interface Exchange {

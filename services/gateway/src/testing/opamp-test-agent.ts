@@ -4,7 +4,6 @@ import Long from 'long';
 import WebSocket from 'ws';
 import {
   AgentCapability,
-  AgentToServer,
   ServerToAgent,
   bitsOf,
   decodeServerToAgent,
@@ -184,4 +183,4 @@ export function offeredConfigHash(message: ServerToAgent | null): string | null 
   return hash && hash.length > 0 ? Buffer.from(hash).toString('hex') : null;
 }
 
-export { AgentToServer, ServerToAgent };
+

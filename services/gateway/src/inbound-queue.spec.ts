@@ -1,0 +1,60 @@
+import { InboundQueue } from './inbound-queue';
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('InboundQueue', () => {
+  it('handles items in order, yielding to the event loop once a slice has used its time', async () => {
+    let clock = 0;
+    const handled: number[] = [];
+    const queue = new InboundQueue<number>(
+      (n) => {
+        handled.push(n);
+        clock += 1;
+      },
+      { sliceMs: 16, highWater: 1_000, lowWater: 10, onPause: () => undefined, onResume: () => undefined, onError: () => undefined, now: () => clock },
+    );
+    for (let i = 0; i < 40; i++) queue.push(i);
+    expect(handled).toEqual([]);
+    await turn();
+    expect(handled).toEqual([...Array(16).keys()]);
+    await turn();
+    await turn();
+    await turn();
+    expect(handled).toEqual([...Array(40).keys()]);
+    expect(queue.length).toBe(0);
+  });
+
+  it('asks the producer to pause above the high-water mark and to resume once drained below the low one', async () => {
+    const events: string[] = [];
+    const queue = new InboundQueue<number>(() => undefined, {
+      sliceMs: 1_000,
+      highWater: 5,
+      lowWater: 1,
+      onPause: () => events.push('pause'),
+      onResume: () => events.push('resume'),
+      onError: () => undefined,
+    });
+    for (let i = 0; i < 7; i++) queue.push(i);
+    expect(events).toEqual(['pause']);
+    expect(queue.isPaused).toBe(true);
+    await turn();
+    expect(events).toEqual(['pause', 'resume']);
+    expect(queue.isPaused).toBe(false);
+  });
+
+  it('reports an item that throws and goes on with the next', async () => {
+    const failed: number[] = [];
+    const handled: number[] = [];
+    const queue = new InboundQueue<number>(
+      (n) => {
+        if (n === 1) throw new Error('boom');
+        handled.push(n);
+      },
+      { sliceMs: 1_000, highWater: 100, lowWater: 1, onPause: () => undefined, onResume: () => undefined, onError: (n) => failed.push(n) },
+    );
+    [0, 1, 2].forEach((n) => queue.push(n));
+    await turn();
+    expect(failed).toEqual([1]);
+    expect(handled).toEqual([0, 2]);
+  });
+});

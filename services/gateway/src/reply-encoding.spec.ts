@@ -1,0 +1,37 @@
+import Long from 'long';
+import { ServerToAgent, decodeServerToAgent, encodeServerToAgent, isOpampError, type ServerToAgentInit } from '@roost/opamp';
+import { encodeReply, preEncodeRemoteConfig } from './reply-encoding';
+
+const remoteConfig = {
+  config: { configMap: { '': { body: new TextEncoder().encode('receivers: {}\n'.repeat(100)), contentType: 'text/yaml' } } },
+  configHash: new Uint8Array(32).fill(7),
+};
+preEncodeRemoteConfig(remoteConfig);
+
+const message = (uid: number): ServerToAgentInit => ({
+  instanceUid: new Uint8Array(16).fill(uid),
+  capabilities: Long.fromNumber(3, true),
+  flags: Long.fromNumber(1, true),
+  remoteConfig,
+});
+
+describe('encodeReply', () => {
+  it('appends the config encoded once and decodes exactly like a message encoded in one go', () => {
+    for (const uid of [1, 2]) {
+      const shared = encodeReply(message(uid), { maxMessageBytes: 1 << 20 });
+      const whole = encodeServerToAgent(message(uid));
+      expect(shared.length).toBe(whole.length);
+      expect(ServerToAgent.toObject(decodeServerToAgent(shared))).toEqual(ServerToAgent.toObject(decodeServerToAgent(whole)));
+    }
+  });
+
+  it('raises the library\'s coded error when the whole reply is over the limit', () => {
+    let caught: unknown;
+    try {
+      encodeReply(message(1), { maxMessageBytes: 200 });
+    } catch (error) {
+      caught = error;
+    }
+    expect(isOpampError(caught) && caught.code).toBe('opamp.message.too_large');
+  });
+});
