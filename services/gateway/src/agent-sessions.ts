@@ -14,7 +14,7 @@ import { encodeReply } from './reply-encoding';
 import type { AgentRecord } from './agent-record';
 import type { ConfigSource } from './config-source';
 import type { FleetPublisher } from './fleet-publisher';
-import type { DecodeErrorReason, GatewayMetrics, Transport } from './gateway-metrics';
+import { decodeErrorReason, type DecodeErrorReason, type GatewayMetrics, type Transport } from './gateway-metrics';
 import type { ResolvedGatewayOptions } from './gateway-options';
 import { handleAgentMessage, type HandledMessage, type MessageContext } from './handle-agent-message';
 import type { HttpOpampResult } from './http-endpoint';
@@ -104,7 +104,7 @@ export class AgentSessions implements WsPeerHandler {
   /** Handles now, or after reading `agent-desired` when the message opens a connection. */
   private wsMessage(peer: WsPeer, message: AgentToServer, agentId: string | null): Promise<void> | undefined {
     if (agentId !== null && peer.agentId !== agentId && !peer.closed) {
-      return this.readDesired(agentId).then((desired) => this.wsHandle(peer, message, agentId, true, desired));
+      return this.deps.configs.desiredOnConnect(agentId).then((desired) => this.wsHandle(peer, message, agentId, true, desired));
     }
     this.wsHandle(peer, message, agentId, peer.agentId !== agentId, undefined);
     return undefined;
@@ -166,7 +166,7 @@ export class AgentSessions implements WsPeerHandler {
     const known = agentId === null ? undefined : this.records.get(agentId);
     const newConnection = !known || !known.connected || known.transport !== 'http';
     if (newConnection && !(known?.connected ?? false) && !this.admitsNewConnection()) return { kind: 'over_capacity' };
-    const desired = newConnection && agentId !== null ? await this.readDesired(agentId) : undefined;
+    const desired = newConnection && agentId !== null ? await this.deps.configs.desiredOnConnect(agentId) : undefined;
     const outcome = handleAgentMessage(agentId === null ? undefined : this.records.get(agentId), message, this.context('http', newConnection, desired));
     if (outcome.kind === 'rejected') {
       this.deps.metrics.decodeErrors.inc({ transport: 'http', reason: 'bad_instance_uid' });
@@ -259,18 +259,6 @@ export class AgentSessions implements WsPeerHandler {
     });
   }
 
-  /** The agent's desired hash, with its config version loaded; undefined when unreadable. */
-  private async readDesired(agentId: string): Promise<string | null | undefined> {
-    try {
-      const hash = await this.deps.configs.desiredHash(agentId);
-      if (hash !== null) await this.deps.configs.config(hash);
-      return hash;
-    } catch (error) {
-      this.deps.logger.warn({ agentId, err: String(error) }, 'could not read agent-desired; delivery waits for the next nudge or reconnect');
-      return undefined;
-    }
-  }
-
   private publish(events: readonly FleetEvent[]): void {
     for (const event of events) this.deps.publisher.publish(event);
   }
@@ -286,8 +274,7 @@ export class AgentSessions implements WsPeerHandler {
 
   private decodeFailed(transport: Transport, error: unknown, agentId: string | null): DecodeErrorReason {
     if (!isOpampError(error)) throw error;
-    const reason: DecodeErrorReason =
-      error.code === 'opamp.message.too_large' ? 'too_large' : error.code.startsWith('opamp.frame.') ? 'bad_header' : 'bad_protobuf';
+    const reason = decodeErrorReason(error);
     this.deps.metrics.decodeErrors.inc({ transport, reason });
     this.deps.logger.debug({ transport, agentId, code: error.code, err: error.message }, 'refused a malformed message');
     return reason;

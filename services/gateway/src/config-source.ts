@@ -24,6 +24,11 @@ export interface ConfigSource {
   config(hashHex: string): Promise<OfferableConfig | null>;
   /** The cached version without I/O, if present. */
   cached(hashHex: string): OfferableConfig | undefined;
+  /**
+   * For a connecting agent: its desired hash with that config version loaded, or undefined
+   * when the KV cannot be read (logged; delivery then waits for the next nudge or reconnect).
+   */
+  desiredOnConnect(agentId: string): Promise<string | null | undefined>;
 }
 
 const encoder = new TextEncoder();
@@ -79,27 +84,39 @@ export function createConfigSource(
     return offerable;
   };
 
+  const desiredHash = async (agentId: string): Promise<string | null> => {
+    const entry = await desiredBucket.get(agentId);
+    return entry ? desiredConfigContract.decode(entry.value).configHash : null;
+  };
+  const config = async (hashHex: string): Promise<OfferableConfig | null> => {
+    const hit = cache.get(hashHex);
+    if (hit) return hit;
+    let pending = loading.get(hashHex);
+    if (!pending) {
+      pending = load(hashHex)
+        .catch((error: unknown) => {
+          logger.error({ configHash: hashHex, err: String(error) }, 'could not read config version');
+          return null;
+        })
+        .finally(() => loading.delete(hashHex));
+      loading.set(hashHex, pending);
+    }
+    return pending;
+  };
   return {
-    desiredHash: async (agentId) => {
-      const entry = await desiredBucket.get(agentId);
-      return entry ? desiredConfigContract.decode(entry.value).configHash : null;
-    },
-    config: async (hashHex) => {
-      const hit = cache.get(hashHex);
-      if (hit) return hit;
-      let pending = loading.get(hashHex);
-      if (!pending) {
-        pending = load(hashHex)
-          .catch((error: unknown) => {
-            logger.error({ configHash: hashHex, err: String(error) }, 'could not read config version');
-            return null;
-          })
-          .finally(() => loading.delete(hashHex));
-        loading.set(hashHex, pending);
-      }
-      return pending;
-    },
+    desiredHash,
+    config,
     cached: (hashHex) => cache.get(hashHex),
+    desiredOnConnect: async (agentId) => {
+      try {
+        const hash = await desiredHash(agentId);
+        if (hash !== null) await config(hash);
+        return hash;
+      } catch (error) {
+        logger.warn({ agentId, err: String(error) }, 'could not read agent-desired; delivery waits for the next nudge or reconnect');
+        return undefined;
+      }
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { OpampError } from '@roost/opamp';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export type Transport = 'websocket' | 'http';
@@ -11,6 +12,29 @@ export type DecodeErrorReason =
   | 'too_large'
   | 'bad_gzip'
   | 'bad_content_type';
+
+/** The metrics label of a message the OpAMP library refused to decode. */
+export function decodeErrorReason(error: OpampError): DecodeErrorReason {
+  switch (error.code) {
+    case 'opamp.message.too_large':
+      return 'too_large';
+    case 'opamp.frame.nonzero_header':
+    case 'opamp.frame.malformed_header':
+      return 'bad_header';
+    case 'opamp.instance_uid.length':
+    case 'opamp.instance_uid.malformed':
+      return 'bad_instance_uid';
+    case 'opamp.message.malformed':
+    case 'opamp.message.unencodable':
+      return 'bad_protobuf';
+    default:
+      return assertNever(error.code);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected value ${String(value)}`);
+}
 
 /**
  * The gateway's Prometheus metrics, in a registry of its own so that several gateways in one
