@@ -10,7 +10,7 @@ import { startGateway, type RunningGateway } from '@roost/gateway';
 import { createMemoryPlatform } from '@roost/platform-memory';
 import type { Platform } from '@roost/ports';
 import { eventually, sleep } from '@roost/testing';
-import { fleetEvents, nudge, setDesired, storeConfig } from '../../services/gateway/src/testing/fleet-fixture';
+import { fleetEvents, nudge, setDesired, storeConfig } from '@roost/gateway/testing';
 import { GoAgent, buildGoAgent, type GoAgentEvent, type GoAgentOptions } from './go-agent';
 
 const REPORT_FULL_STATE = 0x1;

@@ -4,9 +4,6 @@
  * nudges the gateway, then waits for the fleet events that say each agent reported APPLIED.
  */
 import { BUCKETS, desiredConfigContract, pushNudgeContract, storedConfigContract, subjects } from '@roost/contracts';
-// The benchmark runs the gateway service in-process on purpose: @roost/gateway's front door
-// exists for tests, the all-in-one and benchmarks, but Nx treats every application as unimportable.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { startGateway, type RunningGateway } from '@roost/gateway';
 import { configHashHex } from '@roost/opamp';
 import { createMemoryPlatform } from '@roost/platform-memory';
