@@ -1,0 +1,49 @@
+import type { ViewWrite } from '@roost/ports';
+import { failureMessage, type AgentOutcome } from './agent-outcome';
+import { rolloutKeys } from './view-keys';
+
+interface Counter {
+  readonly key: string;
+  readonly field: string;
+}
+
+/**
+ * The counters one agent adds 1 to while it is in its current shape: its state in the rollout
+ * and in its phase, its failure reason and message, its skip reason. Moving an agent is the
+ * difference of two such lists, so counts can never drift from the stored outcomes.
+ */
+function countersOf(rolloutId: string, agent: AgentOutcome): Counter[] {
+  const status = rolloutKeys.status(rolloutId);
+  const counters: Counter[] = [{ key: status, field: `agents.${agent.state}` }];
+  if (agent.phase !== null && agent.targetedAt !== null) counters.push({ key: rolloutKeys.phase(rolloutId, agent.phase), field: `agents.${agent.state}` });
+  const message = failureMessage(agent);
+  if (message !== null && agent.failure !== null) {
+    counters.push({ key: status, field: `failures.${agent.failure.reason}` });
+    counters.push({ key: rolloutKeys.failures(rolloutId), field: message });
+  }
+  if (agent.state === 'skipped' && agent.skip !== null) counters.push({ key: status, field: `skipped.${agent.skip.reason}` });
+  return counters;
+}
+
+const counterId = (c: Counter): string => `${c.key}\u0000${c.field}`;
+
+/** Counter moves, index moves and the stored record for an agent changing from `before` to `after`. */
+export function agentChangeWrites(rolloutId: string, before: AgentOutcome | null, after: AgentOutcome): ViewWrite[] {
+  const writes: ViewWrite[] = [];
+  const delta = new Map<string, Counter & { by: number }>();
+  const add = (counter: Counter, by: number): void => {
+    const id = counterId(counter);
+    const entry = delta.get(id) ?? { ...counter, by: 0 };
+    delta.set(id, { ...entry, by: entry.by + by });
+  };
+  if (before !== null) for (const counter of countersOf(rolloutId, before)) add(counter, -1);
+  for (const counter of countersOf(rolloutId, after)) add(counter, 1);
+  for (const { key, field, by } of delta.values()) if (by !== 0) writes.push({ op: 'hincrby', key, field, by });
+  if (before === null) writes.push({ op: 'zadd', key: rolloutKeys.agentIndex(rolloutId), members: [{ member: after.agentId, score: 0 }] });
+  if (before === null || before.state !== after.state) {
+    if (before !== null) writes.push({ op: 'zrem', key: rolloutKeys.agentsInState(rolloutId, before.state), members: [after.agentId] });
+    writes.push({ op: 'zadd', key: rolloutKeys.agentsInState(rolloutId, after.state), members: [{ member: after.agentId, score: after.stateSince }] });
+  }
+  writes.push({ op: 'hset', key: rolloutKeys.agents(rolloutId), fields: { [after.agentId]: JSON.stringify(after) } });
+  return writes;
+}

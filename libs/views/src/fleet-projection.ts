@@ -1,0 +1,129 @@
+import type { FleetEvent } from '@roost/contracts';
+import { defaultGroupOf } from '@roost/fleet';
+import { agentCapabilityNames } from '@roost/opamp';
+import type { ViewWrite } from '@roost/ports';
+import type { FragmentReader, FragmentRef } from './fragments';
+import { fleetKeys, UNGROUPED } from './view-keys';
+
+export type HealthState = 'healthy' | 'unhealthy' | 'unknown';
+
+/** The part of an agent's detail that its counters depend on. */
+interface CountedShape {
+  readonly group: string;
+  readonly connected: boolean;
+  readonly health: HealthState;
+  readonly configHash: string;
+}
+
+/** Fields of `roost:fleet:agent:<uid>` a fleet event reads before writing. */
+const READ_FIELDS = ['group', 'connected', 'health_state', 'config_hash', 'first_seen_at', 'gateway_id'] as const;
+
+export function fleetEventReads(event: FleetEvent): FragmentRef[] {
+  const key = fleetKeys.agent(event.agentId);
+  return READ_FIELDS.map((field) => ({ key, field }));
+}
+
+/** No config reported: counted under this name in `config.<hash>`. */
+export const NO_CONFIG = 'none';
+
+function healthOf(snapshot: FleetEvent['snapshot']): HealthState {
+  if (snapshot.health === null) return 'unknown';
+  return snapshot.health.healthy ? 'healthy' : 'unhealthy';
+}
+
+/** What the agent runs: its effective config, else the remote config it reported APPLIED. */
+function currentConfigOf(snapshot: FleetEvent['snapshot']): string {
+  if (snapshot.effectiveConfigHash !== null && snapshot.effectiveConfigHash !== '') return snapshot.effectiveConfigHash;
+  const status = snapshot.remoteConfigStatus;
+  if (status !== null && status.status === 'APPLIED' && status.hash !== '') return status.hash;
+  return NO_CONFIG;
+}
+
+function countersOf(shape: CountedShape): Array<{ key: string; field: string }> {
+  const fields = ['agents', `connection.${shape.connected ? 'connected' : 'disconnected'}`, `health.${shape.health}`, `config.${shape.configHash}`];
+  return [
+    ...fields.map((field) => ({ key: fleetKeys.summary, field })),
+    ...fields.map((field) => ({ key: fleetKeys.group(shape.group), field })),
+    { key: fleetKeys.groups, field: shape.group },
+  ];
+}
+
+function counterWrites(before: CountedShape | null, after: CountedShape): ViewWrite[] {
+  const delta = new Map<string, { key: string; field: string; by: number }>();
+  const add = (key: string, field: string, by: number): void => {
+    const id = `${key}\u0000${field}`;
+    delta.set(id, { key, field, by: (delta.get(id)?.by ?? 0) + by });
+  };
+  if (before !== null) for (const c of countersOf(before)) add(c.key, c.field, -1);
+  for (const c of countersOf(after)) add(c.key, c.field, 1);
+  return [...delta.values()].filter((d) => d.by !== 0).map(({ key, field, by }) => ({ op: 'hincrby', key, field, by }));
+}
+
+function storedShape(fragments: FragmentReader, agentId: string): (CountedShape & { firstSeenAt: number; gatewayId: string }) | null {
+  const key = fleetKeys.agent(agentId);
+  const read = (field: (typeof READ_FIELDS)[number]): string | null => fragments.read({ key, field });
+  const group = read('group');
+  if (group === null) return null;
+  return {
+    group,
+    connected: read('connected') === 'true',
+    health: (read('health_state') ?? 'unknown') as HealthState,
+    configHash: read('config_hash') ?? NO_CONFIG,
+    firstSeenAt: Number(read('first_seen_at') ?? 0),
+    gatewayId: read('gateway_id') ?? '',
+  };
+}
+
+/**
+ * The writes of one fleet event. Every event carries the agent's whole snapshot, so the detail
+ * is overwritten and the counters move from the stored shape to the new one. A `disconnected`
+ * from a gateway that no longer holds the agent (it reconnected elsewhere first) is stale and
+ * changes nothing.
+ */
+export function projectFleetEvent(event: FleetEvent, fragments: FragmentReader): ViewWrite[] {
+  const { snapshot, agentId } = event;
+  const before = storedShape(fragments, agentId);
+  if (event.type === 'disconnected' && before !== null && before.gatewayId !== '' && before.gatewayId !== snapshot.gatewayId) return [];
+  const after: CountedShape = {
+    group: defaultGroupOf(snapshot) ?? UNGROUPED,
+    connected: event.type === 'disconnected' ? false : snapshot.connected,
+    health: healthOf(snapshot),
+    configHash: currentConfigOf(snapshot),
+  };
+  const firstSeenAt = before?.firstSeenAt ?? event.at;
+  const writes = counterWrites(before, after);
+  writes.push({ op: 'hset', key: fleetKeys.agent(agentId), fields: detailFields(event, after, firstSeenAt) });
+  if (before === null) writes.push({ op: 'zadd', key: fleetKeys.agents, members: [{ member: agentId, score: firstSeenAt }] });
+  if (before === null || before.group !== after.group) {
+    if (before !== null) writes.push({ op: 'zrem', key: fleetKeys.groupAgents(before.group), members: [agentId] });
+    writes.push({ op: 'zadd', key: fleetKeys.groupAgents(after.group), members: [{ member: agentId, score: firstSeenAt }] });
+  }
+  return writes;
+}
+
+function detailFields(event: FleetEvent, shape: CountedShape, firstSeenAt: number): Record<string, string> {
+  const { snapshot } = event;
+  const at = String(event.at);
+  return {
+    agent_id: event.agentId,
+    gateway_id: snapshot.gatewayId,
+    transport: snapshot.transport,
+    connected: String(shape.connected),
+    capabilities: String(snapshot.capabilities),
+    capability_names: JSON.stringify(agentCapabilityNames(snapshot.capabilities)),
+    identifying: JSON.stringify(snapshot.identifying),
+    non_identifying: JSON.stringify(snapshot.nonIdentifying),
+    group: shape.group,
+    health_state: shape.health,
+    health: snapshot.health === null ? '' : JSON.stringify(snapshot.health),
+    remote_config_status: snapshot.remoteConfigStatus === null ? '' : JSON.stringify(snapshot.remoteConfigStatus),
+    effective_config_hash: snapshot.effectiveConfigHash ?? '',
+    config_hash: shape.configHash,
+    first_seen_at: String(firstSeenAt),
+    updated_at: at,
+    last_event: event.type,
+    last_event_id: event.id,
+    ...(event.type === 'connected' ? { connected_at: at } : {}),
+    ...(event.type === 'disconnected' ? { disconnected_at: at } : {}),
+  };
+}

@@ -1,0 +1,27 @@
+import type { ViewWrite } from '@roost/ports';
+import type { RolloutEvent } from '@roost/rollout';
+import type { FragmentReader, FragmentRef } from './fragments';
+import { agentIdOf, agentRef, isAgentEvent, projectAgentEvent } from './rollout-agent-projection';
+import { lifecycleReads, projectLifecycleEvent } from './rollout-lifecycle-projection';
+import { projectRolloutStarted } from './rollout-started-projection';
+import { eventNumber } from './transitions';
+import { rolloutKeys } from './view-keys';
+
+/** The view fragments `projectRolloutEvent` will read for this event. */
+export function rolloutEventReads(event: RolloutEvent): FragmentRef[] {
+  if (event.type === 'RolloutStarted') return [];
+  if (isAgentEvent(event)) return [agentRef(event.rolloutId, agentIdOf(event))];
+  return lifecycleReads(event);
+}
+
+/**
+ * The view writes of one rollout event, given the fragments named by `rolloutEventReads`.
+ * Pure and total: an event about an agent or a rollout the views never saw still projects
+ * (the agent is recorded as unknown) rather than blocking the stream.
+ */
+export function projectRolloutEvent(event: RolloutEvent, fragments: FragmentReader): ViewWrite[] {
+  if (event.type === 'RolloutStarted') return projectRolloutStarted(event);
+  const writes = isAgentEvent(event) ? projectAgentEvent(event, fragments) : projectLifecycleEvent(event, fragments);
+  writes.push({ op: 'hset', key: rolloutKeys.status(event.rolloutId), fields: { updated_at: String(event.at), version: String(eventNumber(event)) } });
+  return writes;
+}

@@ -1,0 +1,59 @@
+/**
+ * Every Redis key of the read models, built here and nowhere else (documented in
+ * docs/architecture.md, "Redis views"). Names are part of Roost's public contract: the admin
+ * API, the CLI and outside readers use these builders.
+ */
+
+/** Prefixes the projector owns; a rebuild deletes exactly these. */
+export const VIEW_PREFIXES = ['roost:rollout:', 'roost:rollouts', 'roost:fleet:', 'roost:projector:'] as const;
+
+export const rolloutKeys = {
+  /** Hash: the rollout's status (see RolloutStatusView). */
+  status: (rolloutId: string): string => `roost:rollout:${rolloutId}`,
+  /** Hash: agent id → JSON AgentOutcome, every agent the rollout knows. */
+  agents: (rolloutId: string): string => `roost:rollout:${rolloutId}:agents`,
+  /** Sorted set of every agent id of the rollout (score 0: pages in agent id order). */
+  agentIndex: (rolloutId: string): string => `roost:rollout:${rolloutId}:agents:all`,
+  /** Sorted set of the agent ids in one outcome state, scored by when they entered it. */
+  agentsInState: (rolloutId: string, state: string): string => `roost:rollout:${rolloutId}:agents:${state}`,
+  /** Hash: failure message → number of agents currently failed with it. */
+  failures: (rolloutId: string): string => `roost:rollout:${rolloutId}:failures`,
+  /** Hash: one phase of the plan, its window, its outcome and its per-state counts. */
+  phase: (rolloutId: string, phase: number): string => `roost:rollout:${rolloutId}:phase:${phase}`,
+  /** Sorted set of JSON transitions, scored by the event's position in the rollout's history. */
+  transitions: (rolloutId: string): string => `roost:rollout:${rolloutId}:transitions`,
+} as const;
+
+export const rolloutListKeys = {
+  /** Sorted set: every rollout id, scored by its start time. */
+  all: 'roost:rollouts',
+  /** Sorted set: rollouts targeting one group, scored by start time. */
+  byGroup: (group: string): string => `roost:rollouts:group:${group}`,
+  /** Sorted set: rollouts currently in one status, scored by start time. */
+  byStatus: (status: string): string => `roost:rollouts:status:${status}`,
+} as const;
+
+export const fleetKeys = {
+  /** Hash: one agent's detail (see AgentDetailView). */
+  agent: (agentId: string): string => `roost:fleet:agent:${agentId}`,
+  /** Sorted set: every agent id ever seen, scored by when it was first seen. */
+  agents: 'roost:fleet:agents',
+  /** Hash: fleet-wide counters (see FleetSummaryView). */
+  summary: 'roost:fleet:summary',
+  /** Hash: group → number of agents. */
+  groups: 'roost:fleet:groups',
+  /** Hash: the counters of one group, same fields as the summary. */
+  group: (group: string): string => `roost:fleet:group:${group}`,
+  /** Sorted set: the agent ids of one group, scored by when they were first seen. */
+  groupAgents: (group: string): string => `roost:fleet:group:${group}:agents`,
+  /** Hash: agent id → JSON DesiredConfigView, as the rollout events last set it. */
+  desired: 'roost:fleet:desired',
+} as const;
+
+/** Where the projector keeps the last stream sequence applied to the views of `stream`. */
+export function checkpointKey(stream: string): string {
+  return `roost:projector:checkpoint:${stream}`;
+}
+
+/** The group of agents that report no `service.environment`. */
+export const UNGROUPED = '(none)';
