@@ -41,6 +41,11 @@ export class InboundQueue<T> {
     return this.paused;
   }
 
+  /** Resolves once everything queued so far has been handled. */
+  async idle(): Promise<void> {
+    while (this.length > 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+
   push(item: T): void {
     this.items.push(item);
     if (!this.paused && this.length >= this.options.highWater) {

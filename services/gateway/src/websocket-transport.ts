@@ -41,7 +41,7 @@ export interface WebSocketTransport {
   /** Completes an upgrade the HTTP layer already authorised. */
   accept(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   readonly peerCount: number;
-  /** Closes every socket (1001 going away) and stops pinging. */
+  /** Closes every socket (1001 going away), stops pinging, and handles what is still queued. */
   close(): Promise<void>;
 }
 
@@ -167,6 +167,8 @@ export function createWebSocketTransport(
         ),
       );
       server.close();
+      // The closes are queued behind the frames still waiting: let them all be handled.
+      await inbound.idle();
     },
   };
 }

@@ -174,3 +174,35 @@ describe('gateway over WebSocket (in-memory platform)', () => {
     expect(text).toMatch(/roost_gateway_messages_received_total\{transport="websocket"[^\n]*\} [1-9]/);
   });
 });
+
+describe('gateway over WebSocket: dead peers', () => {
+  let platform: Platform;
+  let gateway: RunningGateway;
+
+  beforeAll(async () => {
+    platform = createMemoryPlatform();
+    gateway = await startGateway({ port: 0, host: '127.0.0.1', gatewayId: 'gw-ping', pingIntervalMs: 100 }, platform);
+  });
+
+  afterAll(async () => {
+    await gateway.stop();
+    await platform.close();
+  });
+
+  it('terminates a peer that stops answering pings and says the agent disconnected, and keeps one that answers', async () => {
+    const dead = await WsTestAgent.connect(gateway.url, randomUUID(), { autoPong: false });
+    const alive = await WsTestAgent.connect(gateway.url, randomUUID());
+    await dead.exchange(fullState('dead'));
+    await alive.exchange(fullState('alive'));
+    await expect(dead.closed).resolves.toMatchObject({ code: 1006 });
+    const types = await eventually(async () => {
+      const found = (await fleetEvents(platform, dead.agentId)).map((e) => e.type);
+      return found.includes('disconnected') && found;
+    });
+    expect(types).toEqual(['connected', 'disconnected']);
+    await sleep(300);
+    expect((await alive.exchange({})).errorResponse).toBeNull();
+    expect((await fleetEvents(platform, alive.agentId)).map((e) => e.type)).toEqual(['connected']);
+    await alive.close();
+  });
+});

@@ -61,9 +61,14 @@ export class WsTestAgent extends ScriptedAgent {
     socket.on('error', () => undefined);
   }
 
-  static connect(url: string, agentId: string, options: { capabilities?: Long; headers?: Record<string, string> } = {}): Promise<WsTestAgent> {
+  /** `autoPong: false` plays a dead peer: the socket stays open but never answers pings. */
+  static connect(
+    url: string,
+    agentId: string,
+    options: { capabilities?: Long; headers?: Record<string, string>; autoPong?: boolean } = {},
+  ): Promise<WsTestAgent> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url, { headers: options.headers });
+      const socket = new WebSocket(url, { headers: options.headers, autoPong: options.autoPong ?? true });
       socket.once('open', () => resolve(new WsTestAgent(socket, agentId, options.capabilities)));
       socket.once('unexpected-response', (_request, response) => reject(new UpgradeRefused(response.statusCode ?? 0, response.headers)));
       socket.once('error', reject);
