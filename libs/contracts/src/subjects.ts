@@ -13,6 +13,18 @@ export type FleetEventKind = (typeof FLEET_EVENT_KINDS)[number];
 export const ROLLOUT_COMMAND_VERBS = ['start', 'pause', 'resume', 'promote', 'abort', 'rollback'] as const;
 export type RolloutCommandVerb = (typeof ROLLOUT_COMMAND_VERBS)[number];
 
+/** Read-only questions to the orchestrator about one rollout (the admin API reads views otherwise). */
+export const ROLLOUT_QUERY_VERBS = ['status'] as const;
+export type RolloutQueryVerb = (typeof ROLLOUT_QUERY_VERBS)[number];
+
+/** Config versions: create from YAML, read one, a name's version history, diff two versions. */
+export const CONFIG_COMMAND_VERBS = ['create', 'get', 'history', 'diff'] as const;
+export type ConfigCommandVerb = (typeof CONFIG_COMMAND_VERBS)[number];
+
+/** Groups (default grouping by `service.environment`) and target previews. */
+export const GROUP_COMMAND_VERBS = ['list', 'preview'] as const;
+export type GroupCommandVerb = (typeof GROUP_COMMAND_VERBS)[number];
+
 export const subjects = {
   fleetAgentEvent: (agentId: string, kind: FleetEventKind): string => `fleet.agent.${agentId}.${kind}`,
   fleetAgentAll: (agentId: string): string => `fleet.agent.${agentId}.>`,
@@ -20,6 +32,9 @@ export const subjects = {
   rolloutEvents: (rolloutId: string): string => `rollout.events.${rolloutId}`,
   rolloutEventsAll: 'rollout.events.>',
   rolloutCommand: (verb: RolloutCommandVerb): string => `rollout.cmd.${verb}`,
+  rolloutQuery: (verb: RolloutQueryVerb): string => `rollout.query.${verb}`,
+  configCommand: (verb: ConfigCommandVerb): string => `config.cmd.${verb}`,
+  groupCommand: (verb: GroupCommandVerb): string => `group.cmd.${verb}`,
   /** Nudge to a gateway: the desired config of these agents changed. */
   gatewayPush: (gatewayId: string): string => `gateway.${gatewayId}.push`,
 } as const;
