@@ -35,6 +35,7 @@ function rows(checkpoints: number[], agents: number, configBytes: number, rates:
     { label: 'status reports/s at p99 < 50 ms (best step)', pick: (f) => f.delivery && bestUnder50(f.delivery), digits: 0 },
     ...rates.flatMap((rate, i): Row[] => [
       { label: `status offered ${rate}/s: processed/s`, pick: (f) => f.delivery?.status[i]?.processedPerSecond, digits: 0 },
+      { label: '  sent by the fleet process /s', pick: (f) => f.delivery?.status[i]?.sentPerSecond, digits: 0 },
       { label: '  event loop delay p99 / max (ms)', pick: (f) => f.delivery?.status[i]?.p99Ms, digits: 1, extra: (f) => f.delivery?.status[i]?.maxMs },
       { label: '  server CPU (% of one core)', pick: (f) => f.delivery?.status[i]?.serverCpuPercent, digits: 0 },
     ]),
