@@ -1,0 +1,60 @@
+import { parseDocument } from 'yaml';
+
+export interface ComponentChanges {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  readonly changed: readonly string[];
+}
+
+const COMPONENT_SECTIONS = ['receivers', 'processors', 'exporters', 'connectors', 'extensions'];
+
+/**
+ * Which collector components differ between two configs: `receivers/otlp`,
+ * `service/pipelines/traces`, `service/telemetry`, … compared by value (key order and YAML
+ * style do not count). A config that does not parse counts as having no components.
+ */
+export function componentChanges(before: string, after: string): ComponentChanges {
+  const a = components(before);
+  const b = components(after);
+  const added = [...b.keys()].filter((id) => !a.has(id)).sort();
+  const removed = [...a.keys()].filter((id) => !b.has(id)).sort();
+  const changed = [...a.keys()].filter((id) => b.has(id) && a.get(id) !== b.get(id)).sort();
+  return { added, removed, changed };
+}
+
+function components(text: string): Map<string, string> {
+  const found = new Map<string, string>();
+  const document = parseDocument(text);
+  if (document.errors.length > 0) return found;
+  const root: unknown = document.toJS();
+  if (!isRecord(root)) return found;
+  for (const section of COMPONENT_SECTIONS) {
+    const entries = root[section];
+    if (isRecord(entries)) for (const [id, value] of Object.entries(entries)) found.set(`${section}/${id}`, canonicalJson(value));
+  }
+  const service = root['service'];
+  if (isRecord(service)) {
+    for (const [key, value] of Object.entries(service)) {
+      if (key === 'pipelines' && isRecord(value)) {
+        for (const [id, pipeline] of Object.entries(value)) found.set(`service/pipelines/${id}`, canonicalJson(pipeline));
+      } else {
+        found.set(`service/${key}`, canonicalJson(value));
+      }
+    }
+  }
+  return found;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** JSON with object keys sorted, so equal values have equal text. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (isRecord(value)) {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
