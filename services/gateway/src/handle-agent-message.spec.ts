@@ -126,6 +126,11 @@ describe('handleAgentMessage: status compression', () => {
     const known = connectedAgent(null);
     const gapButComplete = handled(handleAgentMessage(known, wire({ sequenceNum: seq(9), capabilities: FULL_CAPS }), context()));
     expect(gapButComplete.response.flags ?? 0).toBe(0);
+    // an agent still without a description is asked again after a later gap
+    const asked = handled(handleAgentMessage(undefined, wire({ sequenceNum: seq(1), capabilities: FULL_CAPS }), context({ newConnection: true })));
+    const unanswered = handled(handleAgentMessage(asked.record, wire({ sequenceNum: seq(2), capabilities: FULL_CAPS }), context()));
+    const gap = handled(handleAgentMessage(unanswered.record, wire({ sequenceNum: seq(7), capabilities: FULL_CAPS }), context()));
+    expect(hasBits(gap.response.flags, ServerToAgentFlag.ReportFullState)).toBe(true);
   });
 
   it('publishes nothing for a heartbeat and one event per changed part otherwise', () => {
