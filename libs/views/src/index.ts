@@ -1,6 +1,6 @@
 // Front door of the read models: Redis key names, what each event writes (pure), and decoders
 // and queries of what is stored. The projector writes through it; the admin API reads through it.
-export { checkpointKey, fleetKeys, rolloutKeys, rolloutListKeys, UNGROUPED, VIEW_PREFIXES } from './view-keys';
+export { checkpointKey, fleetKeys, REBUILD_MARKER_KEY, rolloutKeys, rolloutListKeys, UNGROUPED, VIEW_PREFIXES } from './view-keys';
 export { FragmentCache } from './fragments';
 export type { FragmentReader, FragmentRef } from './fragments';
 export { AGENT_OUTCOME_STATES, outcomeState } from './agent-outcome';

@@ -4,8 +4,15 @@
  * API, the CLI and outside readers use these builders.
  */
 
-/** Prefixes the projector owns; a rebuild deletes exactly these. */
-export const VIEW_PREFIXES = ['roost:rollout:', 'roost:rollouts', 'roost:fleet:', 'roost:projector:'] as const;
+/** Prefixes of the views and their checkpoints; a rebuild deletes exactly these. */
+export const VIEW_PREFIXES = ['roost:projector:checkpoint:', 'roost:rollout:', 'roost:rollouts', 'roost:fleet:'] as const;
+
+/**
+ * Present (as a checkpoint holding the rebuild's start time) from before a rebuild wipes the
+ * views until it has replayed every stream: a projector that finds it at start knows the views
+ * are half-built and rebuilds again.
+ */
+export const REBUILD_MARKER_KEY = 'roost:projector:rebuilding';
 
 export const rolloutKeys = {
   /** Hash: the rollout's status (see RolloutStatusView). */

@@ -1,0 +1,104 @@
+import type { EventStore, Logger, StoredEvent, ViewStore } from '@roost/ports';
+import { batchReads, FragmentCache, projectBatch, ViewsError, type StreamProjection } from '@roost/views';
+import type { ProjectorMetrics } from './projector-metrics';
+
+/** The stored checkpoint went backwards: Redis was flushed or the views were wiped under us. */
+export class ViewsLostError extends Error {
+  readonly code = 'projector.views_lost';
+  constructor(
+    readonly stream: string,
+    readonly applied: number,
+    readonly stored: number,
+  ) {
+    super(`${stream}: the views hold checkpoint ${stored} but ${applied} was applied; they were flushed or wiped`);
+    this.name = 'ViewsLostError';
+  }
+}
+
+/** Events per atomic write when catching up; one Lua call each. */
+export const DEFAULT_BATCH_SIZE = 500;
+
+/**
+ * Applies one stream's events to the views, one batch at a time, each batch written atomically
+ * with its last sequence (ViewStore.applyOnce), so a redelivered event is never counted twice.
+ * The only writer of its stream's views; `applied` is the sequence the views are known to hold.
+ */
+export class StreamApplier<E> {
+  private appliedSequence = 0;
+
+  constructor(
+    readonly projection: StreamProjection<E>,
+    private readonly views: ViewStore,
+    private readonly events: EventStore,
+    private readonly metrics: ProjectorMetrics,
+    private readonly logger: Logger,
+    private readonly batchSize = DEFAULT_BATCH_SIZE,
+  ) {}
+
+  get applied(): number {
+    return this.appliedSequence;
+  }
+
+  async load(): Promise<number> {
+    this.appliedSequence = await this.views.checkpoint(this.projection.checkpointKey);
+    this.metrics.appliedSequence.set({ stream: this.projection.stream }, this.appliedSequence);
+    return this.appliedSequence;
+  }
+
+  /** After a wipe: nothing is applied any more. */
+  reset(): void {
+    this.appliedSequence = 0;
+    this.metrics.appliedSequence.set({ stream: this.projection.stream }, 0);
+  }
+
+  /** Applies the events (in sequence order) not applied yet; resolves to how many were new. */
+  async apply(stored: readonly StoredEvent[]): Promise<number> {
+    const fresh = stored.filter((event) => event.sequence > this.appliedSequence);
+    for (let i = 0; i < fresh.length; i += this.batchSize) await this.applyBatch(fresh.slice(i, i + this.batchSize));
+    return fresh.length;
+  }
+
+  /** Reads and applies everything after `applied` up to the stream's end as it is now. */
+  async catchUp(): Promise<number> {
+    const stored = await this.events.read(this.projection.filterSubject, { fromSequence: this.appliedSequence + 1 });
+    return this.apply(stored);
+  }
+
+  private async applyBatch(batch: readonly StoredEvent[]): Promise<void> {
+    const last = batch[batch.length - 1];
+    if (last === undefined) return;
+    const started = performance.now();
+    const decoded = this.decodeAll(batch);
+    const cache = new FragmentCache();
+    const refs = cache.missing(batchReads(this.projection, decoded));
+    const [stored, values] = await Promise.all([
+      this.views.checkpoint(this.projection.checkpointKey),
+      Promise.all(refs.map((ref) => (ref.field === undefined ? this.views.get(ref.key) : this.views.hget(ref.key, ref.field)))),
+    ]);
+    if (stored < this.appliedSequence) throw new ViewsLostError(this.projection.stream, this.appliedSequence, stored);
+    refs.forEach((ref, i) => cache.fill(ref, values[i] ?? null));
+    const writes = projectBatch(this.projection, decoded, cache);
+    const wrote = await this.views.applyOnce(this.projection.checkpointKey, last.sequence, writes);
+    // Not written means the stored checkpoint was already there: another writer got ahead.
+    this.appliedSequence = wrote ? last.sequence : Math.max(last.sequence, await this.views.checkpoint(this.projection.checkpointKey));
+    const labels = { stream: this.projection.stream };
+    this.metrics.appliedSequence.set(labels, this.appliedSequence);
+    if (wrote) this.metrics.eventsApplied.inc(labels, decoded.length);
+    this.metrics.batchSeconds.observe(labels, (performance.now() - started) / 1000);
+  }
+
+  /** Messages no projection can read are logged, counted and passed over, never retried forever. */
+  private decodeAll(batch: readonly StoredEvent[]): E[] {
+    const decoded: E[] = [];
+    for (const stored of batch) {
+      try {
+        decoded.push(this.projection.decode(stored.data));
+      } catch (error) {
+        if (!(error instanceof ViewsError)) throw error;
+        this.metrics.eventsSkipped.inc({ stream: this.projection.stream, reason: error.code });
+        this.logger.error({ stream: stored.stream, subject: stored.subject, sequence: stored.sequence, code: error.code, error: error.message }, 'skipping an event the projector cannot read');
+      }
+    }
+    return decoded;
+  }
+}
