@@ -29,15 +29,27 @@ export interface ConfigFileLike {
 
 export type ConfigFilesLike = Readonly<Record<string, ConfigFileLike | null | undefined>>;
 
+/**
+ * An incremental SHA-256. The default is pure JavaScript; a service may pass a native one
+ * (Node's `createHash('sha256')` fits) — the canonical form, and so the hash, is the same.
+ */
+export interface Sha256Hasher {
+  update(data: Uint8Array): unknown;
+  digest(): Uint8Array;
+}
+export type Sha256Factory = () => Sha256Hasher;
+
+export const pureSha256: Sha256Factory = () => sha256.create();
+
 const FORM_PREFIX = 'roost.config.v1\n';
 const utf8 = new TextEncoder();
 
 /** 32-byte SHA-256 of the canonical form of `files`. */
-export function configHash(files: ConfigFilesLike): Uint8Array {
+export function configHash(files: ConfigFilesLike, createSha256: Sha256Factory = pureSha256): Uint8Array {
   const entries = Object.keys(files)
     .map((name) => ({ name: utf8.encode(name), file: files[name] }))
     .sort((a, b) => compareBytes(a.name, b.name));
-  const hash = sha256.create();
+  const hash = createSha256();
   hash.update(utf8.encode(FORM_PREFIX));
   hash.update(u64(entries.length));
   for (const { name, file } of entries) {
@@ -47,12 +59,12 @@ export function configHash(files: ConfigFilesLike): Uint8Array {
       hash.update(part);
     }
   }
-  return hash.digest();
+  return Uint8Array.from(hash.digest());
 }
 
 /** Lowercase hex of configHash (the form Roost's contracts carry). */
-export function configHashHex(files: ConfigFilesLike): string {
-  return bytesToHex(configHash(files));
+export function configHashHex(files: ConfigFilesLike, createSha256: Sha256Factory = pureSha256): string {
+  return bytesToHex(configHash(files, createSha256));
 }
 
 function u64(length: number): Uint8Array {

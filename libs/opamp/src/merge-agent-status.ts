@@ -10,7 +10,7 @@ import {
 } from './agent-state';
 import { attributeText } from './attribute-text';
 import { AgentCapability, bitSetToNumber, hasCapability } from './capabilities';
-import { configHashHex } from './config-hash';
+import { configHashHex, pureSha256, type Sha256Factory } from './config-hash';
 import { RemoteConfigStatuses, type AgentToServerInit, type ComponentHealthInit, type RemoteConfigStatusInit } from './proto-types';
 
 const MAX_HASH_BYTES = 64;
@@ -39,13 +39,17 @@ export interface AgentStatusMerge {
  * aside: opamp-go sends health only once the app set it), nor on the agent's last message,
  * nor twice in a row.
  */
-export function mergeAgentStatus(previous: AgentState | undefined, message: AgentToServerInit): AgentStatusMerge {
-  const merged = mergeFields(previous, message);
+export function mergeAgentStatus(
+  previous: AgentState | undefined,
+  message: AgentToServerInit,
+  createSha256: Sha256Factory = pureSha256,
+): AgentStatusMerge {
+  const merged = mergeFields(previous, message, createSha256);
   const reportFullState = needsFullState(previous, message, merged);
   return { state: { ...merged, fullStateRequested: reportFullState }, changes: changesBetween(previous, merged), reportFullState };
 }
 
-function mergeFields(previous: AgentState | undefined, message: AgentToServerInit): AgentState {
+function mergeFields(previous: AgentState | undefined, message: AgentToServerInit, createSha256: Sha256Factory): AgentState {
   // ReportsStatus must always be set, so 0 means "not reported" (a bare heartbeat).
   const capabilities = bitSetToNumber(message.capabilities);
   const description = message.agentDescription;
@@ -58,7 +62,7 @@ function mergeFields(previous: AgentState | undefined, message: AgentToServerIni
     health: message.health ? healthSummary(message.health) : (previous?.health ?? null),
     remoteConfigStatus: message.remoteConfigStatus ? remoteConfigSummary(message.remoteConfigStatus) : (previous?.remoteConfigStatus ?? null),
     effectiveConfigHash: message.effectiveConfig
-      ? configHashHex(message.effectiveConfig.configMap?.configMap ?? {})
+      ? configHashHex(message.effectiveConfig.configMap?.configMap ?? {}, createSha256)
       : (previous?.effectiveConfigHash ?? null),
     availableComponentsHash: message.availableComponents
       ? bytesToHex((message.availableComponents.hash ?? new Uint8Array(0)).subarray(0, MAX_HASH_BYTES))

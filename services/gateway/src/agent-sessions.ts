@@ -16,6 +16,7 @@ import type { ConfigSource } from './config-source';
 import type { FleetPublisher } from './fleet-publisher';
 import { decodeErrorReason, type DecodeErrorReason, type GatewayMetrics, type Transport } from './gateway-metrics';
 import type { ResolvedGatewayOptions } from './gateway-options';
+import { nativeSha256 } from './native-sha256';
 import { handleAgentMessage, type HandledMessage, type MessageContext } from './handle-agent-message';
 import type { HttpOpampResult } from './http-endpoint';
 import type { WsPeer, WsPeerHandler } from './websocket-transport';
@@ -293,6 +294,7 @@ export class AgentSessions implements WsPeerHandler {
       newInstanceUid: this.deps.newInstanceUid,
       nextEventId: this.deps.nextEventId,
       offerable: configs.cached,
+      createSha256: nativeSha256,
     };
   }
 

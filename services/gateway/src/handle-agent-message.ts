@@ -7,6 +7,7 @@ import {
   bitsOf,
   hasFlag,
   mergeAgentStatus,
+  type Sha256Factory,
   parseInstanceUid,
   type AgentStateChange,
   type AgentToServer,
@@ -36,6 +37,8 @@ export interface MessageContext {
   readonly nextEventId: () => string;
   /** A config version already loaded, by hash; undefined when it must be read first. */
   readonly offerable: (hash: string) => OfferableConfig | undefined;
+  /** SHA-256 used to summarise effective configs (native in the service; same hash as the pure one). */
+  readonly createSha256?: Sha256Factory;
 }
 
 export type MessageOutcome = RejectedMessage | HandledMessage;
@@ -86,7 +89,7 @@ export function handleAgentMessage(record: AgentRecord | undefined, message: Age
   } catch (error) {
     return rejectBadUid(message, error, ctx);
   }
-  const merge = mergeAgentStatus(record?.state, message);
+  const merge = mergeAgentStatus(record?.state, message, ctx.createSha256);
   const reassign = hasFlag(message.flags, AgentToServerFlag.RequestInstanceUid);
   const newUid = reassign ? ctx.newInstanceUid() : null;
   const agentId = newUid ? parseInstanceUid(newUid).text : uid.text;
