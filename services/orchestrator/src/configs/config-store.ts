@@ -1,0 +1,111 @@
+import { configNameHistoryContract, storedConfigContract, type ConfigCreateResult, type ConfigNameHistory, type StoredConfig } from '@roost/contracts';
+import { appendVersion, checkCollectorConfig, configNameKey, parseConfigRef, resolveVersion, storedCollectorConfig } from '@roost/config-versions';
+import { KvConflictError, type KeyValueStore, type Subscription } from '@roost/ports';
+import { OrchestratorError } from '../orchestrator-error';
+
+const HASH_KEY = /^[0-9a-f]{64}$/;
+const HISTORY_ATTEMPTS = 5;
+
+/**
+ * Config versions in the `configs` bucket: immutable entries keyed by content hash, plus one
+ * `name.<name>` entry per name holding its version history (updated with compare-and-set).
+ * It also keeps the set of stored hashes, watched, so "does Roost hold this version?" is a
+ * lookup.
+ */
+export class ConfigStore {
+  private readonly known = new Set<string>();
+  private watch: Subscription | null = null;
+
+  constructor(
+    private readonly bucket: KeyValueStore,
+    private readonly now: () => number,
+  ) {}
+
+  async start(): Promise<void> {
+    this.watch = await this.bucket.watch(
+      (entry) => {
+        if (entry.operation === 'PUT' && HASH_KEY.test(entry.key)) this.known.add(entry.key);
+      },
+      { includeInitial: true },
+    );
+  }
+
+  stop(): void {
+    this.watch?.unsubscribe();
+  }
+
+  has(hash: string): boolean {
+    return this.known.has(hash);
+  }
+
+  /** Validates and stores collector YAML; refuses it with `config.invalid` listing every error. */
+  async create(yaml: string, name: string | null, actor: string | null): Promise<Omit<ConfigCreateResult, 'name'> & { name: string | null }> {
+    const check = checkCollectorConfig(yaml);
+    if (check.errors.length > 0) {
+      const [first] = check.errors;
+      const more = check.errors.length > 1 ? ` (and ${check.errors.length - 1} more)` : '';
+      throw new OrchestratorError('config.invalid', `config refused before any agent saw it: ${first?.message}${more}`, { errors: check.errors, warnings: check.warnings });
+    }
+    const stored = storedCollectorConfig(yaml, name, this.now());
+    await this.store(stored);
+    if (name === null) return { hash: stored.hash, name: null, version: 1, created: true, warnings: [...check.warnings] };
+    const { version, created } = await this.addToHistory(name, stored.hash, actor);
+    return { hash: stored.hash, name, version, created, warnings: [...check.warnings] };
+  }
+
+  async get(hash: string): Promise<StoredConfig | null> {
+    const entry = await this.bucket.get(hash);
+    return entry === null ? null : storedConfigContract.decode(entry.value);
+  }
+
+  async history(name: string): Promise<ConfigNameHistory | null> {
+    const entry = await this.bucket.get(configNameKey(name));
+    return entry === null ? null : configNameHistoryContract.decode(entry.value);
+  }
+
+  /** The hash a reference (`<hash>`, `<name>`, `<name>@<version>`) names; refuses unknown ones. */
+  async resolve(ref: string): Promise<string> {
+    const parsed = parseConfigRef(ref);
+    if (parsed === null) throw new OrchestratorError('config.invalid_ref', `"${ref}" is not a config reference; use a 64-hex hash, a name, or name@version`, { ref });
+    if (parsed.kind === 'hash') {
+      if (!this.has(parsed.hash) && (await this.get(parsed.hash)) === null) throw notFound(ref);
+      return parsed.hash;
+    }
+    const history = await this.history(parsed.name);
+    const hash = history === null ? null : resolveVersion(history, parsed.version);
+    if (hash === null) throw notFound(ref);
+    return hash;
+  }
+
+  private async store(stored: StoredConfig): Promise<void> {
+    try {
+      await this.bucket.create(stored.hash, storedConfigContract.encode(stored));
+    } catch (error) {
+      // Same hash, same content: the version exists already and stays as first written.
+      if (!(error instanceof KvConflictError)) throw error;
+    }
+    this.known.add(stored.hash);
+  }
+
+  private async addToHistory(name: string, hash: string, actor: string | null): Promise<{ version: number; created: boolean }> {
+    const key = configNameKey(name);
+    for (let attempt = 1; ; attempt += 1) {
+      const entry = await this.bucket.get(key);
+      const current = entry === null ? null : configNameHistoryContract.decode(entry.value);
+      const next = appendVersion(current, name, hash, this.now(), actor);
+      if (!next.created) return next;
+      try {
+        const value = configNameHistoryContract.encode(next.history);
+        if (entry === null) await this.bucket.create(key, value);
+        else await this.bucket.update(key, value, entry.revision);
+        return next;
+      } catch (error) {
+        if (!(error instanceof KvConflictError) || attempt >= HISTORY_ATTEMPTS) throw error;
+      }
+    }
+  }
+}
+
+function notFound(ref: string): OrchestratorError {
+  return new OrchestratorError('config.not_found', `no config version ${ref}; create it first (config.cmd.create) or check the name and version`, { ref });
+}

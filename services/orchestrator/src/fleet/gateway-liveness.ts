@@ -1,0 +1,75 @@
+import type { GatewayPresence } from '@roost/contracts';
+
+interface GatewayRecord {
+  /** Local time (this process's clock) the gateway was last seen alive. */
+  lastSeenAt: number;
+  /** The gateway's own start time, from its presence entry (0 until one is seen). */
+  startedAt: number;
+  gone: boolean;
+}
+
+/**
+ * Which gateways are alive, judged on this process's clock so gateway clock skew does not
+ * matter: a gateway is alive while it refreshes its presence entry; one silent for `timeoutMs`,
+ * or whose entry was deleted, is gone. A gateway first met in a fleet event (before its presence
+ * entry) gets the same grace, so a racing start does not disconnect its agents.
+ *
+ * An agent's snapshot says connected only while its gateway is alive and the snapshot is from
+ * the gateway's current run (a restarted gateway has lost its connections).
+ */
+export class GatewayLiveness {
+  private readonly gateways = new Map<string, GatewayRecord>();
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  /** A presence entry was written. Returns true when a gone gateway came back. */
+  refreshed(presence: GatewayPresence): boolean {
+    const record = this.gateways.get(presence.gatewayId);
+    const revived = record?.gone === true;
+    this.gateways.set(presence.gatewayId, { lastSeenAt: this.now(), startedAt: presence.startedAt, gone: false });
+    return revived;
+  }
+
+  /** The presence entry was deleted (the gateway stopped). Returns true when it was alive. */
+  removed(gatewayId: string): boolean {
+    const record = this.gateways.get(gatewayId);
+    if (record === undefined) {
+      this.gateways.set(gatewayId, { lastSeenAt: this.now(), startedAt: 0, gone: true });
+      return false;
+    }
+    const wasAlive = !record.gone;
+    record.gone = true;
+    return wasAlive;
+  }
+
+  /** Called for every fleet event: remembers gateways met before their presence entry. */
+  referenced(gatewayId: string): void {
+    if (!this.gateways.has(gatewayId)) this.gateways.set(gatewayId, { lastSeenAt: this.now(), startedAt: 0, gone: false });
+  }
+
+  /** Marks silent gateways gone and returns their ids. */
+  sweep(): string[] {
+    const now = this.now();
+    const expired: string[] = [];
+    for (const [gatewayId, record] of this.gateways) {
+      if (!record.gone && now - record.lastSeenAt > this.timeoutMs) {
+        record.gone = true;
+        expired.push(gatewayId);
+      }
+    }
+    return expired;
+  }
+
+  /** Whether a snapshot taken by this gateway at `snapshotAt` (gateway clock) can still be live. */
+  holds(gatewayId: string, snapshotAt: number): boolean {
+    const record = this.gateways.get(gatewayId);
+    return record !== undefined && !record.gone && snapshotAt >= record.startedAt;
+  }
+
+  isGone(gatewayId: string): boolean {
+    return this.gateways.get(gatewayId)?.gone === true;
+  }
+}

@@ -1,0 +1,5 @@
+// Front door of the rollout orchestrator: start it in-process (all-in-one, tests, benchmarks).
+export { startOrchestrator } from './start-orchestrator';
+export type { OrchestratorPlatform, RunningOrchestrator } from './start-orchestrator';
+export type { OrchestratorOptions, ResolvedOrchestratorOptions, WebhookTarget } from './orchestrator-options';
+export type { OrchestratorErrorCode } from './orchestrator-error';

@@ -1,0 +1,42 @@
+/**
+ * Runs one orchestrator process from the environment (see environment-options.ts):
+ *   NATS_URL=nats://127.0.0.1:4222 tsx services/orchestrator/src/main.ts
+ * Run two for a hot standby: one leads, the other takes over when the lease lapses.
+ */
+import pino from 'pino';
+import { createMemoryPlatform } from '@roost/platform-memory';
+import { orchestratorEnvironment } from './environment-options';
+import { connectNatsOrchestratorPlatform, type ClosableOrchestratorPlatform } from './nats-orchestrator-platform';
+import { startOrchestrator } from './start-orchestrator';
+
+async function main(): Promise<void> {
+  const environment = orchestratorEnvironment(process.env);
+  const logger = pino({ level: environment.logLevel, base: { service: 'orchestrator' } });
+  const platform: ClosableOrchestratorPlatform = environment.natsUrl ? await connectNatsOrchestratorPlatform(environment.natsUrl, logger) : createMemoryPlatform({ logger });
+  if (!environment.natsUrl) logger.warn({}, 'NATS_URL not set: in-memory platform, nothing is shared or kept');
+  const orchestrator = await startOrchestrator({ ...environment.options, logger }, platform);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping orchestrator');
+    orchestrator
+      .stop()
+      .then(() => platform.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: String(error) }, 'unclean stop');
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`orchestrator failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
