@@ -3,11 +3,18 @@ import type { AgentRecord } from './agent-record';
 /**
  * The rollout's agents, split into buckets so an update copies one bucket rather than the
  * whole fleet: states stay immutable while a decision on a 100k-agent rollout stays cheap.
+ * Each bucket also keeps the earliest deadline of its agents, so finding the next deadline
+ * or the agents past theirs does not scan the fleet.
  */
 export interface AgentTable {
   readonly buckets: readonly ReadonlyMap<string, AgentRecord>[];
+  /** Earliest deadline per bucket; Infinity when none of its agents has one. */
+  readonly deadlines: readonly number[];
   readonly size: number;
 }
+
+/** The deadline of one agent (null: none), supplied by the owner of the table. */
+export type DeadlineOf = (agent: AgentRecord) => number | null;
 
 const BUCKETS = 256;
 
@@ -24,7 +31,7 @@ function bucketOf(agentId: string): number {
 const EMPTY_BUCKET: ReadonlyMap<string, AgentRecord> = new Map();
 
 export function emptyTable(): AgentTable {
-  return { buckets: new Array<ReadonlyMap<string, AgentRecord>>(BUCKETS).fill(EMPTY_BUCKET), size: 0 };
+  return { buckets: new Array<ReadonlyMap<string, AgentRecord>>(BUCKETS).fill(EMPTY_BUCKET), deadlines: new Array<number>(BUCKETS).fill(Infinity), size: 0 };
 }
 
 export function getAgent(table: AgentTable, agentId: string): AgentRecord | undefined {
@@ -37,15 +44,22 @@ export function allAgents(table: AgentTable): AgentRecord[] {
   return agents;
 }
 
+/** The earliest deadline of any agent in the table, or null. */
+export function earliestDeadline(table: AgentTable): number | null {
+  const min = Math.min(...table.deadlines);
+  return min === Infinity ? null : min;
+}
+
 /** A table being changed by one decision or one replay; copies each bucket at most once. */
 export interface TableDraft {
   readonly buckets: ReadonlyMap<string, AgentRecord>[];
+  readonly deadlines: number[];
   readonly owned: boolean[];
   size: number;
 }
 
 export function draftTable(table: AgentTable): TableDraft {
-  return { buckets: [...table.buckets], owned: new Array<boolean>(BUCKETS).fill(false), size: table.size };
+  return { buckets: [...table.buckets], deadlines: [...table.deadlines], owned: new Array<boolean>(BUCKETS).fill(false), size: table.size };
 }
 
 export function draftGet(draft: TableDraft, agentId: string): AgentRecord | undefined {
@@ -64,8 +78,33 @@ export function draftPut(draft: TableDraft, agent: AgentRecord): void {
   bucket.set(agent.agentId, agent);
 }
 
-/** A table of the draft's current content; later changes to the draft copy buckets again, so it stays as it is. */
-export function sealTable(draft: TableDraft): AgentTable {
-  draft.owned.fill(false);
-  return { buckets: [...draft.buckets], size: draft.size };
+/**
+ * Agents that may be past their deadline at `now`: those of buckets whose earliest deadline
+ * has passed, plus every agent of a bucket changed in this draft (its minimum is not yet
+ * recomputed).
+ */
+export function draftCandidates(draft: TableDraft, now: number): AgentRecord[] {
+  const agents: AgentRecord[] = [];
+  draft.buckets.forEach((bucket, index) => {
+    if (draft.owned[index] || (draft.deadlines[index] ?? Infinity) <= now) for (const agent of bucket.values()) agents.push(agent);
+  });
+  return agents;
+}
+
+/**
+ * A table of the draft's current content, with the deadline minimum of every changed bucket
+ * recomputed. Later changes to the draft copy buckets again, so the table stays as it is.
+ */
+export function sealTable(draft: TableDraft, deadlineOf: DeadlineOf): AgentTable {
+  draft.owned.forEach((owned, index) => {
+    if (!owned) return;
+    let min = Infinity;
+    for (const agent of (draft.buckets[index] ?? EMPTY_BUCKET).values()) {
+      const deadline = deadlineOf(agent);
+      if (deadline !== null && deadline < min) min = deadline;
+    }
+    draft.deadlines[index] = min;
+    draft.owned[index] = false;
+  });
+  return { buckets: [...draft.buckets], deadlines: [...draft.deadlines], size: draft.size };
 }

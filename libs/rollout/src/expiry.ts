@@ -1,5 +1,6 @@
 import { classify } from './agent-record';
-import { applyDeadline, disconnectDeadline, unhealthyDeadline } from './deadlines';
+import { agentDeadline, applyDeadline, disconnectDeadline, unhealthyDeadline } from './agent-deadline';
+import { draftCandidates } from './agent-table';
 import { emit, type Recorder } from './decision';
 import { excludeAgent } from './phase';
 import { agentOf, isActive } from './state';
@@ -31,14 +32,10 @@ export function expireAgent(recorder: Recorder, agentId: string): void {
 
 /** A Tick: every targeted agent whose deadline has passed. */
 export function expireAll(recorder: Recorder): void {
-  const { counts } = recorder.draft;
-  if (counts.pending + counts.disconnected === 0) return;
-  const agentIds: string[] = [];
-  for (const bucket of recorder.draft.agents.buckets) {
-    for (const agent of bucket.values()) {
-      const klass = classify(agent);
-      if (klass === 'pending' || klass === 'disconnected') agentIds.push(agent.agentId);
-    }
-  }
-  for (const agentId of agentIds) expireAgent(recorder, agentId);
+  const { timing } = recorder.draft.settings;
+  const due = draftCandidates(recorder.draft.agents, recorder.now).filter((agent) => {
+    const deadline = agentDeadline(agent, timing);
+    return deadline !== null && deadline <= recorder.now;
+  });
+  for (const agent of due) expireAgent(recorder, agent.agentId);
 }

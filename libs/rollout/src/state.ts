@@ -1,3 +1,4 @@
+import { agentDeadline } from './agent-deadline';
 import { AGENT_CLASSES, classify, type AgentClass, type AgentRecord } from './agent-record';
 import { draftGet, draftPut, draftTable, sealTable, type AgentTable, type TableDraft } from './agent-table';
 import type { Phase } from './plan';
@@ -58,7 +59,9 @@ export function draftState(state: RolloutState): DraftState {
 }
 
 export function sealState(draft: DraftState): RolloutState {
-  return { ...draft, agents: sealTable(draft.agents), counts: { ...draft.counts }, strata: { ...draft.strata } };
+  const { timing } = draft.settings;
+  const agents = sealTable(draft.agents, (agent) => agentDeadline(agent, timing));
+  return { ...draft, agents, counts: { ...draft.counts }, strata: { ...draft.strata } };
 }
 
 export function agentOf(draft: DraftState, agentId: string): AgentRecord | undefined {

@@ -28,6 +28,8 @@ export interface SimulationSpec {
   readonly lockedAgents?: Readonly<Record<string, string>>;
   /** Stop simulating this long after the start (default 24 h). */
   readonly maxDurationMs?: number;
+  /** Stop after this many simulated happenings (default 5 000 000), a guard against runaway loops. */
+  readonly maxSteps?: number;
 }
 
 /** A rollout-level moment: phase changes, pauses, the end. */
@@ -54,6 +56,8 @@ export interface SimulationResult {
   readonly desired: Readonly<Record<string, string>>;
   /** What each agent runs at the end (null: no remote config). */
   readonly running: Readonly<Record<string, string | null>>;
+  /** True when the simulation stopped at `maxSteps` with work still queued. */
+  readonly truncated: boolean;
 }
 
 const TIMELINE_EVENTS: ReadonlySet<RolloutEventType> = new Set<RolloutEventType>([
@@ -83,6 +87,8 @@ interface SimAgent {
   running: string | null;
   /** Bumped on every delivery, so reactions to a config that was replaced are dropped. */
   generation: number;
+  /** A `disconnects` behaviour plays once; after it the agent treats the config like a healthy one. */
+  dropped: boolean;
 }
 
 /**
@@ -104,13 +110,14 @@ class Simulation {
   private readonly refusals: { at: number; action: string; error: RolloutError }[] = [];
   private state: RolloutState | null = null;
   private timerToken = 0;
+  private truncated = false;
   private now: number;
 
   constructor(private readonly spec: SimulationSpec) {
     this.now = spec.startAt ?? 0;
     for (const agent of spec.agents) {
       const present = agent.joinAfterMs === undefined;
-      this.agents.set(agent.agentId, { spec: agent, connected: present && agent.disconnected !== true, running: previousOf(agent), generation: 0 });
+      this.agents.set(agent.agentId, { spec: agent, connected: present && agent.disconnected !== true, running: previousOf(agent), generation: 0, dropped: false });
       if (agent.joinAfterMs !== undefined) this.queue.push(this.now + agent.joinAfterMs, { kind: 'join', agentId: agent.agentId });
     }
     for (const action of spec.operator ?? []) this.queue.push(this.now + action.afterMs, { kind: 'operator', action });
@@ -136,7 +143,12 @@ class Simulation {
     if (!first.ok) return this.result(first.error);
     this.accept(first.events, first.effects, first.state);
     const until = startAt + (this.spec.maxDurationMs ?? 24 * 3_600_000);
+    let steps = this.spec.maxSteps ?? 5_000_000;
     for (let next = this.queue.pop(); next !== undefined && next.at <= until; next = this.queue.pop()) {
+      if (steps-- <= 0) {
+        this.truncated = true;
+        break;
+      }
       this.now = next.at;
       this.process(next.item);
     }
@@ -245,7 +257,8 @@ class Simulation {
   private deliver(agent: SimAgent, configHash: string): void {
     agent.generation += 1;
     const isNew = configHash === this.spec.rollout.configHash;
-    const behaviour: AgentBehaviour = isNew ? (agent.spec.behaviour ?? { kind: 'healthy' }) : { kind: 'healthy' };
+    const planned: AgentBehaviour = isNew ? (agent.spec.behaviour ?? { kind: 'healthy' }) : { kind: 'healthy' };
+    const behaviour: AgentBehaviour = planned.kind === 'disconnects' && agent.dropped ? { kind: 'healthy' } : planned;
     const delay = agent.spec.applyDelayMs ?? 1000;
     const at = (offset: number, report: Report): void =>
       this.queue.push(this.now + offset, { kind: 'report', agentId: agent.spec.agentId, generation: agent.generation, report });
@@ -262,6 +275,7 @@ class Simulation {
       case 'self_rollback':
         return at(delay, { status: { hash: agent.running ?? '', status: 'APPLIED' }, healthy: { healthy: true, lastError: '' } });
       case 'disconnects':
+        agent.dropped = true;
         at(delay, { status: { hash: configHash, status: 'APPLIED' }, runs: configHash, healthy: { healthy: true, lastError: '' } });
         this.queue.push(this.now + behaviour.afterMs, { kind: 'disconnect', agentId: agent.spec.agentId, generation: agent.generation });
         if (behaviour.reconnectAfterMs !== undefined) this.queue.push(this.now + behaviour.afterMs + behaviour.reconnectAfterMs, { kind: 'reconnect', agentId: agent.spec.agentId });
@@ -297,6 +311,7 @@ class Simulation {
       state: this.state,
       desired: Object.fromEntries(this.desired),
       running,
+      truncated: this.truncated,
     };
   }
 }
