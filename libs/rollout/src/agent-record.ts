@@ -22,7 +22,7 @@ export type RevertSource = 'previous' | 'baseline' | 'kept_new';
 /** How an agent showed it runs the new config. */
 export type AppliedVia = 'remote_config_status' | 'effective_config';
 
-/** What the rollout records about a member when it enrols (on RolloutStarted or AgentJoined). */
+/** What the rollout records about a member when it enrols (on AgentsEnrolled or AgentJoined). */
 export interface EnrolledAgent {
   readonly agentId: string;
   readonly stratum: string | null;

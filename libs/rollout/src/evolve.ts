@@ -46,7 +46,6 @@ function startedDraft(event: RolloutStarted): DraftState {
     counts: zeroCounts(),
     strata: {},
   });
-  for (const agent of event.agents) putAgent(draft, enrolledRecord(agent, cohortKey(event.rolloutId, agent.agentId), event.at));
   return draft;
 }
 
@@ -54,6 +53,9 @@ function applyToDraft(draft: DraftState, event: Exclude<RolloutEvent, RolloutSta
   const at = event.at;
   const agent = (agentId: string, change: (record: AgentRecord) => AgentRecord): void => updateAgent(draft, agentId, change);
   switch (event.type) {
+    case 'AgentsEnrolled':
+      for (const enrolled of event.agents) putAgent(draft, enrolledRecord(enrolled, cohortKey(event.rolloutId, enrolled.agentId), at));
+      return;
     case 'AgentSkipped':
       putAgent(draft, skippedRecord(draft, event.agentId, { reason: event.reason, lockedBy: event.lockedBy }));
       return;

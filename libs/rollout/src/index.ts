@@ -15,7 +15,7 @@ export { FAILURE_REASONS, SKIP_REASONS } from './agent-record';
 export type { AgentRecord, AppliedVia, EnrolledAgent, ExclusionReason, FailureReason, RevertSource, SkipReason } from './agent-record';
 export { heldAgents, rolloutAgent, rolloutAgents, summarize } from './summary';
 export type { RolloutSummary } from './summary';
-export { ROLLOUT_EVENT_SCHEMA_VERSION, ROLLOUT_EVENT_TYPES } from './rollout-events';
+export { ENROLMENT_CHUNK, ROLLOUT_EVENT_SCHEMA_VERSION, ROLLOUT_EVENT_TYPES } from './rollout-events';
 export type {
   AgentConfigApplied,
   AgentConfigFailed,
@@ -27,6 +27,7 @@ export type {
   AgentJoined,
   AgentReverted,
   AgentSkipped,
+  AgentsEnrolled,
   AgentTargeted,
   GateFigures,
   PhaseAwaitingApproval,

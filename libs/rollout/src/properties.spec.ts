@@ -129,7 +129,7 @@ describe('rollout properties', () => {
           if (stratum !== null) strata.set(stratum, (strata.get(stratum) ?? 0) + 1);
         };
         for (const event of events) {
-          if (event.type === 'RolloutStarted') for (const a of event.agents) enrol(a.agentId, a.stratum);
+          if (event.type === 'AgentsEnrolled') for (const a of event.agents) enrol(a.agentId, a.stratum);
           if (event.type === 'AgentJoined') enrol(event.agent.agentId, event.agent.stratum);
           if (event.type === 'PhaseStarted') phase = spec.rollout.plan![event.phase];
           if (event.type === 'AgentExcluded') live.delete(event.agentId);
@@ -148,9 +148,8 @@ describe('rollout properties', () => {
     fc.assert(
       fc.property(simulation({ dynamicFleet: false, operator: false, approvals: false }), (spec) => {
         const { events } = simulateRollout(spec);
-        const started = events.find((event) => event.type === 'RolloutStarted');
-        if (started?.type !== 'RolloutStarted') return;
-        const order = cohortOrder('r1', started.agents.map((a) => ({ agentId: a.agentId, cohortKey: cohortKey('r1', a.agentId), stratum: a.stratum })));
+        const enrolled = events.flatMap((event) => (event.type === 'AgentsEnrolled' ? event.agents : []));
+        const order = cohortOrder('r1', enrolled.map((a) => ({ agentId: a.agentId, cohortKey: cohortKey('r1', a.agentId), stratum: a.stratum })));
         const targeted = targetedIds(events);
         expect(new Set(targeted).size).toBe(targeted.length);
         expect(targeted).toEqual(order.slice(0, targeted.length));

@@ -3,6 +3,9 @@ import type { RolloutSettings } from './settings';
 
 export const ROLLOUT_EVENT_SCHEMA_VERSION = 1;
 
+/** Most agents one AgentsEnrolled event carries (about 100 KB of JSON). */
+export const ENROLMENT_CHUNK = 500;
+
 /**
  * Fields every rollout event carries. `id` is `<rolloutId>/<n>` where n is the event's position
  * in the rollout's history (1-based): deterministic, so a standby that decides the same input
@@ -23,9 +26,16 @@ export interface RolloutStarted extends EventBase<'RolloutStarted'> {
   readonly settings: RolloutSettings;
   /** Agents of the fleet that matched the target. */
   readonly matched: number;
-  /** The members: matched agents eligible to take part. */
-  readonly agents: readonly EnrolledAgent[];
+  /** Matched agents eligible to take part; they follow in AgentsEnrolled events. */
+  readonly eligible: number;
   readonly skipped: SkipCounts;
+}
+/**
+ * Members recorded at the start, in chunks of at most ENROLMENT_CHUNK agents so that no
+ * event outgrows a message (JetStream's default limit is 1 MB) on a large fleet.
+ */
+export interface AgentsEnrolled extends EventBase<'AgentsEnrolled'> {
+  readonly agents: readonly EnrolledAgent[];
 }
 export interface AgentSkipped extends EventBase<'AgentSkipped'> {
   readonly agentId: string;
@@ -139,6 +149,7 @@ export interface RolloutFailed extends EventBase<'RolloutFailed'> {
 
 export type RolloutEvent =
   | RolloutStarted
+  | AgentsEnrolled
   | AgentSkipped
   | AgentJoined
   | PhaseStarted
@@ -167,6 +178,7 @@ export type RolloutEventType = RolloutEvent['type'];
 /** Every event type, for readers that must recognise them (projector, docs, tests). */
 export const ROLLOUT_EVENT_TYPES = [
   'RolloutStarted',
+  'AgentsEnrolled',
   'AgentSkipped',
   'AgentJoined',
   'PhaseStarted',

@@ -25,12 +25,17 @@ export interface RolloutSettings {
   readonly disconnectedPolicy: DisconnectedPolicy;
 }
 
+/** Rollout ids name the rollout's event subject (`rollout.events.<id>`), so they are one plain token. */
+const ROLLOUT_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
 /** The original design's failure threshold. */
 export const DEFAULT_THRESHOLD = 0.1;
 export const DEFAULT_TIMING: Timing = { applyTimeoutMs: 120_000, disconnectGraceMs: 60_000, healthGraceMs: 30_000 };
 
 export function settingsFrom(command: StartRollout): Result<RolloutSettings> {
-  if (command.rolloutId.trim() === '') return fail(rolloutError('rollout.invalid_id', 'the rollout id is empty'));
+  if (!ROLLOUT_ID.test(command.rolloutId)) {
+    return fail(rolloutError('rollout.invalid_id', `rollout id ${JSON.stringify(command.rolloutId)} must be 1-128 letters, digits, '-' or '_' (it is a subject token)`));
+  }
   if (command.configHash.trim() === '') return fail(rolloutError('config.missing_hash', 'the rollout names no config hash'));
   if (command.target.kind === 'group' && command.target.group.trim() === '') {
     return fail(rolloutError('target.invalid', 'the target group name is empty'));

@@ -22,10 +22,10 @@ function refusal(decision: ReturnType<typeof decide>) {
 describe('starting a rollout', () => {
   it('records the members, starts the canary phase and sets the canaries desired config', () => {
     const decision = decide(null, startCommand({ fleet: fleetOf(100) }));
-    expect(typesOf(decision)).toEqual(['RolloutStarted', 'PhaseStarted', 'AgentTargeted', 'AgentTargeted']);
+    expect(typesOf(decision)).toEqual(['RolloutStarted', 'AgentsEnrolled', 'PhaseStarted', 'AgentTargeted', 'AgentTargeted']);
     const [started] = ofType(decision, 'RolloutStarted');
-    expect(started).toMatchObject({ schemaVersion: 1, id: 'r1/1', rolloutId: 'r1', at: 0, matched: 100, skipped: {} });
-    expect(started!.agents).toHaveLength(100);
+    expect(started).toMatchObject({ schemaVersion: 1, id: 'r1/1', rolloutId: 'r1', at: 0, matched: 100, eligible: 100, skipped: {} });
+    expect(ofType(decision, 'AgentsEnrolled')[0]!.agents).toHaveLength(100);
     expect(ofType(decision, 'PhaseStarted')[0]).toMatchObject({ phase: 0, name: 'canary', allowance: 2, windowMs: 300_000 });
     const canaries = ofType(decision, 'AgentTargeted').map((event) => event.agentId);
     expect(effectsOf(decision)).toEqual([
@@ -44,7 +44,8 @@ describe('starting a rollout', () => {
       agent('d', { identifying: { 'service.environment': 'staging' }, nonIdentifying: { 'cloud.region': 'eu' } }),
     ];
     const decision = decide(null, startCommand({ fleet, target: { kind: 'selector', selector: parsed.selector } }));
-    expect(ofType(decision, 'RolloutStarted')[0]).toMatchObject({ matched: 1, agents: [expect.objectContaining({ agentId: 'a' })] });
+    expect(ofType(decision, 'RolloutStarted')[0]).toMatchObject({ matched: 1, eligible: 1 });
+    expect(ofType(decision, 'AgentsEnrolled')[0]).toMatchObject({ agents: [expect.objectContaining({ agentId: 'a' })] });
   });
 
   it('records every ineligible agent as skipped with its reason and says how many were skipped', () => {
@@ -108,6 +109,21 @@ describe('starting a rollout', () => {
     expect(error.message).toContain('overlaps active rollout r-other (1 agents), r0 (2 agents)');
   });
 
+  it('enrols a large fleet in chunks small enough for one message each', () => {
+    const decision = decide(null, startCommand({ fleet: fleetOf(1234) }));
+    const chunks = ofType(decision, 'AgentsEnrolled');
+    expect(chunks.map((event) => event.agents.length)).toEqual([500, 500, 234]);
+    expect(Math.max(...chunks.map((event) => JSON.stringify(event).length))).toBeLessThan(200_000);
+  });
+
+  it('stratifies the canaries so they cover every value of the label key', () => {
+    const fleet = fleetOf(100, (i) => ({ nonIdentifying: { 'cloud.region': ['eu', 'us', 'ap', 'sa'][i % 4]! } }));
+    const decision = decide(null, startCommand({ fleet, stratifyBy: 'cloud.region' }));
+    const region = new Map(fleet.map((a) => [a.agentId, a.nonIdentifying['cloud.region']]));
+    expect(ofType(decision, 'PhaseStarted')[0]).toMatchObject({ allowance: 4 });
+    expect(new Set(ofType(decision, 'AgentTargeted').map((event) => region.get(event.agentId)))).toEqual(new Set(['eu', 'us', 'ap', 'sa']));
+  });
+
   it('refuses to start the same rollout twice', () => {
     const first = decide(null, startCommand({ fleet: fleetOf(3) }));
     const state = first.ok ? first.state : null;
@@ -126,6 +142,7 @@ describe('starting a rollout', () => {
     [{ timing: { applyTimeoutMs: -1 } }, 'timing.out_of_range'],
     [{ configHash: '' }, 'config.missing_hash'],
     [{ rolloutId: ' ' }, 'rollout.invalid_id'],
+    [{ rolloutId: 'a.b' }, 'rollout.invalid_id'],
     [{ baselineConfigHash: NEW }, 'baseline.same_as_config'],
     [{ target: { kind: 'group' as const, group: '' } }, 'target.invalid'],
   ])('refuses invalid settings %j with %s', (overrides, code) => {

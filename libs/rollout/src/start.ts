@@ -3,7 +3,7 @@ import { SKIP_REASONS, type EnrolledAgent, type SkipReason } from './agent-recor
 import { beginRecorder, emit, eventId, finishRecorder, type Decision } from './decision';
 import { enrol, skipReason } from './eligibility';
 import { rolloutError, type RolloutError } from './errors';
-import { ROLLOUT_EVENT_SCHEMA_VERSION, type RolloutStarted, type SkipCounts } from './rollout-events';
+import { ENROLMENT_CHUNK, ROLLOUT_EVENT_SCHEMA_VERSION, type RolloutStarted, type SkipCounts } from './rollout-events';
 import { evolve } from './evolve';
 import type { StartRollout } from './inputs';
 import { startPhase } from './phase';
@@ -42,11 +42,12 @@ export function decideStart(state: RolloutState | null, command: StartRollout): 
     at: command.now,
     settings: settings.value,
     matched: matched.length,
-    agents: members,
+    eligible: members.length,
     skipped: skipCounts,
   };
   const recorder = beginRecorder(evolve(null, started), command.now);
   recorder.events.push(started);
+  for (let i = 0; i < members.length; i += ENROLMENT_CHUNK) emit(recorder, { type: 'AgentsEnrolled', agents: members.slice(i, i + ENROLMENT_CHUNK) });
   for (const entry of skipped) emit(recorder, { type: 'AgentSkipped', agentId: entry.agentId, reason: entry.reason, lockedBy: null });
   startPhase(recorder, 0);
   return finishRecorder(recorder, true, false);

@@ -13,10 +13,11 @@ import {
 } from './testing/rollout-fixtures';
 
 describe('the rollout state machine', () => {
-  it('is pending once started and in progress once its first phase starts', () => {
-    const events = eventsOf(decide(null, startCommand({ fleet: fleetOf(10) })));
-    expect(evolve(null, events[0]!).status).toBe('pending');
-    expect(evolve(evolve(null, events[0]!), events[1]!).status).toBe('in_progress');
+  it('is pending while it enrols its members and in progress once its first phase starts', () => {
+    const [started, enrolled, phase] = eventsOf(decide(null, startCommand({ fleet: fleetOf(10) })));
+    const pending = evolve(evolve(null, started!), enrolled!);
+    expect(pending.status).toBe('pending');
+    expect(evolve(pending, phase!).status).toBe('in_progress');
   });
 
   it.each([
@@ -60,7 +61,7 @@ describe('the rollout state machine', () => {
 
   it('refuses to evolve an event that comes before RolloutStarted', () => {
     const events = eventsOf(decide(null, startCommand({ fleet: fleetOf(3) })));
-    expect(() => evolve(null, events[1]!)).toThrow('PhaseStarted (r1/2) before RolloutStarted');
+    expect(() => evolve(null, events[2]!)).toThrow('PhaseStarted (r1/3) before RolloutStarted');
   });
 
   it('decides nothing for observations and ticks once the rollout ended', () => {
