@@ -23,26 +23,26 @@ export function previousConfigHash(snapshot: AgentSnapshot | undefined, isKnownC
 
 /**
  * The rollout observations one fleet event carries. `agent` is the view's FleetAgent after the
- * event (its `connected` already accounts for gateway liveness). A `connected` event carries a
- * whole snapshot, so the status it holds is observed too (duplicates change nothing in the engine).
+ * event (its `connected` already accounts for gateway liveness). Every event carries the whole
+ * snapshot, and the gateway publishes health only when it changes, so each event also reports
+ * the snapshot's remote config status, health (with the time it was last reported) and
+ * effective config: repeats change nothing in the engine, and an agent that reports APPLIED and
+ * "still healthy" in one message shows health since the push.
  */
 export function observationsOf(event: FleetEvent, agent: FleetAgent, context: ObservationContext): AgentObservation[] {
   const { snapshot } = event;
-  const agentId = event.agentId;
   switch (event.type) {
     case 'connected':
-      return agent.connected ? [{ type: 'AgentConnected', agent, previousConfigHash: context.previousConfigHash, lockedBy: context.lockedBy, now: context.now }, ...statusObservations(snapshot, context.now)] : [described(agent, context)];
+      return [agent.connected ? connectedObservation(agent, context) : described(agent, context), ...statusObservations(snapshot, context.now)];
     case 'description':
     case 'capabilities':
-      return [described(agent, context)];
+      return [described(agent, context), ...statusObservations(snapshot, context.now)];
     case 'health':
-      return healthObservations(snapshot, context.now);
     case 'remote-config-status':
-      return remoteConfigObservations(snapshot, context.now);
     case 'effective-config':
-      return [{ type: 'EffectiveConfigReported', agentId, hash: snapshot.effectiveConfigHash, now: context.now }];
+      return statusObservations(snapshot, context.now);
     case 'disconnected':
-      return [{ type: 'AgentDisconnected', agentId, now: context.now }];
+      return [{ type: 'AgentDisconnected', agentId: event.agentId, now: context.now }];
     default: {
       const unknown: never = event.type;
       throw new Error(`fleet event type ${String(unknown)} has no observation mapping`);
@@ -58,7 +58,11 @@ export function reconcileObservations(agentId: string, agent: FleetAgent | undef
   if (agent === undefined || snapshot === undefined || !agent.connected) {
     return [...(agent !== undefined ? [described(agent, context)] : []), { type: 'AgentDisconnected', agentId, now: context.now }];
   }
-  return [{ type: 'AgentConnected', agent, previousConfigHash: context.previousConfigHash, lockedBy: context.lockedBy, now: context.now }, ...statusObservations(snapshot, context.now)];
+  return [connectedObservation(agent, context), ...statusObservations(snapshot, context.now)];
+}
+
+function connectedObservation(agent: FleetAgent, context: ObservationContext): AgentObservation {
+  return { type: 'AgentConnected', agent, previousConfigHash: context.previousConfigHash, lockedBy: context.lockedBy, now: context.now };
 }
 
 function described(agent: FleetAgent, context: ObservationContext): AgentObservation {

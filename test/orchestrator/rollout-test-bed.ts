@@ -1,0 +1,200 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  BUCKETS,
+  configCreateReplyContract,
+  desiredConfigContract,
+  rolloutReplyContract,
+  subjects,
+  type CommandReply,
+  type DesiredConfig,
+  type JsonContract,
+  type RolloutSummaryReply,
+} from '@roost/contracts';
+import { startGateway, type RunningGateway } from '@roost/gateway';
+import { startOrchestrator, type OrchestratorOptions, type RunningOrchestrator } from '@roost/orchestrator';
+import { connectNatsPlatform } from '@roost/platform-nats';
+import { createMemoryViewStore } from '@roost/platform-memory';
+import { silentLogger, type Platform } from '@roost/ports';
+import type { RolloutEvent } from '@roost/rollout';
+import { eventually, startNatsServer, type TestServer } from '@roost/testing';
+import { CollectorAgent, FAIL_MARKER } from './collector-agent';
+
+/** A valid collector config; `variant` changes its content (and so its hash). */
+export function collectorYaml(variant: string, options: { refuse?: boolean } = {}): string {
+  return [
+    ...(options.refuse ? [FAIL_MARKER] : []),
+    'receivers:',
+    '  otlp:',
+    '    protocols:',
+    '      grpc:',
+    '        endpoint: 0.0.0.0:4317',
+    'exporters:',
+    '  debug:',
+    `    verbosity: ${variant}`,
+    'service:',
+    '  pipelines:',
+    '    traces:',
+    '      receivers: [otlp]',
+    '      exporters: [debug]',
+    '',
+  ].join('\n');
+}
+
+/** Phase windows and timeouts short enough for tests; the defaults stay as designed. */
+export const TEST_TIMING = { applyTimeoutMs: 8_000, disconnectGraceMs: 1_000, healthGraceMs: 1_000 };
+
+export interface WebhookCall {
+  readonly text: string;
+  readonly kind: string;
+  readonly rolloutId: string;
+}
+
+/**
+ * One suite's world: a private nats-server, a test client, gateways and orchestrators started
+ * in-process, collector agents speaking OpAMP over WebSocket, and a webhook receiver.
+ */
+export class RolloutTestBed {
+  readonly gateways: RunningGateway[] = [];
+  readonly orchestrators: RunningOrchestrator[] = [];
+  readonly agents: CollectorAgent[] = [];
+  private readonly platforms: Platform[] = [];
+
+  private constructor(
+    readonly nats: TestServer,
+    readonly client: Platform,
+    private readonly webhookServer: Server,
+    /** Every webhook body received, in order. */
+    readonly webhookCalls: WebhookCall[],
+  ) {}
+
+  static async start(): Promise<RolloutTestBed> {
+    const nats = await startNatsServer();
+    const client = await connectNatsPlatform({ url: nats.url, views: createMemoryViewStore(), name: 'rollout-test-client' });
+    const calls: WebhookCall[] = [];
+    const server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        calls.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as WebhookCall);
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return new RolloutTestBed(nats, client, server, calls);
+  }
+
+  get webhookUrl(): string {
+    return `http://127.0.0.1:${(this.webhookServer.address() as AddressInfo).port}/hook`;
+  }
+
+  /** A platform on its own NATS connection (each service gets one, as in production). */
+  async platform(name: string): Promise<Platform> {
+    const platform = await connectNatsPlatform({ url: this.nats.url, views: createMemoryViewStore(), name });
+    this.platforms.push(platform);
+    return platform;
+  }
+
+  async startGateway(gatewayId: string): Promise<RunningGateway> {
+    const gateway = await startGateway({ port: 0, host: '127.0.0.1', gatewayId, heartbeatIntervalSeconds: null, pingIntervalMs: 60_000 }, await this.platform(gatewayId));
+    this.gateways.push(gateway);
+    return gateway;
+  }
+
+  async startOrchestrator(options: OrchestratorOptions = {}): Promise<RunningOrchestrator> {
+    const orchestrator = await startOrchestrator({ webhooks: [{ url: this.webhookUrl }], webhookBackoffMs: 50, ...options }, await this.platform(options.instanceId ?? 'orchestrator'));
+    this.orchestrators.push(orchestrator);
+    return orchestrator;
+  }
+
+  /** Connects `count` agents of a group, spread over the gateways, all running `runningHash`. */
+  async connectAgents(count: number, environment: string, runningHash: string | ((index: number) => string)): Promise<CollectorAgent[]> {
+    const agents = await Promise.all(
+      Array.from({ length: count }, (_, index) => {
+        const gateway = this.gateways[index % this.gateways.length] as RunningGateway;
+        return CollectorAgent.connect(gateway.url, { environment, runningHash: typeof runningHash === 'string' ? runningHash : runningHash(index) });
+      }),
+    );
+    this.agents.push(...agents);
+    return agents;
+  }
+
+  /** Waits until the leader's fleet view has every listed agent connected. */
+  async fleetHas(agents: readonly CollectorAgent[], environment: string): Promise<void> {
+    await eventually(
+      async () => {
+        const preview = await this.request(subjects.groupCommand('preview'), { target: { kind: 'group', group: environment } });
+        return (preview as { ok: boolean; result?: { connected: number } }).result?.connected === agents.length;
+      },
+      { timeoutMs: 10_000, what: `${agents.length} agents of ${environment} in the fleet view` },
+    );
+  }
+
+  async request(subject: string, body: unknown, timeoutMs = 10_000): Promise<unknown> {
+    const reply = await this.client.bus.request(subject, new TextEncoder().encode(JSON.stringify(body)), { timeoutMs });
+    return JSON.parse(new TextDecoder().decode(reply)) as unknown;
+  }
+
+  async command<T>(subject: string, body: unknown, contract: JsonContract<CommandReply<T>>): Promise<CommandReply<T>> {
+    const reply = await this.client.bus.request(subject, new TextEncoder().encode(JSON.stringify(body)), { timeoutMs: 10_000 });
+    return contract.decode(reply);
+  }
+
+  /** Stores a config version through the orchestrator and returns its hash. */
+  async createConfig(yaml: string, name: string): Promise<string> {
+    const reply = await this.command(subjects.configCommand('create'), { yaml, name, actor: 'test' }, configCreateReplyContract);
+    if (!reply.ok) throw new Error(`config refused: ${reply.error.message}`);
+    return reply.result.hash;
+  }
+
+  async startRollout(request: Record<string, unknown>): Promise<CommandReply<RolloutSummaryReply>> {
+    return this.command(subjects.rolloutCommand('start'), { actor: 'test', timing: TEST_TIMING, ...request }, rolloutReplyContract);
+  }
+
+  async act(verb: 'pause' | 'resume' | 'promote' | 'abort' | 'rollback', rolloutId: string): Promise<CommandReply<RolloutSummaryReply>> {
+    return this.command(subjects.rolloutCommand(verb), { rolloutId, actor: 'test', reason: `test ${verb}` }, rolloutReplyContract);
+  }
+
+  async status(rolloutId: string): Promise<RolloutSummaryReply> {
+    const reply = await this.command(subjects.rolloutQuery('status'), { rolloutId }, rolloutReplyContract);
+    if (!reply.ok) throw new Error(reply.error.message);
+    return reply.result;
+  }
+
+  async waitForStatus(rolloutId: string, status: RolloutSummaryReply['status'], timeoutMs = 20_000): Promise<RolloutSummaryReply> {
+    return eventually(
+      async () => {
+        const summary = await this.status(rolloutId);
+        return summary.status === status && summary;
+      },
+      { timeoutMs, intervalMs: 100, what: `rollout ${rolloutId} to be ${status}` },
+    );
+  }
+
+  /** Every stored event of a rollout, in order. */
+  async events(rolloutId: string): Promise<RolloutEvent[]> {
+    const stored = await this.client.events.read(subjects.rolloutEvents(rolloutId));
+    return stored.map((event) => JSON.parse(new TextDecoder().decode(event.data)) as RolloutEvent);
+  }
+
+  async desired(agentId: string): Promise<DesiredConfig | null> {
+    const entry = await (await this.client.kv.open(BUCKETS.agentDesired.name)).get(agentId);
+    return entry === null ? null : desiredConfigContract.decode(entry.value);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.agents.map((agent) => agent.drop()));
+    await Promise.all(this.orchestrators.map((orchestrator) => orchestrator.stop()));
+    await Promise.all(this.gateways.map((gateway) => gateway.stop()));
+    await Promise.all(this.platforms.map((platform) => platform.close()));
+    await this.client.close();
+    await new Promise<void>((resolve) => this.webhookServer.close(() => resolve()));
+    await this.nats.stop();
+  }
+}
+
+/** The summary of an accepted command, or a failure naming the refusal. */
+export function accepted<T>(reply: CommandReply<T>): T {
+  if (!reply.ok) throw new Error(`command refused: ${reply.error.code}: ${reply.error.message}`);
+  return reply.result;
+}
