@@ -9,7 +9,7 @@ import type { OperatorAction, RolloutInput, StartRollout } from '../inputs';
 import { isActive, type RolloutState, type RolloutStatus } from '../state';
 import { summarize } from '../summary';
 import { EventQueue } from './event-queue';
-import { fleetAgentOf, previousOf, type AgentBehaviour, type SimAgentSpec } from './sim-agent';
+import { fleetAgentOf, previousOf, reactionsTo, type AgentBehaviour, type Report, type SimAgentSpec } from './sim-agent';
 
 /** The rollout to simulate: a StartRollout without the parts the simulator supplies. */
 export type SimulatedRollout = Omit<StartRollout, 'type' | 'fleet' | 'previousConfigHashes' | 'lockedAgents' | 'now'>;
@@ -72,14 +72,6 @@ type Item =
   | { readonly kind: 'reconnect'; readonly agentId: string }
   | { readonly kind: 'disconnect'; readonly agentId: string; readonly generation: number }
   | { readonly kind: 'report'; readonly agentId: string; readonly generation: number; readonly report: Report };
-
-/** What an agent tells the server at one moment after receiving a config. */
-interface Report {
-  readonly status?: { readonly hash: string; readonly status: 'APPLYING' | 'APPLIED' | 'FAILED'; readonly error?: string };
-  readonly healthy?: { readonly healthy: boolean; readonly lastError: string };
-  /** Config the agent now runs (also reported as its effective config). */
-  readonly runs?: string;
-}
 
 interface SimAgent {
   readonly spec: SimAgentSpec;
@@ -256,30 +248,15 @@ class Simulation {
   /** The agent receives `configHash` now and reacts as its behaviour says. */
   private deliver(agent: SimAgent, configHash: string): void {
     agent.generation += 1;
-    const isNew = configHash === this.spec.rollout.configHash;
-    const planned: AgentBehaviour = isNew ? (agent.spec.behaviour ?? { kind: 'healthy' }) : { kind: 'healthy' };
+    const planned: AgentBehaviour = configHash === this.spec.rollout.configHash ? (agent.spec.behaviour ?? { kind: 'healthy' }) : { kind: 'healthy' };
     const behaviour: AgentBehaviour = planned.kind === 'disconnects' && agent.dropped ? { kind: 'healthy' } : planned;
-    const delay = agent.spec.applyDelayMs ?? 1000;
-    const at = (offset: number, report: Report): void =>
-      this.queue.push(this.now + offset, { kind: 'report', agentId: agent.spec.agentId, generation: agent.generation, report });
-    if (behaviour.kind === 'silent') return;
-    // Like the collector supervisor: acknowledge, restart (unhealthy while starting), then report.
-    at(0, { status: { hash: configHash, status: 'APPLYING' }, healthy: { healthy: false, lastError: 'Agent is starting' } });
-    switch (behaviour.kind) {
-      case 'healthy':
-        return at(delay, { status: { hash: configHash, status: 'APPLIED' }, runs: configHash, healthy: { healthy: true, lastError: '' } });
-      case 'fails_apply':
-        return at(delay, { status: { hash: configHash, status: 'FAILED', error: behaviour.error ?? 'invalid configuration' }, healthy: { healthy: true, lastError: '' } });
-      case 'unhealthy_after_apply':
-        return at(delay, { status: { hash: configHash, status: 'APPLIED' }, runs: configHash, healthy: { healthy: false, lastError: behaviour.error ?? 'exporter failing' } });
-      case 'self_rollback':
-        return at(delay, { status: { hash: agent.running ?? '', status: 'APPLIED' }, healthy: { healthy: true, lastError: '' } });
-      case 'disconnects':
-        agent.dropped = true;
-        at(delay, { status: { hash: configHash, status: 'APPLIED' }, runs: configHash, healthy: { healthy: true, lastError: '' } });
-        this.queue.push(this.now + behaviour.afterMs, { kind: 'disconnect', agentId: agent.spec.agentId, generation: agent.generation });
-        if (behaviour.reconnectAfterMs !== undefined) this.queue.push(this.now + behaviour.afterMs + behaviour.reconnectAfterMs, { kind: 'reconnect', agentId: agent.spec.agentId });
-        return;
+    if (behaviour.kind === 'disconnects') agent.dropped = true;
+    const { agentId } = agent.spec;
+    for (const reaction of reactionsTo(behaviour, configHash, agent.running, agent.spec.applyDelayMs ?? 1000)) {
+      const at = this.now + reaction.afterMs;
+      if (reaction.kind === 'report') this.queue.push(at, { kind: 'report', agentId, generation: agent.generation, report: reaction.report });
+      else if (reaction.kind === 'disconnect') this.queue.push(at, { kind: 'disconnect', agentId, generation: agent.generation });
+      else this.queue.push(at, { kind: 'reconnect', agentId });
     }
   }
 

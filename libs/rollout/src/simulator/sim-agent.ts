@@ -1,4 +1,5 @@
 import { AGENT_CAPABILITY, type FleetAgent } from '@roost/fleet';
+import { assertNever } from '../assert-never';
 
 /** How a simulated agent treats the rollout's new config (any other config it applies cleanly). */
 export type AgentBehaviour =
@@ -48,4 +49,46 @@ export function fleetAgentOf(spec: SimAgentSpec, connected: boolean): FleetAgent
 
 export function previousOf(spec: SimAgentSpec): string | null {
   return spec.previousConfigHash === undefined ? DEFAULT_PREVIOUS_CONFIG : spec.previousConfigHash;
+}
+
+/** What an agent tells the server at one moment after receiving a config. */
+export interface Report {
+  readonly status?: { readonly hash: string; readonly status: 'APPLYING' | 'APPLIED' | 'FAILED'; readonly error?: string };
+  readonly healthy?: { readonly healthy: boolean; readonly lastError: string };
+  /** Config the agent now runs (also reported as its effective config). */
+  readonly runs?: string;
+}
+
+export type Reaction =
+  | { readonly kind: 'report'; readonly afterMs: number; readonly report: Report }
+  | { readonly kind: 'disconnect'; readonly afterMs: number }
+  | { readonly kind: 'reconnect'; readonly afterMs: number };
+
+/**
+ * What an agent does after receiving `configHash` while running `running`. Like the collector
+ * supervisor, it acknowledges at once and is unhealthy while restarting, then reports.
+ */
+export function reactionsTo(behaviour: AgentBehaviour, configHash: string, running: string | null, delay: number): Reaction[] {
+  if (behaviour.kind === 'silent') return [];
+  const report = (afterMs: number, content: Report): Reaction => ({ kind: 'report', afterMs, report: content });
+  const healthy = { healthy: true, lastError: '' };
+  const applied = { status: { hash: configHash, status: 'APPLIED' as const }, runs: configHash };
+  const reactions = [report(0, { status: { hash: configHash, status: 'APPLYING' }, healthy: { healthy: false, lastError: 'Agent is starting' } })];
+  switch (behaviour.kind) {
+    case 'healthy':
+      return [...reactions, report(delay, { ...applied, healthy })];
+    case 'fails_apply':
+      return [...reactions, report(delay, { status: { hash: configHash, status: 'FAILED', error: behaviour.error ?? 'invalid configuration' }, healthy })];
+    case 'unhealthy_after_apply':
+      return [...reactions, report(delay, { ...applied, healthy: { healthy: false, lastError: behaviour.error ?? 'exporter failing' } })];
+    case 'self_rollback':
+      return [...reactions, report(delay, { status: { hash: running ?? '', status: 'APPLIED' }, healthy })];
+    case 'disconnects': {
+      const drop: Reaction[] = [{ kind: 'disconnect', afterMs: behaviour.afterMs }];
+      if (behaviour.reconnectAfterMs !== undefined) drop.push({ kind: 'reconnect', afterMs: behaviour.afterMs + behaviour.reconnectAfterMs });
+      return [...reactions, report(delay, { ...applied, healthy }), ...drop];
+    }
+    default:
+      return assertNever(behaviour);
+  }
 }
