@@ -25,25 +25,20 @@ function countersOf(rolloutId: string, agent: AgentOutcome): Counter[] {
   return counters;
 }
 
-const counterId = (c: Counter): string => `${c.key}\u0000${c.field}`;
+const sameCounter = (a: Counter, b: Counter): boolean => a.key === b.key && a.field === b.field;
 
-/** Counter moves, index moves and the stored record for an agent changing from `before` to `after`. */
+/** Counter moves and index moves for an agent changing from `before` to `after` (the record itself is written by the caller). */
 export function agentChangeWrites(rolloutId: string, before: AgentOutcome | null, after: AgentOutcome): ViewWrite[] {
   const writes: ViewWrite[] = [];
-  const delta = new Map<string, Counter & { by: number }>();
-  const add = (counter: Counter, by: number): void => {
-    const id = counterId(counter);
-    const entry = delta.get(id) ?? { ...counter, by: 0 };
-    delta.set(id, { ...entry, by: entry.by + by });
-  };
-  if (before !== null) for (const counter of countersOf(rolloutId, before)) add(counter, -1);
-  for (const counter of countersOf(rolloutId, after)) add(counter, 1);
-  for (const { key, field, by } of delta.values()) if (by !== 0) writes.push({ op: 'hincrby', key, field, by });
+  // A handful of counters each: a pairwise comparison is cheaper than any map.
+  const left = before === null ? [] : countersOf(rolloutId, before);
+  const right = countersOf(rolloutId, after);
+  for (const counter of left) if (!right.some((c) => sameCounter(c, counter))) writes.push({ op: 'hincrby', key: counter.key, field: counter.field, by: -1 });
+  for (const counter of right) if (!left.some((c) => sameCounter(c, counter))) writes.push({ op: 'hincrby', key: counter.key, field: counter.field, by: 1 });
   if (before === null) writes.push({ op: 'zadd', key: rolloutKeys.agentIndex(rolloutId), members: [{ member: after.agentId, score: 0 }] });
   if (before === null || before.state !== after.state) {
     if (before !== null) writes.push({ op: 'zrem', key: rolloutKeys.agentsInState(rolloutId, before.state), members: [after.agentId] });
     writes.push({ op: 'zadd', key: rolloutKeys.agentsInState(rolloutId, after.state), members: [{ member: after.agentId, score: after.stateSince }] });
   }
-  writes.push({ op: 'hset', key: rolloutKeys.agents(rolloutId), fields: { [after.agentId]: JSON.stringify(after) } });
   return writes;
 }

@@ -15,12 +15,16 @@ interface CountedShape {
   readonly configHash: string;
 }
 
-/** Fields of `roost:fleet:agent:<uid>` a fleet event reads before writing. */
-const READ_FIELDS = ['group', 'connected', 'health_state', 'config_hash', 'first_seen_at', 'gateway_id'] as const;
+/** What a fleet event needs of the stored agent, kept in one field (`counted`) so it is one read. */
+interface StoredShape extends CountedShape {
+  readonly firstSeenAt: number;
+  readonly gatewayId: string;
+}
+
+const SHAPE_FIELD = 'counted';
 
 export function fleetEventReads(event: FleetEvent): FragmentRef[] {
-  const key = fleetKeys.agent(event.agentId);
-  return READ_FIELDS.map((field) => ({ key, field }));
+  return [{ key: fleetKeys.agent(event.agentId), field: SHAPE_FIELD }];
 }
 
 /** No config reported: counted under this name in `config.<hash>`. */
@@ -59,19 +63,8 @@ function counterWrites(before: CountedShape | null, after: CountedShape): ViewWr
   return [...delta.values()].filter((d) => d.by !== 0).map(({ key, field, by }) => ({ op: 'hincrby', key, field, by }));
 }
 
-function storedShape(fragments: FragmentReader, agentId: string): (CountedShape & { firstSeenAt: number; gatewayId: string }) | null {
-  const key = fleetKeys.agent(agentId);
-  const read = (field: (typeof READ_FIELDS)[number]): string | null => fragments.read({ key, field });
-  const group = read('group');
-  if (group === null) return null;
-  return {
-    group,
-    connected: read('connected') === 'true',
-    health: (read('health_state') ?? 'unknown') as HealthState,
-    configHash: read('config_hash') ?? NO_CONFIG,
-    firstSeenAt: Number(read('first_seen_at') ?? 0),
-    gatewayId: read('gateway_id') ?? '',
-  };
+function storedShape(fragments: FragmentReader, agentId: string): StoredShape | null {
+  return fragments.readJson<StoredShape>({ key: fleetKeys.agent(agentId), field: SHAPE_FIELD });
 }
 
 /**
@@ -92,13 +85,26 @@ export function projectFleetEvent(event: FleetEvent, fragments: FragmentReader):
   };
   const firstSeenAt = before?.firstSeenAt ?? event.at;
   const writes = counterWrites(before, after);
-  writes.push({ op: 'hset', key: fleetKeys.agent(agentId), fields: detailFields(event, after, firstSeenAt) });
+  const shape: StoredShape = { ...after, firstSeenAt, gatewayId: snapshot.gatewayId };
+  writes.push({ op: 'hset', key: fleetKeys.agent(agentId), fields: { ...detailFields(event, after, firstSeenAt), [SHAPE_FIELD]: JSON.stringify(shape) } });
   if (before === null) writes.push({ op: 'zadd', key: fleetKeys.agents, members: [{ member: agentId, score: firstSeenAt }] });
   if (before === null || before.group !== after.group) {
     if (before !== null) writes.push({ op: 'zrem', key: fleetKeys.groupAgents(before.group), members: [agentId] });
     writes.push({ op: 'zadd', key: fleetKeys.groupAgents(after.group), members: [{ member: agentId, score: firstSeenAt }] });
   }
   return writes;
+}
+
+/** Capability names by bit set: a fleet has a handful of distinct values, each decoded once. */
+const capabilityNamesCache = new Map<number, string>();
+
+function capabilityNamesJson(capabilities: number): string {
+  let names = capabilityNamesCache.get(capabilities);
+  if (names === undefined) {
+    names = JSON.stringify(agentCapabilityNames(capabilities));
+    if (capabilityNamesCache.size < 1024) capabilityNamesCache.set(capabilities, names);
+  }
+  return names;
 }
 
 function detailFields(event: FleetEvent, shape: CountedShape, firstSeenAt: number): Record<string, string> {
@@ -110,7 +116,7 @@ function detailFields(event: FleetEvent, shape: CountedShape, firstSeenAt: numbe
     transport: snapshot.transport,
     connected: String(shape.connected),
     capabilities: String(snapshot.capabilities),
-    capability_names: JSON.stringify(agentCapabilityNames(snapshot.capabilities)),
+    capability_names: capabilityNamesJson(snapshot.capabilities),
     identifying: JSON.stringify(snapshot.identifying),
     non_identifying: JSON.stringify(snapshot.nonIdentifying),
     group: shape.group,

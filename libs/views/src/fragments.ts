@@ -14,6 +14,22 @@ export interface FragmentRef {
 /** Answers the fragments a projection asked for; asking for one it did not name is a bug. */
 export interface FragmentReader {
   read(ref: FragmentRef): string | null;
+  /** The fragment parsed as JSON; null when absent. */
+  readJson<T>(ref: FragmentRef): T | null;
+}
+
+/**
+ * Takes JSON records (hash fields) a projection would write, so a batch serialises each record
+ * once, at its last value, instead of once per event that touched it.
+ */
+export interface JsonRecordSink {
+  putJson(ref: FragmentRef & { readonly field: string }, value: unknown): void;
+}
+
+/** A record put through the sink: serialised only when someone reads it as text or the batch ends. */
+interface PendingJson {
+  readonly json: unknown;
+  text?: string;
 }
 
 function refId(ref: FragmentRef): string {
@@ -25,9 +41,10 @@ function refId(ref: FragmentRef): string {
  * of each projected event (`absorb`), so the next event of the batch reads what the previous
  * one wrote, exactly as if each had been applied on its own.
  */
-export class FragmentCache implements FragmentReader {
-  private readonly values = new Map<string, string | null>();
+export class FragmentCache implements FragmentReader, JsonRecordSink {
+  private readonly values = new Map<string, string | null | PendingJson>();
   private readonly fieldsOf = new Map<string, Set<string>>();
+  private readonly pending = new Map<string, FragmentRef & { readonly field: string }>();
 
   has(ref: FragmentRef): boolean {
     return this.values.has(refId(ref));
@@ -50,9 +67,42 @@ export class FragmentCache implements FragmentReader {
   }
 
   read(ref: FragmentRef): string | null {
+    const held = this.held(ref);
+    if (held === null || typeof held === 'string') return held;
+    held.text ??= JSON.stringify(held.json);
+    return held.text;
+  }
+
+  readJson<T>(ref: FragmentRef): T | null {
+    const held = this.held(ref);
+    if (held === null) return null;
+    return (typeof held === 'string' ? JSON.parse(held) : held.json) as T;
+  }
+
+  putJson(ref: FragmentRef & { readonly field: string }, value: unknown): void {
+    this.fill(ref, null);
+    this.values.set(refId(ref), { json: value });
+    this.pending.set(refId(ref), ref);
+  }
+
+  /** The records put through the sink and not overwritten since, one hset per hash; clears them. */
+  takeJsonWrites(): ViewWrite[] {
+    const byKey = new Map<string, Record<string, string>>();
+    for (const [id, ref] of this.pending) {
+      const fields = byKey.get(ref.key) ?? {};
+      fields[ref.field] = this.read(ref) ?? 'null';
+      byKey.set(ref.key, fields);
+      this.values.set(id, fields[ref.field] ?? null);
+    }
+    this.pending.clear();
+    return [...byKey].map(([key, fields]) => ({ op: 'hset', key, fields }));
+  }
+
+  private held(ref: FragmentRef): string | null | PendingJson {
     const id = refId(ref);
-    if (!this.values.has(id)) throw new Error(`fragment ${ref.key}${ref.field === undefined ? '' : ` ${ref.field}`} was not read before projecting`);
-    return this.values.get(id) ?? null;
+    const held = this.values.get(id);
+    if (held === undefined) throw new Error(`fragment ${ref.key}${ref.field === undefined ? '' : ` ${ref.field}`} was not read before projecting`);
+    return held;
   }
 
   /** Updates the held fragments that `writes` change; writes to other keys are not tracked. */
@@ -66,19 +116,24 @@ export class FragmentCache implements FragmentReader {
         return this.update({ key: write.key }, write.value);
       case 'del':
         this.update({ key: write.key }, null);
-        for (const field of this.fieldsOf.get(write.key) ?? []) this.values.set(refId({ key: write.key, field }), null);
+        for (const field of this.fieldsOf.get(write.key) ?? []) this.update({ key: write.key, field }, null);
         return;
-      case 'hset':
-        for (const [field, value] of Object.entries(write.fields)) this.update({ key: write.key, field }, value);
-        return;
-      case 'hincrby': {
-        const ref = { key: write.key, field: write.field };
-        if (this.has(ref)) this.values.set(refId(ref), String(Number(this.read(ref) ?? '0') + write.by));
+      case 'hset': {
+        // Only the fields held matter; a record of twenty fields usually has one of interest.
+        const held = this.fieldsOf.get(write.key);
+        if (held !== undefined) for (const field of held) if (Object.prototype.hasOwnProperty.call(write.fields, field)) this.update({ key: write.key, field }, write.fields[field] ?? null);
         return;
       }
-      case 'hdel':
-        for (const field of write.fields) this.update({ key: write.key, field }, null);
+      case 'hincrby': {
+        const ref = { key: write.key, field: write.field };
+        if (this.has(ref)) this.update(ref, String(Number(this.read(ref) ?? '0') + write.by));
         return;
+      }
+      case 'hdel': {
+        const held = this.fieldsOf.get(write.key);
+        if (held !== undefined) for (const field of write.fields) if (held.has(field)) this.update({ key: write.key, field }, null);
+        return;
+      }
       case 'zadd':
       case 'zrem':
       case 'sadd':
@@ -90,6 +145,8 @@ export class FragmentCache implements FragmentReader {
   }
 
   private update(ref: FragmentRef, value: string | null): void {
-    if (this.has(ref)) this.values.set(refId(ref), value);
+    if (!this.has(ref)) return;
+    this.values.set(refId(ref), value);
+    this.pending.delete(refId(ref));
   }
 }

@@ -1,4 +1,5 @@
 import type { ViewWrite } from '@roost/ports';
+import { compactWrites } from './compact-writes';
 import type { FragmentCache, FragmentRef } from './fragments';
 import type { StreamProjection } from './stream-projections';
 
@@ -10,14 +11,15 @@ export function batchReads<E>(projection: StreamProjection<E>, events: readonly 
 /**
  * The writes of several consecutive events as one batch. `cache` must hold every fragment
  * `batchReads` named; each event sees the writes of the events before it, so the batch writes
- * exactly what the events would write applied one by one.
+ * exactly what the events would write applied one by one (compacted: see compactWrites).
  */
 export function projectBatch<E>(projection: StreamProjection<E>, events: readonly E[], cache: FragmentCache): ViewWrite[] {
   const writes: ViewWrite[] = [];
   for (const event of events) {
-    const own = projection.project(event, cache);
+    const own = projection.project(event, cache, cache);
     cache.absorb(own);
     for (const write of own) writes.push(write);
   }
-  return writes;
+  for (const write of cache.takeJsonWrites()) writes.push(write);
+  return compactWrites(writes);
 }

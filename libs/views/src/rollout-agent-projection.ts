@@ -3,7 +3,7 @@ import type { RolloutEvent } from '@roost/rollout';
 import { assertNever } from './assert-never';
 import { agentChangeWrites } from './agent-counters';
 import { enrolledFacts, settle, unknownAgentFacts, type AgentFacts, type AgentOutcome } from './agent-outcome';
-import type { FragmentReader, FragmentRef } from './fragments';
+import type { FragmentReader, FragmentRef, JsonRecordSink } from './fragments';
 import { fleetKeys, rolloutKeys } from './view-keys';
 
 /** Rollout events about one agent (everything that names an agentId, and AgentJoined). */
@@ -52,8 +52,7 @@ export function agentRef(rolloutId: string, agentId: string): FragmentRef {
 }
 
 export function readOutcome(fragments: FragmentReader, rolloutId: string, agentId: string): AgentOutcome | null {
-  const text = fragments.read(agentRef(rolloutId, agentId));
-  return text === null ? null : (JSON.parse(text) as AgentOutcome);
+  return fragments.readJson<AgentOutcome>(agentRef(rolloutId, agentId));
 }
 
 /** The agent's facts after the event; mirrors the rollout engine's evolve, record by record. */
@@ -103,12 +102,17 @@ function stripDerived(outcome: AgentOutcome): AgentFacts {
   return facts;
 }
 
-/** The writes of one agent event: its outcome record, the counters it moves, the desired config it sets. */
-export function projectAgentEvent(event: AgentEvent, fragments: FragmentReader): ViewWrite[] {
+/**
+ * The writes of one agent event: its outcome record, the counters it moves, the desired config
+ * it sets. With a sink, the record goes there instead of into the writes.
+ */
+export function projectAgentEvent(event: AgentEvent, fragments: FragmentReader, records?: JsonRecordSink): ViewWrite[] {
   const agentId = agentIdOf(event);
   const before = readOutcome(fragments, event.rolloutId, agentId);
   const after = settle(before, nextFacts(event, before === null ? null : stripDerived(before)), event.at);
   const writes = agentChangeWrites(event.rolloutId, before, after);
+  if (records === undefined) writes.push({ op: 'hset', key: rolloutKeys.agents(event.rolloutId), fields: { [agentId]: JSON.stringify(after) } });
+  else records.putJson({ key: rolloutKeys.agents(event.rolloutId), field: agentId }, after);
   const desired = desiredConfigOf(event);
   if (desired !== null) writes.push(desired);
   return writes;

@@ -156,3 +156,14 @@ describe('projecting in batches', () => {
     }
   });
 });
+
+describe('a rollout whose members arrive in several AgentsEnrolled events', () => {
+  it('enrols every chunk and counts like the engine', () => {
+    const result = simulateOriginal({ rolloutId: 'big', size: 1100 });
+    expect(result.events.filter((e) => e.type === 'AgentsEnrolled')).toHaveLength(3);
+    const model = projectOneByOne(result.events);
+    expectCountsOfEngine(model, result);
+    expect(statusOf(model, 'big')).toMatchObject({ matched: 1100, eligible: 1100, members: 1100 });
+    expect(model.zrange(rolloutKeys.agentIndex('big'))).toHaveLength(1100);
+  });
+});

@@ -1,7 +1,6 @@
 import type { ViewWrite } from '@roost/ports';
 import { describeSize, type RolloutStarted } from '@roost/rollout';
 import { describeTarget } from '@roost/fleet';
-import { enrolledFacts, settle } from './agent-outcome';
 import { transitionWrite } from './transitions';
 import { rolloutKeys, rolloutListKeys } from './view-keys';
 
@@ -11,16 +10,14 @@ export function groupOf(event: RolloutStarted): string {
 }
 
 /**
- * A rollout's first writes: its settings and plan, every member waiting, one hash per phase,
- * and its place in the lists. Members are written in bulk (one write per key, not per agent),
- * so a start over 100k agents stays one atomic batch of a handful of commands.
+ * A rollout's first writes: its settings and plan, one hash per phase, and its place in the
+ * lists. Its members follow in AgentsEnrolled events (see projectEnrolment).
  */
 export function projectRolloutStarted(event: RolloutStarted): ViewWrite[] {
   const { rolloutId, settings } = event;
   const at = event.at;
   const group = groupOf(event);
   const status = rolloutKeys.status(rolloutId);
-  const outcomes = event.agents.map((agent) => settle(null, enrolledFacts(agent, at), at));
   const writes: ViewWrite[] = [
     {
       op: 'hset',
@@ -42,6 +39,7 @@ export function projectRolloutStarted(event: RolloutStarted): ViewWrite[] {
         stratify_by: settings.stratifyBy ?? '',
         timing: JSON.stringify(settings.timing),
         matched: String(event.matched),
+        eligible: String(event.eligible),
         status: 'pending',
         current_phase: '',
         phase_index: '-1',
@@ -54,12 +52,6 @@ export function projectRolloutStarted(event: RolloutStarted): ViewWrite[] {
       },
     },
   ];
-  if (outcomes.length > 0) {
-    writes.push({ op: 'hincrby', key: status, field: 'agents.waiting', by: outcomes.length });
-    writes.push({ op: 'hset', key: rolloutKeys.agents(rolloutId), fields: Object.fromEntries(outcomes.map((o) => [o.agentId, JSON.stringify(o)])) });
-    writes.push({ op: 'zadd', key: rolloutKeys.agentIndex(rolloutId), members: outcomes.map((o) => ({ member: o.agentId, score: 0 })) });
-    writes.push({ op: 'zadd', key: rolloutKeys.agentsInState(rolloutId, 'waiting'), members: outcomes.map((o) => ({ member: o.agentId, score: at })) });
-  }
   settings.plan.forEach((phase, index) => {
     writes.push({
       op: 'hset',
@@ -79,6 +71,6 @@ export function projectRolloutStarted(event: RolloutStarted): ViewWrite[] {
   writes.push({ op: 'zadd', key: rolloutListKeys.all, members: listed });
   writes.push({ op: 'zadd', key: rolloutListKeys.byStatus('pending'), members: listed });
   if (group !== '') writes.push({ op: 'zadd', key: rolloutListKeys.byGroup(group), members: listed });
-  writes.push(transitionWrite(event, { matched: event.matched, members: outcomes.length }));
+  writes.push(transitionWrite(event, { matched: event.matched, eligible: event.eligible }));
   return writes;
 }

@@ -69,6 +69,8 @@ export interface RolloutStatusView {
   readonly pauseReason: string | null;
   /** Agents of the fleet that matched the target at the start. */
   readonly matched: number;
+  /** Matched agents eligible to take part at the start. */
+  readonly eligible: number;
   /** Members: eligible agents of the target, ever enrolled (the base of phase percentages). */
   readonly members: number;
   /** Agents targeted so far, across phases (excluded ones included). */
@@ -146,6 +148,7 @@ export function rolloutStatusFromHash(hash: Readonly<Record<string, string>>): R
     pausedBy: textOrNull(hash.paused_by),
     pauseReason: textOrNull(hash.pause_reason),
     matched: num(hash.matched),
+    eligible: num(hash.eligible),
     members: counts.waiting + counts.left + counts.excluded + population,
     targeted: counts.excluded + population,
     counts,

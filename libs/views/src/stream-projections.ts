@@ -2,7 +2,7 @@ import { CONSUMERS, fleetEventContract, STREAMS, subjects, type FleetEvent } fro
 import type { ViewWrite } from '@roost/ports';
 import { ROLLOUT_EVENT_SCHEMA_VERSION, ROLLOUT_EVENT_TYPES, type RolloutEvent } from '@roost/rollout';
 import { fleetEventReads, projectFleetEvent } from './fleet-projection';
-import type { FragmentReader, FragmentRef } from './fragments';
+import type { FragmentReader, FragmentRef, JsonRecordSink } from './fragments';
 import { projectRolloutEvent, rolloutEventReads } from './rollout-projection';
 import { checkpointKey } from './view-keys';
 import { ViewsError } from './views-error';
@@ -21,7 +21,8 @@ export interface StreamProjection<E> {
   /** Throws ViewsError for a message no projection can read. */
   decode(data: Uint8Array): E;
   reads(event: E): readonly FragmentRef[];
-  project(event: E, fragments: FragmentReader): ViewWrite[];
+  /** With a sink, JSON records may go there instead of into the writes. */
+  project(event: E, fragments: FragmentReader, records?: JsonRecordSink): ViewWrite[];
 }
 
 const decoder = new TextDecoder('utf-8');

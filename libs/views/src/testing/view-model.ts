@@ -19,6 +19,11 @@ export class ViewModel implements FragmentReader {
     return ref.field === undefined ? (this.strings.get(ref.key) ?? null) : (this.hashes.get(ref.key)?.get(ref.field) ?? null);
   }
 
+  readJson<T>(ref: FragmentRef): T | null {
+    const text = this.read(ref);
+    return text === null ? null : (JSON.parse(text) as T);
+  }
+
   hgetall(key: string): Record<string, string> {
     return Object.fromEntries(this.hashes.get(key) ?? []);
   }
@@ -46,7 +51,7 @@ export class ViewModel implements FragmentReader {
       case 'hset': {
         const hash = this.hashes.get(write.key) ?? new Map<string, string>();
         for (const [field, value] of Object.entries(write.fields)) hash.set(field, value);
-        this.hashes.set(write.key, hash);
+        if (hash.size > 0) this.hashes.set(write.key, hash);
         return;
       }
       case 'hincrby': {
@@ -64,7 +69,7 @@ export class ViewModel implements FragmentReader {
       case 'zadd': {
         const zset = this.zsets.get(write.key) ?? new Map<string, number>();
         for (const { member, score } of write.members) zset.set(member, score);
-        this.zsets.set(write.key, zset);
+        if (zset.size > 0) this.zsets.set(write.key, zset);
         return;
       }
       case 'zrem': {
