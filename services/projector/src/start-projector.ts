@@ -8,6 +8,9 @@ import { rebuildInterrupted, rebuildViews, type RebuildCause, type RebuildReport
 import { createAppliers } from './projector-streams';
 import { ViewsLostError, type StreamApplier } from './stream-applier';
 
+const LAG_CHECK_MS = 100;
+const REBUILD_RETRY_MS = 1_000;
+
 /** The ports the projector uses; `health` (when present) feeds /readyz. */
 export type ProjectorPlatform = Pick<Platform, 'events' | 'views'> & Partial<Pick<Platform, 'health'>>;
 
@@ -42,14 +45,30 @@ export async function startProjector(options: ProjectorOptions, platform: Projec
   const lagOf = new Map<StreamApplier<unknown>, number>();
   let started = false;
   let pendingRebuild: Promise<void> | null = null;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let stopped = false;
 
-  const rebuild = (cause: RebuildCause): Promise<RebuildReport> => gate.exclusive(() => rebuildViews(appliers, platform.views, metrics, logger, cause));
+  // Bumped when a rebuild starts and ends, so a lag sample that straddles one is not taken for lost views.
+  let rebuildEpoch = 0;
+  const rebuild = (cause: RebuildCause): Promise<RebuildReport> =>
+    gate.exclusive(async () => {
+      rebuildEpoch += 1;
+      try {
+        return await rebuildViews(appliers, platform.views, metrics, logger, cause);
+      } finally {
+        rebuildEpoch += 1;
+      }
+    });
   const rebuildInBackground = (cause: RebuildCause): void => {
     if (pendingRebuild !== null) return;
     pendingRebuild = rebuild(cause)
       .then(
         () => undefined,
-        (error: unknown) => logger.error({ cause, error: String(error) }, 'rebuild failed; the next lost-views check retries it'),
+        (error: unknown) => {
+          // Half-wiped views must not stay: try again until it succeeds or the projector stops.
+          logger.error({ cause, error: String(error) }, 'rebuild failed; retrying');
+          if (!stopped) retryTimer = setTimeout(() => rebuildInBackground(cause), REBUILD_RETRY_MS);
+        },
       )
       .finally(() => (pendingRebuild = null));
   };
@@ -58,10 +77,20 @@ export async function startProjector(options: ProjectorOptions, platform: Projec
   if (await rebuildInterrupted(platform.views)) await rebuild('interrupted_rebuild');
   else for (const applier of appliers) await applier.catchUp();
 
+  // A burst shows up within LAG_CHECK_MS, not only at the next sample: then batches take over.
+  const lastLagCheck = new Map<StreamApplier<unknown>, number>();
+  const checkLag = async (applier: StreamApplier<unknown>): Promise<void> => {
+    const now = performance.now();
+    if (now - (lastLagCheck.get(applier) ?? 0) < LAG_CHECK_MS) return;
+    lastLagCheck.set(applier, now);
+    lagOf.set(applier, (await platform.events.lastSequence(applier.projection.stream)) - applier.applied);
+  };
+
   const handle = (applier: StreamApplier<unknown>, event: StoredEvent): Promise<void> =>
     gate.shared(async () => {
       if (event.sequence <= applier.applied) return;
       try {
+        await checkLag(applier);
         if ((lagOf.get(applier) ?? 0) > resolved.catchUpLag) {
           lagOf.set(applier, 0);
           await applier.catchUp();
@@ -85,8 +114,11 @@ export async function startProjector(options: ProjectorOptions, platform: Projec
     const lags: StreamLag[] = [];
     for (const applier of appliers) {
       const { stream, checkpointKey } = applier.projection;
+      // Read before the checkpoint: the stored checkpoint never trails what was applied before it was read.
+      const appliedBefore = applier.applied;
+      const epochBefore = rebuildEpoch;
       const [streamSequence, stored] = await Promise.all([platform.events.lastSequence(stream), platform.views.checkpoint(checkpointKey)]);
-      if (stored < applier.applied && !gate.busy) rebuildInBackground('views_lost');
+      if (stored < appliedBefore && epochBefore === rebuildEpoch && !gate.busy) rebuildInBackground('views_lost');
       const lag = Math.max(0, streamSequence - applier.applied);
       lagOf.set(applier, lag);
       metrics.streamSequence.set({ stream }, streamSequence);
@@ -131,7 +163,9 @@ export async function startProjector(options: ProjectorOptions, platform: Projec
       }
     },
     stop: async () => {
+      stopped = true;
       clearInterval(sampler);
+      clearTimeout(retryTimer);
       await Promise.all(consumers.map((c) => c.stop()));
       await pendingRebuild;
       await probe?.close();

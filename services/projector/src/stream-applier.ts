@@ -68,6 +68,7 @@ export class StreamApplier<E> {
     const last = batch[batch.length - 1];
     if (last === undefined) return;
     const started = performance.now();
+    const appliedBefore = this.appliedSequence;
     const decoded = this.decodeAll(batch);
     const cache = new FragmentCache();
     const refs = cache.missing(batchReads(this.projection, decoded));
@@ -75,7 +76,7 @@ export class StreamApplier<E> {
       this.views.checkpoint(this.projection.checkpointKey),
       Promise.all(refs.map((ref) => (ref.field === undefined ? this.views.get(ref.key) : this.views.hget(ref.key, ref.field)))),
     ]);
-    if (stored < this.appliedSequence) throw new ViewsLostError(this.projection.stream, this.appliedSequence, stored);
+    if (stored < appliedBefore) throw new ViewsLostError(this.projection.stream, appliedBefore, stored);
     refs.forEach((ref, i) => cache.fill(ref, values[i] ?? null));
     const writes = projectBatch(this.projection, decoded, cache);
     const wrote = await this.views.applyOnce(this.projection.checkpointKey, last.sequence, writes);
