@@ -86,7 +86,7 @@ export async function dumpViews(admin: RedisClient): Promise<Record<string, unkn
     const type = await admin.redis.type(key);
     if (type === 'string') dump[key] = await admin.redis.get(key);
     else if (type === 'hash') dump[key] = Object.fromEntries(Object.entries(await admin.redis.hgetall(key)).sort(([a], [b]) => (a < b ? -1 : 1)));
-    else if (type === 'zset') dump[key] = await admin.redis.zrange(key, 0, -1, 'WITHSCORES');
+    else if (type === 'zset') dump[key] = await admin.redis.zrange(key, '0', '-1', 'WITHSCORES');
     else dump[key] = `unexpected ${type}`;
   }
   return dump;
