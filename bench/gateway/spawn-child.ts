@@ -8,7 +8,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-export function spawnChild(entry: string, args: string[] = [], nodeFlags: string[] = []): ChildProcess {
+/** Extra Node flags for every child, e.g. BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=tmp/prof". */
+const EXTRA_NODE_FLAGS = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
+
+export function spawnChild(entry: string, args: string[] = [], nodeFlags: string[] = EXTRA_NODE_FLAGS): ChildProcess {
   const script = 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; renice -n -10 -p $$ >/dev/null 2>&1; exec "$@"';
   const child = spawn(
     'sh',
