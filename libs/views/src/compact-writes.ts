@@ -21,14 +21,26 @@ const INTEGER = /^-?\d+$/;
  * separate HINCRBYs would). A key with any other kind of write is left as written.
  */
 export function compactWrites(writes: readonly ViewWrite[]): ViewWrite[] {
-  const plans = new Map<string, KeyPlan>();
+  const byKey = new Map<string, ViewWrite[]>();
   for (const write of writes) {
-    let plan = plans.get(write.key);
-    if (plan === undefined) plans.set(write.key, (plan = { key: write.key, writes: [], hash: new Map(), zset: new Map() }));
-    plan.writes.push(write);
-    fold(plan, write);
+    const own = byKey.get(write.key);
+    if (own === undefined) byKey.set(write.key, [write]);
+    else own.push(write);
   }
-  return [...plans.values()].flatMap(emit);
+  const out: ViewWrite[] = [];
+  for (const [key, own] of byKey) {
+    // Most keys of a batch (an agent's detail, say) see one write: nothing to fold.
+    const [only] = own;
+    if (own.length === 1 && only !== undefined) out.push(only);
+    else for (const write of compactKey(key, own)) out.push(write);
+  }
+  return out;
+}
+
+function compactKey(key: string, writes: readonly ViewWrite[]): ViewWrite[] {
+  const plan: KeyPlan = { key, writes: [...writes], hash: new Map(), zset: new Map() };
+  for (const write of writes) fold(plan, write);
+  return emit(plan);
 }
 
 function fold(plan: KeyPlan, write: ViewWrite): void {
