@@ -15,7 +15,7 @@ import { startGateway, type RunningGateway } from '@roost/gateway';
 import { startOrchestrator, type OrchestratorOptions, type RunningOrchestrator } from '@roost/orchestrator';
 import { connectNatsPlatform } from '@roost/platform-nats';
 import { createMemoryViewStore } from '@roost/platform-memory';
-import { silentLogger, type Platform } from '@roost/ports';
+import type { Platform } from '@roost/ports';
 import type { RolloutEvent } from '@roost/rollout';
 import { eventually, startNatsServer, type TestServer } from '@roost/testing';
 import { CollectorAgent, FAIL_MARKER } from './collector-agent';
