@@ -2,7 +2,8 @@ import type { CommandError } from '@roost/contracts';
 import { ConcurrencyConflictError, type Logger } from '@roost/ports';
 import { decide, isActive, type Notify, type RolloutEffect, type RolloutEvent, type RolloutInput, type RolloutState } from '@roost/rollout';
 import { OrchestratorError } from '../orchestrator-error';
-import { foldEffects } from './batch-effects';
+import { foldEffects, type BatchEffects } from './batch-effects';
+import { AssignmentRelease } from './assignment-release';
 import type { DesiredWriter } from './desired-writer';
 import type { RolloutHistory, RolloutStore } from './rollout-store';
 
@@ -125,10 +126,13 @@ export class RolloutRunner {
   private async process(batch: readonly QueuedInput[]): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       const decided = this.decideBatch(batch);
+      const effects = foldEffects(decided.effects);
+      const release = new AssignmentRelease(this.rolloutId, decided.events, effects.assignments, this.deps.writeDesired);
       if (decided.events.length > 0) {
         try {
-          this.lastSequence = await this.deps.store.append(this.rolloutId, decided.events, this.lastSequence);
+          this.lastSequence = await this.deps.store.append(this.rolloutId, decided.events, this.lastSequence, (count) => release.stored(count));
         } catch (error) {
+          if ((await release.settled()).length > 0) this.scheduleResync();
           if (error instanceof ConcurrencyConflictError && attempt < CONFLICT_ATTEMPTS) {
             this.deps.logger.warn({ rolloutId: this.rolloutId, attempt }, 'rollout history moved on; reloading and deciding again');
             const history = await this.deps.store.load(this.rolloutId);
@@ -140,8 +144,10 @@ export class RolloutRunner {
         }
       }
       this.state = decided.state;
+      release.stored(decided.events.length);
       batch.forEach((item, index) => item.settle?.(decided.outcomes[index] as InputOutcome));
-      await this.carryOut(decided.effects);
+      if ((await release.settled()).length > 0) this.scheduleResync();
+      this.carryOut(effects);
       if (!this.active && this.state !== null) {
         this.clearTimer();
         this.deps.ended(this);
@@ -178,12 +184,8 @@ export class RolloutRunner {
     return { events, effects, state, outcomes };
   }
 
-  private async carryOut(effects: readonly RolloutEffect[]): Promise<void> {
-    const folded = foldEffects(effects);
-    if (folded.assignments.length > 0) {
-      const failed = await this.deps.writeDesired(this.rolloutId, folded.assignments);
-      if (failed.length > 0) this.scheduleResync();
-    }
+  /** Timers and notifications, once the decision is stored and its desired configs written. */
+  private carryOut(folded: BatchEffects): void {
     if (folded.timer === 'disarm') this.clearTimer();
     else if (folded.timer !== undefined) this.arm(folded.timer.at);
     const state = this.state;

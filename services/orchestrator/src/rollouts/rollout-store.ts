@@ -1,4 +1,4 @@
-import { STREAMS, subjects } from '@roost/contracts';
+import { subjects } from '@roost/contracts';
 import { ConcurrencyConflictError, type EventStore, type Logger, type StoredEvent } from '@roost/ports';
 import { replay, type RolloutEvent, type RolloutState } from '@roost/rollout';
 import { OrchestratorError } from '../orchestrator-error';
@@ -13,20 +13,18 @@ export interface RolloutHistory {
 /** The config each agent was last assigned by any rollout event (targeted, or reverted to). */
 export type DesiredLedger = Map<string, { readonly configHash: string; readonly rolloutId: string }>;
 
-/** Publishes in flight per round trip when appending a long decision. */
-const APPEND_WINDOW = 1_024;
+/** Leadership is re-checked every this many events of a long decision. */
+const FENCE_EVERY = 256;
+/** Progress is reported every this many stored events. */
+const REPORT_EVERY = 256;
 const PREFIX = 'rollout.events.';
 
 /**
  * The rollout event store on ROLLOUT_EVENTS: one subject per rollout, each event appended with
  * the expected last subject sequence (optimistic concurrency) and its deterministic id as the
- * message id (dedup). Appends are serialized in this process and fenced by leadership.
+ * message id (dedup), fenced by leadership.
  */
 export class RolloutStore {
-  private queue: Promise<unknown> = Promise.resolve();
-  /** Last stream sequence this process knows of; null when it must be asked for. */
-  private streamLast: number | null = null;
-
   constructor(
     private readonly events: EventStore,
     private readonly canWrite: () => boolean,
@@ -64,55 +62,34 @@ export class RolloutStore {
       if (decoded.type === 'AgentTargeted') ledger.set(decoded.agentId, { configHash: decoded.configHash, rolloutId: decoded.rolloutId });
       if (decoded.type === 'AgentReverted' && decoded.source !== 'kept_new') ledger.set(decoded.agentId, { configHash: decoded.configHash, rolloutId: decoded.rolloutId });
     }
-    this.streamLast = stored.length > 0 ? (stored[stored.length - 1]?.sequence ?? null) : null;
     return { histories, ledger };
   }
 
   /**
-   * Appends a decision's events in order and resolves with the last one's stream sequence.
-   * Events go out pipelined: the first carries the known last subject sequence, each next one
-   * the sequence its predecessor is predicted to get (this process is the only writer), so a
-   * write by anyone else still breaks the chain. `onStored(n)` reports that the first n events
-   * are stored. Rejects with ConcurrencyConflictError when the history moved on (reload and
-   * decide again) and with `orchestrator.not_leader` when leadership is not certain.
+   * Appends a decision's events in order and resolves with the last one's stream sequence. Each
+   * event carries the exact stream sequence of its predecessor on the subject (optimistic
+   * concurrency) and its deterministic id (dedup), so no event can land after a missing one and
+   * no position can be written twice. `onStored(n)` reports that the first n events are stored.
+   * Rejects with ConcurrencyConflictError when the history moved on or a position was already
+   * taken (reload and decide again), and with `orchestrator.not_leader` when leadership is not
+   * certain.
+   *
+   * Events of one rollout go one at a time (a pipelined chain would have to predict sequences,
+   * and one write by anyone else could then store an event after a failed one); different
+   * rollouts append concurrently.
    */
-  append(rolloutId: string, events: readonly RolloutEvent[], expectedLastSequence: number, onStored?: (count: number) => void): Promise<number> {
-    const run = this.queue.then(() => this.appendNow(rolloutId, events, expectedLastSequence, onStored));
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  private async appendNow(rolloutId: string, events: readonly RolloutEvent[], expectedLastSequence: number, onStored?: (count: number) => void): Promise<number> {
+  async append(rolloutId: string, events: readonly RolloutEvent[], expectedLastSequence: number, onStored?: (count: number) => void): Promise<number> {
     const subject = subjects.rolloutEvents(rolloutId);
     let last = expectedLastSequence;
-    let index = 0;
-    while (index < events.length) {
-      if (!this.canWrite()) throw new OrchestratorError('orchestrator.not_leader', 'this orchestrator is not (or no longer surely) the leader; the command was not applied — retry, the leader answers');
-      this.streamLast ??= await this.events.lastSequence(STREAMS.rolloutEvents.name);
-      const base = this.streamLast;
-      const window = events.slice(index, index + APPEND_WINDOW);
-      const results = await Promise.allSettled(
-        window.map((event, k) => this.events.append(subject, encodeRolloutEvent(event), { expectedLastSubjectSequence: k === 0 ? last : base + k, messageId: event.id })),
-      );
-      let stored = 0;
-      for (const result of results) {
-        if (result.status === 'rejected' || result.value.duplicate) break;
-        last = result.value.sequence;
-        this.streamLast = Math.max(this.streamLast ?? 0, last);
-        stored += 1;
+    for (const [index, event] of events.entries()) {
+      if (index % FENCE_EVERY === 0 && !this.canWrite()) {
+        throw new OrchestratorError('orchestrator.not_leader', 'this orchestrator is not (or no longer surely) the leader; the command was not applied — retry, the leader answers');
       }
-      if (results.slice(stored + 1).some((result) => result.status === 'fulfilled')) {
-        this.logger.error({ rolloutId, from: events[index + stored]?.id }, 'an event was stored after one that failed; the rollout will be reloaded from its history');
-      }
-      index += stored;
-      if (stored > 0) onStored?.(index);
-      if (stored === window.length) continue;
-      const failed = results[stored];
-      this.streamLast = null;
-      if (failed?.status === 'fulfilled') throw new ConcurrencyConflictError(subject, last); // its id was taken: someone stored that position
-      // A broken predicted chain after stored events is no conflict: go on from the real sequence.
-      if (stored > 0 && failed?.reason instanceof ConcurrencyConflictError) continue;
-      throw failed?.reason;
+      const result = await this.events.append(subject, encodeRolloutEvent(event), { expectedLastSubjectSequence: last, messageId: event.id });
+      // Its id was stored before: by an earlier attempt of ours or by another writer. Reload either way.
+      if (result.duplicate) throw new ConcurrencyConflictError(subject, last);
+      last = result.sequence;
+      if ((index + 1) % REPORT_EVERY === 0 || index + 1 === events.length) onStored?.(index + 1);
     }
     return last;
   }
