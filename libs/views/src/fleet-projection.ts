@@ -19,6 +19,8 @@ interface CountedShape {
 interface StoredShape extends CountedShape {
   readonly firstSeenAt: number;
   readonly gatewayId: string;
+  /** Fingerprint of the description fields; they are rewritten only when it changes. */
+  readonly described: string;
 }
 
 const SHAPE_FIELD = 'counted';
@@ -85,8 +87,11 @@ export function projectFleetEvent(event: FleetEvent, fragments: FragmentReader):
   };
   const firstSeenAt = before?.firstSeenAt ?? event.at;
   const writes = counterWrites(before, after);
-  const shape: StoredShape = { ...after, firstSeenAt, gatewayId: snapshot.gatewayId };
-  writes.push({ op: 'hset', key: fleetKeys.agent(agentId), fields: { ...detailFields(event, after, firstSeenAt), [SHAPE_FIELD]: JSON.stringify(shape) } });
+  const description = descriptionFields(event, after.group, firstSeenAt);
+  const described = JSON.stringify(description);
+  const shape: StoredShape = { ...after, firstSeenAt, gatewayId: snapshot.gatewayId, described };
+  const fields = { ...(before?.described === described ? {} : description), ...stateFields(event, after), [SHAPE_FIELD]: JSON.stringify(shape) };
+  writes.push({ op: 'hset', key: fleetKeys.agent(agentId), fields });
   if (before === null) writes.push({ op: 'zadd', key: fleetKeys.agents, members: [{ member: agentId, score: firstSeenAt }] });
   if (before === null || before.group !== after.group) {
     if (before !== null) writes.push({ op: 'zrem', key: fleetKeys.groupAgents(before.group), members: [agentId] });
@@ -107,25 +112,32 @@ function capabilityNamesJson(capabilities: number): string {
   return names;
 }
 
-function detailFields(event: FleetEvent, shape: CountedShape, firstSeenAt: number): Record<string, string> {
+/** The detail fields that change only with the agent's description (rare). */
+function descriptionFields(event: FleetEvent, group: string, firstSeenAt: number): Record<string, string> {
   const { snapshot } = event;
-  const at = String(event.at);
   return {
     agent_id: event.agentId,
-    gateway_id: snapshot.gatewayId,
     transport: snapshot.transport,
-    connected: String(shape.connected),
     capabilities: String(snapshot.capabilities),
     capability_names: capabilityNamesJson(snapshot.capabilities),
     identifying: JSON.stringify(snapshot.identifying),
     non_identifying: JSON.stringify(snapshot.nonIdentifying),
-    group: shape.group,
+    group,
+    first_seen_at: String(firstSeenAt),
+  };
+}
+
+function stateFields(event: FleetEvent, shape: CountedShape): Record<string, string> {
+  const { snapshot } = event;
+  const at = String(event.at);
+  return {
+    gateway_id: snapshot.gatewayId,
+    connected: String(shape.connected),
     health_state: shape.health,
     health: snapshot.health === null ? '' : JSON.stringify(snapshot.health),
     remote_config_status: snapshot.remoteConfigStatus === null ? '' : JSON.stringify(snapshot.remoteConfigStatus),
     effective_config_hash: snapshot.effectiveConfigHash ?? '',
     config_hash: shape.configHash,
-    first_seen_at: String(firstSeenAt),
     updated_at: at,
     last_event: event.type,
     last_event_id: event.id,
