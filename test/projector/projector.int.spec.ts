@@ -212,8 +212,8 @@ describe('projector views over real NATS and Redis', () => {
     await admin.redis.flushall();
     const report = await rebuildProjectorViews(platform);
     expect(report.streams).toEqual({
-      ROLLOUT_EVENTS: { replayed: result.events.length, applied: result.events.length },
-      FLEET_EVENTS: { replayed: fleetEventsOf(result, 50).length, applied: fleetEventsOf(result, 50).length },
+      ROLLOUT_EVENTS: { replayed: result.events.length, applied: result.events.length, durationMs: expect.any(Number) },
+      FLEET_EVENTS: { replayed: fleetEventsOf(result, 50).length, applied: fleetEventsOf(result, 50).length, durationMs: expect.any(Number) },
     });
     expect(await dumpViews(admin)).toEqual(before);
   });

@@ -8,8 +8,8 @@ export type RebuildCause = 'command' | 'views_lost' | 'interrupted_rebuild';
 export interface RebuildReport {
   readonly cause: RebuildCause;
   readonly deletedKeys: number;
-  /** Per stream: events replayed and the sequence the views now hold. */
-  readonly streams: Readonly<Record<string, { readonly replayed: number; readonly applied: number }>>;
+  /** Per stream: events replayed, the sequence the views now hold, and how long its replay took. */
+  readonly streams: Readonly<Record<string, { readonly replayed: number; readonly applied: number; readonly durationMs: number }>>;
   readonly durationMs: number;
 }
 
@@ -31,11 +31,12 @@ export async function rebuildViews(
   await views.applyOnce(REBUILD_MARKER_KEY, Math.max(1, Date.now()), []);
   let deletedKeys = 0;
   for (const prefix of VIEW_PREFIXES) deletedKeys += await views.deleteByPrefix(prefix);
-  const streams: Record<string, { replayed: number; applied: number }> = {};
+  const streams: Record<string, { replayed: number; applied: number; durationMs: number }> = {};
   for (const applier of appliers) {
+    const streamStarted = performance.now();
     applier.reset();
     const replayed = await applier.catchUp();
-    streams[applier.projection.stream] = { replayed, applied: applier.applied };
+    streams[applier.projection.stream] = { replayed, applied: applier.applied, durationMs: Math.round(performance.now() - streamStarted) };
   }
   await views.deleteByPrefix(REBUILD_MARKER_KEY);
   metrics.rebuilds.inc({ cause });

@@ -15,6 +15,9 @@ export class ViewsLostError extends Error {
   }
 }
 
+/** Fragments a catch-up keeps between batches before starting afresh (memory bound). */
+const MAX_HELD_FRAGMENTS = 200_000;
+
 /** Events per atomic write when catching up; one Lua call each. */
 export const DEFAULT_BATCH_SIZE = 500;
 
@@ -51,10 +54,18 @@ export class StreamApplier<E> {
     this.metrics.appliedSequence.set({ stream: this.projection.stream }, 0);
   }
 
-  /** Applies the events (in sequence order) not applied yet; resolves to how many were new. */
+  /**
+   * Applies the events (in sequence order) not applied yet; resolves to how many were new.
+   * Consecutive batches share one fragment cache: what a batch read or wrote is not read again.
+   */
   async apply(stored: readonly StoredEvent[]): Promise<number> {
     const fresh = stored.filter((event) => event.sequence > this.appliedSequence);
-    for (let i = 0; i < fresh.length; i += this.batchSize) await this.applyBatch(fresh.slice(i, i + this.batchSize));
+    let cache = new FragmentCache();
+    for (let i = 0; i < fresh.length; i += this.batchSize) {
+      if (cache.size > MAX_HELD_FRAGMENTS) cache = new FragmentCache();
+      // Not written: another writer got there first, and what the cache holds may be stale.
+      if (!(await this.applyBatch(fresh.slice(i, i + this.batchSize), cache))) cache = new FragmentCache();
+    }
     return fresh.length;
   }
 
@@ -64,13 +75,13 @@ export class StreamApplier<E> {
     return this.apply(stored);
   }
 
-  private async applyBatch(batch: readonly StoredEvent[]): Promise<void> {
+  /** Resolves true when the batch was written, false when the stored checkpoint already covered it. */
+  private async applyBatch(batch: readonly StoredEvent[], cache: FragmentCache): Promise<boolean> {
     const last = batch[batch.length - 1];
-    if (last === undefined) return;
+    if (last === undefined) return true;
     const started = performance.now();
     const appliedBefore = this.appliedSequence;
     const decoded = this.decodeAll(batch);
-    const cache = new FragmentCache();
     const refs = cache.missing(batchReads(this.projection, decoded));
     const [stored, values] = await Promise.all([
       this.views.checkpoint(this.projection.checkpointKey),
@@ -86,6 +97,7 @@ export class StreamApplier<E> {
     this.metrics.appliedSequence.set(labels, this.appliedSequence);
     if (wrote) this.metrics.eventsApplied.inc(labels, decoded.length);
     this.metrics.batchSeconds.observe(labels, (performance.now() - started) / 1000);
+    return wrote;
   }
 
   /** Messages no projection can read are logged, counted and passed over, never retried forever. */
