@@ -37,14 +37,20 @@ function refId(ref: FragmentRef): string {
 }
 
 /**
- * The fragments of one batch: filled from the store once, then kept in step with the writes
- * of each projected event (`absorb`), so the next event of the batch reads what the previous
- * one wrote, exactly as if each had been applied on its own.
+ * The fragments of a batch: filled from the store once, then kept in step with the writes of
+ * each projected event (`absorb`), so the next event of the batch reads what the previous one
+ * wrote, exactly as if each had been applied on its own. A writer may keep the cache for its
+ * next batch once this one is stored: held fragments stay true as long as it is the only writer.
  */
 export class FragmentCache implements FragmentReader, JsonRecordSink {
   private readonly values = new Map<string, string | null | PendingJson>();
   private readonly fieldsOf = new Map<string, Set<string>>();
   private readonly pending = new Map<string, FragmentRef & { readonly field: string }>();
+
+  /** How many fragments are held (a long-lived cache is dropped past a bound). */
+  get size(): number {
+    return this.values.size;
+  }
 
   has(ref: FragmentRef): boolean {
     return this.values.has(refId(ref));
@@ -88,11 +94,11 @@ export class FragmentCache implements FragmentReader, JsonRecordSink {
   /** The records put through the sink and not overwritten since, one hset per hash; clears them. */
   takeJsonWrites(): ViewWrite[] {
     const byKey = new Map<string, Record<string, string>>();
-    for (const [id, ref] of this.pending) {
+    for (const ref of this.pending.values()) {
       const fields = byKey.get(ref.key) ?? {};
+      // read() serialises and keeps the parsed value too, so a later batch need not parse it.
       fields[ref.field] = this.read(ref) ?? 'null';
       byKey.set(ref.key, fields);
-      this.values.set(id, fields[ref.field] ?? null);
     }
     this.pending.clear();
     return [...byKey].map(([key, fields]) => ({ op: 'hset', key, fields }));
