@@ -1,0 +1,46 @@
+import { createMemoryPlatform, createMemoryViewStore } from '@roost/platform-memory';
+import { connectNatsPlatform } from '@roost/platform-nats';
+import { createRedisViewStore } from '@roost/platform-redis';
+import type { Logger, OwnedViewStore, Platform } from '@roost/ports';
+import type { RoostSettings, ServiceName } from './command-line';
+
+/** Which engine holds what, for the start-up banner and the logs. */
+export interface PlatformEngines {
+  /** Bus, event streams and key-value buckets. */
+  readonly streams: 'memory' | 'nats';
+  readonly views: 'memory' | 'redis';
+}
+
+export interface OpenedPlatform {
+  readonly platform: Platform;
+  readonly engines: PlatformEngines;
+}
+
+/** Services that read or write the Redis views. */
+const VIEW_USERS: readonly ServiceName[] = ['projector'];
+
+/**
+ * One platform shared by every service of this process: NATS when `natsUrl` is set, Redis views
+ * when `redisUrl` is set and a service here uses views, the in-memory adapters otherwise.
+ */
+export async function openPlatform(settings: RoostSettings, logger: Logger): Promise<OpenedPlatform> {
+  const name = `roost-${settings.services.length === 1 ? settings.services[0] : 'all-in-one'}`;
+  const usesViews = settings.services.some((service) => VIEW_USERS.includes(service));
+  const redisUrl = usesViews ? settings.redisUrl : undefined;
+  if (redisUrl) logger.info({ url: redact(redisUrl) }, 'connecting to Redis (waits until it answers)');
+  const views: OwnedViewStore = redisUrl ? await createRedisViewStore({ url: redisUrl, name, logger }) : createMemoryViewStore();
+  const engines: PlatformEngines = { streams: settings.natsUrl ? 'nats' : 'memory', views: redisUrl ? 'redis' : 'memory' };
+  if (!settings.natsUrl) return { platform: createMemoryPlatform({ logger, views }), engines };
+  logger.info({ url: redact(settings.natsUrl) }, 'connecting to NATS (waits until it answers)');
+  try {
+    return { platform: await connectNatsPlatform({ url: settings.natsUrl, name, logger, views }), engines };
+  } catch (error) {
+    await views.close();
+    throw error;
+  }
+}
+
+/** A URL without its password, for logs. */
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/g, '//$1:***@');
+}

@@ -1,0 +1,30 @@
+/**
+ * Every setting of the `roost` server binary: its flag, its environment variable, its default
+ * and what it means. The parser and `--help` both read this table, so they cannot disagree.
+ */
+export interface SettingSpec {
+  readonly flag: string;
+  readonly env: string;
+  readonly kind: 'text' | 'port' | 'number' | 'list';
+  /** Shown in --help; `undefined` = unset unless given. */
+  readonly fallback?: string;
+  readonly help: string;
+}
+
+export const SETTINGS = {
+  host: { flag: 'host', env: 'ROOST_HOST', kind: 'text', fallback: '127.0.0.1', help: 'listen address of every endpoint; 0.0.0.0 to accept remote agents and clients' },
+  gatewayPort: { flag: 'gateway-port', env: 'GATEWAY_PORT', kind: 'port', fallback: '4320', help: 'OpAMP port (WebSocket and plain HTTP, path /v1/opamp; also /metrics, /healthz, /readyz); 0 picks a free one' },
+  projectorPort: { flag: 'projector-port', env: 'PROJECTOR_PORT', kind: 'port', fallback: '4330', help: 'projector probes and metrics (/readyz, /healthz, /metrics); 0 picks a free one' },
+  agentToken: { flag: 'agent-token', env: 'GATEWAY_BEARER_TOKEN', kind: 'text', help: 'bearer token agents must present to the gateway; unset = none' },
+  natsUrl: { flag: 'nats-url', env: 'NATS_URL', kind: 'text', help: 'NATS servers (comma-separated); unset = in-memory bus, event store and key-value (nothing kept)' },
+  redisUrl: { flag: 'redis-url', env: 'REDIS_URL', kind: 'text', help: 'Redis for the read models; unset = in-memory views' },
+  gatewayId: { flag: 'gateway-id', env: 'GATEWAY_ID', kind: 'text', help: 'unique id of this gateway (one token of [-_A-Za-z0-9]); default host name and random' },
+  orchestratorId: { flag: 'orchestrator-id', env: 'ORCHESTRATOR_ID', kind: 'text', help: 'unique id of this orchestrator; default host name, pid and random' },
+  heartbeatSeconds: { flag: 'heartbeat-interval-seconds', env: 'GATEWAY_HEARTBEAT_INTERVAL_SECONDS', kind: 'number', fallback: '30', help: 'heartbeat interval offered to agents that report heartbeats; 0 = no offer' },
+  webhookUrls: { flag: 'webhook-url', env: 'ROOST_WEBHOOK_URLS', kind: 'list', help: 'rollout notifications (paused, completed, failed, rolled back, aborted) go to these URLs (comma-separated)' },
+  logLevel: { flag: 'log-level', env: 'LOG_LEVEL', kind: 'text', fallback: 'info', help: 'trace, debug, info, warn, error or silent' },
+  logFormat: { flag: 'log-format', env: 'LOG_FORMAT', kind: 'text', fallback: 'pretty on a terminal, else json', help: 'json (one object per line) or pretty' },
+  shutdownTimeoutMs: { flag: 'shutdown-timeout-ms', env: 'ROOST_SHUTDOWN_TIMEOUT_MS', kind: 'number', fallback: '20000', help: 'longest graceful stop before the process exits anyway (exit code 1)' },
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingName = keyof typeof SETTINGS;
