@@ -1,0 +1,71 @@
+import { CommandLineError, parseCommandLine, SERVICE_NAMES, type RoostSettings } from './command-line';
+import { helpText } from './help-text';
+import { prettyLine } from './create-logger';
+import { redact } from './open-platform';
+
+function settings(argv: string[], env: Record<string, string> = {}, terminal = false): RoostSettings {
+  const command = parseCommandLine(argv, env, terminal);
+  if (command.kind !== 'run') throw new Error('expected a run command');
+  return command.settings;
+}
+
+describe('roost command line', () => {
+  it('runs every service on loopback with the documented ports when given nothing', () => {
+    const parsed = settings([]);
+    expect(parsed.services).toEqual(SERVICE_NAMES);
+    expect(parsed).toMatchObject({ host: '127.0.0.1', gatewayPort: 4320, projectorPort: 4330, heartbeatSeconds: 30, logLevel: 'info', natsUrl: undefined, redisUrl: undefined });
+  });
+
+  it('starts only the services named as arguments or with --service', () => {
+    expect(settings(['gateway']).services).toEqual(['gateway']);
+    expect(settings(['--service', 'projector,gateway']).services).toEqual(['gateway', 'projector']);
+    expect(settings(['all']).services).toEqual(SERVICE_NAMES);
+  });
+
+  it('refuses an unknown service and names the known ones', () => {
+    expect(() => settings(['gatewy'])).toThrow(/unknown service "gatewy"; name one or more of: all, gateway, orchestrator, projector/);
+  });
+
+  it('lets a flag win over its environment variable, which wins over the default', () => {
+    expect(settings([], { GATEWAY_PORT: '5000' }).gatewayPort).toBe(5000);
+    expect(settings(['--gateway-port', '6000'], { GATEWAY_PORT: '5000' }).gatewayPort).toBe(6000);
+    expect(settings(['--gateway-port=7000']).gatewayPort).toBe(7000);
+    expect(settings([], { NATS_URL: 'nats://n:4222', REDIS_URL: ' ' })).toMatchObject({ natsUrl: 'nats://n:4222', redisUrl: undefined });
+  });
+
+  it('says which flag and variable hold a bad value', () => {
+    expect(() => settings(['--gateway-port', '70000'])).toThrow('--gateway-port (GATEWAY_PORT) must be a port number (0-65535), got 70000');
+    expect(() => settings([], { PROJECTOR_PORT: 'abc' })).toThrow('--projector-port (PROJECTOR_PORT) must be a whole number >= 0, got "abc"');
+    expect(() => settings(['--log-level', 'loud'])).toThrow(/--log-level \(LOG_LEVEL\) must be one of trace/);
+    expect(() => settings(['--gateway-port'])).toThrow('--gateway-port needs a value');
+    expect(() => settings(['--nats', 'x'])).toThrow(CommandLineError);
+  });
+
+  it('logs readable lines on a terminal and JSON otherwise, unless told', () => {
+    expect(settings([], {}, true).logFormat).toBe('pretty');
+    expect(settings([], {}, false).logFormat).toBe('json');
+    expect(settings(['--log-format', 'json'], {}, true).logFormat).toBe('json');
+  });
+
+  it('splits webhook URLs on commas', () => {
+    expect(settings([], { ROOST_WEBHOOK_URLS: 'http://a/x, http://b/y,' }).webhookUrls).toEqual(['http://a/x', 'http://b/y']);
+  });
+
+  it('answers --help with every flag and its environment variable', () => {
+    expect(parseCommandLine(['gateway', '--help'], {}, false)).toEqual({ kind: 'help' });
+    const text = helpText();
+    for (const name of ['--gateway-port', 'GATEWAY_PORT', '--nats-url', 'NATS_URL', '--redis-url', 'REDIS_URL', '--host', 'ROOST_HOST']) expect(text).toContain(name);
+  });
+});
+
+describe('log lines and URLs', () => {
+  it('formats a pino line as time, level, source, message and fields', () => {
+    const line = JSON.stringify({ level: 30, time: '2026-01-02T03:04:05.678Z', pid: 1, service: 'gateway', msg: 'gateway listening', port: 4320 });
+    expect(prettyLine(line)).toBe('03:04:05.678 INFO  gateway      gateway listening  port=4320\n');
+  });
+
+  it('hides passwords in URLs', () => {
+    expect(redact('redis://user:secret@host:6379/0')).toBe('redis://user:***@host:6379/0');
+    expect(redact('nats://host:4222')).toBe('nats://host:4222');
+  });
+});
