@@ -19,7 +19,7 @@ interface CountedShape {
 interface StoredShape extends CountedShape {
   readonly firstSeenAt: number;
   readonly gatewayId: string;
-  /** Fingerprint of the description fields; they are rewritten only when it changes. */
+  /** 53-bit fingerprint of the description fields; they are rewritten only when it changes. */
   readonly described: string;
 }
 
@@ -88,7 +88,7 @@ export function projectFleetEvent(event: FleetEvent, fragments: FragmentReader):
   const firstSeenAt = before?.firstSeenAt ?? event.at;
   const writes = counterWrites(before, after);
   const description = descriptionFields(event, after.group, firstSeenAt);
-  const described = JSON.stringify(description);
+  const described = fingerprint(Object.values(description).join('\u0001'));
   const shape: StoredShape = { ...after, firstSeenAt, gatewayId: snapshot.gatewayId, described };
   const fields = { ...(before?.described === described ? {} : description), ...stateFields(event, after), [SHAPE_FIELD]: JSON.stringify(shape) };
   writes.push({ op: 'hset', key: fleetKeys.agent(agentId), fields });
@@ -98,6 +98,20 @@ export function projectFleetEvent(event: FleetEvent, fragments: FragmentReader):
     writes.push({ op: 'zadd', key: fleetKeys.groupAgents(after.group), members: [{ member: agentId, score: firstSeenAt }] });
   }
   return writes;
+}
+
+/** cyrb53: a fast 53-bit string hash (not cryptographic; a collision costs one skipped rewrite). */
+function fingerprint(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
 }
 
 /** Capability names by bit set: a fleet has a handful of distinct values, each decoded once. */
