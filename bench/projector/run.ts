@@ -122,6 +122,23 @@ async function main(): Promise<void> {
     rows.push(['live, one event per consumer delivery (no batching)', strictCount, strictMs, Number.NaN]);
     await strict.stop();
 
+    // Baseline of the row above: the durable consumer with a handler that does nothing.
+    const baselineCount = 1000;
+    const subject = 'rollout.events.consumer-baseline';
+    await Promise.all(Array.from({ length: baselineCount }, (_, i) => p1.events.append(subject, new TextEncoder().encode(String(i)))));
+    let seen = 0;
+    let allSeen!: () => void;
+    const done = new Promise<void>((resolve) => (allSeen = resolve));
+    const [consumer, baselineMs] = await timed(async () => {
+      const running = await p1.events.consume({ stream: 'ROLLOUT_EVENTS', durable: 'bench-baseline', filterSubject: subject }, async () => {
+        if (++seen === baselineCount) allSeen();
+      });
+      await done;
+      return running;
+    });
+    await consumer.stop();
+    rows.push(['durable consumer alone, empty handler (baseline)', baselineCount, baselineMs, Number.NaN]);
+
     console.log(`\nload average before: ${loadBefore}, after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${ROUNDS} rounds where shown, median`);
     console.log('\n| path | events | time | events/s | projector CPU µs/event |\n|---|---:|---:|---:|---:|');
     for (const [name, runs] of groupRows(rows)) {
