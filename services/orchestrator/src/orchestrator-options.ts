@@ -29,6 +29,10 @@ export interface OrchestratorOptions {
    */
   readonly presenceTimeoutMs?: number;
   readonly presenceSweepMs?: number;
+  /** How often the fleet view checks how far behind FLEET_EVENTS it is. Default 250. */
+  readonly fleetLagCheckMs?: number;
+  /** Behind by more than this many fleet events, the view reads the rest in bulk. Default 200. */
+  readonly fleetCatchUpLag?: number;
   /** Agents per push nudge message. Default 1 000. */
   readonly nudgeBatchSize?: number;
   /** Concurrent `agent-desired` writes. Default 512. */
@@ -66,6 +70,8 @@ export function resolveOrchestratorOptions(
     leaseRetryMs: positive(options.leaseRetryMs, 1_000, 'leaseRetryMs'),
     presenceTimeoutMs: positive(options.presenceTimeoutMs, 12_000, 'presenceTimeoutMs'),
     presenceSweepMs: positive(options.presenceSweepMs, 1_000, 'presenceSweepMs'),
+    fleetLagCheckMs: positive(options.fleetLagCheckMs, 250, 'fleetLagCheckMs'),
+    fleetCatchUpLag: positive(options.fleetCatchUpLag, 200, 'fleetCatchUpLag'),
     nudgeBatchSize: positive(options.nudgeBatchSize, 1_000, 'nudgeBatchSize'),
     desiredWriteConcurrency: positive(options.desiredWriteConcurrency, 512, 'desiredWriteConcurrency'),
     webhookAttempts: positive(options.webhookAttempts, 5, 'webhookAttempts'),

@@ -83,7 +83,7 @@ export async function startOrchestrator(options: OrchestratorOptions, platform: 
     { gone: (gatewayId) => leading && registry.gatewayChanged(gatewayId), revived: (gatewayId) => leading && registry.gatewayChanged(gatewayId) },
     logger,
   );
-  const feed = await startFleetFeed(platform.events, view, logger, (event) => {
+  const feed = await startFleetFeed(platform.events, view, { lagCheckMs: resolved.fleetLagCheckMs, catchUpLag: resolved.fleetCatchUpLag, logger, now }, (event) => {
     resolved.onFleetEvent?.(event);
     if (leading) registry.observe(event);
   });
