@@ -31,6 +31,8 @@ function table(fleet: readonly FleetEventFigures[], phases: readonly PhaseStartF
     [`fleet view rebuilt on start: ${events} events (per s)`, (k) => String(column(k).fleet?.replayPerSecond ?? '—')],
     ['  rebuild time (ms)', (k) => String(column(k).fleet?.replayMs ?? '—')],
     [`live fleet events applied: ${live} appended (per s)`, (k) => String(column(k).fleet?.livePerSecond ?? '—')],
+    ['  appending them took (ms)', (k) => String(column(k).fleet?.liveAppendMs ?? '—')],
+    ['  last one applied after the last append (ms)', (k) => String(column(k).fleet?.trailMs ?? '—')],
     [`phase start to all desired writes + nudges, ${agents} agents (ms)`, (k) => String(column(k).phase?.allNudgedMs ?? '—')],
     ['  promote answered, events stored (ms)', (k) => String(column(k).phase?.eventsStoredMs ?? '—')],
     ['  first nudge (ms)', (k) => String(column(k).phase?.firstNudgeMs ?? '—')],

@@ -14,6 +14,10 @@ export interface FleetEventFigures {
   readonly liveEvents: number;
   readonly liveMs: number;
   readonly livePerSecond: number;
+  /** How long the benchmark took to append the live events (it is the producer). */
+  readonly liveAppendMs: number;
+  /** From the last append to the last event applied: how far the view trailed the producer. */
+  readonly trailMs: number;
 }
 
 export interface PhaseStartFigures {
@@ -72,6 +76,7 @@ export async function measureFleetEvents(kind: PlatformKind, agents: number, eve
         applied = 0;
         const started = performance.now();
         await appendFleetEvents(platforms.client, more);
+        const appendedAt = performance.now();
         await eventually(() => applied >= live, { timeoutMs: 600_000, intervalMs: 5, what: `${live} live fleet events to be applied` });
         const liveMs = performance.now() - started;
         return {
@@ -82,6 +87,8 @@ export async function measureFleetEvents(kind: PlatformKind, agents: number, eve
           liveEvents: live,
           liveMs: Math.round(liveMs),
           livePerSecond: Math.round((live / liveMs) * 1_000),
+          liveAppendMs: Math.round(appendedAt - started),
+          trailMs: Math.round(started + liveMs - appendedAt),
         };
       },
       () => {

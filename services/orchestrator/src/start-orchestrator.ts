@@ -88,6 +88,9 @@ export async function startOrchestrator(options: OrchestratorOptions, platform: 
     if (leading) registry.observe(event);
   });
 
+  // Gateways known only from replayed history and silent since are gone before anyone leads.
+  for (const gatewayId of view.gateways.sweep()) logger.info({ gatewayId }, 'gateway from the fleet history has no live presence; its agents count as disconnected');
+
   let commands: { stop(): void } | null = null;
   let serving = false;
   const elected = async (): Promise<void> => {

@@ -79,11 +79,17 @@ describe('fleet view', () => {
   });
 
   it('gives a gateway met in an event before its presence entry the same grace, then gives up on it', () => {
-    view.apply(event('a', 'gw-new', 'connected', 10));
+    view.apply(event('a', 'gw-new', 'connected', clock));
     expect(view.agent('a')?.connected).toBe(true);
     clock += TIMEOUT + 1;
     expect(view.gateways.sweep()).toEqual(['gw-new']);
     expect(view.agentsOf('gw-new')).toEqual(['a']);
+    expect(view.agent('a')?.connected).toBe(false);
+  });
+
+  it('judges a gateway known only from old replayed events gone at the first sweep', () => {
+    view.apply(event('a', 'gw-long-dead', 'connected', clock - 3_600_000));
+    expect(view.gateways.sweep()).toEqual(['gw-long-dead']);
     expect(view.agent('a')?.connected).toBe(false);
   });
 

@@ -28,7 +28,7 @@ export class FleetView {
    */
   apply(event: FleetEvent): boolean {
     const { snapshot } = event;
-    this.gateways.referenced(snapshot.gatewayId);
+    this.gateways.referenced(snapshot.gatewayId, event.at);
     const current = this.agents.get(event.agentId);
     if (current !== undefined && isStaleDisconnect(current, snapshot) && this.gateways.holds(current.snapshot.gatewayId, current.at)) return false;
     this.agents.set(event.agentId, { snapshot, at: event.at });

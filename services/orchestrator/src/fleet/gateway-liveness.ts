@@ -45,9 +45,13 @@ export class GatewayLiveness {
     return wasAlive;
   }
 
-  /** Called for every fleet event: remembers gateways met before their presence entry. */
-  referenced(gatewayId: string): void {
-    if (!this.gateways.has(gatewayId)) this.gateways.set(gatewayId, { lastSeenAt: this.now(), startedAt: 0, gone: false });
+  /**
+   * Called for every fleet event: remembers gateways met before their presence entry, as last
+   * seen when the event happened — so a gateway known only from old events (replayed on start)
+   * is judged gone at the first sweep, while one that just started gets its grace.
+   */
+  referenced(gatewayId: string, eventAt: number): void {
+    if (!this.gateways.has(gatewayId)) this.gateways.set(gatewayId, { lastSeenAt: Math.min(this.now(), eventAt), startedAt: 0, gone: false });
   }
 
   /** Marks silent gateways gone and returns their ids. */
