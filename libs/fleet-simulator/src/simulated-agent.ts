@@ -139,16 +139,20 @@ export class SimulatedAgent implements ConnectionHooks {
     const generation = ++this.generation;
     this.applying = { hash, generation };
     const steps = reactTo(this.plan.behaviour, held, this.running, between(this.random, this.settings.applyDelayMs.min, this.settings.applyDelayMs.max), this.settings.marker);
-    steps.forEach((step, index) => {
-      const last = index === steps.length - 1;
-      const run = (): void => {
+    // Each step schedules the next, so reports keep their order even 1 ms apart.
+    const run = (index: number, at: number): void => {
+      const step = steps[index];
+      if (step === undefined || this.generation !== generation) return;
+      const go = (): void => {
         if (this.generation !== generation) return;
-        if (last) this.applying = null;
+        if (index === steps.length - 1) this.applying = null;
         this.report(step.report);
+        run(index + 1, step.afterMs);
       };
-      if (step.afterMs === 0) run();
-      else this.later(step.afterMs, run);
-    });
+      if (step.afterMs === at) go();
+      else this.later(step.afterMs - at, go);
+    };
+    run(0, 0);
   }
 
   private report(report: AgentReport): void {
