@@ -2,6 +2,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { startGateway, type RunningGateway } from '@roost/gateway';
 import { startOrchestrator, type RunningOrchestrator } from '@roost/orchestrator';
 import { startProjector, type RunningProjector } from '@roost/projector';
+import type { Platform } from '@roost/ports';
 import type { RoostSettings, ServiceName } from './command-line';
 import { openPlatform, type PlatformEngines } from './open-platform';
 
@@ -14,6 +15,8 @@ export interface Endpoint {
 
 export interface RunningRoost {
   readonly engines: PlatformEngines;
+  /** The ports every service here shares (tests and the demo read views and send commands through it). */
+  readonly platform: Platform;
   /** Only endpoints that listen now. */
   readonly endpoints: readonly Endpoint[];
   readonly gateway: RunningGateway | null;
@@ -82,6 +85,7 @@ export async function startRoost(settings: RoostSettings, logger: PinoLogger): P
   let stopping: Promise<void> | null = null;
   return {
     engines,
+    platform,
     endpoints: endpointsOf(gateway, projector),
     gateway,
     orchestrator,
