@@ -1,9 +1,9 @@
 import { parseDocument } from 'yaml';
 
 export interface ComponentChanges {
-  readonly added: readonly string[];
-  readonly removed: readonly string[];
-  readonly changed: readonly string[];
+  readonly added: string[];
+  readonly removed: string[];
+  readonly changed: string[];
 }
 
 const COMPONENT_SECTIONS = ['receivers', 'processors', 'exporters', 'connectors', 'extensions'];
