@@ -2,6 +2,8 @@ export { ALL_BUCKETS, ALL_STREAMS, BUCKETS, CONSUMERS, STREAMS } from './topolog
 export type { BucketDeclaration, StreamDeclaration } from './topology';
 export { CONFIG_COMMAND_VERBS, FLEET_EVENT_KINDS, GROUP_COMMAND_VERBS, ROLLOUT_COMMAND_VERBS, ROLLOUT_QUERY_VERBS, subjects } from './subjects';
 export type { ConfigCommandVerb, FleetEventKind, GroupCommandVerb, RolloutCommandVerb, RolloutQueryVerb } from './subjects';
+export { API_ROLES, AUDIT_EVENT_SCHEMA_VERSION, auditRecordContract, auditRecordSchema } from './audit-events';
+export type { ApiRole, AuditRecord } from './audit-events';
 export { ContractViolationError, jsonContract } from './json-codec';
 export type { JsonContract } from './json-codec';
 export {

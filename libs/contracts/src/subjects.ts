@@ -35,6 +35,9 @@ export const subjects = {
   rolloutQuery: (verb: RolloutQueryVerb): string => `rollout.query.${verb}`,
   configCommand: (verb: ConfigCommandVerb): string => `config.cmd.${verb}`,
   groupCommand: (verb: GroupCommandVerb): string => `group.cmd.${verb}`,
+  /** Audit record of an admin write; `operation` is `<resource>.<verb>`, e.g. `rollout.start`. */
+  audit: (operation: string): string => `audit.${operation}`,
+  auditAll: 'audit.>',
   /** Nudge to a gateway: the desired config of these agents changed. */
   gatewayPush: (gatewayId: string): string => `gateway.${gatewayId}.push`,
 } as const;

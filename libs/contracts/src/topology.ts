@@ -21,6 +21,8 @@ export interface BucketDeclaration {
 export const STREAMS = {
   fleetEvents: { name: 'FLEET_EVENTS', subjects: ['fleet.agent.>'], duplicateWindowMs: 2 * 60_000, maxAgeMs: 7 * 24 * 3_600_000 },
   rolloutEvents: { name: 'ROLLOUT_EVENTS', subjects: ['rollout.events.>'], duplicateWindowMs: 10 * 60_000, maxAgeMs: 0 },
+  /** The admin API's audit trail (`AdminRequestHandled`), kept forever. */
+  audit: { name: 'AUDIT', subjects: ['audit.>'], duplicateWindowMs: 2 * 60_000, maxAgeMs: 0 },
 } as const satisfies Record<string, StreamDeclaration>;
 
 export const BUCKETS = {
