@@ -13,7 +13,20 @@ describe('roost command line', () => {
   it('runs every service on loopback with the documented ports when given nothing', () => {
     const parsed = settings([]);
     expect(parsed.services).toEqual(SERVICE_NAMES);
-    expect(parsed).toMatchObject({ host: '127.0.0.1', gatewayPort: 4320, projectorPort: 4330, heartbeatSeconds: 30, logLevel: 'info', natsUrl: undefined, redisUrl: undefined });
+    expect(parsed).toMatchObject({ host: '127.0.0.1', gatewayPort: 4320, projectorPort: 4330, adminPort: 8080, grpcPort: 9090, heartbeatSeconds: 30, logLevel: 'info', natsUrl: undefined, redisUrl: undefined });
+  });
+
+  it('refuses an admin API open to the network without tokens unless told to accept that', () => {
+    expect(() => settings(['--host', '0.0.0.0'])).toThrow(/would let anyone reaching 0.0.0.0 act as admin: set ROOST_API_TOKENS/);
+    expect(settings(['--host', '0.0.0.0', 'gateway']).host).toBe('0.0.0.0');
+    expect(settings(['--host', '0.0.0.0'], { ROOST_ANONYMOUS_ROLE: 'admin' }).anonymousRole).toBe('admin');
+    expect(settings(['--host', '0.0.0.0'], { ROOST_API_TOKENS: `ci:operator:${'a'.repeat(64)}` }).apiTokens).toContain('ci:operator');
+    expect(() => settings(['--anonymous-role', 'root'])).toThrow('--anonymous-role (ROOST_ANONYMOUS_ROLE) must be one of viewer, operator, admin or none');
+  });
+
+  it('turns gRPC off with off', () => {
+    expect(settings(['--grpc-port', 'off']).grpcPort).toBeNull();
+    expect(settings([], { ADMIN_GRPC_PORT: '9999' }).grpcPort).toBe(9999);
   });
 
   it('starts only the services named as arguments or with --service', () => {
@@ -23,7 +36,7 @@ describe('roost command line', () => {
   });
 
   it('refuses an unknown service and names the known ones', () => {
-    expect(() => settings(['gatewy'])).toThrow(/unknown service "gatewy"; name one or more of: all, gateway, orchestrator, projector/);
+    expect(() => settings(['gatewy'])).toThrow(/unknown service "gatewy"; name one or more of: all, gateway, orchestrator, projector, admin-api/);
   });
 
   it('lets a flag win over its environment variable, which wins over the default', () => {

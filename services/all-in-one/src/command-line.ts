@@ -1,7 +1,8 @@
+import { API_ROLES, type ApiRole } from '@roost/contracts';
 import { SETTINGS, type SettingName, type SettingSpec } from './settings-table';
 
 /** The services this binary can run; `all` (the default) runs every one in one process. */
-export const SERVICE_NAMES = ['gateway', 'orchestrator', 'projector'] as const;
+export const SERVICE_NAMES = ['gateway', 'orchestrator', 'projector', 'admin-api'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export interface RoostSettings {
@@ -9,6 +10,13 @@ export interface RoostSettings {
   readonly host: string;
   readonly gatewayPort: number;
   readonly projectorPort: number;
+  readonly adminPort: number;
+  /** null: no gRPC server. */
+  readonly grpcPort: number | null;
+  /** `name:role:sha256` entries, as ROOST_API_TOKENS holds them. */
+  readonly apiTokens: string;
+  /** undefined: the admin API's default (admin without tokens, none with them). */
+  readonly anonymousRole: ApiRole | null | undefined;
   readonly agentToken: string | undefined;
   readonly natsUrl: string | undefined;
   readonly redisUrl: string | undefined;
@@ -68,11 +76,24 @@ function settingsFrom(services: readonly ServiceName[], read: (name: SettingName
   if (!LOG_LEVELS.includes(logLevel)) throw new CommandLineError(`${describe(SETTINGS.logLevel)} must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   const logFormat = read('logFormat') ?? (terminal ? 'pretty' : 'json');
   if (logFormat !== 'json' && logFormat !== 'pretty') throw new CommandLineError(`${describe(SETTINGS.logFormat)} must be json or pretty, got "${logFormat}"`);
+  const grpc = read('grpcPort');
+  const host = read('host') ?? SETTINGS.host.fallback;
+  const apiTokens = read('apiTokens') ?? '';
+  const anonymousRole = roleSetting(read('anonymousRole'));
+  if (services.includes('admin-api') && !isLoopback(host) && apiTokens.trim() === '' && anonymousRole === undefined) {
+    throw new CommandLineError(
+      `the admin API would let anyone reaching ${host} act as admin: set ROOST_API_TOKENS (--api-tokens), or ROOST_ANONYMOUS_ROLE=admin (--anonymous-role) to accept that`,
+    );
+  }
   return {
     services,
-    host: read('host') ?? SETTINGS.host.fallback,
+    host,
     gatewayPort: number('gatewayPort'),
     projectorPort: number('projectorPort'),
+    adminPort: number('adminPort'),
+    grpcPort: grpc === 'off' ? null : numberSetting('grpcPort', grpc ?? SETTINGS.grpcPort.fallback),
+    apiTokens,
+    anonymousRole,
     agentToken: read('agentToken'),
     natsUrl: read('natsUrl'),
     redisUrl: read('redisUrl'),
@@ -91,6 +112,18 @@ function servicesFrom(named: readonly string[]): readonly ServiceName[] {
   const unknown = named.filter((name) => !(SERVICE_NAMES as readonly string[]).includes(name));
   if (unknown.length > 0) throw new CommandLineError(`unknown service ${unknown.map((u) => `"${u}"`).join(', ')}; name one or more of: all, ${SERVICE_NAMES.join(', ')}`);
   return SERVICE_NAMES.filter((name) => named.includes(name));
+}
+
+function roleSetting(text: string | undefined): ApiRole | null | undefined {
+  if (text === undefined) return undefined;
+  if (text === 'none') return null;
+  if (!(API_ROLES as readonly string[]).includes(text)) throw new CommandLineError(`${describe(SETTINGS.anonymousRole)} must be one of ${API_ROLES.join(', ')} or none, got "${text}"`);
+  return text as ApiRole;
+}
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 function numberSetting(name: SettingName, text: string | undefined): number {

@@ -17,7 +17,7 @@ export interface OpenedPlatform {
 }
 
 /** Services that read or write the Redis views. */
-const VIEW_USERS: readonly ServiceName[] = ['projector'];
+const VIEW_USERS: readonly ServiceName[] = ['projector', 'admin-api'];
 
 /**
  * One platform shared by every service of this process: NATS when `natsUrl` is set, Redis views

@@ -1,4 +1,4 @@
-import type { RoostSettings } from './command-line';
+import { isLoopback, type RoostSettings } from './command-line';
 import type { PlatformEngines } from './open-platform';
 import type { Endpoint } from './start-roost';
 
@@ -18,10 +18,12 @@ export function readyBanner(settings: RoostSettings, engines: PlatformEngines, e
   if (settings.services.includes('gateway') && isLoopback(settings.host)) {
     lines.push(`  listening on ${settings.host} only: --host 0.0.0.0 (ROOST_HOST) accepts agents from other machines`);
   }
+  const admin = endpoints.find((endpoint) => endpoint.service === 'admin-api');
+  if (admin) {
+    if (settings.apiTokens.trim() === '' && settings.anonymousRole === undefined) lines.push('  admin API without tokens: requests without a token act as admin (set ROOST_API_TOKENS to require tokens)');
+    const server = admin.url;
+    lines.push(`  try the CLI: npm run roost -- groups${server === 'http://127.0.0.1:8080' ? '' : ` --server ${server}`}`);
+  }
   lines.push('  stop with Ctrl-C (SIGINT) or SIGTERM', '');
   return lines.join('\n');
-}
-
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }

@@ -9,7 +9,7 @@ import { startRoost, type RunningRoost } from './start-roost';
 const silent = pino({ level: 'silent' });
 
 function settingsFor(argv: string[], env: Record<string, string> = {}): RoostSettings {
-  const command = parseCommandLine(['--gateway-port', '0', '--projector-port', '0', ...argv], env, false);
+  const command = parseCommandLine(['--gateway-port', '0', '--projector-port', '0', '--admin-port', '0', '--grpc-port', '0', ...argv], env, false);
   if (command.kind !== 'run') throw new Error('expected settings');
   return command.settings;
 }
@@ -33,8 +33,19 @@ describe('all-in-one on the in-memory adapters', () => {
 
   it('lists only endpoints that answer, and every one of them answers', async () => {
     expect(roost.engines).toEqual({ streams: 'memory', views: 'memory' });
-    expect(roost.endpoints.map((e) => e.what)).toEqual(['OpAMP over WebSocket', 'OpAMP over plain HTTP', 'gateway metrics', 'gateway readiness', 'projector metrics', 'projector readiness']);
-    for (const endpoint of roost.endpoints.filter((e) => e.url.startsWith('http') && !e.url.endsWith('/v1/opamp'))) {
+    expect(roost.endpoints.map((e) => e.what)).toEqual([
+      'admin API (HTTP)',
+      'admin API (OpenAPI)',
+      'admin API (gRPC)',
+      'admin API readiness',
+      'OpAMP over WebSocket',
+      'OpAMP over plain HTTP',
+      'gateway metrics',
+      'gateway readiness',
+      'projector metrics',
+      'projector readiness',
+    ]);
+    for (const endpoint of roost.endpoints.filter((e) => e.url.startsWith('http') && !e.url.endsWith('/v1/opamp') && e.url !== roost.adminApi!.url)) {
       await eventually(async () => (await status(endpoint.url)) === 200, { what: `${endpoint.what} at ${endpoint.url} to answer 200` });
     }
   });
@@ -44,6 +55,8 @@ describe('all-in-one on the in-memory adapters', () => {
     await fleet.waitUntilConnected(10, 10_000);
     await eventually(() => roost.orchestrator!.isLeader() && roost.orchestrator!.fleetSize() === 10, { timeoutMs: 10_000, what: 'the leader to see 10 agents' });
     await eventually(async () => (await readFleetSummary(roost.platform.views)).fleet.connected === 10, { what: 'the fleet view to count 10 connected agents' });
+    const groups = (await (await fetch(`${roost.adminApi!.url}/api/v1/groups`)).json()) as unknown;
+    expect(JSON.stringify(groups)).toContain('staging');
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Logger as PinoLogger } from 'pino';
+import { parseTokenList, startAdminApi, type RunningAdminApi } from '@roost/admin-api';
 import { startGateway, type RunningGateway } from '@roost/gateway';
 import { startOrchestrator, type RunningOrchestrator } from '@roost/orchestrator';
 import { startProjector, type RunningProjector } from '@roost/projector';
@@ -22,8 +23,9 @@ export interface RunningRoost {
   readonly gateway: RunningGateway | null;
   readonly orchestrator: RunningOrchestrator | null;
   readonly projector: RunningProjector | null;
+  readonly adminApi: RunningAdminApi | null;
   /**
-   * Graceful stop, at most once: the orchestrator finishes its running decisions and releases
+   * Graceful stop, at most once: the admin API stops taking requests, the orchestrator finishes its running decisions and releases
    * the lease, the gateway disconnects its agents and writes their events, the projector catches
    * up with everything written, then the platform drains its connections.
    */
@@ -43,8 +45,10 @@ export async function startRoost(settings: RoostSettings, logger: PinoLogger): P
   let projector: RunningProjector | null = null;
   let orchestrator: RunningOrchestrator | null = null;
   let gateway: RunningGateway | null = null;
+  let adminApi: RunningAdminApi | null = null;
 
   const stop = async (): Promise<void> => {
+    await adminApi?.stop();
     await orchestrator?.stop();
     await gateway?.stop();
     if (projector !== null) {
@@ -61,6 +65,19 @@ export async function startRoost(settings: RoostSettings, logger: PinoLogger): P
     if (runs('orchestrator')) {
       orchestrator = await startOrchestrator(
         { logger: logger.child({ service: 'orchestrator' }), instanceId: settings.orchestratorId, webhooks: settings.webhookUrls.map((url) => ({ url })) },
+        platform,
+      );
+    }
+    if (runs('admin-api')) {
+      adminApi = await startAdminApi(
+        {
+          logger: logger.child({ service: 'admin-api' }),
+          host: settings.host,
+          httpPort: settings.adminPort,
+          grpcPort: settings.grpcPort,
+          tokens: parseTokenList(settings.apiTokens),
+          ...(settings.anonymousRole !== undefined ? { anonymousRole: settings.anonymousRole } : {}),
+        },
         platform,
       );
     }
@@ -86,16 +103,22 @@ export async function startRoost(settings: RoostSettings, logger: PinoLogger): P
   return {
     engines,
     platform,
-    endpoints: endpointsOf(gateway, projector),
+    endpoints: endpointsOf(gateway, projector, adminApi),
     gateway,
     orchestrator,
     projector,
+    adminApi,
     stop: () => (stopping ??= stop()),
   };
 }
 
-function endpointsOf(gateway: RunningGateway | null, projector: RunningProjector | null): Endpoint[] {
+function endpointsOf(gateway: RunningGateway | null, projector: RunningProjector | null, adminApi: RunningAdminApi | null): Endpoint[] {
   const endpoints: Endpoint[] = [];
+  if (adminApi !== null) {
+    endpoints.push({ service: 'admin-api', what: 'admin API (HTTP)', url: adminApi.url }, { service: 'admin-api', what: 'admin API (OpenAPI)', url: `${adminApi.url}/api/v1/openapi.json` });
+    if (adminApi.grpcAddress !== null) endpoints.push({ service: 'admin-api', what: 'admin API (gRPC)', url: adminApi.grpcAddress });
+    endpoints.push({ service: 'admin-api', what: 'admin API readiness', url: `${adminApi.url}/readyz` });
+  }
   if (gateway !== null) {
     const base = gateway.httpUrl.slice(0, gateway.httpUrl.length - gateway.options.path.length);
     endpoints.push(
