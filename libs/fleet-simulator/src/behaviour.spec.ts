@@ -47,8 +47,11 @@ describe('reactions to a config', () => {
     expect(steps.at(-1)?.report).toMatchObject({ remoteStatus: { status: 'FAILED' }, runs: local });
   });
 
-  it('reports APPLIED again for the config it already runs', () => {
-    expect(reactTo('fail', { hash: OLD.hash as string, body: OLD.body }, OLD, 300, DEFAULT_MARKER)).toEqual([{ afterMs: 0, report: { remoteStatus: { hash: OLD.hash, status: 'APPLIED' } } }]);
+  it('reports APPLIED and healthy again when offered the config it already runs (a restart called off)', () => {
+    expect(reactTo('fail', { hash: OLD.hash as string, body: OLD.body }, OLD, 300, DEFAULT_MARKER)).toEqual([
+      { afterMs: 0, report: { remoteStatus: { hash: OLD.hash, status: 'APPLIED' }, health: { healthy: true, lastError: '' } } },
+    ]);
+    expect(reactTo('unhealthy', BAD, BAD, 300, DEFAULT_MARKER)[0]?.report.health?.healthy).toBe(false);
   });
 });
 

@@ -59,6 +59,7 @@ export interface ReactionStep {
 }
 
 const HEALTHY = { healthy: true, lastError: '' };
+const UNHEALTHY = { healthy: false, lastError: 'exporter otlp: sending queue is full, dropping data' };
 
 /**
  * What an agent running `running` does when offered `offered`, as timed reports. Like the
@@ -66,10 +67,14 @@ const HEALTHY = { healthy: true, lastError: '' };
  * reports the outcome `applyDelayMs` later.
  */
 export function reactTo(behaviour: Behaviour, offered: HeldConfig & { readonly hash: string }, running: HeldConfig, applyDelayMs: number, marker: string): ReactionStep[] {
-  if (offered.hash === running.hash) return [{ afterMs: 0, report: { remoteStatus: { hash: offered.hash, status: 'APPLIED' } } }];
+  const marked = offered.body.includes(marker);
+  // Offered what it runs (e.g. sent back while restarting with another config): it stays on it.
+  if (offered.hash === running.hash) {
+    const health = marked && behaviour === 'unhealthy' ? UNHEALTHY : HEALTHY;
+    return [{ afterMs: 0, report: { remoteStatus: { hash: offered.hash, status: 'APPLIED' }, health } }];
+  }
   const starting: ReactionStep = { afterMs: 0, report: { remoteStatus: { hash: offered.hash, status: 'APPLYING' }, health: { healthy: false, lastError: 'collector restarting with the new config' } } };
   const applied: AgentReport = { remoteStatus: { hash: offered.hash, status: 'APPLIED' }, runs: offered };
-  const marked = offered.body.includes(marker);
   const outcome = (report: AgentReport): ReactionStep[] => [starting, { afterMs: applyDelayMs, report }];
   if (!marked) return outcome({ ...applied, health: HEALTHY });
   switch (behaviour) {
@@ -79,7 +84,7 @@ export function reactTo(behaviour: Behaviour, offered: HeldConfig & { readonly h
     case 'fail':
       return outcome({ remoteStatus: { hash: offered.hash, status: 'FAILED', error: `invalid configuration: ${markerLine(offered.body, marker)}` }, health: HEALTHY });
     case 'unhealthy':
-      return outcome({ ...applied, health: { healthy: false, lastError: 'exporter otlp: sending queue is full, dropping data' } });
+      return outcome({ ...applied, health: UNHEALTHY });
     case 'rollback':
       return [
         ...outcome({ ...applied, health: { healthy: false, lastError: 'collector did not become healthy with the new config' } }),
