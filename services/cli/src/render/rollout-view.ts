@@ -17,7 +17,14 @@ export function isFinal(status: string): boolean {
 export function renderRollout(rollout: RolloutResource, now: number): string {
   const lines = [headline(rollout), `  ${summaryLine(rollout, now)}`];
   const width = Math.max(...rollout.phases.map((phase) => phase.name.length), 5);
-  for (const phase of rollout.phases) lines.push(`  ${phaseLine(phase, width, now)}`);
+  const sofar = { applied: 0, failed: 0, pending: 0, targeted: 0 };
+  for (const phase of rollout.phases) {
+    sofar.applied += phase.applied;
+    sofar.failed += phase.failed;
+    sofar.pending += phase.pending;
+    sofar.targeted += phase.targeted;
+    lines.push(`  ${phaseLine(phase, sofar, width, now)}`);
+  }
   if (rollout.failureReason) lines.push(`  why: ${rollout.failureReason}`);
   if (rollout.failures.length > 0) {
     lines.push('  failures:');
@@ -47,11 +54,17 @@ function summaryLine(rollout: RolloutResource, now: number): string {
   return parts.join(' · ');
 }
 
-function phaseLine(phase: PhaseView, nameWidth: number, now: number): string {
-  const size = phase.allowance ?? phase.targeted;
-  const done = phase.applied + phase.failed;
-  const figures = `${String(phase.applied).padStart(4)}/${String(size).padEnd(4)} applied${phase.failed > 0 ? `, ${phase.failed} failed` : ''}${phase.pending > 0 ? `, ${phase.pending} pending` : ''}`;
-  return `${phase.name.padEnd(nameWidth)} ${phase.size.padStart(9)} ${bar(done, size)} ${figures.padEnd(34)} ${phaseState(phase, now)}`;
+/**
+ * Phase sizes are cumulative (10% includes the canaries' 2%), so are the figures: agents of this
+ * phase and every one before it, out of the phase's allowance.
+ */
+function phaseLine(phase: PhaseView, sofar: { applied: number; failed: number; pending: number; targeted: number }, nameWidth: number, now: number): string {
+  const started = phase.state !== 'planned';
+  const size = phase.allowance ?? sofar.targeted;
+  const figures = started
+    ? `${String(sofar.applied).padStart(4)}/${String(size).padEnd(4)} applied${sofar.failed > 0 ? `, ${sofar.failed} failed` : ''}${sofar.pending > 0 ? `, ${sofar.pending} pending` : ''}`
+    : '';
+  return `${phase.name.padEnd(nameWidth)} ${phase.size.padStart(9)} ${bar(started ? sofar.applied + sofar.failed : 0, size)} ${figures.padEnd(34)} ${phaseState(phase, now)}`;
 }
 
 function phaseState(phase: PhaseView, now: number): string {

@@ -1,0 +1,88 @@
+import { AdminClient } from './admin-client';
+import { globalOptions, parseArguments, DEFAULT_SERVER } from './cli-arguments';
+import { CliError } from './cli-error';
+import type { CliIo, CommandContext, ExitCode } from './cli-io';
+import { configDiff, configList, configPush, configShow } from './commands/config-commands';
+import { agentsList, groups } from './commands/fleet-commands';
+import { ROLLOUT_ACTIONS, rolloutAction, rolloutList, rolloutStart, rolloutStatus, type RolloutActionVerb } from './commands/rollout-commands';
+
+type Command = (context: CommandContext) => Promise<ExitCode>;
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  'config push': configPush,
+  'config list': configList,
+  'config show': configShow,
+  'config diff': configDiff,
+  'agents list': agentsList,
+  groups,
+  'rollout start': rolloutStart,
+  'rollout list': rolloutList,
+  'rollout status': rolloutStatus,
+  ...Object.fromEntries(ROLLOUT_ACTIONS.map((verb) => [`rollout ${verb}`, (context: CommandContext) => rolloutAction(context, verb as RolloutActionVerb)])),
+};
+
+export const HELP = `roost: drive Roost's admin API from a terminal or a script.
+
+Usage: roost <command> [arguments] [options]
+
+Configs
+  config push <file|-> --name <name>       store collector YAML as the next version of <name> (validated first)
+  config list                              names with their latest version
+  config show <ref>                        the YAML of a version (<hash>, <name> for its latest, <name>@<version>)
+  config diff <from> <to>                  changed components and the line diff of two versions
+
+Fleet
+  agents list [--group g] [--selector s] [--connected|--disconnected] [--health healthy|unhealthy|unknown]
+              [--limit n] [--offset n]
+  groups                                   agents per group (service.environment), connected and healthy
+
+Rollouts
+  rollout start (--group g | --selector s) (--config <ref> | --file <yaml> [--name n])
+                [--plan canary:2%:5m,10%:5m,50%:3m:approve,100%] [--threshold 10%] [--policy rollback|pause]
+                [--baseline <ref>] [--accept-keep-new] [--stratify-by cloud.region] [--id <rollout id>]
+                [--apply-timeout 2m] [--disconnect-grace 1m] [--health-grace 30s] [--disconnected-policy fail|exclude]
+  rollout list [--status s | --group g]
+  rollout status <id>
+  rollout pause|resume|promote|abort|rollback <id> [--reason text]
+
+Options
+  --server <url>       admin API (default ${DEFAULT_SERVER}; env ROOST_URL)
+  --token <token>      bearer token (env ROOST_TOKEN)
+  -o, --output json    the API's JSON instead of text (with --watch: one JSON line per change)
+  -w, --watch          rollout start, status and actions: follow the rollout live until it ends;
+                       exit code 0 when it completed, 1 when it was rolled back, aborted or failed
+  -h, --help           this text
+
+Exit codes: 0 done, 1 refused or not completed, 2 bad command line, 3 server unreachable or token refused.
+`;
+
+/** Runs one command line; never throws: errors are printed (as JSON with --output json) and become the exit code. */
+export async function runCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: CliIo): Promise<ExitCode> {
+  let json = argv.includes('json') && (argv.includes('-o') || argv.includes('--output'));
+  try {
+    const args = parseArguments(argv);
+    const options = globalOptions(args, env);
+    json = options.output === 'json';
+    const key = args.words[0] === 'groups' ? 'groups' : args.words.slice(0, 2).join(' ');
+    if (options.help || args.words.length === 0 || args.words[0] === 'help') {
+      io.out(HELP);
+      return 0;
+    }
+    const command = COMMANDS[key];
+    if (command === undefined) throw new CliError('cli.usage', `unknown command "${args.words.slice(0, 2).join(' ')}"`, 'run roost --help for the commands');
+    return await command({ args, options, client: new AdminClient({ server: options.server, token: options.token }), io });
+  } catch (error) {
+    return report(error, io, json);
+  }
+}
+
+function report(error: unknown, io: CliIo, json: boolean): ExitCode {
+  const failure = error instanceof CliError ? error : new CliError('cli.server_error', error instanceof Error ? error.message : String(error));
+  if (json) {
+    io.err(`${JSON.stringify({ error: { code: failure.details['code'] ?? failure.code, message: failure.message, hint: failure.hint, details: failure.details } })}\n`);
+  } else {
+    const field = typeof failure.details['field'] === 'string' ? ` (field ${failure.details['field']})` : '';
+    io.err(`roost: ${failure.message}${field}\n${failure.hint ? `  → ${failure.hint}\n` : ''}`);
+  }
+  return failure.exitCode;
+}
