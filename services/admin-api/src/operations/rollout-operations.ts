@@ -1,7 +1,7 @@
 import type { RolloutSummaryReply, StartRolloutRequest } from '@roost/contracts';
-import { readAgentOutcomes, readRolloutStatus, type AgentOutcomeState } from '@roost/views';
+import { readAgentOutcomes, readRolloutStatus, type AgentOutcomeState, type RolloutStatusView } from '@roost/views';
 import { AdminError } from '../errors/admin-error';
-import { listRolloutResources, readRolloutResource } from '../reads/rollout-resource';
+import { isTerminal, listRolloutResources, readRolloutResource } from '../reads/rollout-resource';
 import { operation, type Operation, type OperationContext } from './operation';
 import { settle, type OperationDeps } from './operation-deps';
 import type { RolloutAction } from './orchestrator-client';
@@ -21,7 +21,7 @@ export interface RolloutStarted {
 export function rolloutOperations(deps: OperationDeps): Operation[] {
   const start = async (input: StartRolloutInput, context: OperationContext): Promise<RolloutSummaryReply> => {
     const summary = await deps.orchestrator.startRollout(await startRequest(input, context, deps));
-    await settle(async () => (await readRolloutStatus(deps.views, summary.rolloutId)) !== null, deps.settleMs);
+    await settle(async () => caughtUp(await readRolloutStatus(deps.views, summary.rolloutId), summary), deps.settleMs);
     return summary;
   };
   const actions = ACTIONS.map((verb) =>
@@ -31,7 +31,7 @@ export function rolloutOperations(deps: OperationDeps): Operation[] {
       input: rolloutActionSchema,
       run: async (input, context) => {
         const summary = await deps.orchestrator.act(verb, { rolloutId: input.rolloutId, reason: input.reason, actor: context.caller.name });
-        await settle(async () => (await readRolloutStatus(deps.views, input.rolloutId))?.status === summary.status, deps.settleMs);
+        await settle(async () => caughtUp(await readRolloutStatus(deps.views, input.rolloutId), summary), deps.settleMs);
         return summary;
       },
       subjectOf: (input) => input.rolloutId,
@@ -79,6 +79,14 @@ export function rolloutOperations(deps: OperationDeps): Operation[] {
       },
     }),
   ];
+}
+
+/**
+ * True once the view shows the rollout at least as far as the command's answer: in the same
+ * status, or already past it (a later event, or the end).
+ */
+function caughtUp(view: RolloutStatusView | null, summary: RolloutSummaryReply): boolean {
+  return view !== null && (view.status === summary.status || view.updatedAt > summary.updatedAt || isTerminal(view.status));
 }
 
 export function notFound(rolloutId: string): never {
