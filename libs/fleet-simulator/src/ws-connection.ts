@@ -3,6 +3,8 @@ import { decodeServerToAgent, decodeWsFrame, encodeAgentToServer, encodeWsFrame,
 import { backoffMs, retryAfterMs, type Connection, type ConnectionHooks, type ConnectionOptions } from './connection';
 
 const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** A connection closed sooner than this after opening counts as a failure, so a server that keeps closing it is not hammered. */
+const STABLE_AFTER_MS = 10_000;
 
 /** OpAMP over WebSocket: binary frames with the 0 header, the full state first on every connect. */
 export class WsConnection implements Connection {
@@ -64,9 +66,10 @@ export class WsConnection implements Connection {
     const socket = new WebSocket(url, { headers: { ...headers }, perMessageDeflate: false, handshakeTimeout: HANDSHAKE_TIMEOUT_MS });
     this.socket = socket;
     let retryAfter: number | null = null;
+    let openedAt = 0;
     socket.on('open', () => {
       this.open = true;
-      this.failures = 0;
+      openedAt = Date.now();
       this.hooks.onConnected(url);
       this.send(this.hooks.fullState());
     });
@@ -88,7 +91,7 @@ export class WsConnection implements Connection {
       this.open = false;
       this.socket = null;
       if (wasOpen) this.hooks.onDisconnected();
-      else this.failures += 1;
+      this.failures = wasOpen && Date.now() - openedAt >= STABLE_AFTER_MS ? 0 : this.failures + 1;
       if (this.stopped || this.down) return;
       this.urlIndex += 1;
       this.reconnectTimer = setTimeout(() => this.connect(), retryAfter ?? backoffMs(this.failures, this.options.random));
