@@ -83,8 +83,10 @@ class Poller {
     if (this.listeners.size === 0) this.stop();
   }
 
+  /** At most once: a later call (a listener leaving after the end) must not unregister a newer poller. */
   private stop(): void {
-    if (this.timer !== null) clearInterval(this.timer);
+    if (this.timer === null) return;
+    clearInterval(this.timer);
     this.timer = null;
     this.onIdle();
   }
