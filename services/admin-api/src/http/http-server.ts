@@ -58,6 +58,8 @@ async function handle(request: IncomingMessage, response: ServerResponse, deps: 
     await answer(match, request, response, url, deps);
   } catch (error) {
     const failure = errorAnswer(error, deps.logger);
+    // The rest of an oversize body is never read: close the connection rather than reuse it.
+    if (failure.status === 413 && !response.headersSent) response.setHeader('connection', 'close');
     if (!response.headersSent) sendJson(response, failure.status, failure.body);
     else response.end();
   }
