@@ -63,8 +63,8 @@ const UNHEALTHY = { healthy: false, lastError: 'exporter otlp: sending queue is 
 
 /**
  * What an agent running `running` does when offered `offered`, as timed reports. Like the
- * collector supervisor it acknowledges at once (APPLYING, unhealthy while restarting) and
- * reports the outcome `applyDelayMs` later.
+ * collector supervisor it acknowledges at once (APPLYING) and reports the outcome
+ * `applyDelayMs` later.
  */
 export function reactTo(behaviour: Behaviour, offered: HeldConfig & { readonly hash: string }, running: HeldConfig, applyDelayMs: number, marker: string): ReactionStep[] {
   const marked = offered.body.includes(marker);
@@ -73,7 +73,9 @@ export function reactTo(behaviour: Behaviour, offered: HeldConfig & { readonly h
     const health = marked && behaviour === 'unhealthy' ? UNHEALTHY : HEALTHY;
     return [{ afterMs: 0, report: { remoteStatus: { hash: offered.hash, status: 'APPLIED' }, health } }];
   }
-  const starting: ReactionStep = { afterMs: 0, report: { remoteStatus: { hash: offered.hash, status: 'APPLYING' }, health: { healthy: false, lastError: 'collector restarting with the new config' } } };
+  // Health is left as it was while applying: the rollout judges health only after the outcome,
+  // and a restart's passing unhealthiness would otherwise be the error operators see.
+  const starting: ReactionStep = { afterMs: 0, report: { remoteStatus: { hash: offered.hash, status: 'APPLYING' } } };
   const applied: AgentReport = { remoteStatus: { hash: offered.hash, status: 'APPLIED' }, runs: offered };
   const outcome = (report: AgentReport): ReactionStep[] => [starting, { afterMs: applyDelayMs, report }];
   if (!marked) return outcome({ ...applied, health: HEALTHY });
