@@ -22,7 +22,7 @@ export interface GlobalOptions {
 export const DEFAULT_SERVER = 'http://127.0.0.1:8080';
 
 /** `--name value`, `--name=value`, switches, `-o json`, `-w`; `--` ends the flags. */
-export function parseArguments(argv: readonly string[]): Arguments {
+export function parseArguments(argv: readonly string[], extraSwitches: readonly string[] = []): Arguments {
   const words: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
@@ -40,7 +40,7 @@ export function parseArguments(argv: readonly string[]): Arguments {
     const raw = long ? arg.slice(2, eq === -1 ? undefined : eq) : arg.slice(1, eq === -1 ? undefined : eq);
     const name = long ? raw : SHORT[raw];
     if (name === undefined || name === '') throw new CliError('cli.usage', `unknown option ${arg}`, 'run roost --help for the options');
-    if (SWITCHES.has(name)) {
+    if (SWITCHES.has(name) || extraSwitches.includes(name)) {
       if (eq !== -1) throw new CliError('cli.usage', `--${name} takes no value`, `write --${name} alone`);
       flags.set(name, true);
       continue;
