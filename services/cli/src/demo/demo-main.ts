@@ -61,7 +61,7 @@ async function main(): Promise<number> {
     out('\n[4/6] Roll it out: staging first, then production, canary first. Short windows for the demo;');
     out('      --health-grace 3s: an agent unhealthy for 3 s after applying counts as failed. The collectors');
     out('      had no remote config yet, so --accept-keep-new says they may keep it even if the rollout fails.');
-    await cli(['rollout', 'start', '--group', 'staging', '--config', 'otel-demo@1', '--plan', `canary:10%:${window},100%:${window}`, '--health-grace', '3s', '--accept-keep-new', '--watch']);
+    await cli(['rollout', 'start', '--group', 'staging', '--config', 'otel-demo@1', '--plan', `canary:10%:${window},all:100%:${window}`, '--health-grace', '3s', '--accept-keep-new', '--watch']);
     await cli(['rollout', 'start', '--group', 'production', '--config', 'otel-demo@1', '--plan', plan, '--health-grace', '3s', '--accept-keep-new', '--watch']);
 
     out('\n[5/6] A bad config: version 2 breaks the collectors. The canaries catch it, and every agent it');
