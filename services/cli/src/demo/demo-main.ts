@@ -20,7 +20,7 @@ import { summarise, summaryText, type DemoSummary } from './demo-summary';
 import { REPO_ROOT, startRoostProcesses, type RoostProcesses } from './roost-processes';
 
 const ENVIRONMENTS = 'production:2,staging:1';
-const BEHAVIOURS = 'fail:50,unhealthy:20,rollback:20';
+const BEHAVIOURS = 'fail:50,unhealthy:25,rollback:25';
 const CONFIG_DIR = join(__dirname, 'configs');
 
 async function main(): Promise<number> {
@@ -41,7 +41,7 @@ async function main(): Promise<number> {
     out(`      admin API ${roost.adminUrl}, OpAMP ${roost.opampUrl} (logs in ${logDir})`);
     const production = Math.round((agents * 2) / 3);
     out(`\n[2/6] Starting ${agents} simulated collectors: ${production} production, ${agents - production} staging. Given a broken`);
-    out('      config, 50% refuse it, 20% apply it and turn unhealthy, 20% roll themselves back.');
+    out('      config, half refuse it, a quarter apply it and turn unhealthy, a quarter roll themselves back.');
     const sentBad = new Set<string>();
     let badHash = '';
     fleet = await startFleet({ urls: [roost.opampUrl], agents, environments: ENVIRONMENTS, behaviours: BEHAVIOURS, applyDelayMs: { min: 300, max: 1500 }, seed: text(args, 'seed'),
