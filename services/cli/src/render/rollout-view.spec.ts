@@ -1,0 +1,104 @@
+import type { PhaseView } from '@roost/views';
+import { parseEvent, progressLine } from '../watch-rollout';
+import { startBody } from '../commands/rollout-commands';
+import { parseArguments } from '../cli-arguments';
+import { renderRollout, type RolloutResource } from './rollout-view';
+
+const NOW = 1_800_000_000_000;
+
+function phase(index: number, name: string, size: string, state: PhaseView['state'], figures: Partial<PhaseView> = {}): PhaseView {
+  return {
+    index,
+    name,
+    size,
+    windowMs: 60_000,
+    requireApproval: false,
+    state,
+    allowance: null,
+    startedAt: null,
+    windowEndsAt: null,
+    awaitingApprovalAt: null,
+    endedAt: null,
+    passedBy: null,
+    gate: null,
+    failureReasons: {},
+    targeted: 0,
+    applied: 0,
+    failed: 0,
+    pending: 0,
+    disconnected: 0,
+    excluded: 0,
+    ...figures,
+  };
+}
+
+const rollout = {
+  id: 'r-1',
+  target: 'group production',
+  configHash: 'abcdef0123456789'.repeat(4),
+  status: 'in_progress',
+  threshold: 0.1,
+  members: 200,
+  counts: { applied: 20, failed: 1, pending: 3, disconnected: 0, skipped: 0, waiting: 176, left: 0, excluded: 0 },
+  startedAt: NOW - 95_000,
+  endedAt: null,
+  awaitingApproval: false,
+  pausedBy: null,
+  failureReason: null,
+  currentPhase: 'early',
+  phaseIndex: 1,
+  phases: [
+    phase(0, 'canary', '2%', 'passed', { allowance: 4, targeted: 4, applied: 4 }),
+    phase(1, 'early', '10%', 'running', { allowance: 24, targeted: 20, applied: 16, failed: 1, pending: 3, windowEndsAt: NOW + 42_000 }),
+    phase(2, 'full', '100%', 'planned'),
+  ],
+  failures: [{ message: 'invalid configuration: line 4', agents: 1 }],
+} as unknown as RolloutResource;
+
+describe('rollout view', () => {
+  it('shows each phase with cumulative figures, its state and the failures with their error text', () => {
+    expect(renderRollout(rollout, NOW).split('\n')).toEqual([
+      `rollout r-1  group production  config abcdef012345  IN_PROGRESS`,
+      '  20/200 applied · 1 failed · 3 pending · threshold 10% · running for 1m35s',
+      '  canary        2% [####################]    4/4    applied                    passed',
+      '  early        10% [##################--]   20/24   applied, 1 failed, 3 pending   observing, 42s left',
+      '  full        100% [--------------------]                                      planned',
+      '  failures:',
+      '    1 agent: invalid configuration: line 4',
+      '',
+    ]);
+  });
+
+  it('gives a one-line progress for logs', () => {
+    expect(progressLine(rollout)).toBe('in_progress · phase early (2/3) · 20/200 applied, 1 failed, 3 pending');
+  });
+
+  it('reads server-sent event blocks', () => {
+    expect(parseEvent('event: rollout\nid: 7\ndata: {"a":1}')).toEqual({ type: 'rollout', data: '{"a":1}' });
+    expect(parseEvent(': keep-alive')).toEqual({ type: 'message', data: '' });
+  });
+});
+
+describe('rollout start request', () => {
+  const read = async (): Promise<string> => 'receivers: {}';
+
+  it('carries the target, config, plan, threshold, timing and switches', async () => {
+    const args = parseArguments(['rollout', 'start', '--selector', 'cloud.region=eu', '--file', 'c.yaml', '--name', 'base', '--plan', '5:30s,100%', '--threshold', '20%', '--health-grace', '3s', '--accept-keep-new', '--baseline', 'base@1']);
+    expect(await startBody(args, read)).toEqual({
+      target: { selector: 'cloud.region=eu' },
+      configYaml: 'receivers: {}',
+      configName: 'base',
+      plan: [{ count: 5, windowMs: 30_000 }, { percent: 100 }],
+      threshold: 0.2,
+      baselineConfig: 'base@1',
+      acceptKeepNewOnFailure: true,
+      timing: { healthGraceMs: 3000 },
+    });
+  });
+
+  it('refuses a target or config given twice or not at all', async () => {
+    await expect(startBody(parseArguments(['--config', 'x']), read)).rejects.toThrow('give exactly one of --group or --selector');
+    await expect(startBody(parseArguments(['--group', 'g', '--config', 'x', '--file', 'y']), read)).rejects.toThrow('give exactly one of --config');
+    await expect(startBody(parseArguments(['--group', 'g', '--config', 'x', '--threshold', '150%']), read)).rejects.toThrow('--threshold must be a percentage');
+  });
+});
