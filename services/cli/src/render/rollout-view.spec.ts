@@ -60,9 +60,9 @@ describe('rollout view', () => {
     expect(renderRollout(rollout, NOW).split('\n')).toEqual([
       `rollout r-1  group production  config abcdef012345  IN_PROGRESS`,
       '  20/200 applied · 1 failed · 3 pending · threshold 10% · running for 1m35s',
-      '  canary        2% [####################]    4/4    applied                    passed',
-      '  early        10% [##################--]   20/24   applied, 1 failed, 3 pending   observing, 42s left',
-      '  full        100% [--------------------]                                      planned',
+      '  canary        2% [####################]    4/4    applied                   passed',
+      '  early        10% [##################--]   20/24   applied, 1 failed, 3 pending  observing, 42s left',
+      '  full        100% [--------------------]                                     planned',
       '  failures:',
       '    1 agent: invalid configuration: line 4',
       '',

@@ -64,7 +64,7 @@ function phaseLine(phase: PhaseView, sofar: { applied: number; failed: number; p
   const figures = started
     ? `${String(sofar.applied).padStart(4)}/${String(size).padEnd(4)} applied${sofar.failed > 0 ? `, ${sofar.failed} failed` : ''}${sofar.pending > 0 ? `, ${sofar.pending} pending` : ''}`
     : '';
-  return `${phase.name.padEnd(nameWidth)} ${phase.size.padStart(9)} ${bar(started ? sofar.applied + sofar.failed : 0, size)} ${figures.padEnd(36)} ${phaseState(phase, now)}`;
+  return `${phase.name.padEnd(nameWidth)} ${phase.size.padStart(9)} ${bar(started ? sofar.applied + sofar.failed : 0, size)} ${figures.padEnd(34)}  ${phaseState(phase, now)}`;
 }
 
 function phaseState(phase: PhaseView, now: number): string {
