@@ -77,6 +77,11 @@ describe('log lines and URLs', () => {
     expect(prettyLine(line)).toBe('03:04:05.678 INFO  gateway      gateway listening  port=4320\n');
   });
 
+  it('shortens long fields in readable lines', () => {
+    const line = JSON.stringify({ level: 30, time: '2026-01-02T03:04:05.678Z', msg: 'roost ready', endpoints: [1, 2, 3, 4], text: 'x'.repeat(200) });
+    expect(prettyLine(line)).toBe(`03:04:05.678 INFO  roost        roost ready  endpoints=[4 entries] text=${'x'.repeat(157)}...\n`);
+  });
+
   it('hides passwords in URLs', () => {
     expect(redact('redis://user:secret@host:6379/0')).toBe('redis://user:***@host:6379/0');
     expect(redact('nats://host:4222')).toBe('nats://host:4222');

@@ -13,6 +13,13 @@ export function createLogger(level: string, format: 'json' | 'pretty', write: (t
   return pino(options, { write: (line: string) => write(prettyLine(line)) });
 }
 
+/** A field value short enough for one readable line; the JSON format keeps it whole. */
+function fieldText(value: unknown): string {
+  if (Array.isArray(value) && value.length > 3) return `[${value.length} entries]`;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
 /** One pino JSON line as text; lines that are not JSON pass through unchanged. */
 export function prettyLine(line: string): string {
   let entry: Record<string, unknown>;
@@ -26,6 +33,6 @@ export function prettyLine(line: string): string {
   const source = String(entry['service'] ?? entry['component'] ?? 'roost').padEnd(12);
   const fields = Object.entries(entry)
     .filter(([key]) => !HIDDEN.has(key))
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+    .map(([key, value]) => `${key}=${fieldText(value)}`);
   return `${time} ${level} ${source} ${String(entry['msg'] ?? '')}${fields.length > 0 ? `  ${fields.join(' ')}` : ''}\n`;
 }
