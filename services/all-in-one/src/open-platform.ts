@@ -8,7 +8,8 @@ import type { RoostSettings, ServiceName } from './command-line';
 export interface PlatformEngines {
   /** Bus, event streams and key-value buckets. */
   readonly streams: 'memory' | 'nats';
-  readonly views: 'memory' | 'redis';
+  /** `none` when no service of this process reads or writes views. */
+  readonly views: 'memory' | 'redis' | 'none';
 }
 
 export interface OpenedPlatform {
@@ -29,7 +30,10 @@ export async function openPlatform(settings: RoostSettings, logger: Logger): Pro
   const redisUrl = usesViews ? settings.redisUrl : undefined;
   if (redisUrl) logger.info({ url: redact(redisUrl) }, 'connecting to Redis (waits until it answers)');
   const views: OwnedViewStore = redisUrl ? await createRedisViewStore({ url: redisUrl, name, logger }) : createMemoryViewStore();
-  const engines: PlatformEngines = { streams: settings.natsUrl ? 'nats' : 'memory', views: redisUrl ? 'redis' : 'memory' };
+  const engines: PlatformEngines = { streams: settings.natsUrl ? 'nats' : 'memory', views: !usesViews ? 'none' : redisUrl ? 'redis' : 'memory' };
+  if (settings.natsUrl && usesViews && !redisUrl) {
+    logger.warn({}, 'REDIS_URL not set: the views live in this process only; an admin API or projector in another process will not share them');
+  }
   if (!settings.natsUrl) return { platform: createMemoryPlatform({ logger, views }), engines };
   logger.info({ url: redact(settings.natsUrl) }, 'connecting to NATS (waits until it answers)');
   try {

@@ -6,9 +6,9 @@ import type { Endpoint } from './start-roost';
 export function readyBanner(settings: RoostSettings, engines: PlatformEngines, endpoints: readonly Endpoint[]): string {
   const width = Math.max(...endpoints.map((endpoint) => endpoint.what.length), 0) + 2;
   const state =
-    engines.streams === 'memory' && engines.views === 'memory'
+    engines.streams === 'memory' && engines.views !== 'redis'
       ? 'in-memory state (nothing kept after exit; set NATS_URL and REDIS_URL to keep it)'
-      : `event streams and key-value on ${engines.streams === 'nats' ? 'NATS' : 'memory'}, views on ${engines.views === 'redis' ? 'Redis' : 'memory'}`;
+      : `event streams and key-value on ${engines.streams === 'nats' ? 'NATS' : 'memory'}${engines.views === 'none' ? '' : `, views on ${engines.views === 'redis' ? 'Redis' : 'memory'}`}`;
   const lines = [
     '',
     `Roost is running: ${settings.services.join(', ')}`,

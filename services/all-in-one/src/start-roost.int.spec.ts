@@ -95,7 +95,7 @@ describe('all-in-one on NATS and Redis', () => {
       expect(gatewayOnly.orchestrator).toBeNull();
       expect(gatewayOnly.projector).toBeNull();
       expect(gatewayOnly.endpoints.every((e) => e.service === 'gateway')).toBe(true);
-      expect(gatewayOnly.engines).toEqual({ streams: 'nats', views: 'memory' });
+      expect(gatewayOnly.engines).toEqual({ streams: 'nats', views: 'none' });
     } finally {
       await gatewayOnly.stop();
     }
