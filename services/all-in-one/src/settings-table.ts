@@ -18,7 +18,7 @@ export const SETTINGS = {
   adminPort: { flag: 'admin-port', env: 'ADMIN_HTTP_PORT', kind: 'port', fallback: '8080', help: 'admin API over HTTP (JSON under /api/v1, server-sent events, /api/v1/openapi.json; the original POST /api/rollout); 0 picks a free one' },
   grpcPort: { flag: 'grpc-port', env: 'ADMIN_GRPC_PORT', kind: 'port', fallback: '9090', help: 'admin API over gRPC (roost.admin.v1, health, reflection); 0 picks a free one, off serves no gRPC' },
   apiTokens: { flag: 'api-tokens', env: 'ROOST_API_TOKENS', kind: 'list', help: 'admin API tokens as name:role:sha256 (role viewer, operator or admin; sha256 of the token: printf %s "$TOKEN" | sha256sum)' },
-  anonymousRole: { flag: 'anonymous-role', env: 'ROOST_ANONYMOUS_ROLE', kind: 'text', fallback: 'admin without tokens on a loopback host, else none', help: 'role of admin requests without a token: viewer, operator, admin or none' },
+  anonymousRole: { flag: 'anonymous-role', env: 'ROOST_ANONYMOUS_ROLE', kind: 'text', fallback: 'admin without tokens (on a loopback host only), none with tokens', help: 'role of admin requests without a token: viewer, operator, admin or none' },
   agentToken: { flag: 'agent-token', env: 'GATEWAY_BEARER_TOKEN', kind: 'text', help: 'bearer token agents must present to the gateway; unset = none' },
   natsUrl: { flag: 'nats-url', env: 'NATS_URL', kind: 'text', help: 'NATS servers (comma-separated); unset = in-memory bus, event store and key-value (nothing kept)' },
   redisUrl: { flag: 'redis-url', env: 'REDIS_URL', kind: 'text', help: 'Redis for the read models; unset = in-memory views' },
