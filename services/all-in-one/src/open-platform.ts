@@ -2,7 +2,7 @@ import { createMemoryPlatform, createMemoryViewStore } from '@roost/platform-mem
 import { connectNatsPlatform } from '@roost/platform-nats';
 import { createRedisViewStore } from '@roost/platform-redis';
 import type { Logger, OwnedViewStore, Platform } from '@roost/ports';
-import type { RoostSettings, ServiceName } from './command-line';
+import { SERVICE_NAMES, type RoostSettings, type ServiceName } from './command-line';
 
 /** Which engine holds what, for the start-up banner and the logs. */
 export interface PlatformEngines {
@@ -34,7 +34,12 @@ export async function openPlatform(settings: RoostSettings, logger: Logger): Pro
   if (settings.natsUrl && usesViews && !redisUrl) {
     logger.warn({}, 'REDIS_URL not set: the views live in this process only; an admin API or projector in another process will not share them');
   }
-  if (!settings.natsUrl) return { platform: createMemoryPlatform({ logger, views }), engines };
+  if (!settings.natsUrl) {
+    if (settings.services.length < SERVICE_NAMES.length) {
+      logger.warn({ services: settings.services }, 'NATS_URL not set: the services of other processes cannot reach these; set NATS_URL (and REDIS_URL) for a cluster, or run them all with npm start');
+    }
+    return { platform: createMemoryPlatform({ logger, views }), engines };
+  }
   logger.info({ url: redact(settings.natsUrl) }, 'connecting to NATS (waits until it answers)');
   try {
     return { platform: await connectNatsPlatform({ url: settings.natsUrl, name, logger, views }), engines };
