@@ -95,27 +95,37 @@ class NatsKeyValueStore implements KeyValueStore {
     });
   }
 
-  /** Resolves once the initial replay (if asked for) has been handed to the handler. */
+  /**
+   * Resolves once the initial replay (if asked for) has been handed to the handler. An
+   * updates-only watch starts right after the bucket's last revision at the time of the call,
+   * so nothing written after `watch` resolves can slip past it; entries reach the handler once,
+   * in revision order, even if the underlying consumer is recreated.
+   */
   async watch(
     handler: (entry: KvEntry) => void,
     options: { key?: string; includeInitial?: boolean } = {},
   ): Promise<Subscription> {
-    const iter = await this.call(options.key ?? '>', () =>
-      this.kv.watch({
-        key: options.key ?? '>',
-        include: options.includeInitial ? KvWatchInclude.LastValue : KvWatchInclude.UpdatesOnly,
-      }),
-    );
+    const key = options.key ?? '>';
+    const iter = await this.call(key, async () => {
+      if (options.includeInitial) return this.kv.watch({ key, include: KvWatchInclude.LastValue });
+      const lastRevision = (await this.kv.status()).streamInfo.state.last_seq;
+      return this.kv.watch({ key, include: KvWatchInclude.UpdatesOnly, resumeFromRevision: lastRevision + 1 });
+    });
     let initialLeft = options.includeInitial ? await initialCount(iter) : 0;
     let initialDone: () => void = () => undefined;
     const replayed = new Promise<void>((resolve) => (initialDone = resolve));
     if (initialLeft === 0) initialDone();
+    let lastDelivered = 0;
     const pump = async (): Promise<void> => {
       for await (const entry of iter) {
         const initial = initialLeft > 0;
         if (initial) initialLeft--;
         // The replay shows what is there now; delete markers of vanished keys are no news.
-        if (!(initial && entry.operation !== 'PUT')) this.deliver(handler, toEntry(entry));
+        const news = !(initial && entry.operation !== 'PUT') && entry.revision > lastDelivered;
+        if (news) {
+          lastDelivered = entry.revision;
+          this.deliver(handler, toEntry(entry));
+        }
         if (initial && initialLeft === 0) initialDone();
       }
       initialDone();
