@@ -2,6 +2,7 @@
  * The leader orchestrator runs as its own process and is SIGKILLed mid-phase; the hot standby
  * (in this process) takes the lease once it lapses and finishes the rollout from its events.
  */
+import { targetedAgentIds } from '@roost/rollout';
 import { eventually } from '@roost/testing';
 import { accepted, collectorYaml, RolloutTestBed } from './rollout-test-bed';
 import { ServiceProcess } from './service-process';
@@ -59,7 +60,7 @@ describe('orchestrator leader failover', () => {
     const events = await bed.events(started.rolloutId);
     expect(events.map((event) => event.id)).toEqual(events.map((_, index) => `${started.rolloutId}/${index + 1}`));
     expect(events.filter((event) => event.type === 'PhaseStarted').map((event) => (event.type === 'PhaseStarted' ? event.phase : -1))).toEqual([0, 1, 2]);
-    const targeted = events.filter((event) => event.type === 'AgentTargeted').map((event) => (event.type === 'AgentTargeted' ? event.agentId : ''));
+    const targeted = targetedAgentIds(events);
     expect(new Set(targeted).size).toBe(10);
     expect(targeted).toHaveLength(10);
     for (const agent of agents) {

@@ -89,7 +89,7 @@ describe('rollout lifecycle across gateway and orchestrator', () => {
     }
     const events = await bed.events(started.rolloutId);
     expectContiguousIds(started.rolloutId, events);
-    expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['AgentConfigFailed', 'PhaseFailed', 'AgentReverted', 'RolloutRolledBack']));
+    expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['AgentConfigFailed', 'PhaseFailed', 'AgentsReverted', 'RolloutRolledBack']));
     const hook = await eventually(() => bed.webhookCalls.find((call) => call.rolloutId === started.rolloutId && call.kind === 'rolled_back'));
     expect(hook.text).toMatch(/rolled back after a failed phase: 1 agents reverted/);
   });

@@ -94,8 +94,8 @@ describe('operating rollouts', () => {
     await eventually(() => joiner!.runningHash === next, { what: 'the late joiner to get the new config' });
     const done = await bed.waitForStatus(started.rolloutId, 'completed');
     expect(done).toMatchObject({ members: 5, applied: 5 });
-    const targeted = (await bed.events(started.rolloutId)).filter((event) => event.type === 'AgentTargeted' && event.agentId === joiner!.agentId);
-    expect(targeted).toEqual([expect.objectContaining({ late: true })]);
+    const targeted = (await bed.events(started.rolloutId)).filter((event) => event.type === 'AgentsTargeted' && event.agents.some((agent) => agent.agentId === joiner!.agentId));
+    expect(targeted).toEqual([expect.objectContaining({ late: true, agents: [expect.objectContaining({ agentId: joiner!.agentId })] })]);
     expect(agents.every((agent) => agent.runningHash === next)).toBe(true);
   });
 

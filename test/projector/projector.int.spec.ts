@@ -3,7 +3,7 @@ import { connectNats, connectNatsPlatform } from '@roost/platform-nats';
 import { connectRedis, createRedisViewStore, type RedisClient } from '@roost/platform-redis';
 import { PortError, type OwnedViewStore, type Platform } from '@roost/ports';
 import { rebuildProjectorViews, startProjector, type ProjectorOptions, type RunningProjector } from '@roost/projector';
-import { summarize, type RolloutEvent } from '@roost/rollout';
+import { summarize, targetedAgentIds, type RolloutEvent } from '@roost/rollout';
 import { eventually, startNatsServer, startRedisServer, type TestServer } from '@roost/testing';
 import { failureGroupsFromHash, readAgentDetail, readAgentOutcomes, readFleetSummary, readRolloutDetail, rolloutKeys, originalStatus } from '@roost/views';
 import { agentId, appendFleetEvents, appendRolloutEvents, dumpViews, fleetEventsOf, simulateOriginal, T0 } from './projector-fixtures';
@@ -56,7 +56,7 @@ async function referenceViews(): Promise<Record<string, unknown>> {
 
 /** Indices of the agents rollout `rolloutId` targets `from`th to `to`th (0-based), e.g. early adopters 2..10; cohorts depend on the rollout id. */
 function targetedIndices(rolloutId: string, from: number, to: number): Set<number> {
-  const ids = simulateOriginal(rolloutId).events.flatMap((e) => (e.type === 'AgentTargeted' ? [e.agentId] : []));
+  const ids = targetedAgentIds(simulateOriginal(rolloutId).events);
   return new Set(ids.slice(from, to).map((id) => Number(id.slice(-12))));
 }
 
@@ -88,7 +88,7 @@ describe('projector views over real NATS and Redis', () => {
     expect(await readAgentDetail(platform.views, agentId(7))).toMatchObject({
       gatewayId: 'gw-b', connected: true, healthState: 'healthy', currentConfigHash: 'cfg-v2',
       identifying: { 'service.environment': 'production' }, nonIdentifying: { 'host.name': 'node-7' },
-      desired: { configHash: 'cfg-v2', rolloutId: 'full', setBy: 'AgentTargeted' },
+      desired: { configHash: 'cfg-v2', rolloutId: 'full', setBy: 'AgentsTargeted' },
       capabilityNames: expect.arrayContaining(['AcceptsRemoteConfig', 'ReportsRemoteConfig']),
     });
 
@@ -122,7 +122,7 @@ describe('projector views over real NATS and Redis', () => {
     expect(detail.failures).toEqual([{ message: "unknown processor 'batchx'", agents: 2 }]);
     const [failed] = [...failing];
     expect(await readAgentDetail(platform.views, agentId(failed!))).toMatchObject({
-      desired: { configHash: `cfg-v1-${failed! % 3}`, setBy: 'AgentReverted' },
+      desired: { configHash: `cfg-v1-${failed! % 3}`, setBy: 'AgentsReverted' },
       remoteConfigStatus: { status: 'FAILED', errorMessage: "unknown processor 'batchx'" },
     });
     const engine = summarize(result.state!);

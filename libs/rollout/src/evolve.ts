@@ -68,8 +68,10 @@ function applyToDraft(draft: DraftState, event: Exclude<RolloutEvent, RolloutSta
       draft.phaseStartedAt = at;
       draft.awaitingApproval = false;
       return;
-    case 'AgentTargeted':
-      agent(event.agentId, (r) => ({ ...r, targetedAt: at, targetedPhase: event.phase, receivedAt: null, appliedAt: null, health: null, failure: null }));
+    case 'AgentsTargeted':
+      for (const { agentId } of event.agents) {
+        agent(agentId, (r) => ({ ...r, targetedAt: at, targetedPhase: event.phase, receivedAt: null, appliedAt: null, health: null, failure: null }));
+      }
       return;
     case 'AgentConfigReceived':
       agent(event.agentId, (r) => ({ ...r, receivedAt: at }));
@@ -92,8 +94,8 @@ function applyToDraft(draft: DraftState, event: Exclude<RolloutEvent, RolloutSta
     case 'AgentExcluded':
       agent(event.agentId, (r) => ({ ...r, exclusion: { reason: event.reason, at } }));
       return;
-    case 'AgentReverted':
-      agent(event.agentId, (r) => ({ ...r, revert: { configHash: event.configHash, source: event.source } }));
+    case 'AgentsReverted':
+      for (const { agentId, configHash, source } of event.agents) agent(agentId, (r) => ({ ...r, revert: { configHash, source } }));
       return;
     case 'PhaseAwaitingApproval':
       draft.awaitingApproval = true;

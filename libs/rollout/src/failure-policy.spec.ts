@@ -11,6 +11,7 @@ import {
   MIN,
   NEW,
   ofType,
+  revertedAgents,
   RolloutScenario,
   startCommand,
   tick,
@@ -42,7 +43,7 @@ describe('failure policy rollback (the default)', () => {
     expect(scenario.targeted).toHaveLength(10);
     const decision = failTwoEarlyAdopters(scenario, MIN + 500);
     const touched = [...scenario.targeted].sort();
-    expect(ofType(decision, 'AgentReverted').map((event) => [event.agentId, event.configHash, event.source])).toEqual(
+    expect(revertedAgents(decision).map((agent) => [agent.agentId, agent.configHash, agent.source])).toEqual(
       touched.map((agentId) => [agentId, ownPrevious(agentId), 'previous']),
     );
     expect(ofType(decision, 'RolloutRolledBack')).toEqual([expect.objectContaining({ cause: 'phase_failed', reverted: 10, keptNew: 0 })]);
@@ -60,15 +61,15 @@ describe('failure policy rollback (the default)', () => {
     appliedAndHealthy(scenario, scenario.targeted, 1000);
     scenario.when(tick(MIN));
     const decision = failTwoEarlyAdopters(scenario, MIN + 500);
-    for (const event of ofType(decision, 'AgentReverted')) {
-      expect([event.configHash, event.source]).toEqual(event.agentId === id(0) ? ['cfg-zero', 'previous'] : [BASELINE, 'baseline']);
+    for (const agent of revertedAgents(decision)) {
+      expect([agent.configHash, agent.source]).toEqual(agent.agentId === id(0) ? ['cfg-zero', 'previous'] : [BASELINE, 'baseline']);
     }
   });
 
   it('leaves agents without a previous config on the new config when the rollout accepted that, and says how many', () => {
     const scenario = inSecondPhase({ previousConfigHashes: {}, acceptKeepNewOnFailure: true });
     const decision = failTwoEarlyAdopters(scenario, MIN + 500);
-    expect(ofType(decision, 'AgentReverted').every((event) => event.source === 'kept_new' && event.configHash === NEW)).toBe(true);
+    expect(revertedAgents(decision).every((agent) => agent.source === 'kept_new' && agent.configHash === NEW)).toBe(true);
     expect(ofType(decision, 'RolloutRolledBack')[0]).toMatchObject({ reverted: 0, keptNew: 10 });
     expect(effectsOf(decision).map((effect) => effect.type)).toEqual(['Notify', 'DisarmTimer']);
     expect(effectsOf(decision)[0]).toMatchObject({ message: expect.stringContaining('10 without a previous config keep the new one') });

@@ -33,8 +33,8 @@ describe('fleet changes during a rollout', () => {
     const scenario = RolloutScenario.given(startCommand({ fleet }));
     const joiner = joinerAt(0, 3);
     const decision = scenario.when(connected(agent(joiner), 1000));
-    expect(typesOf(decision)).toEqual(['AgentJoined', 'AgentTargeted']);
-    expect(ofType(decision, 'AgentTargeted')[0]).toMatchObject({ agentId: joiner, phase: 0, late: true });
+    expect(typesOf(decision)).toEqual(['AgentJoined', 'AgentsTargeted']);
+    expect(ofType(decision, 'AgentsTargeted')[0]).toMatchObject({ agents: [{ agentId: joiner }], phase: 0, late: true });
     expect(effectsOf(decision)[0]).toEqual({ type: 'SetDesiredConfig', rolloutId: 'r1', assignments: [{ agentId: joiner, configHash: NEW }] });
   });
 
@@ -91,7 +91,7 @@ describe('fleet changes during a rollout', () => {
     const scenario = RolloutScenario.given(startCommand({ fleet }));
     const [moved] = scenario.targeted;
     const decision = scenario.when({ type: 'AgentDescribed', agent: agent(moved!, { identifying: { 'service.environment': 'staging' } }), previousConfigHash: 'cfg-previous', lockedBy: null, now: 1000 });
-    expect(typesOf(decision)).toEqual(['AgentExcluded', 'AgentTargeted']);
+    expect(typesOf(decision)).toEqual(['AgentExcluded', 'AgentsTargeted']);
     expect(ofType(decision, 'AgentExcluded')[0]).toMatchObject({ agentId: moved, reason: 'left_target' });
   });
 

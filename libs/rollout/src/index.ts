@@ -15,7 +15,8 @@ export { FAILURE_REASONS, SKIP_REASONS } from './agent-record';
 export type { AgentRecord, AppliedVia, EnrolledAgent, ExclusionReason, FailureReason, RevertSource, SkipReason } from './agent-record';
 export { heldAgents, rolloutAgent, rolloutAgents, summarize } from './summary';
 export type { RolloutSummary } from './summary';
-export { ENROLMENT_CHUNK, ROLLOUT_EVENT_SCHEMA_VERSION, ROLLOUT_EVENT_TYPES } from './rollout-events';
+export { AGENTS_PER_EVENT, ROLLOUT_EVENT_SCHEMA_VERSION, ROLLOUT_EVENT_TYPES } from './rollout-events';
+export { agentChunks, targetedAgentIds } from './agent-chunks';
 export type {
   AgentConfigApplied,
   AgentConfigFailed,
@@ -25,10 +26,10 @@ export type {
   AgentExcluded,
   AgentHealthChanged,
   AgentJoined,
-  AgentReverted,
+  AgentsReverted,
   AgentSkipped,
   AgentsEnrolled,
-  AgentTargeted,
+  AgentsTargeted,
   GateFigures,
   PhaseAwaitingApproval,
   PhaseFailed,
@@ -43,8 +44,10 @@ export type {
   RolloutPromoted,
   RolloutResumed,
   RolloutRolledBack,
+  RevertedAgent,
   RolloutStarted,
   SkipCounts,
+  TargetedAgent,
 } from './rollout-events';
 export type { ArmTimer, DesiredConfigAssignment, DisarmTimer, NotificationKind, Notify, RolloutEffect, SetDesiredConfig } from './effects';
 export type {

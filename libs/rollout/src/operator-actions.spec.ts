@@ -7,6 +7,7 @@ import {
   fleetOf,
   MIN,
   ofType,
+  revertedAgents,
   RolloutScenario,
   startCommand,
   tick,
@@ -42,7 +43,7 @@ describe('operator actions', () => {
     expect(typesOf(scenario.when(failedStatus(second!, 3000)))).toEqual(['AgentConfigFailed']);
     expect(typesOf(scenario.when(tick(10 * MIN)))).toEqual([]);
     const resumed = scenario.when(command('ResumeRollout', 11 * MIN));
-    expect(typesOf(resumed).slice(0, 3)).toEqual(['RolloutResumed', 'PhaseFailed', 'AgentReverted']);
+    expect(typesOf(resumed).slice(0, 3)).toEqual(['RolloutResumed', 'PhaseFailed', 'AgentsReverted']);
   });
 
   it('passes the gate on resume when the window elapsed during the pause', () => {
@@ -81,7 +82,7 @@ describe('operator actions', () => {
   it('rolls back on the fast path: every touched agent reverts now', () => {
     const scenario = inCanaryPhase();
     const decision = scenario.when(command('RollbackRollout', 1000));
-    expect(ofType(decision, 'AgentReverted').map((event) => event.agentId).sort()).toEqual([...scenario.targeted].sort());
+    expect(revertedAgents(decision).map((agent) => agent.agentId).sort()).toEqual([...scenario.targeted].sort());
     expect(ofType(decision, 'RolloutRolledBack')).toEqual([expect.objectContaining({ cause: 'operator', reverted: 2 })]);
     expect(summarize(scenario.current).status).toBe('rolled_back');
   });

@@ -1,4 +1,4 @@
-import { cohortKey, cohortOrder, simulateRollout, type AgentBehaviour } from './index';
+import { cohortKey, cohortOrder, simulateRollout, targetedAgentIds, type AgentBehaviour } from './index';
 import { id } from './testing/rollout-fixtures';
 
 /**
@@ -54,7 +54,7 @@ describe('the original scenario: 100 agents, 2/10/50/100%, threshold 10%', () =>
     const result = run(failing);
     expect(result.state?.status).toBe(status);
     expect(result.timeline.filter((entry) => entry.event !== 'RolloutStarted').map((entry) => [entry.event, entry.phase, entry.at, entry.targeted])).toEqual(timeline);
-    const targeted = result.events.flatMap((event) => (event.type === 'AgentTargeted' ? [event.agentId] : []));
+    const targeted = targetedAgentIds(result.events);
     expect(targeted).toHaveLength(touched);
     expect(targeted.slice(0, 10)).toEqual(order.slice(0, 10));
     if (status === 'completed') {

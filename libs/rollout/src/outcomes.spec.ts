@@ -103,7 +103,7 @@ describe('per-agent outcome: failed', () => {
     const decision = scenario.when(tick(61_000));
     expect(ofType(decision, 'AgentExcluded')).toEqual([expect.objectContaining({ agentId: canary, reason: 'disconnected' })]);
     expect(ofType(decision, 'AgentConfigFailed')).toEqual([]);
-    expect(ofType(decision, 'AgentTargeted')).toEqual([expect.objectContaining({ late: true, phase: 0 })]);
+    expect(ofType(decision, 'AgentsTargeted')).toEqual([expect.objectContaining({ late: true, phase: 0, agents: [expect.objectContaining({ agentId: expect.any(String) })] })]);
     expect(summarize(scenario.current)).toMatchObject({ status: 'in_progress', targeted: 2, excluded: 1 });
   });
 

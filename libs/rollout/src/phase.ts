@@ -1,4 +1,5 @@
 import { classify, type AgentRecord, type ExclusionReason } from './agent-record';
+import { agentChunks } from './agent-chunks';
 import { cohortOrder, type CohortMember } from './cohort';
 import { assign, emit, type Recorder } from './decision';
 import { phaseAllowance } from './plan';
@@ -29,16 +30,15 @@ export function startPhase(recorder: Recorder, index: number): void {
  * `admitLate` or a wider phase.
  */
 export function fillPhase(recorder: Recorder, late: boolean): void {
-  let room = currentAllowance(recorder.draft) - populationCount(recorder.draft.counts);
+  const room = currentAllowance(recorder.draft) - populationCount(recorder.draft.counts);
   if (room <= 0) return;
+  const chosen: AgentRecord[] = [];
   for (const agentId of memberOrder(recorder.draft)) {
-    if (room <= 0) break;
+    if (chosen.length >= room) break;
     const agent = agentOf(recorder.draft, agentId);
-    if (agent !== undefined && classify(agent) === 'waiting' && agent.connected) {
-      target(recorder, agent, late);
-      room -= 1;
-    }
+    if (agent !== undefined && classify(agent) === 'waiting' && agent.connected) chosen.push(agent);
   }
+  target(recorder, chosen, late);
 }
 
 /**
@@ -53,7 +53,7 @@ export function admitLate(recorder: Recorder, agentId: string): void {
   const allowance = currentAllowance(draft);
   if (populationCount(draft.counts) >= allowance) return;
   const position = memberOrder(draft).indexOf(agentId);
-  if (position >= 0 && position < allowance) target(recorder, agent, true);
+  if (position >= 0 && position < allowance) target(recorder, [agent], true);
 }
 
 /**
@@ -65,17 +65,14 @@ export function excludeAgent(recorder: Recorder, agentId: string, reason: Exclus
   if (recorder.draft.status === 'in_progress') fillPhase(recorder, true);
 }
 
-function target(recorder: Recorder, agent: AgentRecord, late: boolean): void {
+/** Sends the rollout's config to `agents`, in order, AGENTS_PER_EVENT to an event. */
+function target(recorder: Recorder, agents: readonly AgentRecord[], late: boolean): void {
   const { configHash } = recorder.draft.settings;
-  emit(recorder, {
-    type: 'AgentTargeted',
-    agentId: agent.agentId,
-    phase: recorder.draft.phaseIndex,
-    configHash,
-    previousConfigHash: agent.previousConfigHash,
-    late,
-  });
-  assign(recorder, agent.agentId, configHash);
+  for (const chunk of agentChunks(agents)) {
+    const targeted = chunk.map((agent) => ({ agentId: agent.agentId, previousConfigHash: agent.previousConfigHash }));
+    emit(recorder, { type: 'AgentsTargeted', phase: recorder.draft.phaseIndex, configHash, late, agents: targeted });
+    for (const agent of chunk) assign(recorder, agent.agentId, configHash);
+  }
 }
 
 function memberOrder(draft: DraftState): string[] {

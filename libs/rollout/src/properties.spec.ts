@@ -11,12 +11,11 @@ import {
   simulateRollout,
   type AgentBehaviour,
   type PhaseSpec,
-  type RolloutEvent,
   type ScheduledAction,
   type SimAgentSpec,
   type SimulationSpec,
 } from './index';
-import { agent, startCommand, WITHOUT_REMOTE_CONFIG_STATUS } from './testing/rollout-fixtures';
+import { agent, startCommand, targetedIds, WITHOUT_REMOTE_CONFIG_STATUS } from './testing/rollout-fixtures';
 
 const NEW = 'cfg-new';
 const RUNS = Number(process.env['ROLLOUT_PROPERTY_RUNS'] ?? 150);
@@ -109,9 +108,6 @@ function allowance(phase: PhaseSpec, members: number, strata: number): number {
   return Math.min(members, Math.max(base, strata));
 }
 
-function targetedIds(events: readonly RolloutEvent[]): string[] {
-  return events.flatMap((event) => (event.type === 'AgentTargeted' ? [event.agentId] : []));
-}
 
 // ---- properties ----------------------------------------------------------------------------
 
@@ -133,8 +129,8 @@ describe('rollout properties', () => {
           if (event.type === 'AgentJoined') enrol(event.agent.agentId, event.agent.stratum);
           if (event.type === 'PhaseStarted') phase = spec.rollout.plan![event.phase];
           if (event.type === 'AgentExcluded') live.delete(event.agentId);
-          if (event.type === 'AgentTargeted') {
-            live.add(event.agentId);
+          if (event.type === 'AgentsTargeted') {
+            for (const { agentId } of event.agents) live.add(agentId);
             const stratumCount = spec.rollout.stratifyBy === null ? 0 : strata.size;
             expect(live.size).toBeLessThanOrEqual(allowance(phase!, members.size, stratumCount));
           }

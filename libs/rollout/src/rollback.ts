@@ -1,4 +1,5 @@
 import type { AgentRecord, RevertSource } from './agent-record';
+import { agentChunks } from './agent-chunks';
 import { assign, emit, notify, type Recorder } from './decision';
 import type { RolloutSettings } from './settings';
 
@@ -19,15 +20,11 @@ export function rollBack(recorder: Recorder, cause: 'phase_failed' | 'operator',
     for (const agent of bucket.values()) if (agent.targetedAt !== null && agent.revert === null) touched.push(agent);
   }
   touched.sort((a, b) => (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
-  let reverted = 0;
-  for (const agent of touched) {
-    const to = revertTarget(agent, recorder.draft.settings);
-    emit(recorder, { type: 'AgentReverted', agentId: agent.agentId, configHash: to.configHash, source: to.source });
-    if (to.source !== 'kept_new') {
-      assign(recorder, agent.agentId, to.configHash);
-      reverted += 1;
-    }
-  }
+  const reverting = touched.map((agent) => ({ agentId: agent.agentId, ...revertTarget(agent, recorder.draft.settings) }));
+  for (const agents of agentChunks(reverting)) emit(recorder, { type: 'AgentsReverted', agents });
+  const sentBack = reverting.filter((agent) => agent.source !== 'kept_new');
+  for (const agent of sentBack) assign(recorder, agent.agentId, agent.configHash);
+  const reverted = sentBack.length;
   const keptNew = touched.length - reverted;
   emit(recorder, { type: 'RolloutRolledBack', cause, reason, reverted, keptNew });
   const why = cause === 'operator' ? 'by an operator' : 'after a failed phase';

@@ -3,8 +3,11 @@ import type { RolloutSettings } from './settings';
 
 export const ROLLOUT_EVENT_SCHEMA_VERSION = 1;
 
-/** Most agents one AgentsEnrolled event carries (about 100 KB of JSON). */
-export const ENROLMENT_CHUNK = 500;
+/**
+ * Most agents one multi-agent event (AgentsEnrolled, AgentsTargeted, AgentsReverted) carries:
+ * about 100 KB of JSON, well under a message's limit, and a 10k-agent phase is 20 appends.
+ */
+export const AGENTS_PER_EVENT = 500;
 
 /**
  * Fields every rollout event carries. `id` is `<rolloutId>/<n>` where n is the event's position
@@ -54,13 +57,18 @@ export interface PhaseStarted extends EventBase<'PhaseStarted'> {
   readonly windowMs: number;
   readonly requireApproval: boolean;
 }
-export interface AgentTargeted extends EventBase<'AgentTargeted'> {
+export interface TargetedAgent {
   readonly agentId: string;
+  /** The config the agent ran before; a rollback sends it back there. */
+  readonly previousConfigHash: string | null;
+}
+/** Agents that get the rollout's config now, up to AGENTS_PER_EVENT per event. */
+export interface AgentsTargeted extends EventBase<'AgentsTargeted'> {
   readonly phase: number;
   readonly configHash: string;
-  readonly previousConfigHash: string | null;
-  /** Targeted after its phase started (a late joiner or a reconnected member). */
+  /** Targeted after their phase started (a late joiner or a reconnected member). */
   readonly late: boolean;
+  readonly agents: readonly TargetedAgent[];
 }
 export interface AgentConfigReceived extends EventBase<'AgentConfigReceived'> {
   readonly agentId: string;
@@ -122,11 +130,15 @@ export interface RolloutPromoted extends EventBase<'RolloutPromoted'> {
   readonly phase: number;
   readonly reason: string | null;
 }
-export interface AgentReverted extends EventBase<'AgentReverted'> {
+export interface RevertedAgent {
   readonly agentId: string;
   /** The config the agent is sent back to; for `kept_new`, the rollout's config it keeps. */
   readonly configHash: string;
   readonly source: RevertSource;
+}
+/** Agents a rollback sends back, up to AGENTS_PER_EVENT per event. */
+export interface AgentsReverted extends EventBase<'AgentsReverted'> {
+  readonly agents: readonly RevertedAgent[];
 }
 export interface RolloutCompleted extends EventBase<'RolloutCompleted'> {
   readonly applied: number;
@@ -153,7 +165,7 @@ export type RolloutEvent =
   | AgentSkipped
   | AgentJoined
   | PhaseStarted
-  | AgentTargeted
+  | AgentsTargeted
   | AgentConfigReceived
   | AgentConfigApplied
   | AgentConfigFailed
@@ -167,7 +179,7 @@ export type RolloutEvent =
   | RolloutPaused
   | RolloutResumed
   | RolloutPromoted
-  | AgentReverted
+  | AgentsReverted
   | RolloutCompleted
   | RolloutRolledBack
   | RolloutAborted
@@ -182,7 +194,7 @@ export const ROLLOUT_EVENT_TYPES = [
   'AgentSkipped',
   'AgentJoined',
   'PhaseStarted',
-  'AgentTargeted',
+  'AgentsTargeted',
   'AgentConfigReceived',
   'AgentConfigApplied',
   'AgentConfigFailed',
@@ -196,7 +208,7 @@ export const ROLLOUT_EVENT_TYPES = [
   'RolloutPaused',
   'RolloutResumed',
   'RolloutPromoted',
-  'AgentReverted',
+  'AgentsReverted',
   'RolloutCompleted',
   'RolloutRolledBack',
   'RolloutAborted',

@@ -10,6 +10,7 @@ import {
   ofType,
   OLD,
   startCommand,
+  targetedIds,
   typesOf,
   WITHOUT_REMOTE_CONFIG_STATUS,
 } from './testing/rollout-fixtures';
@@ -22,12 +23,12 @@ function refusal(decision: ReturnType<typeof decide>) {
 describe('starting a rollout', () => {
   it('records the members, starts the canary phase and sets the canaries desired config', () => {
     const decision = decide(null, startCommand({ fleet: fleetOf(100) }));
-    expect(typesOf(decision)).toEqual(['RolloutStarted', 'AgentsEnrolled', 'PhaseStarted', 'AgentTargeted', 'AgentTargeted']);
+    expect(typesOf(decision)).toEqual(['RolloutStarted', 'AgentsEnrolled', 'PhaseStarted', 'AgentsTargeted']);
     const [started] = ofType(decision, 'RolloutStarted');
     expect(started).toMatchObject({ schemaVersion: 1, id: 'r1/1', rolloutId: 'r1', at: 0, matched: 100, eligible: 100, skipped: {} });
     expect(ofType(decision, 'AgentsEnrolled')[0]!.agents).toHaveLength(100);
     expect(ofType(decision, 'PhaseStarted')[0]).toMatchObject({ phase: 0, name: 'canary', allowance: 2, windowMs: 300_000 });
-    const canaries = ofType(decision, 'AgentTargeted').map((event) => event.agentId);
+    const canaries = targetedIds(decision);
     expect(effectsOf(decision)).toEqual([
       { type: 'SetDesiredConfig', rolloutId: 'r1', assignments: canaries.map((agentId) => ({ agentId, configHash: NEW })) },
       { type: 'ArmTimer', rolloutId: 'r1', at: 120_000 },
@@ -121,7 +122,7 @@ describe('starting a rollout', () => {
     const decision = decide(null, startCommand({ fleet, stratifyBy: 'cloud.region' }));
     const region = new Map(fleet.map((a) => [a.agentId, a.nonIdentifying['cloud.region']]));
     expect(ofType(decision, 'PhaseStarted')[0]).toMatchObject({ allowance: 4 });
-    expect(new Set(ofType(decision, 'AgentTargeted').map((event) => region.get(event.agentId)))).toEqual(new Set(['eu', 'us', 'ap', 'sa']));
+    expect(new Set(targetedIds(decision).map((agentId) => region.get(agentId)))).toEqual(new Set(['eu', 'us', 'ap', 'sa']));
   });
 
   it('refuses to start the same rollout twice', () => {

@@ -1,9 +1,10 @@
 import { describeTarget, matchesTarget, type FleetAgent } from '@roost/fleet';
 import { SKIP_REASONS, type EnrolledAgent, type SkipReason } from './agent-record';
+import { agentChunks } from './agent-chunks';
 import { beginRecorder, emit, eventId, finishRecorder, type Decision } from './decision';
 import { enrol, skipReason } from './eligibility';
 import { rolloutError, type RolloutError } from './errors';
-import { ENROLMENT_CHUNK, ROLLOUT_EVENT_SCHEMA_VERSION, type RolloutStarted, type SkipCounts } from './rollout-events';
+import { ROLLOUT_EVENT_SCHEMA_VERSION, type RolloutStarted, type SkipCounts } from './rollout-events';
 import { evolve } from './evolve';
 import type { StartRollout } from './inputs';
 import { startPhase } from './phase';
@@ -47,7 +48,7 @@ export function decideStart(state: RolloutState | null, command: StartRollout): 
   };
   const recorder = beginRecorder(evolve(null, started), command.now);
   recorder.events.push(started);
-  for (let i = 0; i < members.length; i += ENROLMENT_CHUNK) emit(recorder, { type: 'AgentsEnrolled', agents: members.slice(i, i + ENROLMENT_CHUNK) });
+  for (const agents of agentChunks(members)) emit(recorder, { type: 'AgentsEnrolled', agents });
   for (const entry of skipped) emit(recorder, { type: 'AgentSkipped', agentId: entry.agentId, reason: entry.reason, lockedBy: null });
   startPhase(recorder, 0);
   return finishRecorder(recorder, true, false);

@@ -79,7 +79,7 @@ describe('fleet views', () => {
       fleetEvent('connected', 'a1', 1),
       fleetEvent('health', 'a1', 4, { health: healthy, effectiveConfigHash: 'cfg-1' }),
     );
-    model.apply([{ op: 'hset', key: fleetKeys.desired, fields: { a1: JSON.stringify({ configHash: 'cfg-2', rolloutId: 'r1', setBy: 'AgentTargeted', at: 3 }) } }]);
+    model.apply([{ op: 'hset', key: fleetKeys.desired, fields: { a1: JSON.stringify({ configHash: 'cfg-2', rolloutId: 'r1', setBy: 'AgentsTargeted', at: 3 }) } }]);
     const detail = agentDetailFromHash(model.hgetall(fleetKeys.agent('a1')), model.read({ key: fleetKeys.desired, field: 'a1' }));
     expect(detail).toMatchObject({
       agentId: 'a1',

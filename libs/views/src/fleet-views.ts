@@ -5,8 +5,8 @@ import type { HealthState } from './fleet-projection';
 export interface DesiredConfigView {
   readonly configHash: string;
   readonly rolloutId: string;
-  /** AgentTargeted (the rollout's config) or AgentReverted (sent back on rollback). */
-  readonly setBy: 'AgentTargeted' | 'AgentReverted';
+  /** AgentsTargeted (the rollout's config) or AgentsReverted (sent back on rollback). */
+  readonly setBy: 'AgentsTargeted' | 'AgentsReverted';
   readonly at: number;
 }
 

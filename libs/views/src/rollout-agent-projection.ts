@@ -4,7 +4,7 @@ import { assertNever } from './assert-never';
 import { agentChangeWrites } from './agent-counters';
 import { enrolledFacts, settle, unknownAgentFacts, type AgentFacts, type AgentOutcome } from './agent-outcome';
 import type { FragmentReader, FragmentRef, JsonRecordSink } from './fragments';
-import { fleetKeys, rolloutKeys } from './view-keys';
+import { rolloutKeys } from './view-keys';
 
 /** Rollout events about one agent (everything that names an agentId, and AgentJoined). */
 export type AgentEvent = Extract<
@@ -13,22 +13,19 @@ export type AgentEvent = Extract<
     type:
       | 'AgentSkipped'
       | 'AgentJoined'
-      | 'AgentTargeted'
       | 'AgentConfigReceived'
       | 'AgentConfigApplied'
       | 'AgentConfigFailed'
       | 'AgentHealthChanged'
       | 'AgentConnectionLost'
       | 'AgentConnectionRestored'
-      | 'AgentExcluded'
-      | 'AgentReverted';
+      | 'AgentExcluded';
   }
 >;
 
 const AGENT_EVENT_TYPES: ReadonlySet<string> = new Set<AgentEvent['type']>([
   'AgentSkipped',
   'AgentJoined',
-  'AgentTargeted',
   'AgentConfigReceived',
   'AgentConfigApplied',
   'AgentConfigFailed',
@@ -36,7 +33,6 @@ const AGENT_EVENT_TYPES: ReadonlySet<string> = new Set<AgentEvent['type']>([
   'AgentConnectionLost',
   'AgentConnectionRestored',
   'AgentExcluded',
-  'AgentReverted',
 ]);
 
 export function isAgentEvent(event: RolloutEvent): event is AgentEvent {
@@ -59,23 +55,10 @@ export function readOutcome(fragments: FragmentReader, rolloutId: string, agentI
 function nextFacts(event: AgentEvent, before: AgentFacts | null): AgentFacts {
   const at = event.at;
   if (event.type === 'AgentJoined') return enrolledFacts(event.agent, at);
-  const r: AgentFacts = { ...(before ?? unknownAgentFacts(event.agentId, at)), updatedAt: at };
+  const r = touched(before, event.agentId, at);
   switch (event.type) {
     case 'AgentSkipped':
       return { ...r, membership: 'skipped', skip: { reason: event.reason, lockedBy: event.lockedBy } };
-    case 'AgentTargeted':
-      return {
-        ...r,
-        phase: event.phase,
-        configHash: event.configHash,
-        previousConfigHash: event.previousConfigHash,
-        targetedAt: at,
-        receivedAt: null,
-        appliedAt: null,
-        appliedVia: null,
-        health: null,
-        failure: null,
-      };
     case 'AgentConfigReceived':
       return { ...r, receivedAt: at };
     case 'AgentConfigApplied':
@@ -90,11 +73,14 @@ function nextFacts(event: AgentEvent, before: AgentFacts | null): AgentFacts {
       return { ...r, connected: true };
     case 'AgentExcluded':
       return { ...r, exclusion: { reason: event.reason, at } };
-    case 'AgentReverted':
-      return { ...r, revert: { configHash: event.configHash, source: event.source, at } };
     default:
       return assertNever(event);
   }
+}
+
+/** The agent's facts as an event at `at` finds them (an agent the views never saw is recorded as unknown). */
+export function touched(before: AgentFacts | null, agentId: string, at: number): AgentFacts {
+  return { ...(before ?? unknownAgentFacts(agentId, at)), updatedAt: at };
 }
 
 function stripDerived(outcome: AgentOutcome): AgentFacts {
@@ -103,24 +89,40 @@ function stripDerived(outcome: AgentOutcome): AgentFacts {
 }
 
 /**
- * The writes of one agent event: its outcome record, the counters it moves, the desired config
- * it sets. With a sink, the record goes there instead of into the writes.
+ * Moves one agent's outcome record on: appends the counter writes the change implies to
+ * `writes` and returns the new record, which the caller stores (see storeOutcomes).
  */
-export function projectAgentEvent(event: AgentEvent, fragments: FragmentReader, records?: JsonRecordSink): ViewWrite[] {
-  const agentId = agentIdOf(event);
-  const before = readOutcome(fragments, event.rolloutId, agentId);
-  const after = settle(before, nextFacts(event, before === null ? null : stripDerived(before)), event.at);
-  const writes = agentChangeWrites(event.rolloutId, before, after);
-  if (records === undefined) writes.push({ op: 'hset', key: rolloutKeys.agents(event.rolloutId), fields: { [agentId]: JSON.stringify(after) } });
-  else records.putJson({ key: rolloutKeys.agents(event.rolloutId), field: agentId }, after);
-  const desired = desiredConfigOf(event);
-  if (desired !== null) writes.push(desired);
-  return writes;
+export function changeAgent(
+  rolloutId: string,
+  agentId: string,
+  at: number,
+  fragments: FragmentReader,
+  next: (before: AgentFacts | null) => AgentFacts,
+  writes: ViewWrite[],
+): AgentOutcome {
+  const before = readOutcome(fragments, rolloutId, agentId);
+  const after = settle(before, next(before === null ? null : stripDerived(before)), at);
+  for (const write of agentChangeWrites(rolloutId, before, after)) writes.push(write);
+  return after;
 }
 
-/** The config the orchestrator now wants the agent to run, as the event implies it. */
-function desiredConfigOf(event: AgentEvent): ViewWrite | null {
-  if (event.type !== 'AgentTargeted' && event.type !== 'AgentReverted') return null;
-  const value = { configHash: event.configHash, rolloutId: event.rolloutId, setBy: event.type, at: event.at };
-  return { op: 'hset', key: fleetKeys.desired, fields: { [event.agentId]: JSON.stringify(value) } };
+/** Stores outcome records: in one write, or, with a sink, in the sink (see projectBatch). */
+export function storeOutcomes(rolloutId: string, outcomes: ReadonlyMap<string, AgentOutcome>, writes: ViewWrite[], records?: JsonRecordSink): void {
+  if (records !== undefined) {
+    for (const [agentId, outcome] of outcomes) records.putJson({ key: rolloutKeys.agents(rolloutId), field: agentId }, outcome);
+    return;
+  }
+  if (outcomes.size === 0) return;
+  const fields: Record<string, string> = {};
+  for (const [agentId, outcome] of outcomes) fields[agentId] = JSON.stringify(outcome);
+  writes.push({ op: 'hset', key: rolloutKeys.agents(rolloutId), fields });
+}
+
+/** The writes of one agent event: its outcome record and the counters it moves. */
+export function projectAgentEvent(event: AgentEvent, fragments: FragmentReader, records?: JsonRecordSink): ViewWrite[] {
+  const agentId = agentIdOf(event);
+  const writes: ViewWrite[] = [];
+  const after = changeAgent(event.rolloutId, agentId, event.at, fragments, (before) => nextFacts(event, before), writes);
+  storeOutcomes(event.rolloutId, new Map([[agentId, after]]), writes, records);
+  return writes;
 }

@@ -6,7 +6,7 @@ import { failureGroupsFromHash, originalStatus, phaseFromHash, rolloutStatusFrom
 import { rolloutProjection } from './stream-projections';
 import { simulateOriginal, targetedIds } from './testing/simulated-rollouts';
 import { ViewModel } from './testing/view-model';
-import { rolloutKeys, rolloutListKeys } from './view-keys';
+import { fleetKeys, rolloutKeys, rolloutListKeys } from './view-keys';
 import type { AgentOutcome } from './agent-outcome';
 
 function projectOneByOne(events: readonly RolloutEvent[], model = new ViewModel()): ViewModel {
@@ -81,6 +81,13 @@ describe('rollout views after a full rollout of the original scenario', () => {
     expect(phases[1]!.gate).toMatchObject({ population: 10, applied: 10, failed: 0 });
   });
 
+  it('sets the desired config of every agent, each targeted once, in the fleet view', () => {
+    const desired = model.hgetall(fleetKeys.desired);
+    expect(Object.keys(desired)).toHaveLength(100);
+    expect(new Set(Object.values(desired).map((value) => JSON.parse(value).setBy))).toEqual(new Set(['AgentsTargeted']));
+    expect(JSON.parse(desired['agent-007']!)).toMatchObject({ configHash: 'cfg-v2', rolloutId: 'orig' });
+  });
+
   it('lists the rollout by time, by group and under its final status only', () => {
     expect(model.zrange(rolloutListKeys.all)).toEqual([{ member: 'orig', score: 1_700_000_000_000 }]);
     expect(model.zrange(rolloutListKeys.byGroup('production')).map((m) => m.member)).toEqual(['orig']);
@@ -136,6 +143,16 @@ describe('rollout views after a rolled-back rollout', () => {
       revert: { source: 'previous', configHash: outcome.previousConfigHash },
     });
     expect(outcome.stateSince).toBe(outcome.failure!.at);
+  });
+
+  it('sets every touched agent\'s desired config back to its own previous one', () => {
+    const desired = model.hgetall(fleetKeys.desired);
+    const touched = targetedIds(result, Infinity);
+    expect(Object.keys(desired).sort()).toEqual([...touched].sort());
+    for (const agentId of touched) {
+      const previous = `cfg-v1-${Number(agentId.slice(-3)) % 3}`;
+      expect(JSON.parse(desired[agentId]!)).toMatchObject({ configHash: previous, rolloutId: 'orig', setBy: 'AgentsReverted' });
+    }
   });
 });
 

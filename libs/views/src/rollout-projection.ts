@@ -4,6 +4,7 @@ import type { FragmentReader, FragmentRef, JsonRecordSink } from './fragments';
 import { agentIdOf, agentRef, isAgentEvent, projectAgentEvent } from './rollout-agent-projection';
 import { lifecycleReads, projectLifecycleEvent } from './rollout-lifecycle-projection';
 import { enrolmentReads, projectEnrolment } from './rollout-enrolment-projection';
+import { assignmentReads, projectAssignments } from './rollout-assignment-projection';
 import { projectRolloutStarted } from './rollout-started-projection';
 import { eventNumber } from './transitions';
 import { rolloutKeys } from './view-keys';
@@ -12,6 +13,7 @@ import { rolloutKeys } from './view-keys';
 export function rolloutEventReads(event: RolloutEvent): FragmentRef[] {
   if (event.type === 'RolloutStarted') return [];
   if (event.type === 'AgentsEnrolled') return enrolmentReads(event);
+  if (event.type === 'AgentsTargeted' || event.type === 'AgentsReverted') return assignmentReads(event);
   if (isAgentEvent(event)) return [agentRef(event.rolloutId, agentIdOf(event))];
   return lifecycleReads(event);
 }
@@ -27,9 +29,11 @@ export function projectRolloutEvent(event: RolloutEvent, fragments: FragmentRead
   const writes =
     event.type === 'AgentsEnrolled'
       ? projectEnrolment(event, fragments, records)
-      : isAgentEvent(event)
-        ? projectAgentEvent(event, fragments, records)
-        : projectLifecycleEvent(event, fragments);
+      : event.type === 'AgentsTargeted' || event.type === 'AgentsReverted'
+        ? projectAssignments(event, fragments, records)
+        : isAgentEvent(event)
+          ? projectAgentEvent(event, fragments, records)
+          : projectLifecycleEvent(event, fragments);
   writes.push({ op: 'hset', key: rolloutKeys.status(event.rolloutId), fields: { updated_at: String(event.at), version: String(eventNumber(event)) } });
   return writes;
 }

@@ -3,7 +3,8 @@ import { decide } from '../decide';
 import type { Decision } from '../decision';
 import type { RolloutEffect } from '../effects';
 import type { RolloutInput, StartRollout } from '../inputs';
-import type { RolloutEvent } from '../rollout-events';
+import { targetedAgentIds } from '../agent-chunks';
+import type { RevertedAgent, RolloutEvent } from '../rollout-events';
 import type { RolloutState } from '../state';
 import { FULL_CAPABILITIES } from '../simulator/sim-agent';
 
@@ -65,7 +66,12 @@ export function ofType<T extends RolloutEvent['type']>(decision: Decision | read
 }
 
 export function targetedIds(decision: Decision | readonly RolloutEvent[]): string[] {
-  return ofType(decision, 'AgentTargeted').map((event) => event.agentId);
+  return targetedAgentIds(Array.isArray(decision) ? (decision as readonly RolloutEvent[]) : eventsOf(decision as Decision));
+}
+
+/** Every agent the decision's AgentsReverted events send back, in order. */
+export function revertedAgents(decision: Decision): RevertedAgent[] {
+  return ofType(decision, 'AgentsReverted').flatMap((event) => event.agents);
 }
 
 /** Drives one rollout: `given` a start, `when` each input; keeps the state and the history. */

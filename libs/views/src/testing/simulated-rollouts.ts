@@ -1,4 +1,4 @@
-import { simulateRollout, type AgentBehaviour, type SimulationResult, type SimAgentSpec } from '@roost/rollout';
+import { simulateRollout, targetedAgentIds, type AgentBehaviour, type SimulationResult, type SimAgentSpec } from '@roost/rollout';
 
 export const agentId = (i: number): string => `agent-${String(i).padStart(3, '0')}`;
 
@@ -24,5 +24,5 @@ export function simulateOriginal(options: { rolloutId?: string; size?: number; f
 
 /** Ids of the first `n` agents the rollout targets, in targeting order. */
 export function targetedIds(result: SimulationResult, n: number): string[] {
-  return result.events.flatMap((event) => (event.type === 'AgentTargeted' ? [event.agentId] : [])).slice(0, n);
+  return targetedAgentIds(result.events).slice(0, n);
 }

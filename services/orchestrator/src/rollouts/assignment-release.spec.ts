@@ -2,16 +2,15 @@ import type { DesiredConfigAssignment, RolloutEvent } from '@roost/rollout';
 import { AssignmentRelease } from './assignment-release';
 
 const targeted = (agentId: string, n: number): RolloutEvent => ({
-  type: 'AgentTargeted',
+  type: 'AgentsTargeted',
   schemaVersion: 1,
   id: `r/${n}`,
   rolloutId: 'r',
   at: 0,
-  agentId,
   phase: 0,
   configHash: 'new',
-  previousConfigHash: 'old',
   late: false,
+  agents: [{ agentId, previousConfigHash: 'old' }],
 });
 const phaseStarted: RolloutEvent = { type: 'PhaseStarted', schemaVersion: 1, id: 'r/1', rolloutId: 'r', at: 0, phase: 0, name: 'canary', allowance: 3, windowMs: 0, requireApproval: false };
 

@@ -3,8 +3,8 @@ import type { DesiredWriter } from './desired-writer';
 
 /**
  * Starts desired-config writes as soon as the events that justify them are stored, instead of
- * after the whole decision: an assignment is justified by the last AgentTargeted or
- * AgentReverted of its agent in the decision (or, failing that, by the decision's last event).
+ * after the whole decision: an assignment is justified by the last AgentsTargeted or
+ * AgentsReverted naming its agent in the decision (or, failing that, by the decision's last event).
  * Whatever prefix of the decision ends up stored, every write made is one its stored events
  * call for, so a long phase start writes and nudges while it is still being appended.
  */
@@ -21,7 +21,7 @@ export class AssignmentRelease {
   ) {
     const justifiedBy = new Map<string, number>();
     events.forEach((event, index) => {
-      if (event.type === 'AgentTargeted' || event.type === 'AgentReverted') justifiedBy.set(event.agentId, index);
+      if (event.type === 'AgentsTargeted' || event.type === 'AgentsReverted') for (const { agentId } of event.agents) justifiedBy.set(agentId, index);
     });
     const last = events.length - 1;
     // Stable order by justifying event keeps a later assignment of an agent after an earlier one.

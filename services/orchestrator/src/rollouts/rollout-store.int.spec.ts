@@ -10,7 +10,7 @@ import { RolloutStore } from './rollout-store';
 const NEW = 'n'.repeat(64);
 const OLD = 'o'.repeat(64);
 
-/** The events of starting a rollout over `size` agents at 100% (one AgentTargeted each). */
+/** The events of starting a rollout over `size` agents at 100% (targeted 500 to an event). */
 function startEvents(rolloutId: string, size: number): readonly RolloutEvent[] {
   const fleet = Array.from({ length: size }, (_, i) => ({ agentId: `agent-${i}`, connected: true, capabilities: 0x1802, identifying: { 'service.environment': 'prod' }, nonIdentifying: {} }));
   const command: StartRollout = {

@@ -59,8 +59,11 @@ export class RolloutStore {
     for (const event of stored) {
       if (!histories.has(event.subject.slice(PREFIX.length))) continue;
       const decoded = decodeRolloutEvent(event.data);
-      if (decoded.type === 'AgentTargeted') ledger.set(decoded.agentId, { configHash: decoded.configHash, rolloutId: decoded.rolloutId });
-      if (decoded.type === 'AgentReverted' && decoded.source !== 'kept_new') ledger.set(decoded.agentId, { configHash: decoded.configHash, rolloutId: decoded.rolloutId });
+      const { rolloutId } = decoded;
+      if (decoded.type === 'AgentsTargeted') for (const { agentId } of decoded.agents) ledger.set(agentId, { configHash: decoded.configHash, rolloutId });
+      if (decoded.type === 'AgentsReverted') {
+        for (const { agentId, configHash, source } of decoded.agents) if (source !== 'kept_new') ledger.set(agentId, { configHash, rolloutId });
+      }
     }
     return { histories, ledger };
   }

@@ -1,0 +1,13 @@
+import { AGENTS_PER_EVENT, type RolloutEvent } from './rollout-events';
+
+/** `items` in order, in runs of at most AGENTS_PER_EVENT: the agents of one multi-agent event each. */
+export function agentChunks<T>(items: readonly T[]): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += AGENTS_PER_EVENT) chunks.push(items.slice(i, i + AGENTS_PER_EVENT));
+  return chunks;
+}
+
+/** The agents `events` target, in the order they were targeted. */
+export function targetedAgentIds(events: readonly RolloutEvent[]): string[] {
+  return events.flatMap((event) => (event.type === 'AgentsTargeted' ? event.agents.map((agent) => agent.agentId) : []));
+}
