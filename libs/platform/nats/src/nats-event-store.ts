@@ -125,19 +125,22 @@ class NatsEventStore implements EventStore {
     stream: string,
     pending: number,
   ): Promise<StoredEvent[]> {
+    // Reads what was pending when the consumer was made, no more: chasing appends made since
+    // would not end under load, and asking for more than is there waits out the fetch.
     const events: StoredEvent[] = [];
     let remaining = pending;
     while (remaining > 0) {
-      const batch = await consumer.fetch({ max_messages: Math.min(remaining, READ_BATCH), expires: READ_EXPIRES_MS });
+      const asked = Math.min(remaining, READ_BATCH);
+      const batch = await consumer.fetch({ max_messages: asked, expires: READ_EXPIRES_MS });
       let received = 0;
       for await (const msg of batch) {
         events.push(toStoredEvent(stream, msg));
         received++;
-        remaining = msg.info.pending;
-        if (remaining === 0) break;
+        if (received === asked || msg.info.pending === 0) break;
       }
-      // Nothing came although the consumer said there was more: the rest expired meanwhile.
-      if (received === 0) break;
+      remaining -= received;
+      // Fewer than counted: some expired or were removed meanwhile.
+      if (received < asked) break;
     }
     return events;
   }

@@ -52,8 +52,9 @@ export interface EventStore {
    */
   append(subject: string, data: Uint8Array, options?: AppendOptions): Promise<AppendResult>;
   /**
-   * Every stored event matching the subject filter (wildcards allowed), in sequence order.
-   * The filter must fall inside one declared stream (else PortError `unknown_stream`).
+   * Every event matching the subject filter (wildcards allowed) that was stored when the read
+   * began, in sequence order; events appended meanwhile are left for the next read. The filter
+   * must fall inside one declared stream (else PortError `unknown_stream`).
    */
   read(subjectFilter: string, options?: { fromSequence?: number }): Promise<StoredEvent[]>;
   /** Sequence of the newest message in the stream (0 when empty). */

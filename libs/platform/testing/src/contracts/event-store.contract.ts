@@ -73,6 +73,18 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Ev
         expect(events.map((e) => e.sequence)).toEqual([...Array(700).keys()].map((i) => i + 1));
       });
 
+      it('reads the events stored when the read began while appends go on, without gaps', async () => {
+        for (let i = 0; i < 700; i++) await fx.store.append(rollout('busy'), text(String(i)));
+        const reading = fx.store.read(rollout('busy'));
+        const appending = (async () => {
+          for (let i = 700; i < 1000; i++) await fx.store.append(rollout('busy'), text(String(i)));
+        })();
+        const [events] = await Promise.all([reading, appending]);
+        expect(events.length).toBeGreaterThanOrEqual(700);
+        expect(events.map((e) => str(e.data))).toEqual([...Array(events.length).keys()].map(String));
+        expect(await fx.store.read(rollout('busy'), { fromSequence: events.length + 1 })).toHaveLength(1000 - events.length);
+      });
+
       it('rejects subjects and filters outside every declared stream with unknown_stream', async () => {
         const append = await fx.store.append('nowhere.at.all', text('x')).catch((e: unknown) => e);
         const read = await fx.store.read('nowhere.>').catch((e: unknown) => e);
