@@ -17,6 +17,7 @@ export { heldAgents, rolloutAgent, rolloutAgents, summarize } from './summary';
 export type { RolloutSummary } from './summary';
 export { AGENTS_PER_EVENT, ROLLOUT_EVENT_SCHEMA_VERSION, ROLLOUT_EVENT_TYPES } from './rollout-events';
 export { agentChunks, targetedAgentIds } from './agent-chunks';
+export { decodeRolloutEvent, encodeRolloutEvent, RolloutEventDecodeError } from './rollout-event-codec';
 export type {
   AgentConfigApplied,
   AgentConfigFailed,

@@ -1,6 +1,6 @@
 import { CONSUMERS, fleetEventContract, STREAMS, subjects, type FleetEvent } from '@roost/contracts';
 import type { ViewWrite } from '@roost/ports';
-import { ROLLOUT_EVENT_SCHEMA_VERSION, ROLLOUT_EVENT_TYPES, type RolloutEvent } from '@roost/rollout';
+import { decodeRolloutEvent as decodeRollout, RolloutEventDecodeError, type RolloutEvent } from '@roost/rollout';
 import { fleetEventReads, projectFleetEvent } from './fleet-projection';
 import type { FragmentReader, FragmentRef, JsonRecordSink } from './fragments';
 import { projectRolloutEvent, rolloutEventReads } from './rollout-projection';
@@ -25,29 +25,14 @@ export interface StreamProjection<E> {
   project(event: E, fragments: FragmentReader, records?: JsonRecordSink): ViewWrite[];
 }
 
-const decoder = new TextDecoder('utf-8');
-const KNOWN_TYPES: ReadonlySet<string> = new Set(ROLLOUT_EVENT_TYPES);
-
-/** Rollout events as the orchestrator appends them (JSON); checks the envelope, trusts the body. */
+/** Rollout events as the orchestrator appends them; throws ViewsError for what cannot be read. */
 export function decodeRolloutEvent(data: Uint8Array): RolloutEvent {
-  let raw: unknown;
   try {
-    raw = JSON.parse(decoder.decode(data));
-  } catch {
-    throw new ViewsError('views.undecodable_event', 'rollout event is not valid JSON');
+    return decodeRollout(data);
+  } catch (error) {
+    if (!(error instanceof RolloutEventDecodeError)) throw error;
+    throw new ViewsError(error.reason === 'unsupported_schema' ? 'views.unsupported_schema' : 'views.undecodable_event', error.message);
   }
-  if (typeof raw !== 'object' || raw === null) throw new ViewsError('views.undecodable_event', 'rollout event is not an object');
-  const event = raw as Record<string, unknown>;
-  if (typeof event.type !== 'string' || !KNOWN_TYPES.has(event.type)) {
-    throw new ViewsError('views.undecodable_event', `unknown rollout event type ${JSON.stringify(event.type)}`);
-  }
-  if (event.schemaVersion !== ROLLOUT_EVENT_SCHEMA_VERSION) {
-    throw new ViewsError('views.unsupported_schema', `rollout event schema version ${JSON.stringify(event.schemaVersion)}; this projector reads ${ROLLOUT_EVENT_SCHEMA_VERSION}`);
-  }
-  if (typeof event.id !== 'string' || typeof event.rolloutId !== 'string' || typeof event.at !== 'number') {
-    throw new ViewsError('views.undecodable_event', 'rollout event lacks id, rolloutId or at');
-  }
-  return raw as RolloutEvent;
 }
 
 export function decodeFleetEvent(data: Uint8Array): FleetEvent {

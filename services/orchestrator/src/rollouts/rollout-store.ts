@@ -1,8 +1,7 @@
 import { subjects } from '@roost/contracts';
 import { ConcurrencyConflictError, type EventStore, type Logger, type StoredEvent } from '@roost/ports';
-import { replay, type RolloutEvent, type RolloutState } from '@roost/rollout';
+import { decodeRolloutEvent, encodeRolloutEvent, replay, type RolloutEvent, type RolloutState } from '@roost/rollout';
 import { OrchestratorError } from '../orchestrator-error';
-import { decodeRolloutEvent, encodeRolloutEvent } from './rollout-event-codec';
 
 /** A rollout as stored: its state and the stream sequence of its last event (0 when none). */
 export interface RolloutHistory {
