@@ -5,7 +5,9 @@ import type { AttributeText } from './attribute-text';
  * What the gateway remembers of one agent between its messages, so that compressed status
  * reports (agents omit unchanged sub-messages) can be read in full. Held per connected agent,
  * so it keeps summaries, never bodies: the effective config as its canonical hash, health as
- * its top-level verdict, attributes as bounded text. Plain immutable data.
+ * its top-level verdict, attributes as bounded text. Plain immutable data. Change detection
+ * (merge-agent-status.ts) compares the summaries field by field: a field added here must be
+ * compared there too.
  */
 export interface AgentState {
   /** sequence_num of the last message merged (unsigned). */

@@ -44,6 +44,10 @@ describe('capability bits', () => {
     expect(hasCapability(high, Long.fromBits(0, 0x80000000, true))).toBe(true);
     expect(hasCapability(2 ** 40 + 1, 2 ** 40)).toBe(true);
     expect(hasCapability(2 ** 40, 1)).toBe(false);
+    expect(hasCapability(2 ** 32 + 0x80000000, 0x80000000)).toBe(true);
+    expect(hasCapability(0xffffffff, 0xffffffff)).toBe(true);
+    expect(hasCapability(0x7fffffff, 0xffffffff)).toBe(false);
+    expect(hasCapability(2 ** 52 + 3, 2)).toBe(true);
   });
 
   it('finds every bit of a union in the union', () => {

@@ -37,6 +37,12 @@ export function toBitSetLong(bits: BitSet): Long {
 
 /** True when every bit of `bit` is set in `bits`. */
 export function hasBits(bits: BitSet, bit: number | Long): boolean {
+  // Checked on every message: plain numbers with a low-word mask need no Long (>>> 0 keeps the
+  // low 32 bits of any non-negative integer up to 2^53 exactly).
+  if (typeof bit === 'number' && bit > 0 && bit <= 0xffffffff && Number.isInteger(bit)) {
+    if (bits === null || bits === undefined) return false;
+    if (typeof bits === 'number' && bits >= 0 && Number.isInteger(bits)) return ((bits >>> 0) & bit) >>> 0 === bit;
+  }
   const mask = toBitSetLong(bit);
   return !mask.isZero() && toBitSetLong(bits).and(mask).equals(mask);
 }

@@ -44,7 +44,14 @@ export function instanceUidToBytes(text: string): Uint8Array {
   throw new OpampError('opamp.instance_uid.malformed', `${JSON.stringify(text.slice(0, 64))} is neither UUID nor ULID text`);
 }
 
+/** Two lowercase hex digits per byte value; the uid of every message is formatted. */
+const HEX_PAIRS = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
 function uuidText(bytes: Uint8Array): string {
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  let text = '';
+  for (let index = 0; index < UUID_BYTES; index += 1) {
+    if (index === 4 || index === 6 || index === 8 || index === 10) text += '-';
+    text += HEX_PAIRS[bytes[index] as number];
+  }
+  return text;
 }

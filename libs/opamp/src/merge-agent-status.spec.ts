@@ -65,6 +65,37 @@ describe('mergeAgentStatus: status compression', () => {
     expect(later!.changes).toEqual([]);
   });
 
+  it('sees a change in any single field of health, remote config status or description, and in attribute order', () => {
+    const capabilities = caps(Cap.ReportsHealth, Cap.ReportsRemoteConfig);
+    const attrs = (...pairs: [string, string][]) => pairs.map(([key, value]) => ({ key, value: { stringValue: value } }));
+    const failed = { lastRemoteConfigHash: Uint8Array.of(0xab), status: RemoteConfigStatuses.RemoteConfigStatuses_FAILED };
+    const steps = run([
+      { sequenceNum: seq(1), capabilities, agentDescription: { identifyingAttributes: attrs(['a', '1'], ['b', '2']) }, health: { healthy: true }, remoteConfigStatus: applied },
+      { sequenceNum: seq(2), health: { healthy: true, status: 'degraded' } },
+      { sequenceNum: seq(3), health: { healthy: true, status: 'degraded', lastError: 'oops' } },
+      { sequenceNum: seq(4), health: { healthy: false, status: 'degraded', lastError: 'oops' } },
+      { sequenceNum: seq(5), remoteConfigStatus: failed },
+      { sequenceNum: seq(6), remoteConfigStatus: { ...failed, errorMessage: 'bad yaml' } },
+      { sequenceNum: seq(7), remoteConfigStatus: { ...failed, errorMessage: 'bad yaml', lastRemoteConfigHash: Uint8Array.of(0xcd) } },
+      { sequenceNum: seq(8), agentDescription: { identifyingAttributes: attrs(['a', '1'], ['b', '2']) } },
+      { sequenceNum: seq(9), agentDescription: { identifyingAttributes: attrs(['b', '2'], ['a', '1']) } },
+      { sequenceNum: seq(10), agentDescription: { identifyingAttributes: attrs(['b', '2'], ['a', '1']), nonIdentifyingAttributes: attrs(['c', '3']) } },
+      { sequenceNum: seq(11), agentDescription: { identifyingAttributes: attrs(['b', '2'], ['a', '1']), nonIdentifyingAttributes: attrs(['c', '4']) } },
+    ]);
+    expect(steps.slice(1).map((step) => step.changes)).toEqual([
+      ['health'],
+      ['health'],
+      ['health'],
+      ['remoteConfigStatus'],
+      ['remoteConfigStatus'],
+      ['remoteConfigStatus'],
+      [],
+      ['description'],
+      ['description'],
+      ['description'],
+    ]);
+  });
+
   it('keeps the last capabilities when a message carries none, and reports a capability change', () => {
     const [, bare, changed] = run([
       { sequenceNum: seq(1), capabilities: caps(Cap.AcceptsRemoteConfig), agentDescription: description },

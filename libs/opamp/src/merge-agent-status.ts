@@ -2,13 +2,14 @@ import { bytesToHex } from '@noble/hashes/utils';
 import Long from 'long';
 import {
   MAX_STATUS_TEXT_CHARS,
+  type AgentDescriptionSummary,
   type AgentHealthSummary,
   type AgentState,
   type AgentStateChange,
   type RemoteConfigState,
   type RemoteConfigStatusSummary,
 } from './agent-state';
-import { attributeText } from './attribute-text';
+import { attributeText, type AttributeText } from './attribute-text';
 import { AgentCapability, bitSetToNumber, hasCapability } from './capabilities';
 import { configHashHex, pureSha256, type Sha256Factory } from './config-hash';
 import { RemoteConfigStatuses, type AgentToServerInit, type ComponentHealthInit, type RemoteConfigStatusInit } from './proto-types';
@@ -98,18 +99,48 @@ function lacksPromisedState(state: AgentState): boolean {
 
 function changesBetween(previous: AgentState | undefined, next: AgentState): AgentStateChange[] {
   const changes: AgentStateChange[] = [];
-  if (!sameJson(previous?.description ?? null, next.description)) changes.push('description');
+  if (!sameDescription(previous?.description ?? null, next.description)) changes.push('description');
   if ((previous?.capabilities ?? 0) !== next.capabilities) changes.push('capabilities');
-  if (!sameJson(previous?.health ?? null, next.health)) changes.push('health');
-  if (!sameJson(previous?.remoteConfigStatus ?? null, next.remoteConfigStatus)) changes.push('remoteConfigStatus');
+  if (!sameHealth(previous?.health ?? null, next.health)) changes.push('health');
+  if (!sameRemoteConfigStatus(previous?.remoteConfigStatus ?? null, next.remoteConfigStatus)) changes.push('remoteConfigStatus');
   if ((previous?.effectiveConfigHash ?? null) !== next.effectiveConfigHash) changes.push('effectiveConfigHash');
   if (next.disconnected && !previous?.disconnected) changes.push('disconnected');
   return changes;
 }
 
-/** Summaries are built with a fixed key order, so equal JSON means equal content. */
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+// Field-by-field equality: called for every message, where serialising both sides to compare
+// them cost more than the rest of the merge. A part the message omits is the previous object
+// itself, so identity answers most calls.
+
+function sameDescription(a: AgentDescriptionSummary | null, b: AgentDescriptionSummary | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null) return false;
+  return sameAttributes(a.identifying, b.identifying) && sameAttributes(a.nonIdentifying, b.nonIdentifying);
+}
+
+/** Same keys in the same order with the same values (the order is the agent's, and it shows). */
+function sameAttributes(a: AttributeText, b: AttributeText): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a);
+  const otherKeys = Object.keys(b);
+  if (keys.length !== otherKeys.length) return false;
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index] as string;
+    if (key !== otherKeys[index] || a[key] !== b[key]) return false;
+  }
+  return true;
+}
+
+function sameHealth(a: AgentHealthSummary | null, b: AgentHealthSummary | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null) return false;
+  return a.healthy === b.healthy && a.lastError === b.lastError && a.status === b.status;
+}
+
+function sameRemoteConfigStatus(a: RemoteConfigStatusSummary | null, b: RemoteConfigStatusSummary | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null) return false;
+  return a.hash === b.hash && a.status === b.status && a.errorMessage === b.errorMessage;
 }
 
 function healthSummary(health: ComponentHealthInit): AgentHealthSummary {
