@@ -2,7 +2,7 @@ import { pushNudgeContract, subjects } from '@roost/contracts';
 import type { Logger, MessageBus, Subscription } from '@roost/ports';
 import type { AgentSessions } from './agent-sessions';
 import type { ConfigSource } from './config-source';
-import { mapWithConcurrency, runInSlices } from './run-in-slices';
+import { mapWithConcurrency, runInSlices, yieldToEventLoop } from './run-in-slices';
 
 /** Longest stretch of config pushes before yielding to the event loop. */
 const FAN_OUT_SLICE_MS = 10;
@@ -23,8 +23,11 @@ export interface PushNudges {
 /**
  * Listens on `gateway.<id>.push`. For each agent of the nudge that is connected here: re-read
  * its `agent-desired` entry (the KV is the truth; the nudge only says "look"), load the config
- * version once for all of them, then reconcile agent by agent in slices, so a fan-out to
- * thousands of agents never holds the event loop for long.
+ * version once for all of them, then reconcile agent by agent. The agents go in chunks of
+ * `sliceSize`, each chunk's reads issued while the chunk before is being sent, and the event
+ * loop gets a turn between chunks (and within one that runs long), so a fan-out to thousands
+ * of agents starts sending at once and never holds the loop for long, even when the reads
+ * answer without I/O.
  */
 export function listenForPushNudges(bus: MessageBus, sessions: AgentSessions, configs: ConfigSource, options: PushNudgeOptions): PushNudges {
   const running = new Set<Promise<void>>();
@@ -41,10 +44,9 @@ export function listenForPushNudges(bus: MessageBus, sessions: AgentSessions, co
     void task.finally(() => running.delete(task));
   });
 
-  async function fanOut(agentIds: readonly string[]): Promise<void> {
-    const here = agentIds.filter((id) => sessions.records.get(id)?.connected === true);
-    if (here.length === 0) return;
-    const desired = await mapWithConcurrency(here, options.readConcurrency, async (id) => {
+  /** The chunk's desired hashes, with every config version they name loaded. */
+  async function readChunk(agentIds: readonly string[]): Promise<(string | null | undefined)[]> {
+    const desired = await mapWithConcurrency(agentIds, options.readConcurrency, async (id) => {
       try {
         return await configs.desiredHash(id);
       } catch (error) {
@@ -52,15 +54,28 @@ export function listenForPushNudges(bus: MessageBus, sessions: AgentSessions, co
         return undefined;
       }
     });
-    const hashes = new Set(desired.filter((hash): hash is string => typeof hash === 'string'));
-    await Promise.all([...hashes].map((hash) => configs.config(hash)));
-    const indices = here.map((_, index) => index);
-    await runInSlices(
-      indices,
-      { maxItems: options.sliceSize, sliceMs: FAN_OUT_SLICE_MS },
-      (index) => sessions.reconcile(here[index] as string, desired[index]),
-      (index, error) => options.logger.error({ agentId: here[index], err: String(error) }, 'config push failed'),
-    );
+    const missing = new Set(desired.filter((hash): hash is string => typeof hash === 'string' && configs.cached(hash) === undefined));
+    await Promise.all([...missing].map((hash) => configs.config(hash)));
+    return desired;
+  }
+
+  async function fanOut(agentIds: readonly string[]): Promise<void> {
+    const here = agentIds.filter((id) => sessions.records.get(id)?.connected === true);
+    const chunks: string[][] = [];
+    for (let start = 0; start < here.length; start += options.sliceSize) chunks.push(here.slice(start, start + options.sliceSize));
+    let reading = chunks.length > 0 ? readChunk(chunks[0] as string[]) : null;
+    for (let index = 0; index < chunks.length && reading; index += 1) {
+      const chunk = chunks[index] as string[];
+      const desired = await reading;
+      reading = index + 1 < chunks.length ? readChunk(chunks[index + 1] as string[]) : null;
+      if (index > 0) await yieldToEventLoop();
+      await runInSlices(
+        chunk.map((_, position) => position),
+        { maxItems: options.sliceSize, sliceMs: FAN_OUT_SLICE_MS },
+        (position) => sessions.reconcile(chunk[position] as string, desired[position]),
+        (position, error) => options.logger.error({ agentId: chunk[position], err: String(error) }, 'config push failed'),
+      );
+    }
   }
 
   return {
