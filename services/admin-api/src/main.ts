@@ -7,6 +7,7 @@
 import pino from 'pino';
 import { connectNatsPlatform } from '@roost/platform-nats';
 import { createRedisViewStore } from '@roost/platform-redis';
+import { stopOnSignals } from '@roost/platform-process';
 import { adminApiEnvironment } from './environment-options';
 import { startAdminApi } from './start-admin-api';
 
@@ -16,25 +17,7 @@ async function main(): Promise<void> {
   const views = await createRedisViewStore({ url: environment.redisUrl, name: 'roost-admin-api', logger });
   const platform = await connectNatsPlatform({ url: environment.natsUrl, name: 'roost-admin-api', views, logger });
   const api = await startAdminApi({ ...environment.options, logger }, platform);
-
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping admin API');
-    api
-      .stop()
-      .then(() => platform.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ err: String(error) }, 'unclean stop');
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  stopOnSignals(() => api.stop().then(() => platform.close()), { name: 'admin API', logger });
 }
 
 main().catch((error: unknown) => {

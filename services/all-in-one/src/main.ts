@@ -2,12 +2,12 @@
  * The `roost` server binary: every service in one process (the default, `npm start`) or only
  * the named ones for a cluster (`npm start -- gateway`). Flags and environment: `--help`.
  */
-import type { Logger } from 'pino';
+import { stopOnSignals } from '@roost/platform-process';
 import { CommandLineError, parseCommandLine } from './command-line';
 import { createLogger } from './create-logger';
 import { helpText } from './help-text';
 import { readyBanner } from './ready-banner';
-import { startRoost, type RunningRoost } from './start-roost';
+import { startRoost } from './start-roost';
 
 async function main(): Promise<void> {
   const command = parseCommandLine(process.argv.slice(2), process.env, process.stdout.isTTY === true);
@@ -18,39 +18,13 @@ async function main(): Promise<void> {
   const { settings } = command;
   const logger = createLogger(settings.logLevel, settings.logFormat);
   const roost = await startRoost(settings, logger);
+  const stopRoost = async (): Promise<void> => {
+    await roost.stop();
+    logger.info({}, 'roost stopped');
+  };
+  stopOnSignals(stopRoost, { name: 'roost', logger, timeoutMs: settings.shutdownTimeoutMs });
   logger.info({ services: settings.services, engines: roost.engines, endpoints: roost.endpoints }, 'roost ready');
   process.stderr.write(readyBanner(settings, roost.engines, roost.endpoints));
-  stopOnSignals(roost, logger, settings.shutdownTimeoutMs);
-}
-
-/** First SIGINT/SIGTERM: graceful stop within the timeout; a second one: exit at once. */
-function stopOnSignals(roost: RunningRoost, logger: Logger, timeoutMs: number): void {
-  let signalled = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (signalled) {
-      logger.warn({ signal }, 'second signal: exiting without finishing the stop');
-      process.exit(130);
-    }
-    signalled = true;
-    logger.info({ signal, timeoutMs }, 'stopping roost');
-    const timer = setTimeout(() => {
-      logger.error({ timeoutMs }, 'graceful stop took too long; exiting');
-      process.exit(1);
-    }, timeoutMs);
-    timer.unref();
-    roost.stop().then(
-      () => {
-        logger.info({}, 'roost stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ error: error instanceof Error ? error.message : String(error) }, 'unclean stop');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
 }
 
 main().catch((error: unknown) => {

@@ -5,6 +5,7 @@
  */
 import pino from 'pino';
 import { createMemoryPlatform } from '@roost/platform-memory';
+import { stopOnSignals } from '@roost/platform-process';
 import { CommandLineError, parseGatewayCommandLine } from './cli-options';
 import { connectNatsGatewayPlatform, type ClosableGatewayPlatform } from './nats-gateway-platform';
 import { startGateway } from './start-gateway';
@@ -17,26 +18,8 @@ async function main(): Promise<void> {
     : createMemoryPlatform({ logger });
   if (!cli.natsUrl) logger.warn({}, 'NATS_URL not set: in-memory platform, state is lost on exit');
   const gateway = await startGateway({ ...cli.gateway, logger }, platform);
+  stopOnSignals(() => gateway.stop().then(() => platform.close()), { name: 'gateway', logger });
   logger.info({ gatewayId: gateway.gatewayId, url: gateway.url, httpUrl: gateway.httpUrl }, 'gateway ready');
-
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping gateway');
-    gateway
-      .stop()
-      .then(() => platform.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ err: String(error) }, 'unclean stop');
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

@@ -5,6 +5,7 @@
  */
 import pino from 'pino';
 import { createMemoryPlatform } from '@roost/platform-memory';
+import { stopOnSignals } from '@roost/platform-process';
 import { orchestratorEnvironment } from './environment-options';
 import { connectNatsOrchestratorPlatform, type ClosableOrchestratorPlatform } from './nats-orchestrator-platform';
 import { startOrchestrator } from './start-orchestrator';
@@ -15,25 +16,7 @@ async function main(): Promise<void> {
   const platform: ClosableOrchestratorPlatform = environment.natsUrl ? await connectNatsOrchestratorPlatform(environment.natsUrl, logger) : createMemoryPlatform({ logger });
   if (!environment.natsUrl) logger.warn({}, 'NATS_URL not set: in-memory platform, nothing is shared or kept');
   const orchestrator = await startOrchestrator({ ...environment.options, logger }, platform);
-
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping orchestrator');
-    orchestrator
-      .stop()
-      .then(() => platform.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ err: String(error) }, 'unclean stop');
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  stopOnSignals(() => orchestrator.stop().then(() => platform.close()), { name: 'orchestrator', logger });
 }
 
 main().catch((error: unknown) => {

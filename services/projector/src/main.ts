@@ -5,6 +5,7 @@
  * Without NATS_URL / REDIS_URL the in-memory adapters stand in (see platform-from-env.ts).
  */
 import pino from 'pino';
+import { stopOnSignals } from '@roost/platform-process';
 import { DEFAULT_PROJECTOR_PORT } from './projector-options';
 import { platformFromEnv } from './platform-from-env';
 import { startProjector } from './start-projector';
@@ -15,26 +16,8 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PROJECTOR_PORT ${process.env.PROJECTOR_PORT} is not a port number`);
   const platform = await platformFromEnv(process.env, logger);
   const projector = await startProjector({ logger, httpPort: port }, platform);
+  stopOnSignals(() => projector.stop().then(() => platform.close()), { name: 'projector', logger });
   logger.info({ url: projector.url }, 'projector ready');
-
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping projector');
-    projector
-      .stop()
-      .then(() => platform.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ err: String(error) }, 'unclean stop');
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

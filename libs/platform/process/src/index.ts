@@ -1,0 +1,2 @@
+export { stopOnSignals } from './stop-on-signals';
+export type { StopOnSignalsOptions } from './stop-on-signals';
