@@ -10,6 +10,7 @@ import {
 import type { FleetEvent } from '@roost/contracts';
 import type { Logger } from '@roost/ports';
 import { markDisconnected, reconcileConfig } from './agent-lifecycle';
+import { answerSecondClaim } from './duplicate-claims';
 import { encodeReply } from './reply-encoding';
 import type { AgentRecord } from './agent-record';
 import type { ConfigSource } from './config-source';
@@ -78,12 +79,16 @@ export class AgentSessions implements WsPeerHandler {
       return;
     }
     this.inWs.inc();
-    const agentId = uidTextOf(message);
+    const claimed = uidTextOf(message);
+    // An agent given a new uid may send a few more messages with the old one (or never adopt it):
+    // they are its, not the holder's.
+    const stillOld = peer.reassigned !== null && claimed === peer.reassigned.from;
+    const agentId = stillOld ? (peer.reassigned?.toText ?? null) : claimed;
     if (peer.queue) {
-      this.track(peer, peer.queue.then(() => this.wsMessage(peer, message, agentId)));
+      this.track(peer, peer.queue.then(() => this.wsMessage(peer, message, agentId, stillOld)));
       return;
     }
-    const pending = this.wsMessage(peer, message, agentId);
+    const pending = this.wsMessage(peer, message, agentId, stillOld);
     if (pending) this.track(peer, pending);
   }
 
@@ -103,16 +108,26 @@ export class AgentSessions implements WsPeerHandler {
   }
 
   /** Handles now, or after reading `agent-desired` when the message opens a connection. */
-  private wsMessage(peer: WsPeer, message: AgentToServer, agentId: string | null): Promise<void> | undefined {
+  private wsMessage(peer: WsPeer, message: AgentToServer, agentId: string | null, stillOld: boolean): Promise<void> | undefined {
     if (agentId !== null && peer.agentId !== agentId && !peer.closed) {
-      return this.deps.configs.desiredOnConnect(agentId).then((desired) => this.wsHandle(peer, message, agentId, true, desired));
+      return this.deps.configs.desiredOnConnect(agentId).then((desired) => this.wsHandle(peer, message, agentId, true, desired, stillOld));
     }
-    this.wsHandle(peer, message, agentId, peer.agentId !== agentId, undefined);
+    this.wsHandle(peer, message, agentId, peer.agentId !== agentId, undefined, stillOld);
     return undefined;
   }
 
-  private wsHandle(peer: WsPeer, message: AgentToServer, agentId: string | null, newConnection: boolean, desired: string | null | undefined): void {
-    const outcome = handleAgentMessage(agentId === null ? undefined : this.records.get(agentId), message, this.context('websocket', newConnection, desired));
+  private wsHandle(
+    peer: WsPeer,
+    message: AgentToServer,
+    claimedId: string | null,
+    newConnection: boolean,
+    desired: string | null | undefined,
+    stillOld: boolean,
+  ): void {
+    const reassignTo = stillOld ? peer.reassigned?.to : this.reassignmentFor(peer, claimedId, newConnection);
+    const agentId = reassignTo ? (peer.reassigned?.toText ?? null) : claimedId;
+    const context = this.context('websocket', newConnection, desired);
+    const outcome = handleAgentMessage(agentId === null ? undefined : this.records.get(agentId), message, reassignTo ? { ...context, reassignTo } : context);
     if (outcome.kind === 'rejected') {
       this.deps.metrics.decodeErrors.inc({ transport: 'websocket', reason: 'bad_instance_uid' });
       this.deps.logger.debug({ reason: outcome.reason }, 'refused a message with a bad instance_uid');
@@ -136,7 +151,7 @@ export class AgentSessions implements WsPeerHandler {
       }
       return;
     }
-    this.replaceConnection(id, peer);
+    if (this.replaceConnection(id, peer)) peer.tookOverAt = this.deps.options.now();
     if (outcome.record.connected) {
       peer.agentId = id;
       this.sockets.set(id, peer);
@@ -202,16 +217,41 @@ export class AgentSessions implements WsPeerHandler {
     this.records.set(outcome.record.agentId, outcome.record);
   }
 
-  /** A second connection for a uid replaces the first: the old socket is closed. */
-  private replaceConnection(agentId: string, current: WsPeer | null): void {
+  /**
+   * A second connection for a uid replaces the first: the old socket is closed. True when one
+   * was replaced (duplicates were turned away before, by `reassignmentFor`).
+   */
+  private replaceConnection(agentId: string, current: WsPeer | null): boolean {
     const previous = this.sockets.get(agentId);
+    let replaced = false;
     if (previous && previous !== current) {
       this.sockets.delete(agentId);
       previous.agentId = null;
       previous.close(1000, 'replaced by a newer connection for this instance_uid');
       this.deps.logger.info({ agentId }, 'a newer connection replaced the agent\'s previous one');
+      replaced = !previous.closed;
     }
     if (current !== null) this.httpAgents.delete(agentId);
+    return replaced;
+  }
+
+  /**
+   * The uid to give a socket's agent instead of the one it claims, when another live socket
+   * holds that one and took it over moments ago: two agents share it (duplicate-claims.ts).
+   */
+  private reassignmentFor(peer: WsPeer, claimedId: string | null, newConnection: boolean): Uint8Array | undefined {
+    if (claimedId === null || !newConnection || peer.closed) return undefined;
+    const holder = this.sockets.get(claimedId);
+    if (!holder || holder === peer || holder.closed) return undefined;
+    if (answerSecondClaim(holder.tookOverAt, this.deps.options.now()) === 'replace') return undefined;
+    const to = this.deps.newInstanceUid();
+    peer.reassigned = { from: claimedId, to, toText: parseInstanceUid(to).text };
+    this.deps.metrics.duplicateUids.inc();
+    this.deps.logger.warn(
+      { agentId: claimedId, newAgentId: peer.reassigned.toText },
+      'instance_uid held by another live connection that just took it over: the newcomer is assigned a new uid',
+    );
+    return to;
   }
 
   private afterReply(outcome: HandledMessage): void {

@@ -51,6 +51,7 @@ export interface GatewayMetrics {
   readonly configsSent: Counter<'transport'>;
   readonly pushToApplied: Histogram;
   readonly refusedConnections: Counter<'reason'>;
+  readonly duplicateUids: Counter;
 }
 
 export function createGatewayMetrics(gatewayId: string): GatewayMetrics {
@@ -80,6 +81,11 @@ export function createGatewayMetrics(gatewayId: string): GatewayMetrics {
       name: 'roost_gateway_refused_total',
       help: 'Requests and upgrades refused before OpAMP handling, by reason',
       labelNames: ['reason'],
+      registers: [registry],
+    }),
+    duplicateUids: new Counter({
+      name: 'roost_gateway_duplicate_instance_uids_total',
+      help: 'WebSocket agents that claimed an instance uid another live connection held and were assigned a new one',
       registers: [registry],
     }),
   };

@@ -180,6 +180,28 @@ describe('handleAgentMessage: identity and disconnect', () => {
     expect(outcome.events.map((e) => [e.type, e.agentId])).toEqual([['connected', NEW_UID]]);
   });
 
+  it('keys a duplicate under the uid it is assigned, leaves the claimed uid alone, and keeps assigning it until adopted', () => {
+    const assigned = instanceUidToBytes(NEW_UID);
+    const full = { sequenceNum: seq(0), capabilities: FULL_CAPS, agentDescription: description, remoteConfigStatus: status('', APPLIED) };
+    // the claimed uid's desired config was read for the newcomer: it is not the new uid's
+    const first = handled(handleAgentMessage(undefined, wire(full), context({ newConnection: true, desiredHash: HASH_A, reassignTo: assigned })));
+    expect(Buffer.from(first.response.agentIdentification!.newInstanceUid!)).toEqual(Buffer.from(assigned));
+    expect(Buffer.from(first.response.instanceUid!)).toEqual(Buffer.from(instanceUidToBytes(UID)));
+    expect(first.previousAgentId).toBeNull();
+    expect(first.record.agentId).toBe(NEW_UID);
+    expect(first.record.desiredHash).toBeNull();
+    expect(first.response.remoteConfig).toBeUndefined();
+    expect(first.events.map((e) => [e.type, e.agentId])).toEqual([['connected', NEW_UID]]);
+
+    // still on the old uid (not adopted yet): same assignment, no new connection, desired kept
+    const withDesired = { ...first.record, desiredHash: HASH_B };
+    const again = handled(handleAgentMessage(withDesired, wire({ sequenceNum: seq(1), capabilities: FULL_CAPS }), context({ reassignTo: assigned })));
+    expect(Buffer.from(again.response.agentIdentification!.newInstanceUid!)).toEqual(Buffer.from(assigned));
+    expect(again.record.desiredHash).toBe(HASH_B);
+    expect(again.response.remoteConfig).toBe(configs[HASH_B]!.remoteConfig);
+    expect(again.events).toEqual([]);
+  });
+
   it('marks an agent that sends agent_disconnect as gone, with one event and no offers', () => {
     const known = connectedAgent(HASH_B);
     const outcome = handled(handleAgentMessage(known, wire({ sequenceNum: seq(1), capabilities: FULL_CAPS, agentDisconnect: {} }), context({ heartbeatIntervalSeconds: 30 })));

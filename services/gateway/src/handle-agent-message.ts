@@ -39,6 +39,12 @@ export interface MessageContext {
   readonly offerable: (hash: string) => OfferableConfig | undefined;
   /** SHA-256 used to summarise effective configs (native in the service; same hash as the pure one). */
   readonly createSha256?: Sha256Factory;
+  /**
+   * The uid another live connection holds is this agent's no longer: answer with this one as its
+   * new uid and keep the message's state under it (the record passed is this uid's). The uid
+   * the message carries stays with its holder.
+   */
+  readonly reassignTo?: Uint8Array;
 }
 
 export type MessageOutcome = RejectedMessage | HandledMessage;
@@ -55,7 +61,7 @@ export interface HandledMessage {
   readonly response: ServerToAgentInit;
   /** The record to store under `record.agentId` (a new id after RequestInstanceUid). */
   readonly record: AgentRecord;
-  /** Set when RequestInstanceUid re-keyed the agent: the id it arrived with. */
+  /** Set when RequestInstanceUid re-keyed the agent: the id it arrived with (not for `reassignTo`). */
   readonly previousAgentId: string | null;
   readonly events: readonly FleetEvent[];
   /** The agent said agent_disconnect: mark it gone once the reply is out. */
@@ -90,9 +96,11 @@ export function handleAgentMessage(record: AgentRecord | undefined, message: Age
     return rejectBadUid(message, error, ctx);
   }
   const merge = mergeAgentStatus(record?.state, message, ctx.createSha256);
-  const reassign = hasFlag(message.flags, AgentToServerFlag.RequestInstanceUid);
-  const newUid = reassign ? ctx.newInstanceUid() : null;
+  const requested = ctx.reassignTo === undefined && hasFlag(message.flags, AgentToServerFlag.RequestInstanceUid);
+  const newUid = ctx.reassignTo ?? (requested ? ctx.newInstanceUid() : null);
   const agentId = newUid ? parseInstanceUid(newUid).text : uid.text;
+  // A uid just assigned has no desired config yet: the orchestrator learns of it from our event.
+  const freshUid = requested || (ctx.reassignTo !== undefined && record === undefined);
   const connected = merge.state.disconnected ? false : true;
   const reconnect = ctx.newConnection || !record || !record.connected;
   let next: AgentRecord = {
@@ -104,8 +112,7 @@ export function handleAgentMessage(record: AgentRecord | undefined, message: Age
     state: merge.state,
     healthReportedAt: message.health ? ctx.now : (record?.healthReportedAt ?? 0),
     remoteConfigReportedAt: message.remoteConfigStatus ? ctx.now : (record?.remoteConfigReportedAt ?? 0),
-    // A freshly assigned uid has no desired config: the orchestrator learns of it from our event.
-    desiredHash: newUid ? null : ctx.desiredHash !== undefined ? ctx.desiredHash : record?.desiredHash,
+    desiredHash: freshUid ? null : ctx.desiredHash !== undefined ? ctx.desiredHash : record?.desiredHash,
     lastOffer: record?.lastOffer ?? null,
     failedHashes: message.remoteConfigStatus ? rememberFailures(record?.failedHashes ?? [], merge.state.remoteConfigStatus) : (record?.failedHashes ?? []),
     heartbeatOfferedOn: record?.heartbeatOfferedOn ?? 0,
@@ -129,7 +136,7 @@ export function handleAgentMessage(record: AgentRecord | undefined, message: Age
     kind: 'handled',
     response,
     record: next,
-    previousAgentId: newUid ? uid.text : null,
+    previousAgentId: requested ? uid.text : null,
     events,
     disconnect: !connected,
     missingConfig,

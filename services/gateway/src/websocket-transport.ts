@@ -15,6 +15,10 @@ export class WsPeer {
   closed = false;
   /** Messages of this socket are handled in order: set while one waits for an async read. */
   queue: Promise<void> | null = null;
+  /** When this socket took its uid over from another live socket (ms); null if it did not. */
+  tookOverAt: number | null = null;
+  /** Set when its agent claimed a uid another live socket holds and was given `to` instead. */
+  reassigned: { readonly from: string; readonly to: Uint8Array; readonly toText: string } | null = null;
 
   constructor(readonly socket: WebSocket) {}
 
