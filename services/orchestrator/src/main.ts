@@ -5,16 +5,17 @@
  */
 import pino from 'pino';
 import { createMemoryPlatform } from '@roost/platform-memory';
+import { connectNatsServicePlatform } from '@roost/platform-nats';
 import { stopOnSignals } from '@roost/platform-process';
 import { orchestratorEnvironment } from './environment-options';
-import { connectNatsOrchestratorPlatform, type ClosableOrchestratorPlatform } from './nats-orchestrator-platform';
 import { startOrchestrator } from './start-orchestrator';
 
 async function main(): Promise<void> {
   const environment = orchestratorEnvironment(process.env);
   const logger = pino({ level: environment.logLevel, base: { service: 'orchestrator' } });
-  const platform: ClosableOrchestratorPlatform = environment.natsUrl ? await connectNatsOrchestratorPlatform(environment.natsUrl, logger) : createMemoryPlatform({ logger });
-  if (!environment.natsUrl) logger.warn({}, 'NATS_URL not set: in-memory platform, nothing is shared or kept');
+  const { natsUrl } = environment;
+  const platform = natsUrl ? await connectNatsServicePlatform({ url: natsUrl, name: 'roost-orchestrator', logger }) : createMemoryPlatform({ logger });
+  if (!natsUrl) logger.warn({}, 'NATS_URL not set: in-memory platform, nothing is shared or kept');
   const orchestrator = await startOrchestrator({ ...environment.options, logger }, platform);
   stopOnSignals(() => orchestrator.stop().then(() => platform.close()), { name: 'orchestrator', logger });
 }

@@ -9,5 +9,5 @@ export { createNatsEventStore } from './nats-event-store';
 export type { NatsEventStoreOptions } from './nats-event-store';
 export { createNatsKeyValueBuckets } from './nats-key-value';
 export type { NatsKeyValueOptions } from './nats-key-value';
-export { connectNatsPlatform, trackConsumers } from './nats-platform';
-export type { NatsPlatformOptions } from './nats-platform';
+export { connectNatsPlatform, connectNatsServicePlatform, trackConsumers } from './nats-platform';
+export type { NatsPlatformOptions, NatsServicePlatformOptions, ServicePlatform } from './nats-platform';

@@ -6,19 +6,26 @@ import { createNatsEventStore } from './nats-event-store';
 import { createNatsKeyValueBuckets } from './nats-key-value';
 import { createNatsMessageBus } from './nats-message-bus';
 
-export interface NatsPlatformOptions extends NatsConnectOptions {
-  /** The read-model store (Redis or in-memory); closed with the platform. */
-  readonly views: OwnedViewStore;
+export interface NatsServicePlatformOptions extends NatsConnectOptions {
   readonly streams?: readonly StreamDeclaration[];
   readonly buckets?: readonly BucketDeclaration[];
   readonly redeliveryDelayMs?: number;
 }
 
+export interface NatsPlatformOptions extends NatsServicePlatformOptions {
+  /** The read-model store (Redis or in-memory); closed with the platform. */
+  readonly views: OwnedViewStore;
+}
+
+/** The platform of a service that reads no views (gateway, orchestrator). */
+export type ServicePlatform = Omit<Platform, 'views'>;
+
 /**
- * Connects to NATS, makes sure the topology exists and bundles the adapters. close() stops
- * the consumers started through it, drains the connection and closes the view store.
+ * Connects to NATS, makes sure the topology exists (idempotent) and bundles the bus, the event
+ * store and the KV buckets. close() stops the consumers started through it and drains the
+ * connection.
  */
-export async function connectNatsPlatform(options: NatsPlatformOptions): Promise<Platform> {
+export async function connectNatsServicePlatform(options: NatsServicePlatformOptions): Promise<ServicePlatform> {
   const logger = options.logger ?? silentLogger;
   const client = await connectNats(options);
   try {
@@ -30,18 +37,31 @@ export async function connectNatsPlatform(options: NatsPlatformOptions): Promise
       bus: createNatsMessageBus(client.nc, logger),
       events: events.store,
       kv: createNatsKeyValueBuckets(client.nc, { buckets: options.buckets, logger }),
-      views: options.views,
-      health: async () => [client.health(), await options.views.health()],
+      health: async () => [client.health()],
       close: async () => {
         await events.stopAll();
         await client.close();
-        await options.views.close();
       },
     };
   } catch (error) {
     await client.close();
     throw error;
   }
+}
+
+/** The service platform plus a view store, closed with it. */
+export async function connectNatsPlatform(options: NatsPlatformOptions): Promise<Platform> {
+  const { views } = options;
+  const platform = await connectNatsServicePlatform(options);
+  return {
+    ...platform,
+    views,
+    health: async () => [...(await platform.health()), await views.health()],
+    close: async () => {
+      await platform.close();
+      await views.close();
+    },
+  };
 }
 
 /** Wraps an event store so that every consumer it started can be stopped at shutdown. */
