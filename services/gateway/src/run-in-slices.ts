@@ -22,7 +22,7 @@ export async function runInSlices<T>(
       } catch (error) {
         onError(item, error);
       }
-      if (index % 8 === 0 && performance.now() - start >= slice.sliceMs) break;
+      if (performance.now() - start >= slice.sliceMs) break;
     }
   }
 }
