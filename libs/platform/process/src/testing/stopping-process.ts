@@ -7,7 +7,9 @@ import { stopOnSignals } from '../stop-on-signals';
 
 const outcome = process.env['STOP_OUTCOME'] ?? 'resolve';
 const timeoutMs = process.env['STOP_TIMEOUT_MS'] === undefined ? undefined : Number(process.env['STOP_TIMEOUT_MS']);
-const logger = pino({ base: { service: 'fixture' } });
+// Synchronous writes: pino's default asynchronous stream can land a line still in flight at
+// exit after the lines flushed by the exit, and the spec reads the order of the lines.
+const logger = pino({ base: { service: 'fixture' } }, pino.destination({ dest: 1, sync: true }));
 
 const stop = async (): Promise<void> => {
   logger.info({ outcome }, 'stop called');
