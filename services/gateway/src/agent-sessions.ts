@@ -1,7 +1,6 @@
 import {
   decodeAgentToServer,
   decodeWsFrame,
-  encodeWsFrame,
   isOpampError,
   parseInstanceUid,
   type AgentToServer,
@@ -11,7 +10,7 @@ import type { FleetEvent } from '@roost/contracts';
 import type { Logger } from '@roost/ports';
 import { markDisconnected, reconcileConfig } from './agent-lifecycle';
 import { answerSecondClaim } from './duplicate-claims';
-import { encodeReply } from './reply-encoding';
+import { encodeReply, encodeReplyFrame, type ReplyLimit } from './reply-encoding';
 import type { AgentRecord } from './agent-record';
 import type { ConfigSource } from './config-source';
 import type { FleetPublisher } from './fleet-publisher';
@@ -163,8 +162,8 @@ export class AgentSessions implements WsPeerHandler {
   }
 
   private sendWs(peer: WsPeer, response: ServerToAgentInit): void {
-    const bytes = this.encode(response, peer.agentId);
-    if (bytes && peer.send(encodeWsFrame(bytes))) this.outWs.inc();
+    const frame = this.encode(encodeReplyFrame, response, peer.agentId);
+    if (frame && peer.send(frame)) this.outWs.inc();
   }
 
   // ---- plain HTTP ----
@@ -199,7 +198,7 @@ export class AgentSessions implements WsPeerHandler {
   }
 
   private httpReply(response: ServerToAgentInit, agentId: string | null): HttpOpampResult {
-    const bytes = this.encode(response, agentId);
+    const bytes = this.encode(encodeReply, response, agentId);
     if (!bytes) return { kind: 'malformed', reason: 'the reply could not be encoded' };
     this.outHttp.inc();
     return { kind: 'reply', body: bytes };
@@ -304,9 +303,9 @@ export class AgentSessions implements WsPeerHandler {
     for (const event of events) this.deps.publisher.publish(event);
   }
 
-  private encode(response: ServerToAgentInit, agentId: string | null): Uint8Array | null {
+  private encode<T>(encoder: (message: ServerToAgentInit, limit: ReplyLimit) => T, response: ServerToAgentInit, agentId: string | null): T | null {
     try {
-      return encodeReply(response, this.limit);
+      return encoder(response, this.limit);
     } catch (error) {
       this.deps.logger.error({ agentId, err: String(error) }, 'reply not sent: it cannot be encoded within the size limit');
       return null;

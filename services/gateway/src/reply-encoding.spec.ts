@@ -1,6 +1,6 @@
 import Long from 'long';
-import { ServerToAgent, decodeServerToAgent, encodeServerToAgent, isOpampError, type ServerToAgentInit } from '@roost/opamp';
-import { encodeReply, preEncodeRemoteConfig } from './reply-encoding';
+import { ServerToAgent, decodeServerToAgent, decodeWsFrame, encodeServerToAgent, isOpampError, type ServerToAgentInit } from '@roost/opamp';
+import { encodeReply, encodeReplyFrame, preEncodeRemoteConfig } from './reply-encoding';
 
 const remoteConfig = {
   config: { configMap: { '': { body: new TextEncoder().encode('receivers: {}\n'.repeat(100)), contentType: 'text/yaml' } } },
@@ -29,6 +29,29 @@ describe('encodeReply', () => {
     let caught: unknown;
     try {
       encodeReply(message(1), { maxMessageBytes: 200 });
+    } catch (error) {
+      caught = error;
+    }
+    expect(isOpampError(caught) && caught.code).toBe('opamp.message.too_large');
+  });
+});
+
+describe('encodeReplyFrame', () => {
+  it('is the OpAMP header followed by the reply, with or without a shared config', () => {
+    const bare: ServerToAgentInit = { instanceUid: new Uint8Array(16).fill(3), capabilities: Long.fromNumber(3, true) };
+    for (const reply of [bare, message(4)]) {
+      const { data, legacy } = decodeWsFrame(encodeReplyFrame(reply, { maxMessageBytes: 1 << 20 }));
+      const whole = encodeServerToAgent(reply);
+      expect(legacy).toBe(false);
+      expect(data.length).toBe(whole.length);
+      expect(ServerToAgent.toObject(decodeServerToAgent(data))).toEqual(ServerToAgent.toObject(decodeServerToAgent(whole)));
+    }
+  });
+
+  it('raises the library\'s coded error when the reply is over the limit', () => {
+    let caught: unknown;
+    try {
+      encodeReplyFrame(message(1), { maxMessageBytes: 200 });
     } catch (error) {
       caught = error;
     }

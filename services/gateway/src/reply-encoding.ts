@@ -30,3 +30,24 @@ export function encodeReply(message: ServerToAgentInit, limit: ReplyLimit): Uint
   out.set(field, rest.length);
   return out;
 }
+
+const NO_FIELD = new Uint8Array(0);
+/** OpAMP's WebSocket header: the varint 0. */
+const WS_HEADER = 0x00;
+
+/**
+ * The reply as one OpAMP WebSocket message: the header, then what `encodeReply` gives, written
+ * once into a pooled buffer. Every reply is framed; building the message and then a framed copy
+ * cost two fresh allocations of the config's size for each agent a config went to.
+ */
+export function encodeReplyFrame(message: ServerToAgentInit, limit: ReplyLimit): Buffer {
+  const field = (message.remoteConfig ? preEncoded.get(message.remoteConfig) : undefined) ?? NO_FIELD;
+  const rest = field === NO_FIELD ? encodeServerToAgent(message, limit) : encodeServerToAgent({ ...message, remoteConfig: null }, limit);
+  // Over the limit: let the library raise its coded error for the whole message.
+  if (rest.length + field.length > limit.maxMessageBytes) encodeServerToAgent(message, limit);
+  const frame = Buffer.allocUnsafe(1 + rest.length + field.length);
+  frame[0] = WS_HEADER;
+  frame.set(rest, 1);
+  frame.set(field, 1 + rest.length);
+  return frame;
+}
