@@ -16,7 +16,7 @@ interface Row {
 
 const MB = 1024 * 1024;
 
-function rows(checkpoints: number[], agents: number, configBytes: number, rates: number[]): Row[] {
+function rows(checkpoints: number[], agents: number, configBytes: number, deliveries: number, rates: number[]): Row[] {
   return [
     { label: 'idle RSS (MB)', pick: (f) => f.memory && f.memory.idleRss / MB, digits: 1 },
     ...checkpoints.flatMap((n, i): Row[] => [
@@ -28,10 +28,15 @@ function rows(checkpoints: number[], agents: number, configBytes: number, rates:
         digits: 2,
       },
     ]),
-    { label: `${configBytes / 1024} KB config to ${agents} agents, all acks (ms)`, pick: (f) => f.delivery?.deliverMs, digits: 0 },
+    {
+      label: `${configBytes / 1024} KB config to ${agents} agents, all acks (ms, median of ${deliveries})`,
+      pick: (f) => f.delivery?.deliverMs,
+      digits: 0,
+    },
     { label: '  of which fan-out written to sockets (ms)', pick: (f) => f.delivery?.fanOutMs, digits: 0 },
     { label: '  fleet process busy answering: first to last APPLIED (ms)', pick: (f) => f.delivery?.fleetApplySpanMs, digits: 0 },
-    { label: '  event loop max block during it (ms)', pick: (f) => f.delivery?.deliverMaxBlockMs, digits: 1 },
+    { label: '  server CPU during it (ms, all threads)', pick: (f) => f.delivery?.serverCpuMs, digits: 0 },
+    { label: `  event loop max block during it (ms, worst of ${deliveries})`, pick: (f) => f.delivery?.deliverMaxBlockMs, digits: 1 },
     { label: 'status reports/s at p99 < 50 ms (best step)', pick: (f) => f.delivery && bestUnder50(f.delivery), digits: 0 },
     ...rates.flatMap((rate, i): Row[] => [
       { label: `status offered ${rate}/s: processed/s`, pick: (f) => f.delivery?.status[i]?.processedPerSecond, digits: 0 },
@@ -58,11 +63,11 @@ function cell(v: number | undefined, digits: number, extra?: number): string {
 export function formatTables(
   baseline: ServerFigures,
   gateway: ServerFigures,
-  opts: { checkpoints: number[]; agents: number; configBytes: number; rates: number[] },
+  opts: { checkpoints: number[]; agents: number; configBytes: number; deliveries: number; rates: number[] },
 ): { text: string; markdown: string } {
   const b = { memory: ok(baseline.memory), delivery: ok(baseline.delivery) };
   const g = { memory: ok(gateway.memory), delivery: ok(gateway.delivery) };
-  const table = rows(opts.checkpoints, opts.agents, opts.configBytes, opts.rates).map((r) => {
+  const table = rows(opts.checkpoints, opts.agents, opts.configBytes, opts.deliveries, opts.rates).map((r) => {
     const bv = r.pick(b);
     const gv = r.pick(g);
     const ratio = bv !== undefined && gv !== undefined && bv !== 0 ? (gv / bv).toFixed(2) : '—';

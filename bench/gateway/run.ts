@@ -4,7 +4,7 @@
  *
  *   npm run bench:gateway                 full run: 10k and 19k agents, 2 KB config, status steps
  *   npm run bench:gateway -- --quick      smoke run with 1k/2k agents and short steps
- *   options: --checkpoints=10000,19000 --agents=10000 --config-bytes=2048
+ *   options: --checkpoints=10000,19000 --agents=10000 --config-bytes=2048 --deliveries=3
  *            --status-rates=10000,20000,30000,40000 --step-seconds=4 --servers=baseline,gateway
  *
  * Profiling: BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=tmp/prof" passes flags to every child.
@@ -25,6 +25,7 @@ const quick = process.argv.includes('--quick');
 const checkpoints = option('checkpoints', quick ? '1000,2000' : '10000,19000').split(',').map(Number);
 const agents = Number(option('agents', quick ? '1000' : '10000'));
 const configBytes = Number(option('config-bytes', '2048'));
+const deliveries = Number(option('deliveries', '3'));
 const statusRates = option('status-rates', quick ? '5000,10000' : '10000,20000,30000,40000').split(',').map(Number);
 const stepSeconds = Number(option('step-seconds', quick ? '2' : '4'));
 const servers = option('servers', SERVER_KINDS.join(',')).split(',') as ServerKind[];
@@ -40,8 +41,8 @@ async function runServer(kind: ServerKind): Promise<ServerFigures> {
     console.log(`[${kind}] ${memory.notWired}`);
     return { memory, delivery: memory };
   }
-  console.log(`[${kind}] delivery: ${agents} agents, ${configBytes} B config; status reports at ${statusRates.join(', ')}/s`);
-  const delivery = await measureDelivery(kind, agents, configBytes, statusRates, stepSeconds);
+  console.log(`[${kind}] delivery: ${agents} agents, ${configBytes} B config, ${deliveries} times; status reports at ${statusRates.join(', ')}/s`);
+  const delivery = await measureDelivery(kind, agents, configBytes, deliveries, statusRates, stepSeconds);
   if ('ok' in delivery && delivery.ok.configsAppliedByAgents !== delivery.ok.agents) {
     throw new Error(`[${kind}] ${delivery.ok.configsAppliedByAgents} of ${delivery.ok.agents} agents applied the config`);
   }
@@ -69,9 +70,9 @@ async function main(): Promise<void> {
   const baseline = await runServer('baseline');
   const gateway = await runServer('gateway');
   console.log(`finished, ${load()}`);
-  const { text, markdown } = formatTables(baseline, gateway, { checkpoints, agents, configBytes, rates: statusRates });
+  const { text, markdown } = formatTables(baseline, gateway, { checkpoints, agents, configBytes, deliveries, rates: statusRates });
   console.log(`\n${text}\n\nMarkdown:\n\n${markdown}\n`);
-  console.log(JSON.stringify({ checkpoints, agents, configBytes, statusRates, stepSeconds, baseline, gateway }));
+  console.log(JSON.stringify({ checkpoints, agents, configBytes, deliveries, statusRates, stepSeconds, baseline, gateway }));
 }
 
 main().catch((err: unknown) => {

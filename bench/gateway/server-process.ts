@@ -65,16 +65,19 @@ serve({
     }
     return { agents: server!.connectedAgents() };
   },
-  deliver: async (p: { bytes: number }) => {
+  deliver: async (p: { bytes: number; round: number }) => {
     const body = Buffer.alloc(p.bytes, 'x'.charCodeAt(0));
-    body.write('receivers: {otlp: {}}\n# padding follows\n');
+    // A new config version each round: agents that applied the last one must take this one.
+    body.write(`receivers: {otlp: {}}\n# round ${p.round}, padding follows\n`);
     await server!.prepareConfig(body);
     const monitor = loopMonitor();
     await new Promise((r) => setTimeout(r, 50)); // the monitor's timer must be running before the push
     const start = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
     const { agents, fanOutMs } = await server!.deliverConfig();
     const elapsedMs = ms(Number(process.hrtime.bigint() - start));
-    return { agents, ms: elapsedMs, fanOutMs, ...monitor.stop() };
+    const used = process.cpuUsage(cpu);
+    return { agents, ms: elapsedMs, fanOutMs, cpuMs: (used.user + used.system) / 1000, ...monitor.stop() };
   },
   windowStart: async () => {
     const messages = await server!.messagesProcessed();
