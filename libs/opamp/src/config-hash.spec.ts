@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { configHash, configHashHex, type ConfigFilesLike } from './config-hash';
 import { AgentConfigMap } from './proto-types';
@@ -72,6 +73,31 @@ describe('configHash', () => {
         expect(configHashHex({ '': { body: changed } })).not.toBe(configHashHex({ '': { body } }));
       }),
     );
+  });
+
+  it('follows the documented form at every size, one form after another (small, growing, over 64 KiB)', () => {
+    const documented = (files: [string, string, Uint8Array][]) => {
+      const u64 = (n: number) => {
+        const bytes = Buffer.alloc(8);
+        bytes.writeBigUInt64BE(BigInt(n));
+        return bytes;
+      };
+      const hasher = createHash('sha256').update('roost.config.v1\n').update(u64(files.length));
+      for (const [name, contentType, body] of files) {
+        for (const part of [Buffer.from(name), Buffer.from(contentType), body]) hasher.update(u64(part.length)).update(part);
+      }
+      return hasher.digest('hex');
+    };
+    for (const size of [10, 3_000, 10_000, 70 * 1024, 20]) {
+      const body = new Uint8Array(size).map((_, index) => index % 251);
+      const files: [string, string, Uint8Array][] = [
+        ['', 'text/yaml', body],
+        ['extra-é', '', body.subarray(0, 7)],
+      ];
+      const asMap = Object.fromEntries(files.map(([name, contentType, data]) => [name, { body: data, contentType }]));
+      expect(configHashHex(asMap)).toBe(documented(files));
+      expect(configHashHex(asMap, () => createHash('sha256'))).toBe(documented(files));
+    }
   });
 
   it('returns 32 bytes', () => {

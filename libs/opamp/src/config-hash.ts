@@ -34,6 +34,7 @@ export type ConfigFilesLike = Readonly<Record<string, ConfigFileLike | null | un
  * (Node's `createHash('sha256')` fits) — the canonical form, and so the hash, is the same.
  */
 export interface Sha256Hasher {
+  /** Reads `data` before returning and keeps no reference to it (callers reuse the buffer). */
   update(data: Uint8Array): unknown;
   digest(): Uint8Array;
 }
@@ -43,18 +44,31 @@ export const pureSha256: Sha256Factory = () => sha256.create();
 
 const FORM_PREFIX = 'roost.config.v1\n';
 const utf8 = new TextEncoder();
+const FORM_PREFIX_BYTES = utf8.encode(FORM_PREFIX);
+const EMPTY = new Uint8Array(0);
 
 /** 32-byte SHA-256 of the canonical form of `files`. */
 export function configHash(files: ConfigFilesLike, createSha256: Sha256Factory = pureSha256): Uint8Array {
   const entries = Object.keys(files)
-    .map((name) => ({ name: utf8.encode(name), file: files[name] }))
+    .map((name) => ({ name: textBytes(name), file: files[name] }))
     .sort((a, b) => compareBytes(a.name, b.name));
-  const hash = createSha256();
-  hash.update(utf8.encode(FORM_PREFIX));
-  hash.update(u64(entries.length));
+  // The length-prefixed parts in order: name, content type, body, for each file.
+  const parts: Uint8Array[] = [];
+  let formBytes = FORM_PREFIX_BYTES.length + 8;
   for (const { name, file } of entries) {
-    const body = file?.body ?? new Uint8Array(0);
-    for (const part of [name, utf8.encode(file?.contentType ?? ''), typeof body === 'string' ? utf8.encode(body) : body]) {
+    const body = file?.body ?? EMPTY;
+    const contentType = textBytes(file?.contentType ?? '');
+    const bodyBytes = typeof body === 'string' ? utf8.encode(body) : body;
+    parts.push(name, contentType, bodyBytes);
+    formBytes += 24 + name.length + contentType.length + bodyBytes.length;
+  }
+  const hash = createSha256();
+  if (formBytes <= ONE_UPDATE_MAX_BYTES) {
+    hash.update(writeForm(formBytes, entries.length, parts));
+  } else {
+    hash.update(FORM_PREFIX_BYTES);
+    hash.update(u64(entries.length));
+    for (const part of parts) {
       hash.update(u64(part.length));
       hash.update(part);
     }
@@ -67,12 +81,56 @@ export function configHashHex(files: ConfigFilesLike, createSha256: Sha256Factor
   return bytesToHex(configHash(files, createSha256));
 }
 
+// Effective configs are hashed for every report that carries one (10k agents answering a
+// rollout at once): a form up to this size is written into one reused buffer and hashed with one
+// update, instead of allocating and hashing its parts one by one. Hashers read what they are
+// given before update returns, so the buffer can be reused by the next call.
+const ONE_UPDATE_MAX_BYTES = 64 * 1024;
+let scratch = new Uint8Array(4 * 1024);
+let scratchView = new DataView(scratch.buffer);
+
+/** The canonical form in the scratch buffer (a view of `formBytes` bytes). */
+function writeForm(formBytes: number, files: number, parts: readonly Uint8Array[]): Uint8Array {
+  if (formBytes > scratch.length) {
+    scratch = new Uint8Array(Math.min(ONE_UPDATE_MAX_BYTES, 2 ** Math.ceil(Math.log2(formBytes))));
+    scratchView = new DataView(scratch.buffer);
+  }
+  scratch.set(FORM_PREFIX_BYTES, 0);
+  let offset = writeU64(scratchView, FORM_PREFIX_BYTES.length, files);
+  for (const part of parts) {
+    offset = writeU64(scratchView, offset, part.length);
+    scratch.set(part, offset);
+    offset += part.length;
+  }
+  return scratch.subarray(0, formBytes);
+}
+
+// File names and content types repeat across agents ("", "text/yaml"): short ones are encoded
+// once. Bounded in count and length, since agents choose them.
+const MAX_REMEMBERED_TEXTS = 256;
+const MAX_REMEMBERED_TEXT_CHARS = 128;
+const rememberedTexts = new Map<string, Uint8Array>();
+
+function textBytes(text: string): Uint8Array {
+  if (text === '') return EMPTY;
+  const known = rememberedTexts.get(text);
+  if (known) return known;
+  const bytes = utf8.encode(text);
+  if (text.length <= MAX_REMEMBERED_TEXT_CHARS && rememberedTexts.size < MAX_REMEMBERED_TEXTS) rememberedTexts.set(text, bytes);
+  return bytes;
+}
+
 function u64(length: number): Uint8Array {
   const bytes = new Uint8Array(8);
-  const view = new DataView(bytes.buffer);
-  view.setUint32(0, Math.floor(length / 0x100000000));
-  view.setUint32(4, length >>> 0);
+  writeU64(new DataView(bytes.buffer), 0, length);
   return bytes;
+}
+
+/** Writes `value` as an unsigned 64-bit big-endian integer at `offset`; returns the offset after it. */
+function writeU64(view: DataView, offset: number, value: number): number {
+  view.setUint32(offset, Math.floor(value / 0x100000000));
+  view.setUint32(offset + 4, value >>> 0);
+  return offset + 8;
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
