@@ -45,8 +45,12 @@ export interface RunningGateway {
 
 /** Longest run of queued WebSocket frames handled before yielding to timers and other I/O. */
 const INBOUND_SLICE_MS = 10;
-/** Queued frames above which sockets are paused (a few MB of small status reports). */
-const INBOUND_HIGH_WATER = 50_000;
+/**
+ * Queued frames above which sockets that send more are paused, until the queue is down to a
+ * quarter. Kept low: what waits is better left in the kernel's socket buffers than on the heap,
+ * where every frame that outlives a young-generation GC is copied (and lengthens the pause).
+ */
+const INBOUND_HIGH_WATER = 2_000;
 /** The shortest HTTP-liveness sweep period; sweeps also evict old records. */
 const SWEEP_MS = 1_000;
 
