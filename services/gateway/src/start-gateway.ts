@@ -43,8 +43,8 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-/** Longest run of queued WebSocket frames handled before yielding to timers and other I/O. */
-const INBOUND_SLICE_MS = 10;
+/** Longest run of queued WebSocket frames handled before yielding to timers and other I/O (see FAN_OUT_SLICE_MS). */
+const INBOUND_SLICE_MS = 5;
 /**
  * Queued frames above which sockets that send more are paused, until the queue is down to a
  * quarter. Kept low: what waits is better left in the kernel's socket buffers than on the heap,

@@ -123,7 +123,7 @@ export function createWebSocketTransport(
     const snapshot = [...peers];
     void runInSlices(
       snapshot,
-      { maxItems: options.sliceSize * 8, sliceMs: 10 },
+      { maxItems: options.sliceSize * 8, sliceMs: 5 },
       (peer) => {
         if (peer.closed) return;
         if (!peer.alive) {
