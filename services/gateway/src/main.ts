@@ -5,18 +5,17 @@
  */
 import pino from 'pino';
 import { createMemoryPlatform } from '@roost/platform-memory';
+import { connectNatsServicePlatform } from '@roost/platform-nats';
 import { stopOnSignals } from '@roost/platform-process';
 import { CommandLineError, parseGatewayCommandLine } from './cli-options';
-import { connectNatsGatewayPlatform, type ClosableGatewayPlatform } from './nats-gateway-platform';
 import { startGateway } from './start-gateway';
 
 async function main(): Promise<void> {
   const cli = parseGatewayCommandLine(process.argv.slice(2), process.env);
   const logger = pino({ level: cli.logLevel, base: { service: 'gateway' } });
-  const platform: ClosableGatewayPlatform = cli.natsUrl
-    ? await connectNatsGatewayPlatform(cli.natsUrl, logger)
-    : createMemoryPlatform({ logger });
-  if (!cli.natsUrl) logger.warn({}, 'NATS_URL not set: in-memory platform, state is lost on exit');
+  const { natsUrl } = cli;
+  const platform = natsUrl ? await connectNatsServicePlatform({ url: natsUrl, name: 'roost-gateway', logger }) : createMemoryPlatform({ logger });
+  if (!natsUrl) logger.warn({}, 'NATS_URL not set: in-memory platform, state is lost on exit');
   const gateway = await startGateway({ ...cli.gateway, logger }, platform);
   stopOnSignals(() => gateway.stop().then(() => platform.close()), { name: 'gateway', logger });
   logger.info({ gatewayId: gateway.gatewayId, url: gateway.url, httpUrl: gateway.httpUrl }, 'gateway ready');

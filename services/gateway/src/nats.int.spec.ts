@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { BUCKETS, gatewayPresenceContract } from '@roost/contracts';
 import { RemoteConfigStatuses, ServerToAgentFlag, hasFlag } from '@roost/opamp';
 import { silentLogger } from '@roost/ports';
+import { connectNatsServicePlatform, type ServicePlatform } from '@roost/platform-nats';
 import { eventually, startNatsServer, type TestServer } from '@roost/testing';
-import { connectNatsGatewayPlatform, type ClosableGatewayPlatform } from './nats-gateway-platform';
 import { startGateway, type RunningGateway } from './start-gateway';
 import { fleetEvents, nudge, setDesired, storeConfig } from './testing/fleet-fixture';
 import { HttpTestAgent, WsTestAgent, offeredConfigHash, testDescription } from './testing/opamp-test-agent';
@@ -13,7 +13,7 @@ const status = (hash: string) => ({ remoteConfigStatus: { lastRemoteConfigHash: 
 
 describe('gateway on NATS (JetStream fleet events, KV desired configs, core push nudges)', () => {
   let nats: TestServer;
-  let platform: ClosableGatewayPlatform;
+  let platform: ServicePlatform;
   const gateways: RunningGateway[] = [];
 
   const start = async (gatewayId: string): Promise<RunningGateway> => {
@@ -24,7 +24,7 @@ describe('gateway on NATS (JetStream fleet events, KV desired configs, core push
 
   beforeAll(async () => {
     nats = await startNatsServer();
-    platform = await connectNatsGatewayPlatform(nats.url, silentLogger, 'gateway-int-test');
+    platform = await connectNatsServicePlatform({ url: nats.url, name: 'gateway-int-test', logger: silentLogger });
   });
 
   afterAll(async () => {
