@@ -1,13 +1,5 @@
+import type { PhaseSpec } from '@roost/rollout';
 import { CliError } from './cli-error';
-
-/** One phase as the admin API takes it (cumulative size: a percent or a count of the target). */
-export interface PhaseSpec {
-  readonly name?: string;
-  readonly percent?: number;
-  readonly count?: number;
-  readonly windowMs?: number;
-  readonly requireApproval?: boolean;
-}
 
 const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
 
