@@ -10,29 +10,7 @@ import type { Platform } from '@roost/ports';
 import { startProjector, type RunningProjector } from '@roost/projector';
 import { eventually, startNatsServer, startRedisServer, type TestServer } from '@roost/testing';
 
-/** A valid collector config; `variant` changes its content (and so its hash). */
-export function collectorYaml(variant: string, options: { marker?: string } = {}): string {
-  return [
-    ...(options.marker ? [options.marker] : []),
-    'receivers:',
-    '  otlp:',
-    '    protocols:',
-    '      grpc:',
-    '        endpoint: 0.0.0.0:4317',
-    'exporters:',
-    '  debug:',
-    `    verbosity: ${variant}`,
-    'service:',
-    '  pipelines:',
-    '    traces:',
-    '      receivers: [otlp]',
-    '      exporters: [debug]',
-    '',
-  ].join('\n');
-}
-
-/** Timeouts short enough for tests; plans in the tests set their own windows. */
-export const TEST_TIMING = { applyTimeoutMs: 8_000, disconnectGraceMs: 1_000, healthGraceMs: 1_000 };
+export { collectorYaml, TEST_TIMING } from '../support/collector-config';
 
 export interface HttpAnswer<T = any> {
   readonly status: number;

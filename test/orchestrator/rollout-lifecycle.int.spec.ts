@@ -5,6 +5,7 @@
 import type { RolloutEvent } from '@roost/rollout';
 import { eventually } from '@roost/testing';
 import { accepted, collectorYaml, RolloutTestBed } from './rollout-test-bed';
+import { FAIL_MARKER } from './collector-agent';
 
 jest.setTimeout(60_000);
 
@@ -68,7 +69,7 @@ describe('rollout lifecycle across gateway and orchestrator', () => {
     const other = await bed.createConfig(collectorYaml('normal'), 'baseline-b');
     const agents = await bed.connectAgents(12, 'prod-bad', (index) => (index % 2 === 0 ? baseline : other));
     await bed.fleetHas(agents, 'prod-bad');
-    const bad = await bed.createConfig(collectorYaml('detailed', { refuse: true }), 'edge-bad');
+    const bad = await bed.createConfig(collectorYaml('detailed', { marker: FAIL_MARKER }), 'edge-bad');
 
     const started = accepted(await bed.startRollout({ target: { kind: 'group', group: 'prod-bad' }, configHash: bad, plan: DEFAULT_PLAN_SHAPE }));
     const done = await bed.waitForStatus(started.rolloutId, 'rolled_back');

@@ -18,31 +18,10 @@ import { createMemoryViewStore } from '@roost/platform-memory';
 import type { Platform } from '@roost/ports';
 import type { RolloutEvent } from '@roost/rollout';
 import { eventually, startNatsServer, type TestServer } from '@roost/testing';
-import { CollectorAgent, FAIL_MARKER } from './collector-agent';
+import { CollectorAgent } from './collector-agent';
 
-/** A valid collector config; `variant` changes its content (and so its hash). */
-export function collectorYaml(variant: string, options: { refuse?: boolean } = {}): string {
-  return [
-    ...(options.refuse ? [FAIL_MARKER] : []),
-    'receivers:',
-    '  otlp:',
-    '    protocols:',
-    '      grpc:',
-    '        endpoint: 0.0.0.0:4317',
-    'exporters:',
-    '  debug:',
-    `    verbosity: ${variant}`,
-    'service:',
-    '  pipelines:',
-    '    traces:',
-    '      receivers: [otlp]',
-    '      exporters: [debug]',
-    '',
-  ].join('\n');
-}
-
-/** Phase windows and timeouts short enough for tests; the defaults stay as designed. */
-export const TEST_TIMING = { applyTimeoutMs: 8_000, disconnectGraceMs: 1_000, healthGraceMs: 1_000 };
+import { TEST_TIMING } from '../support/collector-config';
+export { collectorYaml, TEST_TIMING } from '../support/collector-config';
 
 export interface WebhookCall {
   readonly text: string;
