@@ -1,4 +1,4 @@
-import { agentChunks } from './agent-chunks';
+import { agentChunks, eventAssignments } from './agent-chunks';
 import { AGENTS_PER_EVENT, cohortKey, cohortOrder, decide } from './index';
 import { command, fleetOf, ofType, OLD, RolloutScenario, startCommand, targetedIds } from './testing/rollout-fixtures';
 
@@ -29,5 +29,15 @@ describe('multi-agent events', () => {
     expect(reverted.map((event) => event.agents.length)).toEqual([500, 500, 200]);
     expect(new Set(reverted.flatMap((event) => event.agents.map((agent) => agent.agentId))).size).toBe(1200);
     expect(ofType(decision, 'RolloutRolledBack')[0]).toMatchObject({ reverted: 1200, keptNew: 0 });
+  });
+
+  it('derives from each event the desired configs it assigns: none for agents that keep the new config', () => {
+    const scenario = RolloutScenario.given(startCommand({ fleet: fleetOf(4), plan: [{ percent: 100 }], previousConfigHashes: { 'agent-000': OLD }, acceptKeepNewOnFailure: true }));
+    const [targeted] = ofType(scenario.history, 'AgentsTargeted');
+    expect(eventAssignments(targeted!)).toEqual(targeted!.agents.map(({ agentId }) => ({ agentId, configHash: 'cfg-new' })));
+    const [reverted] = ofType(scenario.when(command('RollbackRollout', 1000)), 'AgentsReverted');
+    expect(eventAssignments(reverted!)).toEqual([{ agentId: 'agent-000', configHash: OLD }]);
+    expect(reverted!.agents).toHaveLength(4);
+    expect(ofType(scenario.history, 'RolloutStarted').flatMap(eventAssignments)).toEqual([]);
   });
 });

@@ -16,7 +16,7 @@ export type { AgentRecord, AppliedVia, EnrolledAgent, ExclusionReason, FailureRe
 export { heldAgents, rolloutAgent, rolloutAgents, summarize } from './summary';
 export type { RolloutSummary } from './summary';
 export { AGENTS_PER_EVENT, ROLLOUT_EVENT_SCHEMA_VERSION, ROLLOUT_EVENT_TYPES } from './rollout-events';
-export { agentChunks, targetedAgentIds } from './agent-chunks';
+export { agentChunks, eventAssignments, targetedAgentIds } from './agent-chunks';
 export { decodeRolloutEvent, encodeRolloutEvent, RolloutEventDecodeError } from './rollout-event-codec';
 export type {
   AgentConfigApplied,

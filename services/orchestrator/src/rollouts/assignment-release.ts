@@ -1,4 +1,4 @@
-import type { DesiredConfigAssignment, RolloutEvent } from '@roost/rollout';
+import { eventAssignments, type DesiredConfigAssignment, type RolloutEvent } from '@roost/rollout';
 import type { DesiredWriter } from './desired-writer';
 
 /**
@@ -21,7 +21,7 @@ export class AssignmentRelease {
   ) {
     const justifiedBy = new Map<string, number>();
     events.forEach((event, index) => {
-      if (event.type === 'AgentsTargeted' || event.type === 'AgentsReverted') for (const { agentId } of event.agents) justifiedBy.set(agentId, index);
+      for (const { agentId } of eventAssignments(event)) justifiedBy.set(agentId, index);
     });
     const last = events.length - 1;
     // Stable order by justifying event keeps a later assignment of an agent after an earlier one.

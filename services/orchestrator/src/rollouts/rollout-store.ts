@@ -1,6 +1,6 @@
 import { subjects } from '@roost/contracts';
 import { ConcurrencyConflictError, type EventStore, type Logger, type StoredEvent } from '@roost/ports';
-import { decodeRolloutEvent, encodeRolloutEvent, replay, type RolloutEvent, type RolloutState } from '@roost/rollout';
+import { decodeRolloutEvent, encodeRolloutEvent, eventAssignments, replay, type RolloutEvent, type RolloutState } from '@roost/rollout';
 import { OrchestratorError } from '../orchestrator-error';
 
 /** A rollout as stored: its state and the stream sequence of its last event (0 when none). */
@@ -46,23 +46,22 @@ export class RolloutStore {
       list.push(event);
     }
     const histories = new Map<string, RolloutHistory>();
+    const decodedAt = new Map<number, RolloutEvent>();
     for (const [subject, events] of bySubject) {
       const rolloutId = subject.slice(PREFIX.length);
       try {
-        histories.set(rolloutId, historyOf(rolloutId, events));
+        const decoded = decodeHistory(rolloutId, events);
+        histories.set(rolloutId, { state: replay(decoded), lastSequence: lastSequenceOf(events) });
+        events.forEach(({ sequence }, index) => decodedAt.set(sequence, decoded[index] as RolloutEvent));
       } catch (error) {
         this.logger.error({ rolloutId, err: String(error) }, 'rollout history cannot be replayed; this rollout is not run — inspect its subject in ROLLOUT_EVENTS');
       }
     }
     // Ledger in stream order, so the latest assignment of an agent wins across rollouts.
-    for (const event of stored) {
-      if (!histories.has(event.subject.slice(PREFIX.length))) continue;
-      const decoded = decodeRolloutEvent(event.data);
-      const { rolloutId } = decoded;
-      if (decoded.type === 'AgentsTargeted') for (const { agentId } of decoded.agents) ledger.set(agentId, { configHash: decoded.configHash, rolloutId });
-      if (decoded.type === 'AgentsReverted') {
-        for (const { agentId, configHash, source } of decoded.agents) if (source !== 'kept_new') ledger.set(agentId, { configHash, rolloutId });
-      }
+    for (const { sequence } of stored) {
+      const event = decodedAt.get(sequence);
+      if (event === undefined) continue;
+      for (const { agentId, configHash } of eventAssignments(event)) ledger.set(agentId, { configHash, rolloutId: event.rolloutId });
     }
     return { histories, ledger };
   }
@@ -98,10 +97,19 @@ export class RolloutStore {
 }
 
 function historyOf(rolloutId: string, stored: readonly StoredEvent[]): RolloutHistory {
+  return { state: replay(decodeHistory(rolloutId, stored)), lastSequence: lastSequenceOf(stored) };
+}
+
+/** A rollout's stored events, decoded; throws when the history has a gap or a foreign event. */
+function decodeHistory(rolloutId: string, stored: readonly StoredEvent[]): RolloutEvent[] {
   const events = stored.map((event) => decodeRolloutEvent(event.data));
   events.forEach((event, index) => {
     const expected = `${rolloutId}/${index + 1}`;
     if (event.id !== expected) throw new Error(`event at sequence ${stored[index]?.sequence} has id ${event.id}, expected ${expected}: the history has a gap or a foreign event`);
   });
-  return { state: replay(events), lastSequence: stored[stored.length - 1]?.sequence ?? 0 };
+  return events;
+}
+
+function lastSequenceOf(stored: readonly StoredEvent[]): number {
+  return stored[stored.length - 1]?.sequence ?? 0;
 }
