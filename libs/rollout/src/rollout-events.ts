@@ -34,7 +34,7 @@ export interface RolloutStarted extends EventBase<'RolloutStarted'> {
   readonly skipped: SkipCounts;
 }
 /**
- * Members recorded at the start, in chunks of at most ENROLMENT_CHUNK agents so that no
+ * Members recorded at the start, in chunks of at most AGENTS_PER_EVENT agents so that no
  * event outgrows a message (JetStream's default limit is 1 MB) on a large fleet.
  */
 export interface AgentsEnrolled extends EventBase<'AgentsEnrolled'> {
