@@ -1,4 +1,4 @@
-import { ContractViolationError, desiredConfigContract, fleetEventContract, pushNudgeContract, subjects } from './index';
+import { ContractViolationError, desiredConfigContract, encodeFleetEvents, fleetEventContract, pushNudgeContract, subjects, type FleetEvent } from './index';
 
 describe('JSON contracts', () => {
   it('round-trips a desired config entry', () => {
@@ -20,6 +20,38 @@ describe('JSON contracts', () => {
   it('refuses a fleet event of an unknown kind', () => {
     const bytes = new TextEncoder().encode(JSON.stringify({ type: 'heartbeat', schemaVersion: 1 }));
     expect(() => fleetEventContract.decode(bytes)).toThrow(/fleet event: type/);
+  });
+});
+
+describe('encodeFleetEvents', () => {
+  const snapshot: FleetEvent['snapshot'] = {
+    agentId: 'a1',
+    gatewayId: 'gw-1',
+    transport: 'websocket',
+    connected: true,
+    capabilities: 7,
+    identifying: { 'service.name': 'otelcol "contrib"' },
+    nonIdentifying: {},
+    health: null,
+    remoteConfigStatus: { hash: 'ab'.repeat(32), status: 'APPLIED', errorMessage: '', reportedAt: 9 },
+    effectiveConfigHash: 'cd'.repeat(32),
+  };
+  const event = (type: FleetEvent['type'], id: string, shared = snapshot): FleetEvent => ({ type, schemaVersion: 1, id, at: 9, agentId: 'a1', snapshot: shared });
+
+  it('gives each event of a report the bytes the contract decodes back to it, with the shared snapshot', () => {
+    const events = [event('remote-config-status', 'e1'), event('effective-config', 'e2')];
+    const encoded = encodeFleetEvents(events);
+    expect(encoded.map((bytes) => fleetEventContract.decode(bytes))).toEqual(events);
+    expect(encoded.map((bytes) => JSON.parse(new TextDecoder().decode(bytes)))).toEqual(
+      events.map((e) => JSON.parse(new TextDecoder().decode(fleetEventContract.encode(e)))),
+    );
+  });
+
+  it('serializes each event with its own snapshot when they differ', () => {
+    const other = { ...snapshot, connected: false };
+    const encoded = encodeFleetEvents([event('connected', 'e1'), event('disconnected', 'e2', other)]);
+    expect(fleetEventContract.decode(encoded[1]!).snapshot.connected).toBe(false);
+    expect(fleetEventContract.decode(encoded[0]!).snapshot.connected).toBe(true);
   });
 });
 

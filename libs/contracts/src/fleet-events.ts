@@ -53,3 +53,22 @@ export const fleetEventSchema = z.object({
 });
 export type FleetEvent = z.infer<typeof fleetEventSchema>;
 export const fleetEventContract = jsonContract<FleetEvent>('fleet event', fleetEventSchema);
+
+const utf8 = new TextEncoder();
+
+/**
+ * The events of one agent report in `fleetEventContract`'s wire form. They share one snapshot
+ * object, which is serialized once instead of once per event (an APPLIED report with a new
+ * effective config is two events, times every agent of a rollout phase).
+ */
+export function encodeFleetEvents(events: readonly FleetEvent[]): Uint8Array[] {
+  let shared: AgentSnapshot | undefined;
+  let sharedJson = '';
+  return events.map(({ snapshot, ...envelope }) => {
+    if (snapshot !== shared) {
+      shared = snapshot;
+      sharedJson = JSON.stringify(snapshot);
+    }
+    return utf8.encode(`${JSON.stringify(envelope).slice(0, -1)},"snapshot":${sharedJson}}`);
+  });
+}

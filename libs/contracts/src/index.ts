@@ -16,7 +16,7 @@ export {
 export type { DesiredConfig, StoredConfig } from './desired-config';
 export { gatewayPresenceContract, gatewayPresenceSchema, pushNudgeContract, pushNudgeSchema } from './gateway-messages';
 export type { GatewayPresence, PushNudge } from './gateway-messages';
-export { agentSnapshotSchema, fleetEventContract, fleetEventSchema, REMOTE_CONFIG_STATES } from './fleet-events';
+export { agentSnapshotSchema, encodeFleetEvents, fleetEventContract, fleetEventSchema, REMOTE_CONFIG_STATES } from './fleet-events';
 export type { AgentSnapshot, FleetEvent } from './fleet-events';
 export {
   commandErrorSchema,

@@ -30,17 +30,13 @@ export interface ConfigFileLike {
 export type ConfigFilesLike = Readonly<Record<string, ConfigFileLike | null | undefined>>;
 
 /**
- * An incremental SHA-256. The default is pure JavaScript; a service may pass a native one
- * (Node's `createHash('sha256')` fits) — the canonical form, and so the hash, is the same.
+ * SHA-256 of one byte string. The default is pure JavaScript; a service may pass a native one
+ * (Node's one-shot `crypto.hash`) — the canonical form, and so the hash, is the same. It must
+ * not keep `data`: the caller reuses the buffer.
  */
-export interface Sha256Hasher {
-  /** Reads `data` before returning and keeps no reference to it (callers reuse the buffer). */
-  update(data: Uint8Array): unknown;
-  digest(): Uint8Array;
-}
-export type Sha256Factory = () => Sha256Hasher;
+export type Sha256 = (data: Uint8Array) => Uint8Array;
 
-export const pureSha256: Sha256Factory = () => sha256.create();
+export const pureSha256: Sha256 = (data) => sha256(data);
 
 const FORM_PREFIX = 'roost.config.v1\n';
 const utf8 = new TextEncoder();
@@ -48,7 +44,7 @@ const FORM_PREFIX_BYTES = utf8.encode(FORM_PREFIX);
 const EMPTY = new Uint8Array(0);
 
 /** 32-byte SHA-256 of the canonical form of `files`. */
-export function configHash(files: ConfigFilesLike, createSha256: Sha256Factory = pureSha256): Uint8Array {
+export function configHash(files: ConfigFilesLike, hashBytes: Sha256 = pureSha256): Uint8Array {
   const entries = Object.keys(files)
     .map((name) => ({ name: textBytes(name), file: files[name] }))
     .sort((a, b) => compareBytes(a.name, b.name));
@@ -62,47 +58,33 @@ export function configHash(files: ConfigFilesLike, createSha256: Sha256Factory =
     parts.push(name, contentType, bodyBytes);
     formBytes += 24 + name.length + contentType.length + bodyBytes.length;
   }
-  const hash = createSha256();
-  if (formBytes <= ONE_UPDATE_MAX_BYTES) {
-    hash.update(writeForm(formBytes, entries.length, parts));
-  } else {
-    hash.update(FORM_PREFIX_BYTES);
-    hash.update(u64(entries.length));
-    for (const part of parts) {
-      hash.update(u64(part.length));
-      hash.update(part);
-    }
-  }
-  return Uint8Array.from(hash.digest());
+  return Uint8Array.from(hashBytes(writeForm(formBytes, entries.length, parts)));
 }
 
 /** Lowercase hex of configHash (the form Roost's contracts carry). */
-export function configHashHex(files: ConfigFilesLike, createSha256: Sha256Factory = pureSha256): string {
-  return bytesToHex(configHash(files, createSha256));
+export function configHashHex(files: ConfigFilesLike, hashBytes: Sha256 = pureSha256): string {
+  return bytesToHex(configHash(files, hashBytes));
 }
 
 // Effective configs are hashed for every report that carries one (10k agents answering a
-// rollout at once): a form up to this size is written into one reused buffer and hashed with one
-// update, instead of allocating and hashing its parts one by one. Hashers read what they are
-// given before update returns, so the buffer can be reused by the next call.
-const ONE_UPDATE_MAX_BYTES = 64 * 1024;
+// rollout at once): a form up to this size is written into one reused buffer and hashed in one
+// call, instead of allocating a buffer per report. Larger forms get a buffer of their own.
+const SCRATCH_MAX_BYTES = 64 * 1024;
 let scratch = new Uint8Array(4 * 1024);
-let scratchView = new DataView(scratch.buffer);
 
-/** The canonical form in the scratch buffer (a view of `formBytes` bytes). */
+/** The canonical form, in the scratch buffer when it fits (a view of `formBytes` bytes). */
 function writeForm(formBytes: number, files: number, parts: readonly Uint8Array[]): Uint8Array {
-  if (formBytes > scratch.length) {
-    scratch = new Uint8Array(Math.min(ONE_UPDATE_MAX_BYTES, 2 ** Math.ceil(Math.log2(formBytes))));
-    scratchView = new DataView(scratch.buffer);
-  }
-  scratch.set(FORM_PREFIX_BYTES, 0);
-  let offset = writeU64(scratchView, FORM_PREFIX_BYTES.length, files);
+  if (formBytes > scratch.length && formBytes <= SCRATCH_MAX_BYTES) scratch = new Uint8Array(2 ** Math.ceil(Math.log2(formBytes)));
+  const form = formBytes <= scratch.length ? scratch : new Uint8Array(formBytes);
+  const view = new DataView(form.buffer, form.byteOffset, form.byteLength);
+  form.set(FORM_PREFIX_BYTES, 0);
+  let offset = writeU64(view, FORM_PREFIX_BYTES.length, files);
   for (const part of parts) {
-    offset = writeU64(scratchView, offset, part.length);
-    scratch.set(part, offset);
+    offset = writeU64(view, offset, part.length);
+    form.set(part, offset);
     offset += part.length;
   }
-  return scratch.subarray(0, formBytes);
+  return form.subarray(0, formBytes);
 }
 
 // File names and content types repeat across agents ("", "text/yaml"): short ones are encoded
@@ -117,12 +99,6 @@ function textBytes(text: string): Uint8Array {
   if (known) return known;
   const bytes = utf8.encode(text);
   if (text.length <= MAX_REMEMBERED_TEXT_CHARS && rememberedTexts.size < MAX_REMEMBERED_TEXTS) rememberedTexts.set(text, bytes);
-  return bytes;
-}
-
-function u64(length: number): Uint8Array {
-  const bytes = new Uint8Array(8);
-  writeU64(new DataView(bytes.buffer), 0, length);
   return bytes;
 }
 

@@ -122,7 +122,7 @@ export type { BitSet } from './capabilities';
 export { instanceUidToBytes, parseInstanceUid } from './instance-uid';
 export type { InstanceUid, InstanceUidKind } from './instance-uid';
 export { configHash, configHashHex, pureSha256 } from './config-hash';
-export type { ConfigFileLike, ConfigFilesLike, Sha256Factory, Sha256Hasher } from './config-hash';
+export type { ConfigFileLike, ConfigFilesLike, Sha256 } from './config-hash';
 export { MAX_ATTRIBUTES, MAX_KEY_CHARS, MAX_LIST_CHARS, MAX_VALUE_CHARS, anyValueText, attributeText } from './attribute-text';
 export type { AttributeText } from './attribute-text';
 export { MAX_STATUS_TEXT_CHARS } from './agent-state';

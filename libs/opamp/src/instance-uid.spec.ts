@@ -56,7 +56,10 @@ describe('instanceUidToBytes', () => {
   });
 
   it('accepts UUID text in upper case', () => {
-    expect(instanceUidToBytes('0190B7F8-BB85-72B5-8942-8533325B988A')[0]).toBe(0x01);
+    expect(Array.from(instanceUidToBytes('0190B7F8-BB85-72B5-8942-8533325B988A'))).toEqual(
+      Array.from(instanceUidToBytes('0190b7f8-bb85-72b5-8942-8533325b988a')),
+    );
+    expect(instanceUidToBytes('0190B7F8-BB85-72B5-8942-8533325B988A')[15]).toBe(0x8a);
   });
 
   it.each(['', 'not-a-uid', '0190b7f8bb8572b589428533325b988a', '0190b7f8-bb85-72b5-8942-8533325b988'])('refuses %j', (text) => {

@@ -35,13 +35,24 @@ export function parseInstanceUid(bytes: Uint8Array): InstanceUid {
 /** The `instance_uid` bytes for a uid text (UUID in any case, or ULID). */
 export function instanceUidToBytes(text: string): Uint8Array {
   if (UUID_TEXT.test(text)) {
-    const hex = text.replace(/-/g, '');
     const bytes = new Uint8Array(UUID_BYTES);
-    for (let index = 0; index < UUID_BYTES; index += 1) bytes[index] = parseInt(hex.slice(index * 2, index * 2 + 2), 16);
+    for (let index = 0; index < UUID_BYTES; index += 1) {
+      const at = UUID_BYTE_OFFSETS[index] as number;
+      bytes[index] = (hexValue(text.charCodeAt(at)) << 4) | hexValue(text.charCodeAt(at + 1));
+    }
     return bytes;
   }
   if (ULID_TEXT.test(text)) return Uint8Array.from(text, (char) => char.charCodeAt(0));
   throw new OpampError('opamp.instance_uid.malformed', `${JSON.stringify(text.slice(0, 64))} is neither UUID nor ULID text`);
+}
+
+/** Where each byte's two hex digits start in UUID text (8-4-4-4-12, dashes skipped). */
+const UUID_BYTE_OFFSETS = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+
+/** The value of a hex digit's char code (the text was checked to be hex). */
+function hexValue(code: number): number {
+  if (code <= 57) return code - 48; // 0-9
+  return (code | 0x20) - 87; // a-f, A-F
 }
 
 /** Two lowercase hex digits per byte value; the uid of every message is formatted. */

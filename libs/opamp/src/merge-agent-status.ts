@@ -11,7 +11,7 @@ import {
 } from './agent-state';
 import { attributeText, type AttributeText } from './attribute-text';
 import { AgentCapability, bitSetToNumber, hasCapability } from './capabilities';
-import { configHashHex, pureSha256, type Sha256Factory } from './config-hash';
+import { configHashHex, pureSha256, type Sha256 } from './config-hash';
 import { RemoteConfigStatuses, type AgentToServerInit, type ComponentHealthInit, type RemoteConfigStatusInit } from './proto-types';
 
 const MAX_HASH_BYTES = 64;
@@ -43,14 +43,14 @@ export interface AgentStatusMerge {
 export function mergeAgentStatus(
   previous: AgentState | undefined,
   message: AgentToServerInit,
-  createSha256: Sha256Factory = pureSha256,
+  sha256: Sha256 = pureSha256,
 ): AgentStatusMerge {
-  const merged = mergeFields(previous, message, createSha256);
+  const merged = mergeFields(previous, message, sha256);
   const reportFullState = needsFullState(previous, message, merged);
   return { state: { ...merged, fullStateRequested: reportFullState }, changes: changesBetween(previous, merged), reportFullState };
 }
 
-function mergeFields(previous: AgentState | undefined, message: AgentToServerInit, createSha256: Sha256Factory): AgentState {
+function mergeFields(previous: AgentState | undefined, message: AgentToServerInit, sha256: Sha256): AgentState {
   // ReportsStatus must always be set, so 0 means "not reported" (a bare heartbeat).
   const capabilities = bitSetToNumber(message.capabilities);
   const description = message.agentDescription;
@@ -63,7 +63,7 @@ function mergeFields(previous: AgentState | undefined, message: AgentToServerIni
     health: message.health ? healthSummary(message.health) : (previous?.health ?? null),
     remoteConfigStatus: message.remoteConfigStatus ? remoteConfigSummary(message.remoteConfigStatus) : (previous?.remoteConfigStatus ?? null),
     effectiveConfigHash: message.effectiveConfig
-      ? configHashHex(message.effectiveConfig.configMap?.configMap ?? {}, createSha256)
+      ? configHashHex(message.effectiveConfig.configMap?.configMap ?? {}, sha256)
       : (previous?.effectiveConfigHash ?? null),
     availableComponentsHash: message.availableComponents
       ? bytesToHex((message.availableComponents.hash ?? new Uint8Array(0)).subarray(0, MAX_HASH_BYTES))

@@ -37,6 +37,8 @@ export interface ConfigOfferRecord {
 
 export const MAX_FAILED_HASHES = 4;
 
+const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
+
 /** The compact view every fleet event carries. */
 export function agentSnapshot(record: AgentRecord, gatewayId: string): AgentSnapshot {
   const { state } = record;
@@ -46,8 +48,9 @@ export function agentSnapshot(record: AgentRecord, gatewayId: string): AgentSnap
     transport: record.transport,
     connected: record.connected,
     capabilities: state.capabilities,
-    identifying: { ...(state.description?.identifying ?? {}) },
-    nonIdentifying: { ...(state.description?.nonIdentifying ?? {}) },
+    // Shared with the immutable state, not copied: a snapshot is built for every event.
+    identifying: state.description?.identifying ?? NO_ATTRIBUTES,
+    nonIdentifying: state.description?.nonIdentifying ?? NO_ATTRIBUTES,
     health: state.health ? { ...state.health, reportedAt: record.healthReportedAt } : null,
     remoteConfigStatus: state.remoteConfigStatus ? { ...state.remoteConfigStatus, reportedAt: record.remoteConfigReportedAt } : null,
     effectiveConfigHash: state.effectiveConfigHash,

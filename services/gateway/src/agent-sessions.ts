@@ -6,7 +6,6 @@ import {
   type AgentToServer,
   type ServerToAgentInit,
 } from '@roost/opamp';
-import type { FleetEvent } from '@roost/contracts';
 import type { Logger } from '@roost/ports';
 import { markDisconnected, reconcileConfig } from './agent-lifecycle';
 import { answerSecondClaim } from './duplicate-claims';
@@ -254,7 +253,7 @@ export class AgentSessions implements WsPeerHandler {
   }
 
   private afterReply(outcome: HandledMessage): void {
-    this.publish(outcome.events);
+    if (outcome.events.length > 0) this.deps.publisher.publish(outcome.events);
     if (outcome.response.remoteConfig) this.deps.metrics.configsSent.inc({ transport: outcome.record.transport });
     if (outcome.appliedAfterMs !== null) this.deps.metrics.pushToApplied.observe(outcome.appliedAfterMs / 1000);
     if (outcome.missingConfig !== null) this.loadAndReconcile(outcome.record.agentId, outcome.missingConfig);
@@ -270,7 +269,7 @@ export class AgentSessions implements WsPeerHandler {
     this.records.set(agentId, next);
     if (event) {
       this.deps.logger.debug({ agentId, why }, 'agent disconnected');
-      this.publish([event]);
+      this.deps.publisher.publish([event]);
     }
   }
 
@@ -297,10 +296,6 @@ export class AgentSessions implements WsPeerHandler {
     void this.deps.configs.config(hash).then((config) => {
       if (config) this.reconcile(agentId, undefined);
     });
-  }
-
-  private publish(events: readonly FleetEvent[]): void {
-    for (const event of events) this.deps.publisher.publish(event);
   }
 
   private encode<T>(encoder: (message: ServerToAgentInit, limit: ReplyLimit) => T, response: ServerToAgentInit, agentId: string | null): T | null {
@@ -333,7 +328,7 @@ export class AgentSessions implements WsPeerHandler {
       newInstanceUid: this.deps.newInstanceUid,
       nextEventId: this.deps.nextEventId,
       offerable: configs.cached,
-      createSha256: nativeSha256,
+      sha256: nativeSha256,
     };
   }
 

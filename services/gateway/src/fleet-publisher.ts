@@ -1,10 +1,13 @@
-import { fleetEventContract, subjects, type FleetEvent } from '@roost/contracts';
+import { encodeFleetEvents, subjects, type FleetEvent } from '@roost/contracts';
 import type { EventStore, Logger } from '@roost/ports';
 import type { GatewayMetrics } from './gateway-metrics';
 
 export interface FleetPublisher {
-  /** Appends without waiting; failures are retried with the same message id, then logged. */
-  publish(event: FleetEvent): void;
+  /**
+   * Appends the events of one report (or one disconnect) without waiting; failures are retried
+   * with the same message id, then logged.
+   */
+  publish(events: readonly FleetEvent[]): void;
   /** Resolves once every append issued so far has settled. */
   drain(): Promise<void>;
 }
@@ -23,9 +26,8 @@ export function createFleetPublisher(events: EventStore, metrics: GatewayMetrics
   const latestIssued = new Map<string, number>();
   let order = 0;
 
-  const attempt = async (event: FleetEvent, issued: number): Promise<void> => {
+  const attempt = async (event: FleetEvent, data: Uint8Array, issued: number): Promise<void> => {
     const subject = subjects.fleetAgentEvent(event.agentId, event.type);
-    const data = fleetEventContract.encode(event);
     for (let round = 0; ; round++) {
       try {
         await events.append(subject, data, { messageId: event.id });
@@ -44,14 +46,17 @@ export function createFleetPublisher(events: EventStore, metrics: GatewayMetrics
   };
 
   return {
-    publish(event) {
-      const issued = ++order;
-      latestIssued.set(event.agentId, issued);
-      const task = attempt(event, issued).finally(() => {
-        pending.delete(task);
-        if (latestIssued.get(event.agentId) === issued) latestIssued.delete(event.agentId);
+    publish(events) {
+      const encoded = encodeFleetEvents(events);
+      events.forEach((event, index) => {
+        const issued = ++order;
+        latestIssued.set(event.agentId, issued);
+        const task = attempt(event, encoded[index] as Uint8Array, issued).finally(() => {
+          pending.delete(task);
+          if (latestIssued.get(event.agentId) === issued) latestIssued.delete(event.agentId);
+        });
+        pending.add(task);
       });
-      pending.add(task);
     },
     async drain() {
       while (pending.size > 0) await Promise.all([...pending]);

@@ -7,7 +7,7 @@ import {
   bitsOf,
   hasFlag,
   mergeAgentStatus,
-  type Sha256Factory,
+  type Sha256,
   parseInstanceUid,
   type AgentStateChange,
   type AgentToServer,
@@ -38,7 +38,7 @@ export interface MessageContext {
   /** A config version already loaded, by hash; undefined when it must be read first. */
   readonly offerable: (hash: string) => OfferableConfig | undefined;
   /** SHA-256 used to summarise effective configs (native in the service; same hash as the pure one). */
-  readonly createSha256?: Sha256Factory;
+  readonly sha256?: Sha256;
   /**
    * The uid another live connection holds is this agent's no longer: answer with this one as its
    * new uid and keep the message's state under it (the record passed is this uid's). The uid
@@ -95,7 +95,7 @@ export function handleAgentMessage(record: AgentRecord | undefined, message: Age
   } catch (error) {
     return rejectBadUid(message, error, ctx);
   }
-  const merge = mergeAgentStatus(record?.state, message, ctx.createSha256);
+  const merge = mergeAgentStatus(record?.state, message, ctx.sha256);
   const requested = ctx.reassignTo === undefined && hasFlag(message.flags, AgentToServerFlag.RequestInstanceUid);
   const newUid = ctx.reassignTo ?? (requested ? ctx.newInstanceUid() : null);
   const agentId = newUid ? parseInstanceUid(newUid).text : uid.text;

@@ -10,4 +10,9 @@ describe('native SHA-256', () => {
     expect(configHashHex(files, nativeSha256)).toBe(configHashHex(files));
     expect(configHashHex({}, nativeSha256)).toBe(configHashHex({}));
   });
+
+  it('hashes a form too large for the shared buffer the same way', () => {
+    const files = { big: { body: new Uint8Array(100 * 1024).fill(7), contentType: 'application/octet-stream' } };
+    expect(configHashHex(files, nativeSha256)).toBe(configHashHex(files));
+  });
 });

@@ -49,13 +49,17 @@ export function createMemoryEventStore(options: MemoryEventStoreOptions = {}): M
 
 class InMemoryEventStore implements MemoryEventStore {
   private readonly consumers = new Set<MemoryConsumer>();
+  /** Each stream by the subjects it stores, for routing every append. */
+  private readonly routes: readonly { subjects: readonly string[]; stream: MemoryStream }[];
 
   constructor(
     private readonly clock: Clock,
     private readonly streams: readonly MemoryStream[],
     private readonly redeliveryDelayMs: number,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.routes = streams.map((stream) => ({ subjects: stream.declaration.subjects, stream }));
+  }
 
   async append(subject: string, data: Uint8Array, options: AppendOptions = {}): Promise<AppendResult> {
     const stream = this.bySubject(subject);
@@ -114,11 +118,7 @@ class InMemoryEventStore implements MemoryEventStore {
   }
 
   private bySubject(subjectOrFilter: string): MemoryStream {
-    const declaration = findBySubject(
-      this.streams.map((s) => s.declaration),
-      subjectOrFilter,
-    );
-    const stream = this.streams.find((s) => s.declaration === declaration);
+    const stream = findBySubject(this.routes, subjectOrFilter)?.stream;
     if (!stream) throw new PortError('unknown_stream', `no declared stream stores ${subjectOrFilter}`);
     return stream;
   }
