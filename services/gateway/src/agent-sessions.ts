@@ -15,7 +15,7 @@ import type { ConfigSource } from './config-source';
 import type { FleetPublisher } from './fleet-publisher';
 import { decodeErrorReason, type DecodeErrorReason, type GatewayMetrics, type Transport } from './gateway-metrics';
 import type { ResolvedGatewayOptions } from './gateway-options';
-import { nativeSha256 } from './native-sha256';
+import { nativeSha256, rememberingSha256 } from './native-sha256';
 import { handleAgentMessage, type HandledMessage, type MessageContext } from './handle-agent-message';
 import type { HttpOpampResult } from './http-endpoint';
 import type { WsPeer, WsPeerHandler } from './websocket-transport';
@@ -42,6 +42,8 @@ export class AgentSessions implements WsPeerHandler {
   readonly sockets = new Map<string, WsPeer>();
   readonly httpAgents = new Set<string>();
   private readonly limit: { maxMessageBytes: number };
+  /** Effective configs are hashed per report; a rollout makes thousands of them identical. */
+  private readonly sha256 = rememberingSha256(nativeSha256);
   // Label children resolved once: a labelled inc() per message would hash the labels each time.
   private readonly inWs;
   private readonly inHttp;
@@ -328,7 +330,7 @@ export class AgentSessions implements WsPeerHandler {
       newInstanceUid: this.deps.newInstanceUid,
       nextEventId: this.deps.nextEventId,
       offerable: configs.cached,
-      sha256: nativeSha256,
+      sha256: this.sha256,
     };
   }
 
