@@ -7,7 +7,8 @@
  *   options: --checkpoints=10000,19000 --agents=10000 --config-bytes=2048 --deliveries=3
  *            --status-rates=10000,20000,30000,40000 --step-seconds=4 --servers=baseline,gateway
  *
- * Profiling: BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=tmp/prof" passes flags to every child.
+ * Profiling: BENCH_PROFILE_DIR=tmp/prof records each delivery round of a server process;
+ *            BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=tmp/prof" passes flags to every child.
  * Loopback only. Every wait is bounded and the whole run is killed after --deadline-minutes (20).
  */
 import { execFileSync } from 'node:child_process';

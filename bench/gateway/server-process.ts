@@ -4,6 +4,7 @@
  * Usage (by run.ts): server-process.ts baseline|gateway
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { createRoundProfiler } from './delivery-profiler';
 import { serve } from './ipc';
 import { createBareWsServer } from './servers/bare-ws';
 import { createRoostGateway } from './servers/roost-gateway';
@@ -38,6 +39,7 @@ function loopMonitor(): { stop(): { p99Ms: number; maxMs: number } } {
 }
 
 let server: ServerUnderTest | undefined;
+const profiler = createRoundProfiler();
 let window: { monitor: ReturnType<typeof loopMonitor>; startedAt: bigint; messages: number; cpu: NodeJS.CpuUsage } | undefined;
 
 serve({
@@ -72,11 +74,13 @@ serve({
     await server!.prepareConfig(body);
     const monitor = loopMonitor();
     await new Promise((r) => setTimeout(r, 50)); // the monitor's timer must be running before the push
+    await profiler.start();
     const start = process.hrtime.bigint();
     const cpu = process.cpuUsage();
     const { agents, fanOutMs } = await server!.deliverConfig();
     const elapsedMs = ms(Number(process.hrtime.bigint() - start));
     const used = process.cpuUsage(cpu);
+    await profiler.stop(`${kind}-delivery-${p.round}`);
     return { agents, ms: elapsedMs, fanOutMs, cpuMs: (used.user + used.system) / 1000, ...monitor.stop() };
   },
   windowStart: async () => {
