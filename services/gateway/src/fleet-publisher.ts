@@ -14,6 +14,9 @@ export interface FleetPublisher {
 
 const RETRY_DELAYS_MS = [100, 500, 2_000];
 
+/** Small events are cut from Node's shared buffer pool instead of each getting a buffer of its own. */
+const pooledUtf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
+
 /**
  * Appends fleet events to FLEET_EVENTS in the order they are issued (one connection keeps
  * publish order). A failed append is retried with the same message id (the stream drops a
@@ -47,7 +50,7 @@ export function createFleetPublisher(events: EventStore, metrics: GatewayMetrics
 
   return {
     publish(events) {
-      const encoded = encodeFleetEvents(events);
+      const encoded = encodeFleetEvents(events, pooledUtf8);
       events.forEach((event, index) => {
         const issued = ++order;
         latestIssued.set(event.agentId, issued);

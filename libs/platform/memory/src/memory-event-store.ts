@@ -72,7 +72,8 @@ class InMemoryEventStore implements MemoryEventStore {
       throw new ConcurrencyConflictError(subject, expected);
     }
     const sequence = stream.lastSequence + 1;
-    stream.events.push({ stream: stream.declaration.name, subject, sequence, data: data.slice(), storedAt: now });
+    // A copy (Buffer.from always copies; a Buffer's own slice() would be a view), pooled when small.
+    stream.events.push({ stream: stream.declaration.name, subject, sequence, data: Buffer.from(data), storedAt: now });
     stream.lastBySubject.set(subject, sequence);
     if (messageId !== undefined) stream.dedup.set(messageId, { sequence, at: now });
     stream.wake();

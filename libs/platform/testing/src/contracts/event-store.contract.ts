@@ -54,6 +54,16 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Ev
         expect(second).toBeGreaterThanOrEqual(first ?? Infinity);
       });
 
+      it('keeps the bytes appended even when the caller reuses its buffer afterwards (Buffer or Uint8Array)', async () => {
+        const buffer = Buffer.from('first');
+        await fx.store.append(rollout('r1'), buffer);
+        buffer.write('XXXXX');
+        const array = text('second');
+        await fx.store.append(rollout('r1'), array);
+        array.fill(0);
+        expect((await fx.store.read(rollout('r1'))).map((e) => str(e.data))).toEqual(['first', 'second']);
+      });
+
       it('reads with wildcards and from a given sequence', async () => {
         await fx.store.append(subjects.fleetAgentEvent('a1', 'connected'), text('1'));
         await fx.store.append(subjects.fleetAgentEvent('a2', 'health'), text('2'));
