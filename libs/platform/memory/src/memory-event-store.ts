@@ -72,8 +72,9 @@ class InMemoryEventStore implements MemoryEventStore {
       throw new ConcurrencyConflictError(subject, expected);
     }
     const sequence = stream.lastSequence + 1;
-    // A copy (Buffer.from always copies; a Buffer's own slice() would be a view), pooled when small.
-    stream.events.push({ stream: stream.declaration.name, subject, sequence, data: Buffer.from(data), storedAt: now });
+    // A copy of its own size: a Buffer's slice() would be a view, and a slice of Node's shared
+    // pool would keep the whole pool chunk alive for as long as the event is kept.
+    stream.events.push({ stream: stream.declaration.name, subject, sequence, data: new Uint8Array(data), storedAt: now });
     stream.lastBySubject.set(subject, sequence);
     if (messageId !== undefined) stream.dedup.set(messageId, { sequence, at: now });
     stream.wake();
