@@ -68,29 +68,8 @@ export function encodeFleetEvents(events: readonly FleetEvent[], utf8Bytes: (tex
   return events.map(({ snapshot, ...envelope }) => {
     if (snapshot !== shared) {
       shared = snapshot;
-      sharedJson = snapshotJson(snapshot);
+      sharedJson = JSON.stringify(snapshot);
     }
     return utf8Bytes(`${JSON.stringify(envelope).slice(0, -1)},"snapshot":${sharedJson}}`);
   });
-}
-
-/**
- * Attribute maps are the bulk of a snapshot and change only with the agent's description; the
- * gateway shares one map object across an agent's snapshots until then, so its JSON is kept
- * with it (and goes when the map does).
- */
-const attributesJson = new WeakMap<object, string>();
-
-function attributes(map: Readonly<Record<string, string>>): string {
-  let json = attributesJson.get(map);
-  if (json === undefined) {
-    json = JSON.stringify(map);
-    attributesJson.set(map, json);
-  }
-  return json;
-}
-
-function snapshotJson(snapshot: AgentSnapshot): string {
-  const { identifying, nonIdentifying, ...rest } = snapshot;
-  return `${JSON.stringify(rest).slice(0, -1)},"identifying":${attributes(identifying)},"nonIdentifying":${attributes(nonIdentifying)}}`;
 }
