@@ -65,11 +65,14 @@ const utf8 = new TextEncoder();
 export function encodeFleetEvents(events: readonly FleetEvent[], utf8Bytes: (text: string) => Uint8Array = (text) => utf8.encode(text)): Uint8Array[] {
   let shared: AgentSnapshot | undefined;
   let sharedJson = '';
-  return events.map(({ snapshot, ...envelope }) => {
-    if (snapshot !== shared) {
-      shared = snapshot;
-      sharedJson = JSON.stringify(snapshot);
+  return events.map((event) => {
+    if (event.snapshot !== shared) {
+      shared = event.snapshot;
+      sharedJson = JSON.stringify(event.snapshot);
     }
+    // Every field but the snapshot, by name (cheaper than a rest copy); `Required` makes the
+    // compiler insist on any field the schema gains.
+    const envelope: Required<Omit<FleetEvent, 'snapshot'>> = { type: event.type, schemaVersion: event.schemaVersion, id: event.id, at: event.at, agentId: event.agentId };
     return utf8Bytes(`${JSON.stringify(envelope).slice(0, -1)},"snapshot":${sharedJson}}`);
   });
 }

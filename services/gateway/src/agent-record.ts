@@ -42,17 +42,22 @@ const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
 /** The compact view every fleet event carries. */
 export function agentSnapshot(record: AgentRecord, gatewayId: string): AgentSnapshot {
   const { state } = record;
+  const { health, remoteConfigStatus: status } = state;
   return {
     agentId: record.agentId,
     gatewayId,
     transport: record.transport,
     connected: record.connected,
     capabilities: state.capabilities,
-    // Shared with the immutable state, not copied: a snapshot is built for every event.
+    // Shared with the immutable state, not copied.
     identifying: state.description?.identifying ?? NO_ATTRIBUTES,
     nonIdentifying: state.description?.nonIdentifying ?? NO_ATTRIBUTES,
-    health: state.health ? { ...state.health, reportedAt: record.healthReportedAt } : null,
-    remoteConfigStatus: state.remoteConfigStatus ? { ...state.remoteConfigStatus, reportedAt: record.remoteConfigReportedAt } : null,
+    // Fields named one by one: a spread that adds a property costs V8 a microsecond or two,
+    // and a snapshot is built for every event.
+    health: health ? { healthy: health.healthy, lastError: health.lastError, status: health.status, reportedAt: record.healthReportedAt } : null,
+    remoteConfigStatus: status
+      ? { hash: status.hash, status: status.status, errorMessage: status.errorMessage, reportedAt: record.remoteConfigReportedAt }
+      : null,
     effectiveConfigHash: state.effectiveConfigHash,
   };
 }
