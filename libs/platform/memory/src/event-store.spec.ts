@@ -20,6 +20,24 @@ describe('in-memory event store', () => {
     expect(await store.append(subject, new Uint8Array([1]), { messageId: 'm' })).toEqual({ sequence: 2, duplicate: false });
   });
 
+  it('forgets each message id when its own window has passed, oldest first', async () => {
+    const clock = new ManualClock();
+    const store = createMemoryEventStore({ clock });
+    const subject = subjects.rolloutEvents('r1');
+    const window = STREAMS.rolloutEvents.duplicateWindowMs;
+    const append = (id: string) => store.append(subject, new Uint8Array([1]), { messageId: id }).then((r) => r.duplicate);
+    await append('a');
+    clock.advance(window / 2);
+    await append('b');
+    clock.advance(window / 2);
+    // then 'a' is forgotten, 'b' still remembered
+    expect(await append('b')).toBe(true);
+    expect(await append('a')).toBe(false);
+    clock.advance(window / 2);
+    expect(await append('b')).toBe(false);
+    expect(await append('a')).toBe(true);
+  });
+
   it('stamps events with the injected clock', async () => {
     const clock = new ManualClock(1_000_000);
     const store = createMemoryEventStore({ clock });

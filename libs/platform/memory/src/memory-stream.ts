@@ -28,6 +28,7 @@ export class MemoryStream {
   }
 
   wake(): void {
+    if (this.waiters.length === 0) return;
     const waiters = this.waiters;
     this.waiters = [];
     for (const resolve of waiters) resolve();
