@@ -6,6 +6,8 @@
  *   npm run bench:gateway -- --quick      smoke run with 1k/2k agents and short steps
  *   options: --checkpoints=10000,19000 --agents=10000 --config-bytes=2048 --deliveries=3
  *            --status-rates=10000,20000,30000,40000 --step-seconds=4 --servers=baseline,gateway
+ *            --platform=memory|nats   the gateway's platform: in memory (default), or a private
+ *                                     nats-server (fleet events leave the process, as in production)
  *
  * Profiling: BENCH_PROFILE_DIR=tmp/prof records each delivery round of a server process;
  *            BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=tmp/prof" passes flags to every child.
@@ -31,6 +33,10 @@ const statusRates = option('status-rates', quick ? '5000,10000' : '10000,20000,3
 const stepSeconds = Number(option('step-seconds', quick ? '2' : '4'));
 const servers = option('servers', SERVER_KINDS.join(',')).split(',') as ServerKind[];
 const deadlineMinutes = Number(option('deadline-minutes', '20'));
+const platform = option('platform', 'memory');
+if (platform !== 'memory' && platform !== 'nats') throw new Error(`--platform must be memory or nats, not ${platform}`);
+// Read by the gateway's server process (servers/roost-gateway.ts).
+process.env['BENCH_GATEWAY_PLATFORM'] = platform;
 
 const skipped = (why: string) => ({ notWired: why });
 
@@ -57,7 +63,7 @@ function load(): string {
 
 function environment(): string {
   const limits = execFileSync('sh', ['-c', 'echo "$(ulimit -n) soft / $(ulimit -Hn) hard"']).toString().trim();
-  return `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, open files ${limits}, ${load()}`;
+  return `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, open files ${limits}, gateway platform ${platform}, ${load()}`;
 }
 
 async function main(): Promise<void> {
@@ -73,7 +79,7 @@ async function main(): Promise<void> {
   console.log(`finished, ${load()}`);
   const { text, markdown } = formatTables(baseline, gateway, { checkpoints, agents, configBytes, deliveries, rates: statusRates });
   console.log(`\n${text}\n\nMarkdown:\n\n${markdown}\n`);
-  console.log(JSON.stringify({ checkpoints, agents, configBytes, deliveries, statusRates, stepSeconds, baseline, gateway }));
+  console.log(JSON.stringify({ checkpoints, agents, configBytes, deliveries, statusRates, stepSeconds, platform, baseline, gateway }));
 }
 
 main().catch((err: unknown) => {
