@@ -10,7 +10,7 @@ import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { ALL_BUCKETS, ALL_STREAMS, type BucketDeclaration, type StreamDeclaration } from '@roost/contracts';
 import { PortError, silentLogger, type Logger } from '@roost/ports';
-import { hasJetStreamCode, STREAM_NAME_IN_USE, STREAM_NOT_FOUND } from './nats-errors';
+import { hasJetStreamCode, STREAM_NOT_FOUND } from './nats-errors';
 
 export type TopologyAction = 'created' | 'updated' | 'unchanged';
 
@@ -95,7 +95,8 @@ async function ensureBucket(nc: NatsConnection, jsm: JetStreamManager, bucket: B
       });
       return { kind: 'bucket', name: bucket.name, action: 'created', differences: [] };
     } catch (error) {
-      if (!hasJetStreamCode(error, STREAM_NAME_IN_USE)) throw error;
+      // Created by another process between our look and our create: compare with theirs.
+      if ((await currentConfig(jsm, wanted.name)) === undefined) throw error;
     }
   }
   const change = await ensureStream(jsm, 'bucket', wanted);
@@ -109,8 +110,9 @@ async function ensureStream(jsm: JetStreamManager, kind: TopologyChange['kind'],
       await jsm.streams.add(wanted);
       return { kind, name: wanted.name, action: 'created', differences: [] };
     } catch (error) {
-      // Another process created it between our look and our add: compare with theirs.
-      if (!hasJetStreamCode(error, STREAM_NAME_IN_USE)) throw error;
+      // Another process created it between our look and our add: compare with theirs. The server
+      // reports the crossing as "name already in use" or, when five services start at once, as
+      // "subjects overlap with an existing stream"; the stream's existence decides, not the code.
       existing = await currentConfig(jsm, wanted.name);
       if (existing === undefined) throw error;
     }

@@ -10,8 +10,6 @@ export function hasJetStreamCode(error: unknown, code: number): boolean {
 export const WRONG_LAST_SEQUENCE = JetStreamApiCodes.StreamWrongLastSequence;
 export const STREAM_NOT_FOUND = JetStreamApiCodes.StreamNotFound;
 export const CONSUMER_NOT_FOUND = JetStreamApiCodes.ConsumerNotFound;
-/** "stream name already in use with a different configuration" */
-export const STREAM_NAME_IN_USE = 10058;
 
 /**
  * Maps a nats.js failure to the port's error catalogue: no responders, timeouts and closed
