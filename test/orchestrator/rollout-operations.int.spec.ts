@@ -102,7 +102,9 @@ describe('operating rollouts', () => {
   it('does not let an agent that disconnects mid-phase block the rollout (excluded after the grace period)', async () => {
     const { name, agents } = await fleet(6);
     const started = accepted(
-      await bed.startRollout({ target: { kind: 'group', group: name }, configHash: next, plan: [{ percent: 100, windowMs: 1_500 }], disconnectedPolicy: 'exclude' }),
+      // The window outlasts the disconnect grace (1 s) by seconds: the drop must land mid-phase
+      // even on a slow machine, where applying and noticing it take a while.
+      await bed.startRollout({ target: { kind: 'group', group: name }, configHash: next, plan: [{ percent: 100, windowMs: 4_000 }], disconnectedPolicy: 'exclude' }),
     );
     await eventually(() => agents.every((agent) => agent.runningHash === next), { what: 'every agent to apply' });
     await agents[0]!.drop();
