@@ -41,6 +41,8 @@ export class AgentSessions implements WsPeerHandler {
   readonly records = new Map<string, AgentRecord>();
   readonly sockets = new Map<string, WsPeer>();
   readonly httpAgents = new Set<string>();
+  /** Connections opening, by agent, until the message that opened them is handled. */
+  private readonly opening = new Map<string, Promise<unknown>>();
   private readonly limit: { maxMessageBytes: number };
   /** Effective configs are hashed per report; a rollout makes thousands of them identical. */
   private readonly sha256 = rememberingSha256(nativeSha256);
@@ -60,6 +62,19 @@ export class AgentSessions implements WsPeerHandler {
 
   get connectedCount(): number {
     return this.sockets.size + this.httpAgents.size;
+  }
+
+  /** The agents connected here now, WebSocket and HTTP. */
+  connectedAgentIds(): string[] {
+    return [...this.sockets.keys(), ...this.httpAgents];
+  }
+
+  /**
+   * Settles once the connection being opened for this agent is (its `agent-desired` read on
+   * connect may predate a change a nudge announces); undefined when none is opening.
+   */
+  connectInFlight(agentId: string): Promise<unknown> | undefined {
+    return this.opening.get(agentId);
   }
 
   /** Room for one more connection (open sockets include those not bound yet). */
@@ -110,7 +125,10 @@ export class AgentSessions implements WsPeerHandler {
   /** Handles now, or after reading `agent-desired` when the message opens a connection. */
   private wsMessage(peer: WsPeer, message: AgentToServer, agentId: string | null, stillOld: boolean): Promise<void> | undefined {
     if (agentId !== null && peer.agentId !== agentId && !peer.closed) {
-      return this.deps.configs.desiredOnConnect(agentId).then((desired) => this.wsHandle(peer, message, agentId, true, desired, stillOld));
+      return this.whileOpening(
+        agentId,
+        this.deps.configs.desiredOnConnect(agentId).then((desired) => this.wsHandle(peer, message, agentId, true, desired, stillOld)),
+      );
     }
     this.wsHandle(peer, message, agentId, peer.agentId !== agentId, undefined, stillOld);
     return undefined;
@@ -182,7 +200,7 @@ export class AgentSessions implements WsPeerHandler {
     const known = agentId === null ? undefined : this.records.get(agentId);
     const newConnection = !known || !known.connected || known.transport !== 'http';
     if (newConnection && !(known?.connected ?? false) && !this.admitsNewConnection()) return { kind: 'over_capacity' };
-    const desired = newConnection && agentId !== null ? await this.deps.configs.desiredOnConnect(agentId) : undefined;
+    const desired = newConnection && agentId !== null ? await this.whileOpening(agentId, this.deps.configs.desiredOnConnect(agentId)) : undefined;
     const outcome = handleAgentMessage(agentId === null ? undefined : this.records.get(agentId), message, this.context('http', newConnection, desired));
     if (outcome.kind === 'rejected') {
       this.deps.metrics.decodeErrors.inc({ transport: 'http', reason: 'bad_instance_uid' });
@@ -206,6 +224,15 @@ export class AgentSessions implements WsPeerHandler {
   }
 
   // ---- shared ----
+
+  private whileOpening<T>(agentId: string, opening: Promise<T>): Promise<T> {
+    this.opening.set(agentId, opening);
+    const done = (): void => {
+      if (this.opening.get(agentId) === opening) this.opening.delete(agentId);
+    };
+    opening.then(done, done);
+    return opening;
+  }
 
   /** Stores the handler's record, dropping the old key after RequestInstanceUid. */
   private store(outcome: HandledMessage): void {

@@ -46,6 +46,11 @@ export interface GatewayOptions {
   readonly pushChunkSize?: number;
   /** Concurrent `agent-desired` reads while reconciling a nudge. Default 128. */
   readonly desiredReadConcurrency?: number;
+  /**
+   * Every connected agent's `agent-desired` entry is re-read this often and its config
+   * delivered if due: the safety net for push nudges lost in a NATS reconnect. Default 30 000.
+   */
+  readonly desiredResyncMs?: number;
   /** Address advertised in the presence entry, e.g. `ws://gw-1:4320/v1/opamp`. */
   readonly advertisedEndpoint?: string;
   readonly logger?: Logger;
@@ -96,6 +101,7 @@ export function resolveGatewayOptions(
     presenceRefreshMs: positive(options.presenceRefreshMs, 5_000, 'presenceRefreshMs'),
     pushChunkSize: positive(options.pushChunkSize, 256, 'pushChunkSize'),
     desiredReadConcurrency: positive(options.desiredReadConcurrency, 128, 'desiredReadConcurrency'),
+    desiredResyncMs: positive(options.desiredResyncMs, 30_000, 'desiredResyncMs'),
     advertisedEndpoint: options.advertisedEndpoint,
     logger: options.logger ?? defaults.logger,
     now: options.now ?? defaults.now,

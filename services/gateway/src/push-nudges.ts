@@ -15,6 +15,8 @@ export interface PushNudgeOptions {
   readonly gatewayId: string;
   readonly sliceSize: number;
   readonly readConcurrency: number;
+  /** Every connected agent's entry is re-read this often, for nudges that were lost. */
+  readonly resyncMs: number;
   readonly logger: Logger;
 }
 
@@ -27,7 +29,10 @@ export interface PushNudges {
 /**
  * Listens on `gateway.<id>.push`. For each agent of the nudge that is connected here: re-read
  * its `agent-desired` entry (the KV is the truth; the nudge only says "look"), load the config
- * version once for all of them, then reconcile agent by agent. The agents go in chunks of
+ * version once for all of them, then reconcile agent by agent. An agent whose connection is
+ * being opened (its connect-time read may predate the change) is reconciled once it is open.
+ * Nudges are core NATS messages, lost when the connection blips: every `resyncMs` the
+ * gateway re-reads the entries of all its connected agents the same way. The agents go in chunks of
  * `sliceSize`, each chunk's reads issued while the chunk before is being sent, and the event
  * loop gets a turn between chunks (and within one that runs long), so a fan-out to thousands
  * of agents starts sending at once and never holds the loop for long, even when the reads
@@ -43,10 +48,42 @@ export function listenForPushNudges(bus: MessageBus, sessions: AgentSessions, co
       options.logger.warn({ err: String(error) }, 'ignored a malformed push nudge');
       return;
     }
-    const task = fanOut(agentIds).catch((error: unknown) => options.logger.error({ err: String(error) }, 'push nudge fan-out failed'));
+    void track(reconcileAgents(agentIds), 'push nudge fan-out failed');
+  });
+  let resyncing = false;
+  const resync = setInterval(() => {
+    if (resyncing) return;
+    resyncing = true;
+    const task = track(fanOut(sessions.connectedAgentIds()), 'agent-desired resync failed');
+    void task.finally(() => (resyncing = false));
+  }, options.resyncMs);
+  resync.unref();
+
+  function track(work: Promise<void>, failure: string): Promise<void> {
+    const task = work.catch((error: unknown) => options.logger.error({ err: String(error) }, failure));
     running.add(task);
     void task.finally(() => running.delete(task));
-  });
+    return task;
+  }
+
+  /** Agents connected now are reconciled now; those mid-connect once their connection is open. */
+  async function reconcileAgents(agentIds: readonly string[]): Promise<void> {
+    const now: string[] = [];
+    const opening: Promise<unknown>[] = [];
+    const later: string[] = [];
+    for (const id of agentIds) {
+      const connecting = sessions.connectInFlight(id);
+      if (connecting) {
+        opening.push(connecting);
+        later.push(id);
+      } else if (sessions.records.get(id)?.connected === true) {
+        now.push(id);
+      }
+    }
+    const deferred = later.length === 0 ? null : Promise.allSettled(opening).then(yieldToEventLoop).then(() => fanOut(later));
+    await fanOut(now);
+    await deferred;
+  }
 
   /** The chunk's desired hashes, with every config version they name loaded. */
   async function readChunk(agentIds: readonly string[]): Promise<(string | null | undefined)[]> {
@@ -86,6 +123,9 @@ export function listenForPushNudges(bus: MessageBus, sessions: AgentSessions, co
     idle: async () => {
       while (running.size > 0) await Promise.all([...running]);
     },
-    stop: () => subscription.unsubscribe(),
+    stop: () => {
+      clearInterval(resync);
+      subscription.unsubscribe();
+    },
   };
 }

@@ -142,6 +142,7 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
     gatewayId,
     sliceSize: resolved.pushChunkSize,
     readConcurrency: resolved.desiredReadConcurrency,
+    resyncMs: resolved.desiredResyncMs,
     logger,
   });
   const stopSweeps = startLivenessSweeps(
