@@ -19,6 +19,7 @@ import {
   type StoredEvent,
 } from '@roost/ports';
 import { startJetStreamConsumer } from './jetstream-consumer';
+import { createJetStreamPublisher, type JetStreamPublisher } from './jetstream-publisher';
 import { hasJetStreamCode, toPortError, WRONG_LAST_SEQUENCE } from './nats-errors';
 import { declaredStream, streamFor } from './stream-routing';
 import { toStoredEvent } from './stored-event';
@@ -38,11 +39,12 @@ const READ_EXPIRES_MS = 5_000;
 /** The event store on JetStream. The streams must exist (see ensureTopology). */
 export async function createNatsEventStore(nc: NatsConnection, options: NatsEventStoreOptions = {}): Promise<EventStore> {
   const jsm = await jetstreamManager(nc);
-  return new NatsEventStore(jetstream(nc), jsm, options.streams ?? ALL_STREAMS, options);
+  return new NatsEventStore(createJetStreamPublisher(nc), jetstream(nc), jsm, options.streams ?? ALL_STREAMS, options);
 }
 
 class NatsEventStore implements EventStore {
   constructor(
+    private readonly publisher: JetStreamPublisher,
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
     private readonly streams: readonly StreamDeclaration[],
@@ -53,9 +55,10 @@ class NatsEventStore implements EventStore {
     const stream = streamFor(this.streams, subject);
     const expected = options.expectedLastSubjectSequence;
     try {
-      const ack = await this.js.publish(subject, data, {
-        ...(options.messageId !== undefined ? { msgID: options.messageId } : {}),
-        expect: { streamName: stream.name, ...(expected !== undefined ? { lastSubjectSequence: expected } : {}) },
+      const ack = await this.publisher.publish(subject, data, {
+        expectedStream: stream.name,
+        ...(options.messageId !== undefined ? { messageId: options.messageId } : {}),
+        ...(expected !== undefined ? { expectedLastSubjectSequence: expected } : {}),
       });
       return { sequence: ack.seq, duplicate: ack.duplicate };
     } catch (error) {
