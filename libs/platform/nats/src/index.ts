@@ -6,6 +6,8 @@ export { ensureTopology, kvStreamName } from './ensure-topology';
 export type { TopologyAction, TopologyChange, TopologyOptions } from './ensure-topology';
 export { createNatsMessageBus } from './nats-message-bus';
 export { createNatsEventStore } from './nats-event-store';
+export { createJetStreamPublisher } from './jetstream-publisher';
+export type { JetStreamPublisher, JetStreamPublishOptions, PubAck } from './jetstream-publisher';
 export type { NatsEventStoreOptions } from './nats-event-store';
 export { createNatsKeyValueBuckets } from './nats-key-value';
 export type { NatsKeyValueOptions } from './nats-key-value';
