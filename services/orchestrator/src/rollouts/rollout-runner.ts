@@ -77,8 +77,16 @@ export class RolloutRunner {
       return;
     }
     this.queue.push(item);
-    this.draining ??= this.drain().finally(() => {
+    this.startDraining();
+  }
+
+  private startDraining(): void {
+    if (this.draining !== null) return;
+    this.draining = this.drain().finally(() => {
       this.draining = null;
+      // Submitted after the loop found the queue empty, but before this ran: it would wait
+      // for the next input otherwise (a fleet event could sit there until the apply timeout).
+      if (this.queue.length > 0 && !this.stopped) this.startDraining();
     });
   }
 
