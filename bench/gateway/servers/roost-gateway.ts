@@ -3,7 +3,7 @@
  * BENCH_GATEWAY_PLATFORM=nats, on a private `nats-server` this process starts (the production
  * path: fleet events are JetStream publishes and leave the process). The benchmark plays the
  * orchestrator: it stores a config version, writes every agent's `agent-desired` entry and
- * nudges the gateway, then waits for the fleet events that say each agent reported APPLIED.
+ * nudges the gateway with the entries written, then waits for the fleet events that say each agent reported APPLIED.
  */
 import { BUCKETS, desiredConfigContract, pushNudgeContract, storedConfigContract, subjects } from '@roost/contracts';
 import { startGateway, type RunningGateway } from '@roost/gateway';
@@ -13,6 +13,9 @@ import { connectNatsPlatform } from '@roost/platform-nats';
 import type { Platform } from '@roost/ports';
 import { startNatsServer } from '@roost/testing';
 import type { ServerUnderTest } from '../server-under-test';
+
+/** Agents per nudge, as the orchestrator's `nudgeBatchSize` default. */
+const NUDGE_BATCH = 1_000;
 
 /**
  * The platform's event store, counting what the gateway appends: APPLIED reports show up as
@@ -73,7 +76,7 @@ export function createRoostGateway(): ServerUnderTest {
   let world: Awaited<ReturnType<typeof benchPlatform>> | undefined;
   let counting: ReturnType<typeof countingPlatform> | undefined;
   let gateway: RunningGateway | undefined;
-  let prepared: { agentIds: string[] } | undefined;
+  let prepared: { agentIds: string[]; nudges: Uint8Array[] } | undefined;
 
   return {
     start: async () => {
@@ -92,16 +95,23 @@ export function createRoostGateway(): ServerUnderTest {
       const agentIds = [...connectedAgents];
       const desired = await platform.kv.open(BUCKETS.agentDesired.name);
       const entry = desiredConfigContract.encode({ configHash: hash, rolloutId: 'bench', setAt: Date.now() });
+      const revisions: number[] = [];
       for (let start = 0; start < agentIds.length; start += 500) {
-        await Promise.all(agentIds.slice(start, start + 500).map((id) => desired.put(id, entry)));
+        revisions.push(...(await Promise.all(agentIds.slice(start, start + 500).map((id) => desired.put(id, entry)))));
       }
-      prepared = { agentIds };
+      // As the orchestrator nudges: batches of 1,000 agents, each carrying the entry written.
+      const nudges: Uint8Array[] = [];
+      for (let start = 0; start < agentIds.length; start += NUDGE_BATCH) {
+        const batch = agentIds.slice(start, start + NUDGE_BATCH);
+        nudges.push(pushNudgeContract.encode({ agentIds: batch, desired: batch.map((_, index) => ({ configHash: hash, revision: revisions[start + index] as number })) }));
+      }
+      prepared = { agentIds, nudges };
     },
     deliverConfig: async () => {
-      const { agentIds } = prepared!;
+      const { agentIds, nudges } = prepared!;
       const { platform, counts, statusEventsReach } = counting!;
       const applied = statusEventsReach(counts.statusEvents + agentIds.length);
-      platform.bus.publish(subjects.gatewayPush(gateway!.gatewayId), pushNudgeContract.encode({ agentIds }));
+      for (const nudge of nudges) platform.bus.publish(subjects.gatewayPush(gateway!.gatewayId), nudge);
       await applied;
       return { agents: agentIds.length };
     },

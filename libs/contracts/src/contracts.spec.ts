@@ -17,6 +17,20 @@ describe('JSON contracts', () => {
     expect(decode).toThrow('gateway push nudge: not valid JSON');
   });
 
+  it('round-trips a push nudge with and without the desired entries', () => {
+    const bare = { agentIds: ['a1', 'a2'] };
+    const carrying = { agentIds: ['a1', 'a2'], desired: [{ configHash: 'a'.repeat(64), revision: 7 }, { configHash: 'b'.repeat(64), revision: 8 }] };
+    expect(pushNudgeContract.decode(pushNudgeContract.encode(bare))).toEqual(bare);
+    expect(pushNudgeContract.decode(pushNudgeContract.encode(carrying))).toEqual(carrying);
+  });
+
+  it('refuses a push nudge whose desired entries do not pair with its agent ids', () => {
+    const nudge = { agentIds: ['a1', 'a2'], desired: [{ configHash: 'a'.repeat(64), revision: 7 }] };
+    expect(() => pushNudgeContract.decode(pushNudgeContract.encode(nudge))).toThrow('gateway push nudge: desired: desired must hold one entry per agent id');
+    const badRevision = { agentIds: ['a1'], desired: [{ configHash: 'a'.repeat(64), revision: 0 }] };
+    expect(() => pushNudgeContract.decode(pushNudgeContract.encode(badRevision))).toThrow(/gateway push nudge: desired\.0\.revision/);
+  });
+
   it('refuses a fleet event of an unknown kind', () => {
     const bytes = new TextEncoder().encode(JSON.stringify({ type: 'heartbeat', schemaVersion: 1 }));
     expect(() => fleetEventContract.decode(bytes)).toThrow(/fleet event: type/);

@@ -14,8 +14,8 @@ export {
   storedConfigSchema,
 } from './desired-config';
 export type { DesiredConfig, StoredConfig } from './desired-config';
-export { gatewayPresenceContract, gatewayPresenceSchema, pushNudgeContract, pushNudgeSchema } from './gateway-messages';
-export type { GatewayPresence, PushNudge } from './gateway-messages';
+export { desiredWriteSchema, gatewayPresenceContract, gatewayPresenceSchema, pushNudgeContract, pushNudgeSchema } from './gateway-messages';
+export type { DesiredWrite, GatewayPresence, PushNudge } from './gateway-messages';
 export { agentSnapshotSchema, encodeFleetEvents, fleetEventContract, fleetEventSchema, REMOTE_CONFIG_STATES } from './fleet-events';
 export type { AgentSnapshot, FleetEvent } from './fleet-events';
 export {

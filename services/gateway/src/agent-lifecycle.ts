@@ -1,6 +1,6 @@
 import type { FleetEvent } from '@roost/contracts';
 import { instanceUidToBytes, type ServerToAgentInit } from '@roost/opamp';
-import { agentSnapshot, type AgentRecord } from './agent-record';
+import { agentSnapshot, latestDesired, type AgentRecord, type DesiredEntry } from './agent-record';
 import { attachOffers, serverCapabilities, type MessageContext } from './handle-agent-message';
 
 /**
@@ -35,10 +35,10 @@ export interface Reconciliation {
  */
 export function reconcileConfig(
   record: AgentRecord,
-  desiredHash: string | null | undefined,
+  desired: DesiredEntry | undefined,
   ctx: Pick<MessageContext, 'now' | 'redeliverAfterMs' | 'heartbeatIntervalSeconds' | 'offerable'>,
 ): Reconciliation {
-  const withDesired = desiredHash === undefined ? record : { ...record, desiredHash };
+  const withDesired = desired === undefined ? record : { ...record, ...latestDesired(record, desired) };
   if (!withDesired.connected || withDesired.transport !== 'websocket') return { record: withDesired, message: null, missingConfig: null };
   const message: ServerToAgentInit = {
     instanceUid: instanceUidToBytes(record.agentId),

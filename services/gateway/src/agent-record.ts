@@ -21,6 +21,8 @@ export interface AgentRecord {
   readonly remoteConfigReportedAt: number;
   /** Lowercase hex from `agent-desired`: null = none; undefined = not read yet. */
   readonly desiredHash: string | null | undefined;
+  /** The `agent-desired` revision `desiredHash` comes from (0: no entry, or not read yet). */
+  readonly desiredRevision: number;
   /** The last remote_config sent, for redelivery and for agents that do not report status. */
   readonly lastOffer: ConfigOfferRecord | null;
   /** Hashes the agent reported FAILED, newest last (bounded): never offered again. */
@@ -36,6 +38,23 @@ export interface ConfigOfferRecord {
 }
 
 export const MAX_FAILED_HASHES = 4;
+
+/** An agent's `agent-desired` entry as read or as a nudge carried it; revision 0 = no entry. */
+export interface DesiredEntry {
+  readonly hash: string | null;
+  readonly revision: number;
+}
+
+/**
+ * The desired config a record holds once it has seen `entry` (undefined: nothing new). Reads
+ * and nudges race, so an entry older than the one held (a lower KV revision) changes nothing;
+ * a missing entry (revision 0) does not undo a known one either.
+ */
+export function latestDesired(record: AgentRecord | undefined, entry: DesiredEntry | undefined): Pick<AgentRecord, 'desiredHash' | 'desiredRevision'> {
+  const held = { desiredHash: record?.desiredHash, desiredRevision: record?.desiredRevision ?? 0 };
+  if (entry === undefined || (held.desiredHash !== undefined && entry.revision < held.desiredRevision)) return held;
+  return { desiredHash: entry.hash, desiredRevision: entry.revision };
+}
 
 const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
 

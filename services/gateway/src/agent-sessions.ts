@@ -10,7 +10,7 @@ import type { Logger } from '@roost/ports';
 import { markDisconnected, reconcileConfig } from './agent-lifecycle';
 import { answerSecondClaim } from './duplicate-claims';
 import { encodeReply, encodeReplyFrame, type ReplyLimit } from './reply-encoding';
-import type { AgentRecord } from './agent-record';
+import type { AgentRecord, DesiredEntry } from './agent-record';
 import type { ConfigSource } from './config-source';
 import type { FleetPublisher } from './fleet-publisher';
 import { decodeErrorReason, type DecodeErrorReason, type GatewayMetrics, type Transport } from './gateway-metrics';
@@ -139,7 +139,7 @@ export class AgentSessions implements WsPeerHandler {
     message: AgentToServer,
     claimedId: string | null,
     newConnection: boolean,
-    desired: string | null | undefined,
+    desired: DesiredEntry | undefined,
     stillOld: boolean,
   ): void {
     const reassignTo = stillOld ? peer.reassigned?.to : this.reassignmentFor(peer, claimedId, newConnection);
@@ -306,7 +306,7 @@ export class AgentSessions implements WsPeerHandler {
    * Records a new desired hash (undefined: keep) and pushes the config to a WebSocket agent
    * when one is due; HTTP agents get it in the reply to their next poll.
    */
-  reconcile(agentId: string, desired: string | null | undefined): void {
+  reconcile(agentId: string, desired: DesiredEntry | undefined): void {
     const record = this.records.get(agentId);
     if (!record) return;
     const result = reconcileConfig(record, desired, this.offerContext());
@@ -344,14 +344,14 @@ export class AgentSessions implements WsPeerHandler {
     return reason;
   }
 
-  private context(transport: Transport, newConnection: boolean, desiredHash: string | null | undefined): MessageContext {
+  private context(transport: Transport, newConnection: boolean, desired: DesiredEntry | undefined): MessageContext {
     const { options, configs } = this.deps;
     return {
       now: options.now(),
       gatewayId: options.gatewayId,
       transport,
       newConnection,
-      desiredHash,
+      desired,
       heartbeatIntervalSeconds: options.heartbeatIntervalSeconds,
       redeliverAfterMs: options.redeliverAfterMs,
       newInstanceUid: this.deps.newInstanceUid,

@@ -7,7 +7,7 @@ import {
   type AgentToServerInit,
 } from '@roost/opamp';
 import { reconcileConfig } from './agent-lifecycle';
-import type { AgentRecord } from './agent-record';
+import type { AgentRecord, DesiredEntry } from './agent-record';
 import type { OfferableConfig } from './config-source';
 import { handleAgentMessage, type HandledMessage, type MessageContext } from './handle-agent-message';
 import { heartbeatOfferHash } from './heartbeat-offer';
@@ -36,6 +36,7 @@ const status = (hash: string, state: RemoteConfigStatuses) => ({ lastRemoteConfi
 class Agent {
   record: AgentRecord | undefined;
   private seq = 0;
+  private revision = 0;
   now = 1_000;
 
   constructor(
@@ -65,13 +66,18 @@ class Agent {
     return outcome;
   }
 
-  connect(desired: string | null, init: AgentToServerInit = {}): HandledMessage {
-    return this.send({ agentDescription: description, ...init }, { newConnection: true, desiredHash: desired });
+  /** Each write of `agent-desired` has a newer revision; no entry reads as revision 0. */
+  private entry(hash: string | null, revision?: number): DesiredEntry {
+    return { hash, revision: revision ?? (hash === null ? 0 : ++this.revision) };
   }
 
-  /** A push nudge said the desired config changed. */
-  nudge(desired: string | null) {
-    const result = reconcileConfig(this.record!, desired, { now: this.now, redeliverAfterMs: 30_000, heartbeatIntervalSeconds: 0, offerable: (hash) => CONFIGS.get(hash) });
+  connect(desired: string | null, init: AgentToServerInit = {}): HandledMessage {
+    return this.send({ agentDescription: description, ...init }, { newConnection: true, desired: this.entry(desired) });
+  }
+
+  /** A push nudge said the desired config changed (to the entry of `revision`, if given). */
+  nudge(desired: string | null, revision?: number) {
+    const result = reconcileConfig(this.record!, this.entry(desired, revision), { now: this.now, redeliverAfterMs: 30_000, heartbeatIntervalSeconds: 0, offerable: (hash) => CONFIGS.get(hash) });
     this.record = result.record;
     return result;
   }
@@ -123,7 +129,7 @@ describe('config delivery to agents that report their remote config status', () 
 
   it('waits for the answer to ReportFullState before judging the hash of an agent that omitted its status', () => {
     const agent = new Agent(CAPS);
-    const first = agent.send({}, { newConnection: true, desiredHash: HASH_A });
+    const first = agent.send({}, { newConnection: true, desired: { hash: HASH_A, revision: 1 } });
     expect(offeredHash(first)).toBeNull();
     expect(offeredHash(agent.send({ agentDescription: description, remoteConfigStatus: status(HASH_A, APPLIED) }))).toBeNull();
   });
@@ -152,6 +158,14 @@ describe('config delivery: capabilities', () => {
     expect(offeredHash(agent.send({}, { newConnection: true }))).toBeNull();
     expect(offeredHash(agent.nudge(HASH_B))).toBe(HASH_B);
     expect(offeredHash(agent.nudge(HASH_B))).toBeNull();
+  });
+
+  it('ignores a nudge whose entry is older than the one the agent was given (nudges race)', () => {
+    const agent = new Agent(caps(Cap.AcceptsRemoteConfig, Cap.ReportsRemoteConfig));
+    agent.connect(HASH_A, { remoteConfigStatus: status(HASH_A, APPLIED) });
+    expect(offeredHash(agent.nudge(HASH_C, 9))).toBe(HASH_C);
+    expect(agent.nudge(HASH_B, 5).message).toBeNull();
+    expect(agent.record!.desiredHash).toBe(HASH_C);
   });
 
   it('asks for the config to be loaded when it is not at hand', () => {

@@ -1,5 +1,6 @@
 import { desiredConfigContract, storedConfigContract } from '@roost/contracts';
 import type { KeyValueStore, Logger } from '@roost/ports';
+import type { DesiredEntry } from './agent-record';
 import { preEncodeRemoteConfig } from './reply-encoding';
 
 /**
@@ -18,20 +19,21 @@ export interface OfferableConfig {
 }
 
 export interface ConfigSource {
-  /** The agent's entry in `agent-desired` (lowercase hex hash), null when it has none. */
-  desiredHash(agentId: string): Promise<string | null>;
+  /** The agent's entry in `agent-desired` (lowercase hex hash and revision); hash null when it has none. */
+  desired(agentId: string): Promise<DesiredEntry>;
   /** The config version from `configs`, cached; null when missing or unreadable (logged). */
   config(hashHex: string): Promise<OfferableConfig | null>;
   /** The cached version without I/O, if present. */
   cached(hashHex: string): OfferableConfig | undefined;
   /**
-   * For a connecting agent: its desired hash with that config version loaded, or undefined
-   * when the KV cannot be read (logged; delivery then waits for the next nudge or reconnect).
+   * For a connecting agent: its desired entry with that config version loaded, or undefined
+   * when the KV cannot be read (logged; delivery then waits for the next nudge or re-read).
    */
-  desiredOnConnect(agentId: string): Promise<string | null | undefined>;
+  desiredOnConnect(agentId: string): Promise<DesiredEntry | undefined>;
 }
 
 const encoder = new TextEncoder();
+const NO_ENTRY: DesiredEntry = { hash: null, revision: 0 };
 
 /**
  * Reads desired hashes and config versions from KV. Config versions are immutable and
@@ -84,9 +86,9 @@ export function createConfigSource(
     return offerable;
   };
 
-  const desiredHash = async (agentId: string): Promise<string | null> => {
+  const desired = async (agentId: string): Promise<DesiredEntry> => {
     const entry = await desiredBucket.get(agentId);
-    return entry ? desiredConfigContract.decode(entry.value).configHash : null;
+    return entry ? { hash: desiredConfigContract.decode(entry.value).configHash, revision: entry.revision } : NO_ENTRY;
   };
   const config = async (hashHex: string): Promise<OfferableConfig | null> => {
     const hit = cache.get(hashHex);
@@ -104,16 +106,16 @@ export function createConfigSource(
     return pending;
   };
   return {
-    desiredHash,
+    desired,
     config,
     cached: (hashHex) => cache.get(hashHex),
     desiredOnConnect: async (agentId) => {
       try {
-        const hash = await desiredHash(agentId);
-        if (hash !== null) await config(hash);
-        return hash;
+        const entry = await desired(agentId);
+        if (entry.hash !== null) await config(entry.hash);
+        return entry;
       } catch (error) {
-        logger.warn({ agentId, err: String(error) }, 'could not read agent-desired; delivery waits for the next nudge or reconnect');
+        logger.warn({ agentId, err: String(error) }, 'could not read agent-desired; delivery waits for the next nudge or re-read');
         return undefined;
       }
     },

@@ -70,7 +70,7 @@ function connectedAgent(desired: string | null, init: AgentToServerInit = {}): A
     handleAgentMessage(
       undefined,
       wire({ sequenceNum: seq(0), capabilities: FULL_CAPS, agentDescription: description, remoteConfigStatus: status(desired ?? '', APPLIED), ...init }),
-      context({ newConnection: true, desiredHash: desired, heartbeatIntervalSeconds: 0 }),
+      context({ newConnection: true, desired: { hash: desired, revision: desired === null ? 0 : 1 }, heartbeatIntervalSeconds: 0 }),
     ),
   ).record;
 }
@@ -168,7 +168,7 @@ describe('handleAgentMessage: identity and disconnect', () => {
       handleAgentMessage(
         undefined,
         wire({ sequenceNum: seq(0), capabilities: FULL_CAPS, agentDescription: description, flags: seq(AgentToServerFlag.RequestInstanceUid) }),
-        context({ newConnection: true, desiredHash: HASH_A }),
+        context({ newConnection: true, desired: { hash: HASH_A, revision: 1 } }),
       ),
     );
     expect(Buffer.from(outcome.response.agentIdentification!.newInstanceUid!)).toEqual(Buffer.from(instanceUidToBytes(NEW_UID)));
@@ -184,7 +184,7 @@ describe('handleAgentMessage: identity and disconnect', () => {
     const assigned = instanceUidToBytes(NEW_UID);
     const full = { sequenceNum: seq(0), capabilities: FULL_CAPS, agentDescription: description, remoteConfigStatus: status('', APPLIED) };
     // the claimed uid's desired config was read for the newcomer: it is not the new uid's
-    const first = handled(handleAgentMessage(undefined, wire(full), context({ newConnection: true, desiredHash: HASH_A, reassignTo: assigned })));
+    const first = handled(handleAgentMessage(undefined, wire(full), context({ newConnection: true, desired: { hash: HASH_A, revision: 1 }, reassignTo: assigned })));
     expect(Buffer.from(first.response.agentIdentification!.newInstanceUid!)).toEqual(Buffer.from(assigned));
     expect(Buffer.from(first.response.instanceUid!)).toEqual(Buffer.from(instanceUidToBytes(UID)));
     expect(first.previousAgentId).toBeNull();

@@ -15,11 +15,14 @@ import {
   type ServerToAgentInit,
 } from '@roost/opamp';
 import Long from 'long';
-import { agentSnapshot, type AgentRecord } from './agent-record';
+import { agentSnapshot, latestDesired, type AgentRecord, type DesiredEntry } from './agent-record';
 import { decideConfigOffer, rememberFailures } from './config-offer';
 import type { OfferableConfig } from './config-source';
 import type { Transport } from './gateway-metrics';
 import { heartbeatOfferFor } from './heartbeat-offer';
+
+/** A uid just assigned has no desired config yet: the orchestrator learns of it from our event. */
+const NO_DESIRED = { desiredHash: null, desiredRevision: 0 } as const;
 
 /** Everything from outside the message the handler needs; time and ids arrive as data. */
 export interface MessageContext {
@@ -29,7 +32,7 @@ export interface MessageContext {
   /** The message opens a new connection of this agent (first on a socket, or an HTTP agent not connected). */
   readonly newConnection: boolean;
   /** Fresh from `agent-desired` when the shell read it for this message; undefined = keep the record's. */
-  readonly desiredHash?: string | null | undefined;
+  readonly desired?: DesiredEntry | undefined;
   readonly heartbeatIntervalSeconds: number;
   readonly redeliverAfterMs: number;
   /** 16 bytes of a new UUIDv7, for RequestInstanceUid. */
@@ -99,10 +102,10 @@ export function handleAgentMessage(record: AgentRecord | undefined, message: Age
   const requested = ctx.reassignTo === undefined && hasFlag(message.flags, AgentToServerFlag.RequestInstanceUid);
   const newUid = ctx.reassignTo ?? (requested ? ctx.newInstanceUid() : null);
   const agentId = newUid ? parseInstanceUid(newUid).text : uid.text;
-  // A uid just assigned has no desired config yet: the orchestrator learns of it from our event.
   const freshUid = requested || (ctx.reassignTo !== undefined && record === undefined);
   const connected = merge.state.disconnected ? false : true;
   const reconnect = ctx.newConnection || !record || !record.connected;
+  const desired = freshUid ? NO_DESIRED : latestDesired(record, ctx.desired);
   let next: AgentRecord = {
     agentId,
     transport: ctx.transport,
@@ -112,7 +115,8 @@ export function handleAgentMessage(record: AgentRecord | undefined, message: Age
     state: merge.state,
     healthReportedAt: message.health ? ctx.now : (record?.healthReportedAt ?? 0),
     remoteConfigReportedAt: message.remoteConfigStatus ? ctx.now : (record?.remoteConfigReportedAt ?? 0),
-    desiredHash: freshUid ? null : ctx.desiredHash !== undefined ? ctx.desiredHash : record?.desiredHash,
+    desiredHash: desired.desiredHash,
+    desiredRevision: desired.desiredRevision,
     lastOffer: record?.lastOffer ?? null,
     failedHashes: message.remoteConfigStatus ? rememberFailures(record?.failedHashes ?? [], merge.state.remoteConfigStatus) : (record?.failedHashes ?? []),
     heartbeatOfferedOn: record?.heartbeatOfferedOn ?? 0,

@@ -15,10 +15,10 @@ const UID = '0190b7f8-bb85-72b5-8942-8533325b988a';
 function sessionsAt(clock: { now: number }) {
   const events: FleetEvent[] = [];
   const noConfigs: ConfigSource = {
-    desiredHash: async () => null,
+    desired: async () => ({ hash: null, revision: 0 }),
     config: async () => null,
     cached: () => undefined,
-    desiredOnConnect: async () => null,
+    desiredOnConnect: async () => ({ hash: null, revision: 0 }),
   };
   const options = resolveGatewayOptions(
     { gatewayId: 'gw-sweep', now: () => clock.now },

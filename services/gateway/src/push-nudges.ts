@@ -1,5 +1,6 @@
-import { pushNudgeContract, subjects } from '@roost/contracts';
+import { pushNudgeContract, subjects, type DesiredWrite, type PushNudge } from '@roost/contracts';
 import type { Logger, MessageBus, Subscription } from '@roost/ports';
+import type { DesiredEntry } from './agent-record';
 import type { AgentSessions } from './agent-sessions';
 import type { ConfigSource } from './config-source';
 import { mapWithConcurrency, runInSlices, yieldToEventLoop } from './run-in-slices';
@@ -10,6 +11,20 @@ import { mapWithConcurrency, runInSlices, yieldToEventLoop } from './run-in-slic
  * a GC pause of 15-30 ms: 5 ms slices keep the turn well under 50 ms.
  */
 const FAN_OUT_SLICE_MS = 5;
+
+/** The entries a nudge carried, by agent; null when it carried none (they are read from the KV). */
+type Carried = ReadonlyMap<string, DesiredEntry> | null;
+
+function carriedEntries(nudge: PushNudge): Carried {
+  const { desired } = nudge;
+  if (desired === undefined) return null;
+  return new Map(
+    nudge.agentIds.map((agentId, index) => {
+      const write = desired[index] as DesiredWrite; // the contract pairs them one to one
+      return [agentId, { hash: write.configHash, revision: write.revision }];
+    }),
+  );
+}
 
 export interface PushNudgeOptions {
   readonly gatewayId: string;
@@ -27,9 +42,11 @@ export interface PushNudges {
 }
 
 /**
- * Listens on `gateway.<id>.push`. For each agent of the nudge that is connected here: re-read
- * its `agent-desired` entry (the KV is the truth; the nudge only says "look"), load the config
- * version once for all of them, then reconcile agent by agent. An agent whose connection is
+ * Listens on `gateway.<id>.push`. For each agent of the nudge that is connected here: take its
+ * `agent-desired` entry from the nudge (the orchestrator sends what it wrote, with the KV
+ * revision) or, from a nudge without entries, re-read it from the KV; load the config version
+ * once for all of them, then reconcile agent by agent (an entry older than the one held is
+ * ignored). An agent whose connection is
  * being opened (its connect-time read may predate the change) is reconciled once it is open.
  * Nudges are core NATS messages, lost when the connection blips: every `resyncMs` the
  * gateway re-reads the entries of all its connected agents the same way. The agents go in chunks of
@@ -41,14 +58,14 @@ export interface PushNudges {
 export function listenForPushNudges(bus: MessageBus, sessions: AgentSessions, configs: ConfigSource, options: PushNudgeOptions): PushNudges {
   const running = new Set<Promise<void>>();
   const subscription: Subscription = bus.subscribe(subjects.gatewayPush(options.gatewayId), (message) => {
-    let agentIds: string[];
+    let nudge: PushNudge;
     try {
-      agentIds = pushNudgeContract.decode(message.data).agentIds;
+      nudge = pushNudgeContract.decode(message.data);
     } catch (error) {
       options.logger.warn({ err: String(error) }, 'ignored a malformed push nudge');
       return;
     }
-    void track(reconcileAgents(agentIds), 'push nudge fan-out failed');
+    void track(reconcileAgents(nudge.agentIds, carriedEntries(nudge)), 'push nudge fan-out failed');
   });
   let resyncing = false;
   const resync = setInterval(() => {
@@ -67,7 +84,7 @@ export function listenForPushNudges(bus: MessageBus, sessions: AgentSessions, co
   }
 
   /** Agents connected now are reconciled now; those mid-connect once their connection is open. */
-  async function reconcileAgents(agentIds: readonly string[]): Promise<void> {
+  async function reconcileAgents(agentIds: readonly string[], carried: Carried): Promise<void> {
     const now: string[] = [];
     const opening: Promise<unknown>[] = [];
     const later: string[] = [];
@@ -80,35 +97,38 @@ export function listenForPushNudges(bus: MessageBus, sessions: AgentSessions, co
         now.push(id);
       }
     }
-    const deferred = later.length === 0 ? null : Promise.allSettled(opening).then(yieldToEventLoop).then(() => fanOut(later));
-    await fanOut(now);
+    const deferred = later.length === 0 ? null : Promise.allSettled(opening).then(yieldToEventLoop).then(() => fanOut(later, carried));
+    await fanOut(now, carried);
     await deferred;
   }
 
-  /** The chunk's desired hashes, with every config version they name loaded. */
-  async function readChunk(agentIds: readonly string[]): Promise<(string | null | undefined)[]> {
+  /** The chunk's desired entries (carried by the nudge, or read), with every config version they name loaded. */
+  async function readChunk(agentIds: readonly string[], carried: Carried): Promise<(DesiredEntry | undefined)[]> {
     const desired = await mapWithConcurrency(agentIds, options.readConcurrency, async (id) => {
+      const entry = carried?.get(id);
+      if (entry !== undefined) return entry;
       try {
-        return await configs.desiredHash(id);
+        return await configs.desired(id);
       } catch (error) {
         options.logger.warn({ agentId: id, err: String(error) }, 'could not read agent-desired for a nudge');
         return undefined;
       }
     });
-    const missing = new Set(desired.filter((hash): hash is string => typeof hash === 'string' && configs.cached(hash) === undefined));
+    const missing = new Set<string>();
+    for (const entry of desired) if (entry?.hash != null && configs.cached(entry.hash) === undefined) missing.add(entry.hash);
     await Promise.all([...missing].map((hash) => configs.config(hash)));
     return desired;
   }
 
-  async function fanOut(agentIds: readonly string[]): Promise<void> {
+  async function fanOut(agentIds: readonly string[], carried: Carried = null): Promise<void> {
     const here = agentIds.filter((id) => sessions.records.get(id)?.connected === true);
     const chunks: string[][] = [];
     for (let start = 0; start < here.length; start += options.sliceSize) chunks.push(here.slice(start, start + options.sliceSize));
-    let reading = chunks.length > 0 ? readChunk(chunks[0] as string[]) : null;
+    let reading = chunks.length > 0 ? readChunk(chunks[0] as string[], carried) : null;
     for (let index = 0; index < chunks.length && reading; index += 1) {
       const chunk = chunks[index] as string[];
       const desired = await reading;
-      reading = index + 1 < chunks.length ? readChunk(chunks[index + 1] as string[]) : null;
+      reading = index + 1 < chunks.length ? readChunk(chunks[index + 1] as string[], carried) : null;
       if (index > 0) await yieldToEventLoop();
       await runInSlices(
         chunk.map((_, position) => position),

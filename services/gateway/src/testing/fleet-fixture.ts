@@ -1,4 +1,4 @@
-import { BUCKETS, desiredConfigContract, fleetEventContract, pushNudgeContract, storedConfigContract, subjects, type FleetEvent } from '@roost/contracts';
+import { BUCKETS, desiredConfigContract, fleetEventContract, pushNudgeContract, storedConfigContract, subjects, type DesiredWrite, type FleetEvent } from '@roost/contracts';
 import { configHashHex } from '@roost/opamp';
 import type { GatewayPlatform } from '../start-gateway';
 
@@ -14,14 +14,17 @@ export async function storeConfig(platform: GatewayPlatform, body: string, conte
   return hash;
 }
 
-export async function setDesired(platform: GatewayPlatform, agentIds: readonly string[], configHash: string): Promise<void> {
+/** Writes the agents' `agent-desired` entries; resolves with what was written, as a nudge carries it. */
+export async function setDesired(platform: GatewayPlatform, agentIds: readonly string[], configHash: string): Promise<DesiredWrite[]> {
   const bucket = await platform.kv.open(BUCKETS.agentDesired.name);
   const entry = desiredConfigContract.encode({ configHash, rolloutId: 'test-rollout', setAt: Date.now() });
-  await Promise.all(agentIds.map((id) => bucket.put(id, entry)));
+  return Promise.all(agentIds.map(async (id) => ({ configHash, revision: await bucket.put(id, entry) })));
 }
 
-export function nudge(platform: GatewayPlatform, gatewayId: string, agentIds: readonly string[]): void {
-  platform.bus.publish(subjects.gatewayPush(gatewayId), pushNudgeContract.encode({ agentIds: [...agentIds] }));
+/** Nudges the gateway; with `desired` (one per agent) the nudge carries the entries, as the orchestrator's do. */
+export function nudge(platform: GatewayPlatform, gatewayId: string, agentIds: readonly string[], desired?: readonly DesiredWrite[]): void {
+  const body = desired === undefined ? { agentIds: [...agentIds] } : { agentIds: [...agentIds], desired: [...desired] };
+  platform.bus.publish(subjects.gatewayPush(gatewayId), pushNudgeContract.encode(body));
 }
 
 /** Every fleet event stored so far, optionally for one agent, oldest first. */

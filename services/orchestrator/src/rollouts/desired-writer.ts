@@ -1,4 +1,4 @@
-import { desiredConfigContract, pushNudgeContract, subjects } from '@roost/contracts';
+import { desiredConfigContract, pushNudgeContract, subjects, type PushNudge } from '@roost/contracts';
 import type { KeyValueStore, Logger, MessageBus } from '@roost/ports';
 import type { DesiredConfigAssignment } from '@roost/rollout';
 import type { DesiredMirror } from './desired-mirror';
@@ -14,25 +14,27 @@ export interface DesiredWriterOptions {
 
 /**
  * Carries out SetDesiredConfig: writes each agent's `agent-desired` entry, then nudges the
- * gateway holding it, batching agent ids per gateway. An agent is nudged only after its entry
- * is written (the gateway re-reads the KV on a nudge). Resolves with the agents whose write
- * failed (the caller reconciles them later).
+ * gateway holding it, batching agents per gateway. An agent is nudged only after its entry is
+ * written, and the nudge carries the entry with the revision of the write, so the gateway need
+ * not read it back. Resolves with the agents whose write failed (the caller reconciles them
+ * later).
  */
 export function createDesiredWriter(bucket: KeyValueStore, bus: MessageBus, mirror: DesiredMirror, options: DesiredWriterOptions) {
   return async function writeDesired(rolloutId: string | null, assignments: readonly DesiredConfigAssignment[]): Promise<string[]> {
     const setAt = options.now();
-    const pending = new Map<string, string[]>();
+    const pending = new Map<string, Required<PushNudge>>();
     const failed: string[] = [];
-    const nudge = (gatewayId: string, agentIds: string[]): void => {
-      bus.publish(subjects.gatewayPush(gatewayId), pushNudgeContract.encode({ agentIds }));
+    const nudge = (gatewayId: string, batch: PushNudge): void => {
+      bus.publish(subjects.gatewayPush(gatewayId), pushNudgeContract.encode(batch));
     };
-    const written = (agentId: string): void => {
+    const written = (agentId: string, configHash: string, revision: number): void => {
       const gatewayId = options.gatewayOf(agentId);
       if (gatewayId === null) return;
       let batch = pending.get(gatewayId);
-      if (batch === undefined) pending.set(gatewayId, (batch = []));
-      batch.push(agentId);
-      if (batch.length >= options.batchSize) {
+      if (batch === undefined) pending.set(gatewayId, (batch = { agentIds: [], desired: [] }));
+      batch.agentIds.push(agentId);
+      batch.desired.push({ configHash, revision });
+      if (batch.agentIds.length >= options.batchSize) {
         pending.delete(gatewayId);
         nudge(gatewayId, batch);
       }
@@ -43,9 +45,9 @@ export function createDesiredWriter(bucket: KeyValueStore, bus: MessageBus, mirr
         const assignment = assignments[next++] as DesiredConfigAssignment;
         const desired = { configHash: assignment.configHash, rolloutId, setAt };
         try {
-          await bucket.put(assignment.agentId, desiredConfigContract.encode(desired));
+          const revision = await bucket.put(assignment.agentId, desiredConfigContract.encode(desired));
           mirror.remember(assignment.agentId, desired);
-          written(assignment.agentId);
+          written(assignment.agentId, assignment.configHash, revision);
         } catch (error) {
           failed.push(assignment.agentId);
           options.logger.warn({ agentId: assignment.agentId, rolloutId, err: String(error) }, 'could not write agent-desired; will reconcile');

@@ -15,10 +15,11 @@ const offers = (agent: WsTestAgent): (string | null)[] => agent.pending().map(of
 
 /**
  * `agent-desired` reads of the held agents are answered with what the bucket held when they
- * were made, but only once released: a connection that is slow to open.
+ * were made, but only once released: a connection that is slow to open. Every read is counted.
  */
 function holdingDesiredReads(platform: Platform) {
   const held = new Map<string, { started: () => void; release: Promise<void> }>();
+  const reads = new Map<string, number>();
   const gatewayPlatform: GatewayPlatform = {
     bus: platform.bus,
     events: platform.events,
@@ -27,6 +28,7 @@ function holdingDesiredReads(platform: Platform) {
         const bucket = await platform.kv.open(name);
         if (name !== BUCKETS.agentDesired.name) return bucket;
         const get = async (key: string): Promise<KvEntry | null> => {
+          reads.set(key, (reads.get(key) ?? 0) + 1);
           const entry = await bucket.get(key);
           const hold = held.get(key);
           if (hold) {
@@ -46,10 +48,10 @@ function holdingDesiredReads(platform: Platform) {
     held.set(agentId, { started, release: new Promise<void>((resolve) => (release = resolve)) });
     return { readStarted, release: () => (held.delete(agentId), release()) };
   };
-  return { gatewayPlatform, hold };
+  return { gatewayPlatform, hold, reads: (agentId: string) => reads.get(agentId) ?? 0 };
 }
 
-describe('desired configs reach agents whose nudge was missed (in-memory platform)', () => {
+describe('agent-desired entries reach agents: carried by nudges, re-read, raced (in-memory platform)', () => {
   let platform: Platform;
   const gateways: RunningGateway[] = [];
   const agents: WsTestAgent[] = [];
@@ -104,6 +106,30 @@ describe('desired configs reach agents whose nudge was missed (in-memory platfor
     const first = await agent.next();
     expect(offeredConfigHash(first)).toBeNull(); // the reply to the connecting message
     expect(offeredConfigHash(await agent.next((m) => offeredConfigHash(m) !== null, 3_000))).toBe(hash);
+  });
+
+  it('takes the entries a nudge carries without reading them back, and ignores one older than the entry held', async () => {
+    const { gatewayPlatform, reads } = holdingDesiredReads(platform);
+    const gateway = await startGateway({ port: 0, host: '127.0.0.1', desiredResyncMs: 600_000 }, gatewayPlatform);
+    gateways.push(gateway);
+    const agent = await connect(gateway);
+    await agent.exchange({ agentDescription: testDescription('carried'), ...status('') });
+    const readsOnConnect = reads(agent.agentId);
+    const older = await storeConfig(platform, 'receivers: {}\n# older\n');
+    const newer = await storeConfig(platform, 'receivers: {}\n# newer\n');
+    const [olderWrite] = await setDesired(platform, [agent.agentId], older);
+    const [newerWrite] = await setDesired(platform, [agent.agentId], newer);
+
+    nudge(platform, gateway.gatewayId, [agent.agentId], [newerWrite!]);
+    expect(offeredConfigHash(await agent.next((m) => offeredConfigHash(m) !== null, 3_000))).toBe(newer);
+    await agent.exchange(status(newer));
+
+    // The nudge for the older write arrives late (another orchestrator, another connection).
+    nudge(platform, gateway.gatewayId, [agent.agentId], [olderWrite!]);
+    await gateway.idle();
+    await sleep(100);
+    expect(offers(agent)).toEqual([]);
+    expect(reads(agent.agentId)).toBe(readsOnConnect);
   });
 
   it('does not hold a nudge for connected agents behind one that is still connecting', async () => {
