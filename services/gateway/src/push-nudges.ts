@@ -67,11 +67,12 @@ export function listenForPushNudges(bus: MessageBus, sessions: AgentSessions, co
     }
     void track(reconcileAgents(nudge.agentIds, carriedEntries(nudge)), 'push nudge fan-out failed');
   });
+  let fanning: Promise<void> = Promise.resolve();
   let resyncing = false;
   const resync = setInterval(() => {
     if (resyncing) return;
     resyncing = true;
-    const task = track(fanOut(sessions.connectedAgentIds()), 'agent-desired resync failed');
+    const task = track(fanOutInTurn(sessions.connectedAgentIds(), null), 'agent-desired resync failed');
     void task.finally(() => (resyncing = false));
   }, options.resyncMs);
   resync.unref();
@@ -97,8 +98,8 @@ export function listenForPushNudges(bus: MessageBus, sessions: AgentSessions, co
         now.push(id);
       }
     }
-    const deferred = later.length === 0 ? null : Promise.allSettled(opening).then(yieldToEventLoop).then(() => fanOut(later, carried));
-    await fanOut(now, carried);
+    const deferred = later.length === 0 ? null : Promise.allSettled(opening).then(yieldToEventLoop).then(() => fanOutInTurn(later, carried));
+    await fanOutInTurn(now, carried);
     await deferred;
   }
 
@@ -120,7 +121,17 @@ export function listenForPushNudges(bus: MessageBus, sessions: AgentSessions, co
     return desired;
   }
 
-  async function fanOut(agentIds: readonly string[], carried: Carried = null): Promise<void> {
+  /**
+   * Fan-outs run one after the other: each yields between slices, but several at once would
+   * each run a slice per event-loop turn (ten nudges of 1,000 agents arrive together).
+   */
+  function fanOutInTurn(agentIds: readonly string[], carried: Carried): Promise<void> {
+    const run = fanning.then(() => fanOut(agentIds, carried));
+    fanning = run.catch(() => undefined);
+    return run;
+  }
+
+  async function fanOut(agentIds: readonly string[], carried: Carried): Promise<void> {
     const here = agentIds.filter((id) => sessions.records.get(id)?.connected === true);
     const chunks: string[][] = [];
     for (let start = 0; start < here.length; start += options.sliceSize) chunks.push(here.slice(start, start + options.sliceSize));
