@@ -46,14 +46,13 @@ export interface PushNudges {
  * `agent-desired` entry from the nudge (the orchestrator sends what it wrote, with the KV
  * revision) or, from a nudge without entries, re-read it from the KV; load the config version
  * once for all of them, then reconcile agent by agent (an entry older than the one held is
- * ignored). An agent whose connection is
- * being opened (its connect-time read may predate the change) is reconciled once it is open.
- * Nudges are core NATS messages, lost when the connection blips: every `resyncMs` the
- * gateway re-reads the entries of all its connected agents the same way. The agents go in chunks of
- * `sliceSize`, each chunk's reads issued while the chunk before is being sent, and the event
- * loop gets a turn between chunks (and within one that runs long), so a fan-out to thousands
- * of agents starts sending at once and never holds the loop for long, even when the reads
- * answer without I/O.
+ * ignored). An agent whose connection is being opened (its connect-time read may predate the
+ * change) is reconciled once it is open. Nudges are core NATS messages, lost when the
+ * connection blips: every `resyncMs` the gateway re-reads the entries of all its connected
+ * agents the same way. The agents go in chunks of `sliceSize`, each chunk's reads issued while
+ * the chunk before is being sent, and the event loop gets a turn between chunks (and within
+ * one that runs long), so a fan-out to thousands of agents starts sending at once and never
+ * holds the loop for long, even when the reads answer without I/O.
  */
 export function listenForPushNudges(bus: MessageBus, sessions: AgentSessions, configs: ConfigSource, options: PushNudgeOptions): PushNudges {
   const running = new Set<Promise<void>>();
@@ -116,7 +115,7 @@ export function listenForPushNudges(bus: MessageBus, sessions: AgentSessions, co
       }
     });
     const missing = new Set<string>();
-    for (const entry of desired) if (entry?.hash != null && configs.cached(entry.hash) === undefined) missing.add(entry.hash);
+    for (const entry of desired) if (entry !== undefined && entry.hash !== null && configs.cached(entry.hash) === undefined) missing.add(entry.hash);
     await Promise.all([...missing].map((hash) => configs.config(hash)));
     return desired;
   }
