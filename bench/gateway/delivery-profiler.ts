@@ -1,7 +1,8 @@
 /**
- * CPU profiles of the delivery rounds only: with BENCH_PROFILE_DIR set, the server process
- * records each round (push to last APPLIED) with the inspector and writes
- * `<dir>/<kind>-delivery-<round>.cpuprofile`; without it, nothing is recorded. (`--cpu-prof`
+ * CPU profiles of the measured phases only: with BENCH_PROFILE_DIR set, the server process
+ * records each delivery round (push to last APPLIED) and each status step with the inspector
+ * and writes `<dir>/<kind>-delivery-<round>.cpuprofile` and `<dir>/<kind>-status-<per
+ * second>.cpuprofile`; without it, nothing is recorded. (`--cpu-prof`
  * covers a process's whole life: connecting, preparing and tearing down as well.)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -9,7 +9,7 @@
  *            --platform=memory|nats   the gateway's platform: in memory (default), or a private
  *                                     nats-server (fleet events leave the process, as in production)
  *
- * Profiling: BENCH_PROFILE_DIR=tmp/prof records each delivery round of a server process;
+ * Profiling: BENCH_PROFILE_DIR=tmp/prof records each delivery round and status step of a server process;
  *            BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=tmp/prof" passes flags to every child.
  * Loopback only. Every wait is bounded and the whole run is killed after --deadline-minutes (20).
  */

@@ -85,6 +85,7 @@ serve({
   },
   windowStart: async () => {
     const messages = await server!.messagesProcessed();
+    await profiler.start();
     window = { monitor: loopMonitor(), startedAt: process.hrtime.bigint(), messages, cpu: process.cpuUsage() };
     return {};
   },
@@ -93,6 +94,7 @@ serve({
     const seconds = Number(process.hrtime.bigint() - w.startedAt) / 1e9;
     const messages = (await server!.messagesProcessed()) - w.messages;
     const cpu = process.cpuUsage(w.cpu);
+    await profiler.stop(`${kind}-status-${Math.round(messages / seconds)}`);
     return { messages, seconds, perSecond: messages / seconds, cpuPercent: ((cpu.user + cpu.system) / 1e6 / seconds) * 100, ...w.monitor.stop() };
   },
   stop: async () => {
