@@ -5,6 +5,7 @@ import type { Logger } from '@roost/ports';
 import type { GatewayMetrics } from './gateway-metrics';
 import { InboundQueue } from './inbound-queue';
 import { runInSlices } from './run-in-slices';
+import { PingGroups, pingGroupCount } from './ping-groups';
 
 /** The gateway side of one WebSocket: what the agent sessions see of a socket. */
 export class WsPeer {
@@ -113,16 +114,18 @@ export function createWebSocketTransport(
     if (!peer || peer.closed) return;
     peer.closed = true;
     peers.delete(peer);
+    pingGroups.delete(peer);
     pausedPeers.delete(peer);
     // Frames already queued from this socket are dropped by onFrame (the peer is closed); the
     // close is handled after them, in order.
     inbound.push({ peer, frame: CLOSE_MARK });
   }
 
+  // Each peer is pinged once per interval, its group's turn; a tick per group.
+  const pingGroups = new PingGroups<WsPeer>(pingGroupCount(options.pingIntervalMs));
   const pinger = setInterval(() => {
-    const snapshot = [...peers];
     void runInSlices(
-      snapshot,
+      pingGroups.nextTurn(),
       { maxItems: options.sliceSize * 8, sliceMs: 5 },
       (peer) => {
         if (peer.closed) return;
@@ -136,7 +139,7 @@ export function createWebSocketTransport(
       },
       (peer, error) => logger.warn({ agentId: peer.agentId, err: String(error) }, 'ping failed'),
     );
-  }, options.pingIntervalMs);
+  }, options.pingIntervalMs / pingGroups.size);
   pinger.unref();
 
   return {
@@ -145,6 +148,7 @@ export function createWebSocketTransport(
         const peer = new WsPeer(ws);
         PEERS.set(ws, peer);
         peers.add(peer);
+        pingGroups.add(peer);
         ws.on('message', onMessage);
         ws.on('pong', onPong);
         ws.on('error', onError);
