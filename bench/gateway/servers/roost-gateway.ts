@@ -2,8 +2,9 @@
  * The Roost gateway as a server under test, on the in-memory platform (default) or, with
  * BENCH_GATEWAY_PLATFORM=nats, on a private `nats-server` this process starts (the production
  * path: fleet events are JetStream publishes and leave the process). The benchmark plays the
- * orchestrator: it stores a config version, writes every agent's `agent-desired` entry and
- * nudges the gateway with the entries written, then waits for the fleet events that say each agent reported APPLIED.
+ * orchestrator: it stores a config version, writes every agent's `agent-desired` entry,
+ * nudges the gateway with the entries written, then waits for the fleet events that say each
+ * agent reported APPLIED.
  */
 import { BUCKETS, desiredConfigContract, pushNudgeContract, storedConfigContract, subjects } from '@roost/contracts';
 import { startGateway, type RunningGateway } from '@roost/gateway';

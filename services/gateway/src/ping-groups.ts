@@ -1,7 +1,7 @@
 /**
  * Peers split into groups that take turns, one group per tick, so that a ping interval's pings
  * (and the pongs that come back) are spread over the interval: pinging 10k sockets at once
- * brings 10k pongs back into one poll phase, which held the event loop for 200 ms and more.
+ * brings 10k pongs back together (a benchmark window holding such a sweep saw a 234 ms block).
  * A peer joins the group with the fewest members; each group's turn comes once per round.
  */
 export class PingGroups<T extends object> {
