@@ -1,7 +1,7 @@
 /**
  * Peers split into groups that take turns, one group per tick, so that a ping interval's pings
- * (and the pongs that come back) are spread over the interval: pinging 10k sockets at once
- * brings 10k pongs back together (a benchmark window holding such a sweep saw a 234 ms block).
+ * (and the pongs that come back) are spread over the interval instead of 10k sockets written
+ * to, and 10k pongs read, in one sweep.
  * A peer joins the group with the fewest members; each group's turn comes once per round.
  */
 export class PingGroups<T extends object> {
