@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BUCKETS } from '@roost/contracts';
+import { BUCKETS, subjects } from '@roost/contracts';
 import { RemoteConfigStatuses } from '@roost/opamp';
 import { createMemoryPlatform } from '@roost/platform-memory';
 import type { KeyValueStore, KvEntry, Platform } from '@roost/ports';
@@ -130,6 +130,27 @@ describe('agent-desired entries reach agents: carried by nudges, re-read, raced 
     await sleep(100);
     expect(offers(agent)).toEqual([]);
     expect(reads(agent.agentId)).toBe(readsOnConnect);
+  });
+
+  it('ignores malformed nudges (not JSON, entries not paired with agents, a bad hash) and goes on with the next', async () => {
+    const gateway = await startGateway({ port: 0, host: '127.0.0.1', desiredResyncMs: 600_000 }, platform);
+    gateways.push(gateway);
+    const agent = await connect(gateway);
+    await agent.exchange({ agentDescription: testDescription('malformed'), ...status('') });
+    const hash = await storeConfig(platform, 'receivers: {}\n# after the bad ones\n');
+    const [write] = await setDesired(platform, [agent.agentId], hash);
+    const subject = subjects.gatewayPush(gateway.gatewayId);
+    const encode = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
+
+    platform.bus.publish(subject, new Uint8Array([0xff, 0x00, 0x7b]));
+    platform.bus.publish(subject, encode({ agentIds: [agent.agentId, 'another'], desired: [write] }));
+    platform.bus.publish(subject, encode({ agentIds: [agent.agentId], desired: [{ configHash: 'not-a-hash', revision: 99 }] }));
+    await gateway.idle();
+    await sleep(50);
+    expect(offers(agent)).toEqual([]);
+
+    nudge(platform, gateway.gatewayId, [agent.agentId], [write!]);
+    expect(offeredConfigHash(await agent.next((m) => offeredConfigHash(m) !== null, 3_000))).toBe(hash);
   });
 
   it('does not hold a nudge for connected agents behind one that is still connecting', async () => {
