@@ -1,4 +1,4 @@
-import { JetStreamApiError, type ApiError } from '@nats-io/jetstream';
+import { JetStreamApiError, PubHeaders, type ApiError } from '@nats-io/jetstream';
 import { createInbox, headers, type Msg, type NatsConnection } from '@nats-io/nats-core';
 import { PortError } from '@roost/ports';
 
@@ -24,10 +24,6 @@ export interface JetStreamPublisher {
   publish(subject: string, data: Uint8Array, options: JetStreamPublishOptions): Promise<PubAck>;
 }
 
-/** JetStream's publish headers (the names nats.js and the server use). */
-const MSG_ID = 'Nats-Msg-Id';
-const EXPECTED_STREAM = 'Nats-Expected-Stream';
-const EXPECTED_LAST_SUBJECT_SEQUENCE = 'Nats-Expected-Last-Subject-Sequence';
 const NO_RESPONDERS = 503;
 
 interface Waiting {
@@ -99,9 +95,9 @@ export function createJetStreamPublisher(nc: NatsConnection, timeoutMs = 5_000):
       new Promise<PubAck>((resolve, reject) => {
         const reply = `${prefix}.${++next}`;
         const head = headers();
-        head.set(EXPECTED_STREAM, options.expectedStream);
-        if (options.messageId !== undefined) head.set(MSG_ID, options.messageId);
-        if (options.expectedLastSubjectSequence !== undefined) head.set(EXPECTED_LAST_SUBJECT_SEQUENCE, String(options.expectedLastSubjectSequence));
+        head.set(PubHeaders.ExpectedStreamHdr, options.expectedStream);
+        if (options.messageId !== undefined) head.set(PubHeaders.MsgIdHdr, options.messageId);
+        if (options.expectedLastSubjectSequence !== undefined) head.set(PubHeaders.ExpectedLastSubjectSequenceHdr, String(options.expectedLastSubjectSequence));
         waiting.set(reply, { resolve, reject, sentAt: Date.now(), subject });
         try {
           nc.publish(subject, data, { reply, headers: head });
