@@ -45,13 +45,16 @@ export interface DesiredEntry {
   readonly revision: number;
 }
 
+const NOT_READ: Pick<AgentRecord, 'desiredHash' | 'desiredRevision'> = { desiredHash: undefined, desiredRevision: 0 };
+
 /**
  * The desired config a record holds once it has seen `entry` (undefined: nothing new). Reads
  * and nudges race, so an entry older than the one held (a lower KV revision) changes nothing;
  * a missing entry (revision 0) does not undo a known one either.
  */
 export function latestDesired(record: AgentRecord | undefined, entry: DesiredEntry | undefined): Pick<AgentRecord, 'desiredHash' | 'desiredRevision'> {
-  const held = { desiredHash: record?.desiredHash, desiredRevision: record?.desiredRevision ?? 0 };
+  // Runs for every message: what is held is returned as it is, not copied.
+  const held = record ?? NOT_READ;
   if (entry === undefined || (held.desiredHash !== undefined && entry.revision < held.desiredRevision)) return held;
   return { desiredHash: entry.hash, desiredRevision: entry.revision };
 }
