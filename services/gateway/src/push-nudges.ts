@@ -93,8 +93,8 @@ export function listenForPushNudges(bus: MessageBus, sessions: AgentSessions, co
       if (connecting) {
         opening.push(connecting);
         later.push(id);
-      } else if (sessions.records.get(id)?.connected === true) {
-        now.push(id);
+      } else {
+        now.push(id); // fanOut keeps those connected here
       }
     }
     const deferred = later.length === 0 ? null : Promise.allSettled(opening).then(yieldToEventLoop).then(() => fanOutInTurn(later, carried));
