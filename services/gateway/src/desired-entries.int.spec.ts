@@ -66,6 +66,13 @@ describe('agent-desired entries reach agents: carried by nudges, re-read, raced 
     await platform.close();
   });
 
+  /** A gateway on `on`; the periodic re-read is kept out of the way unless `resyncMs` is given. */
+  const start = async (on: GatewayPlatform, resyncMs = 600_000): Promise<RunningGateway> => {
+    const gateway = await startGateway({ port: 0, host: '127.0.0.1', desiredResyncMs: resyncMs }, on);
+    gateways.push(gateway);
+    return gateway;
+  };
+
   const connect = async (gateway: RunningGateway): Promise<WsTestAgent> => {
     const agent = await WsTestAgent.connect(gateway.url, randomUUID());
     agents.push(agent);
@@ -73,8 +80,7 @@ describe('agent-desired entries reach agents: carried by nudges, re-read, raced 
   };
 
   it('re-reads every connected agent periodically: a change that was never nudged is delivered, an applied one is not sent again', async () => {
-    const gateway = await startGateway({ port: 0, host: '127.0.0.1', desiredResyncMs: 200 }, platform);
-    gateways.push(gateway);
+    const gateway = await start(platform, 200);
     const agent = await connect(gateway);
     await agent.exchange({ agentDescription: testDescription('resync'), ...status('') });
     const hash = await storeConfig(platform, 'receivers: {}\n# resync\n');
@@ -90,8 +96,7 @@ describe('agent-desired entries reach agents: carried by nudges, re-read, raced 
   it('reconciles an agent nudged while its connection was opening, once it is open', async () => {
     const { gatewayPlatform, hold } = holdingDesiredReads(platform);
     // The periodic re-read is kept out of the way: only the nudge can deliver here.
-    const gateway = await startGateway({ port: 0, host: '127.0.0.1', desiredResyncMs: 600_000 }, gatewayPlatform);
-    gateways.push(gateway);
+    const gateway = await start(gatewayPlatform);
     const agent = await connect(gateway);
     const slowRead = hold(agent.agentId);
     const hash = await storeConfig(platform, 'receivers: {}\n# while connecting\n');
@@ -110,8 +115,7 @@ describe('agent-desired entries reach agents: carried by nudges, re-read, raced 
 
   it('takes the entries a nudge carries without reading them back, and ignores one older than the entry held', async () => {
     const { gatewayPlatform, reads } = holdingDesiredReads(platform);
-    const gateway = await startGateway({ port: 0, host: '127.0.0.1', desiredResyncMs: 600_000 }, gatewayPlatform);
-    gateways.push(gateway);
+    const gateway = await start(gatewayPlatform);
     const agent = await connect(gateway);
     await agent.exchange({ agentDescription: testDescription('carried'), ...status('') });
     const readsOnConnect = reads(agent.agentId);
@@ -133,8 +137,7 @@ describe('agent-desired entries reach agents: carried by nudges, re-read, raced 
   });
 
   it('ignores malformed nudges (not JSON, entries not paired with agents, a bad hash) and goes on with the next', async () => {
-    const gateway = await startGateway({ port: 0, host: '127.0.0.1', desiredResyncMs: 600_000 }, platform);
-    gateways.push(gateway);
+    const gateway = await start(platform);
     const agent = await connect(gateway);
     await agent.exchange({ agentDescription: testDescription('malformed'), ...status('') });
     const hash = await storeConfig(platform, 'receivers: {}\n# after the bad ones\n');
@@ -155,8 +158,7 @@ describe('agent-desired entries reach agents: carried by nudges, re-read, raced 
 
   it('does not hold a nudge for connected agents behind one that is still connecting', async () => {
     const { gatewayPlatform, hold } = holdingDesiredReads(platform);
-    const gateway = await startGateway({ port: 0, host: '127.0.0.1', desiredResyncMs: 600_000 }, gatewayPlatform);
-    gateways.push(gateway);
+    const gateway = await start(gatewayPlatform);
     const ready = await connect(gateway);
     await ready.exchange({ agentDescription: testDescription('ready'), ...status('') });
     const slow = await connect(gateway);
