@@ -24,6 +24,7 @@ export function connectedEvent(agentId: string, gatewayId: string, environment: 
   return {
     type: 'connected',
     schemaVersion: 1,
+    changes: ['connected'],
     id: `${gatewayId}.bench.${randomUUID()}`,
     at,
     agentId,

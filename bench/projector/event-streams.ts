@@ -29,6 +29,7 @@ export function fleetHistory(agents: number, eventsPerAgent: number): FleetEvent
       out.push({
         type: step === 0 ? 'connected' : 'health',
         schemaVersion: 1,
+        changes: [step === 0 ? 'connected' : 'health'],
         id: `gw.bench.${out.length}`,
         at: 1_700_000_000_000 + step * 1000,
         agentId,

@@ -48,7 +48,7 @@ export function fleetEventsOf(result: SimulationResult, size: number): FleetEven
   const emit = (id: string, kind: FleetEventKind, at: number, change: Partial<AgentSnapshot>): void => {
     const snapshot = { ...snapshots.get(id)!, ...change };
     snapshots.set(id, snapshot);
-    out.push({ type: kind, schemaVersion: 1, id: `gw-a.boot.${out.length + 1}`, at, agentId: id, snapshot });
+    out.push({ type: kind, schemaVersion: 1, id: `gw-a.boot.${out.length + 1}`, at, agentId: id, changes: [kind], snapshot });
   };
   for (let i = 0; i < size; i += 1) {
     const id = agentId(i);

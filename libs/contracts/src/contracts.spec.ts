@@ -1,4 +1,4 @@
-import { ContractViolationError, desiredConfigContract, encodeFleetEvents, fleetEventContract, pushNudgeContract, subjects, type FleetEvent } from './index';
+import { ContractViolationError, desiredConfigContract, fleetEventContract, pushNudgeContract, subjects, type FleetEvent } from './index';
 
 describe('JSON contracts', () => {
   it('round-trips a desired config entry', () => {
@@ -37,7 +37,7 @@ describe('JSON contracts', () => {
   });
 });
 
-describe('encodeFleetEvents', () => {
+describe('fleetEventContract', () => {
   const snapshot: FleetEvent['snapshot'] = {
     agentId: 'a1',
     gatewayId: 'gw-1',
@@ -50,22 +50,22 @@ describe('encodeFleetEvents', () => {
     remoteConfigStatus: { hash: 'ab'.repeat(32), status: 'APPLIED', errorMessage: '', reportedAt: 9 },
     effectiveConfigHash: 'cd'.repeat(32),
   };
-  const event = (type: FleetEvent['type'], id: string, shared = snapshot): FleetEvent => ({ type, schemaVersion: 1, id, at: 9, agentId: 'a1', snapshot: shared });
+  const event: FleetEvent = { type: 'remote-config-status', schemaVersion: 1, id: 'e1', at: 9, agentId: 'a1', changes: ['remote-config-status', 'effective-config'], snapshot };
+  const json = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
 
-  it('gives each event of a report the bytes the contract decodes back to it, with the shared snapshot', () => {
-    const events = [event('remote-config-status', 'e1'), event('effective-config', 'e2')];
-    const encoded = encodeFleetEvents(events);
-    expect(encoded.map((bytes) => fleetEventContract.decode(bytes))).toEqual(events);
-    expect(encoded.map((bytes) => JSON.parse(new TextDecoder().decode(bytes)))).toEqual(
-      events.map((e) => JSON.parse(new TextDecoder().decode(fleetEventContract.encode(e)))),
-    );
+  it('decodes what it encodes, with every change of the report', () => {
+    expect(fleetEventContract.decode(fleetEventContract.encode(event))).toEqual(event);
   });
 
-  it('serializes each event with its own snapshot when they differ', () => {
-    const other = { ...snapshot, connected: false };
-    const encoded = encodeFleetEvents([event('connected', 'e1'), event('disconnected', 'e2', other)]);
-    expect(fleetEventContract.decode(encoded[1]!).snapshot.connected).toBe(false);
-    expect(fleetEventContract.decode(encoded[0]!).snapshot.connected).toBe(true);
+  it('reads an event stored before `changes` existed as a change of its type alone', () => {
+    const { changes: _, ...stored } = event;
+    expect(fleetEventContract.decode(json(stored)).changes).toEqual(['remote-config-status']);
+  });
+
+  it('refuses an event whose changes are empty or unknown, naming the field', () => {
+    expect(() => fleetEventContract.decode(json({ ...event, changes: [] }))).toThrow(/fleet event: changes/);
+    expect(() => fleetEventContract.decode(json({ ...event, changes: ['heartbeat'] }))).toThrow(/fleet event: changes\.0/);
+    expect(() => fleetEventContract.decode(json({ ...event, changes: ['effective-config'] }))).toThrow(/fleet event: changes: must start with the event type/);
   });
 });
 

@@ -41,38 +41,32 @@ export const agentSnapshotSchema = z.object({
 });
 export type AgentSnapshot = z.infer<typeof agentSnapshotSchema>;
 
-/** `fleet.agent.<agentId>.<kind>` on FLEET_EVENTS. Published only when something changed. */
-export const fleetEventSchema = z.object({
-  type: z.enum(FLEET_EVENT_KINDS),
+const fleetEventKind = z.enum(FLEET_EVENT_KINDS);
+
+const fleetEventObject = z.object({
+  type: fleetEventKind,
   schemaVersion: z.literal(1),
   /** Unique event id, also the JetStream message id (dedup). */
   id: z.string(),
   at: z.number(),
   agentId: z.string(),
+  /**
+   * Every part of the agent this event reports changed, `type` first: one report that changes
+   * several parts (APPLIED with its new effective config) is one event, not one per part.
+   */
+  changes: z.array(fleetEventKind).min(1),
   snapshot: agentSnapshotSchema,
-});
-export type FleetEvent = z.infer<typeof fleetEventSchema>;
-export const fleetEventContract = jsonContract<FleetEvent>('fleet event', fleetEventSchema);
+}).refine((event) => event.changes[0] === event.type, { path: ['changes'], message: 'must start with the event type' });
 
-const utf8 = new TextEncoder();
+/** Events stored before `changes` existed reported a single part: their `type`. */
+const withChanges = (raw: unknown): unknown =>
+  typeof raw === 'object' && raw !== null && !('changes' in raw) && 'type' in raw ? { ...raw, changes: [raw.type] } : raw;
 
 /**
- * The events of one agent report in `fleetEventContract`'s wire form. They share one snapshot
- * object, which is serialized once instead of once per event (an APPLIED report with a new
- * effective config is two events, times every agent of a rollout phase). A service may pass
- * a faster UTF-8 encoder (Node's pooled `Buffer.from`); the bytes are the same.
+ * `fleet.agent.<agentId>.<type>` on FLEET_EVENTS. Published only when something changed, at
+ * most one per agent report; `type` is the first of `changes` in FLEET_EVENT_KINDS order
+ * (a goodbye that also reports a FAILED config is `disconnected`, with both changes).
  */
-export function encodeFleetEvents(events: readonly FleetEvent[], utf8Bytes: (text: string) => Uint8Array = (text) => utf8.encode(text)): Uint8Array[] {
-  let shared: AgentSnapshot | undefined;
-  let sharedJson = '';
-  return events.map((event) => {
-    if (event.snapshot !== shared) {
-      shared = event.snapshot;
-      sharedJson = JSON.stringify(event.snapshot);
-    }
-    // Every field but the snapshot, by name (cheaper than a rest copy); `Required` makes the
-    // compiler insist on any field the schema gains.
-    const envelope: Required<Omit<FleetEvent, 'snapshot'>> = { type: event.type, schemaVersion: event.schemaVersion, id: event.id, at: event.at, agentId: event.agentId };
-    return utf8Bytes(`${JSON.stringify(envelope).slice(0, -1)},"snapshot":${sharedJson}}`);
-  });
-}
+export const fleetEventSchema = z.preprocess(withChanges, fleetEventObject);
+export type FleetEvent = z.output<typeof fleetEventObject>;
+export const fleetEventContract = jsonContract<FleetEvent>('fleet event', fleetEventSchema);

@@ -16,7 +16,7 @@ export {
 export type { DesiredConfig, StoredConfig } from './desired-config';
 export { desiredWriteSchema, gatewayPresenceContract, gatewayPresenceSchema, pushNudgeContract, pushNudgeSchema } from './gateway-messages';
 export type { DesiredWrite, GatewayPresence, PushNudge } from './gateway-messages';
-export { agentSnapshotSchema, encodeFleetEvents, fleetEventContract, fleetEventSchema, REMOTE_CONFIG_STATES } from './fleet-events';
+export { agentSnapshotSchema, fleetEventContract, fleetEventSchema, REMOTE_CONFIG_STATES } from './fleet-events';
 export type { AgentSnapshot, FleetEvent } from './fleet-events';
 export {
   commandErrorSchema,

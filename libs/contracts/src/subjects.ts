@@ -1,12 +1,14 @@
 /** Every subject Roost uses is built here; tokens are lowercase and domain-first. */
+
+/** In order of precedence: an event's `type` is the first of its changes in this order. */
 export const FLEET_EVENT_KINDS = [
   'connected',
+  'disconnected',
   'description',
   'capabilities',
   'health',
   'remote-config-status',
   'effective-config',
-  'disconnected',
 ] as const;
 export type FleetEventKind = (typeof FLEET_EVENT_KINDS)[number];
 

@@ -10,6 +10,7 @@ function fleetEvent(type: FleetEvent['type'], agentId: string, at: number, snaps
   return {
     type,
     schemaVersion: 1,
+    changes: [type],
     id: `gw-1.boot.${counter}`,
     at,
     agentId,

@@ -1,6 +1,6 @@
 import type { FleetEvent } from '@roost/contracts';
 import { instanceUidToBytes, type ServerToAgentInit } from '@roost/opamp';
-import { agentSnapshot, latestDesired, type AgentRecord, type DesiredEntry } from './agent-record';
+import { fleetEvent, latestDesired, type AgentRecord, type DesiredEntry, type EventContext } from './agent-record';
 import { attachOffers, serverCapabilities, type MessageContext } from './handle-agent-message';
 
 /**
@@ -9,14 +9,14 @@ import { attachOffers, serverCapabilities, type MessageContext } from './handle-
  */
 export function markDisconnected(
   record: AgentRecord,
-  ctx: { readonly now: number; readonly gatewayId: string; readonly nextEventId: () => string },
+  ctx: EventContext,
 ): { record: AgentRecord; event: FleetEvent | null } {
   if (!record.connected) return { record, event: null };
   // lastSeenAt moves to now: retention of a disconnected record counts from the disconnect.
   const next: AgentRecord = { ...record, connected: false, lastSeenAt: ctx.now };
   return {
     record: next,
-    event: { type: 'disconnected', schemaVersion: 1, id: ctx.nextEventId(), at: ctx.now, agentId: record.agentId, snapshot: agentSnapshot(next, ctx.gatewayId) },
+    event: fleetEvent(['disconnected'], next, ctx),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { AgentSnapshot } from '@roost/contracts';
+import { FLEET_EVENT_KINDS, type AgentSnapshot, type FleetEvent, type FleetEventKind } from '@roost/contracts';
 import type { AgentState } from '@roost/opamp';
 import type { Transport } from './gateway-metrics';
 
@@ -60,6 +60,24 @@ export function latestDesired(record: AgentRecord | undefined, entry: DesiredEnt
 }
 
 const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
+
+/** What a fleet event needs besides the record. */
+export interface EventContext {
+  readonly now: number;
+  readonly gatewayId: string;
+  readonly nextEventId: () => string;
+}
+
+/**
+ * The one fleet event that reports `changes` of `record`, its `type` the first of them by
+ * precedence; null when nothing changed (a heartbeat).
+ */
+export function fleetEvent(changes: readonly FleetEventKind[], record: AgentRecord, ctx: EventContext): FleetEvent | null {
+  const ordered = FLEET_EVENT_KINDS.filter((kind) => changes.includes(kind));
+  const type = ordered[0];
+  if (type === undefined) return null;
+  return { type, schemaVersion: 1, id: ctx.nextEventId(), at: ctx.now, agentId: record.agentId, changes: ordered, snapshot: agentSnapshot(record, ctx.gatewayId) };
+}
 
 /** The compact view every fleet event carries. */
 export function agentSnapshot(record: AgentRecord, gatewayId: string): AgentSnapshot {

@@ -282,7 +282,7 @@ export class AgentSessions implements WsPeerHandler {
   }
 
   private afterReply(outcome: HandledMessage): void {
-    if (outcome.events.length > 0) this.deps.publisher.publish(outcome.events);
+    if (outcome.event) this.deps.publisher.publish(outcome.event);
     if (outcome.response.remoteConfig) this.deps.metrics.configsSent.inc({ transport: outcome.record.transport });
     if (outcome.appliedAfterMs !== null) this.deps.metrics.pushToApplied.observe(outcome.appliedAfterMs / 1000);
     if (outcome.missingConfig !== null) this.loadAndReconcile(outcome.record.agentId, outcome.missingConfig);
@@ -298,7 +298,7 @@ export class AgentSessions implements WsPeerHandler {
     this.records.set(agentId, next);
     if (event) {
       this.deps.logger.debug({ agentId, why }, 'agent disconnected');
-      this.deps.publisher.publish([event]);
+      this.deps.publisher.publish(event);
     }
   }
 

@@ -1,13 +1,10 @@
-import { encodeFleetEvents, subjects, type FleetEvent } from '@roost/contracts';
+import { subjects, type FleetEvent } from '@roost/contracts';
 import type { EventStore, Logger } from '@roost/ports';
 import type { GatewayMetrics } from './gateway-metrics';
 
 export interface FleetPublisher {
-  /**
-   * Appends the events of one report (or one disconnect) without waiting; failures are retried
-   * with the same message id, then logged.
-   */
-  publish(events: readonly FleetEvent[]): void;
+  /** Appends an event without waiting; failures are retried with the same message id, then logged. */
+  publish(event: FleetEvent): void;
   /** Resolves once every append issued so far has settled. */
   drain(): Promise<void>;
 }
@@ -49,17 +46,14 @@ export function createFleetPublisher(events: EventStore, metrics: GatewayMetrics
   };
 
   return {
-    publish(events) {
-      const encoded = encodeFleetEvents(events, pooledUtf8);
-      events.forEach((event, index) => {
-        const issued = ++order;
-        latestIssued.set(event.agentId, issued);
-        const task = attempt(event, encoded[index] as Uint8Array, issued).finally(() => {
-          pending.delete(task);
-          if (latestIssued.get(event.agentId) === issued) latestIssued.delete(event.agentId);
-        });
-        pending.add(task);
+    publish(event) {
+      const issued = ++order;
+      latestIssued.set(event.agentId, issued);
+      const task = attempt(event, pooledUtf8(JSON.stringify(event)), issued).finally(() => {
+        pending.delete(task);
+        if (latestIssued.get(event.agentId) === issued) latestIssued.delete(event.agentId);
       });
+      pending.add(task);
     },
     async drain() {
       while (pending.size > 0) await Promise.all([...pending]);

@@ -35,8 +35,10 @@ const seq = (n: number) => Long.fromNumber(n, true);
 const caps = (...bits: number[]) => Long.fromNumber(bits.reduce((all, bit) => all | bit, Cap.ReportsStatus), true);
 const FULL_CAPS = caps(Cap.AcceptsRemoteConfig, Cap.ReportsRemoteConfig, Cap.ReportsHeartbeat);
 const description = { identifyingAttributes: [{ key: 'service.name', value: { stringValue: 'otelcol' } }] };
-const status = (hash: string, state: RemoteConfigStatuses) => ({ lastRemoteConfigHash: Buffer.from(hash, 'hex'), status: state });
+const status = (hash: string, state: RemoteConfigStatuses, errorMessage = '') => ({ lastRemoteConfigHash: Buffer.from(hash, 'hex'), status: state, errorMessage });
 const APPLIED = RemoteConfigStatuses.RemoteConfigStatuses_APPLIED;
+const FAILED = RemoteConfigStatuses.RemoteConfigStatuses_FAILED;
+const effective = (yaml: string) => ({ configMap: { configMap: { '': { body: Buffer.from(yaml), contentType: 'text/yaml' } } } });
 
 /** Over the wire and back, as the gateway sees it. */
 function wire(init: AgentToServerInit): AgentToServer {
@@ -133,10 +135,10 @@ describe('handleAgentMessage: status compression', () => {
     expect(hasBits(gap.response.flags, ServerToAgentFlag.ReportFullState)).toBe(true);
   });
 
-  it('publishes nothing for a heartbeat and one event per changed part otherwise', () => {
+  it('publishes nothing for a heartbeat and one event naming every changed part otherwise', () => {
     const known = connectedAgent(null);
     const heartbeat = handled(handleAgentMessage(known, wire({ sequenceNum: seq(1), capabilities: FULL_CAPS }), context()));
-    expect(heartbeat.events).toEqual([]);
+    expect(heartbeat.event).toBeNull();
     const changed = handled(
       handleAgentMessage(
         heartbeat.record,
@@ -144,8 +146,9 @@ describe('handleAgentMessage: status compression', () => {
         context({ now: 5_000 }),
       ),
     );
-    expect(changed.events.map((e) => e.type)).toEqual(['description']);
-    expect(changed.events[0]).toMatchObject({
+    expect(changed.event).toMatchObject({
+      type: 'description',
+      changes: ['description'],
       agentId: UID,
       at: 5_000,
       schemaVersion: 1,
@@ -153,11 +156,31 @@ describe('handleAgentMessage: status compression', () => {
     });
   });
 
+  it('reports APPLIED with its new effective config as one event naming both', () => {
+    const known = connectedAgent(HASH_B, { remoteConfigStatus: status(HASH_A, APPLIED) });
+    const applied = handled(
+      handleAgentMessage(
+        known,
+        wire({ sequenceNum: seq(1), capabilities: FULL_CAPS, remoteConfigStatus: status(HASH_B, APPLIED), effectiveConfig: effective('receivers: {}') }),
+        context(),
+      ),
+    );
+    expect(applied.event).toMatchObject({ type: 'remote-config-status', changes: ['remote-config-status', 'effective-config'], snapshot: { remoteConfigStatus: { status: 'APPLIED' } } });
+  });
+
+  it('makes a goodbye that also reports FAILED one disconnected event with both changes', () => {
+    const known = connectedAgent(HASH_B);
+    const goodbye = handled(
+      handleAgentMessage(known, wire({ sequenceNum: seq(1), capabilities: FULL_CAPS, remoteConfigStatus: status(HASH_B, FAILED, 'bad pipeline'), agentDisconnect: {} }), context()),
+    );
+    expect(goodbye.event).toMatchObject({ type: 'disconnected', changes: ['disconnected', 'remote-config-status'], snapshot: { connected: false, remoteConfigStatus: { status: 'FAILED' } } });
+  });
+
   it('says connected (one event, full snapshot) when a message opens a new connection', () => {
     const known = connectedAgent(null);
     const reconnect = handled(handleAgentMessage(known, wire({ sequenceNum: seq(1), capabilities: FULL_CAPS, health: { healthy: true } }), context({ newConnection: true, now: 9 })));
-    expect(reconnect.events.map((e) => e.type)).toEqual(['connected']);
-    expect(reconnect.events[0]!.snapshot.health).toEqual({ healthy: true, lastError: '', status: '', reportedAt: 9 });
+    expect(reconnect.event).toMatchObject({ type: 'connected', changes: ['connected'] });
+    expect(reconnect.event!.snapshot.health).toEqual({ healthy: true, lastError: '', status: '', reportedAt: 9 });
     expect(reconnect.record.connection).toBe(known.connection + 1);
   });
 });
@@ -177,7 +200,7 @@ describe('handleAgentMessage: identity and disconnect', () => {
     expect(outcome.record.agentId).toBe(NEW_UID);
     // the orchestrator cannot have a desired config for an id it never saw
     expect(outcome.record.desiredHash).toBeNull();
-    expect(outcome.events.map((e) => [e.type, e.agentId])).toEqual([['connected', NEW_UID]]);
+    expect(outcome.event).toMatchObject({ type: 'connected', agentId: NEW_UID });
   });
 
   it('keys a duplicate under the uid it is assigned, leaves the claimed uid alone, and keeps assigning it until adopted', () => {
@@ -191,7 +214,7 @@ describe('handleAgentMessage: identity and disconnect', () => {
     expect(first.record.agentId).toBe(NEW_UID);
     expect(first.record.desiredHash).toBeNull();
     expect(first.response.remoteConfig).toBeUndefined();
-    expect(first.events.map((e) => [e.type, e.agentId])).toEqual([['connected', NEW_UID]]);
+    expect(first.event).toMatchObject({ type: 'connected', agentId: NEW_UID });
 
     // still on the old uid (not adopted yet): same assignment, no new connection, desired kept
     const withDesired = { ...first.record, desiredHash: HASH_B };
@@ -199,7 +222,7 @@ describe('handleAgentMessage: identity and disconnect', () => {
     expect(Buffer.from(again.response.agentIdentification!.newInstanceUid!)).toEqual(Buffer.from(assigned));
     expect(again.record.desiredHash).toBe(HASH_B);
     expect(again.response.remoteConfig).toBe(configs[HASH_B]!.remoteConfig);
-    expect(again.events).toEqual([]);
+    expect(again.event).toBeNull();
   });
 
   it('marks an agent that sends agent_disconnect as gone, with one event and no offers', () => {
@@ -207,7 +230,7 @@ describe('handleAgentMessage: identity and disconnect', () => {
     const outcome = handled(handleAgentMessage(known, wire({ sequenceNum: seq(1), capabilities: FULL_CAPS, agentDisconnect: {} }), context({ heartbeatIntervalSeconds: 30 })));
     expect(outcome.disconnect).toBe(true);
     expect(outcome.record.connected).toBe(false);
-    expect(outcome.events.map((e) => [e.type, e.snapshot.connected])).toEqual([['disconnected', false]]);
+    expect(outcome.event).toMatchObject({ type: 'disconnected', changes: ['disconnected'], snapshot: { connected: false } });
     expect(outcome.response.remoteConfig).toBeUndefined();
     expect(outcome.response.connectionSettings).toBeUndefined();
   });

@@ -15,7 +15,7 @@ import {
   type ServerToAgentInit,
 } from '@roost/opamp';
 import Long from 'long';
-import { agentSnapshot, latestDesired, type AgentRecord, type DesiredEntry } from './agent-record';
+import { fleetEvent, latestDesired, type AgentRecord, type DesiredEntry } from './agent-record';
 import { decideConfigOffer, rememberFailures } from './config-offer';
 import type { OfferableConfig } from './config-source';
 import type { Transport } from './gateway-metrics';
@@ -66,7 +66,8 @@ export interface HandledMessage {
   readonly record: AgentRecord;
   /** Set when RequestInstanceUid re-keyed the agent: the id it arrived with (not for `reassignTo`). */
   readonly previousAgentId: string | null;
-  readonly events: readonly FleetEvent[];
+  /** The fleet event this message is worth, if any: one, naming every part that changed. */
+  readonly event: FleetEvent | null;
   /** The agent said agent_disconnect: mark it gone once the reply is out. */
   readonly disconnect: boolean;
   /** Desired config that should be offered but is not loaded: read it, then reconcile. */
@@ -135,13 +136,15 @@ export function handleAgentMessage(record: AgentRecord | undefined, message: Age
     next = offer.record;
     missingConfig = offer.missingConfig;
   }
-  const events = fleetEvents(record, next, reconnect, merge.changes, ctx);
+  const newConnection = next.connected && (reconnect || record?.agentId !== next.agentId);
+  // A new connection is `connected` alone: its snapshot holds everything the message said.
+  const event = fleetEvent(newConnection ? ['connected'] : merge.changes.map(eventKindOf), next, ctx);
   return {
     kind: 'handled',
     response,
     record: next,
     previousAgentId: requested ? uid.text : null,
-    events,
+    event,
     disconnect: !connected,
     missingConfig,
     appliedAfterMs,
@@ -192,26 +195,6 @@ function appliedLatency(previous: AgentRecord | undefined, next: AgentRecord, ch
   const offer = previous?.lastOffer;
   if (!offer || !changes.includes('remoteConfigStatus') || status?.status !== 'APPLIED' || status.hash !== offer.hash) return null;
   return Math.max(0, now - offer.at);
-}
-
-/**
- * `connected` for a new connection (its snapshot holds everything the message said), else
- * one event per changed part; nothing for a heartbeat.
- */
-function fleetEvents(
-  previous: AgentRecord | undefined,
-  next: AgentRecord,
-  reconnect: boolean,
-  changes: readonly AgentStateChange[],
-  ctx: MessageContext,
-): FleetEvent[] {
-  const kinds: FleetEventKind[] = [];
-  if (reconnect && next.connected) kinds.push('connected');
-  else if (previous?.agentId !== next.agentId && next.connected) kinds.push('connected');
-  else kinds.push(...changes.map(eventKindOf));
-  if (kinds.length === 0) return [];
-  const snapshot = agentSnapshot(next, ctx.gatewayId);
-  return kinds.map((type) => ({ type, schemaVersion: 1, id: ctx.nextEventId(), at: ctx.now, agentId: next.agentId, snapshot }));
 }
 
 export function eventKindOf(change: AgentStateChange): FleetEventKind {

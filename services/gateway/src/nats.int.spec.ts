@@ -86,12 +86,13 @@ describe('gateway on NATS (JetStream fleet events, KV desired configs, core push
     expect(hasFlag(full.flags, ServerToAgentFlag.ReportFullState)).toBe(false);
     expect(offeredConfigHash(full)).toBeNull();
     const types = await eventually(async () => {
-      const found = (await fleetEvents(platform, agent.agentId)).map((e) => `${e.type}@${e.snapshot.gatewayId}`);
-      return found.length === 6 && found;
+      const found = (await fleetEvents(platform, agent.agentId)).map((e) => `${e.changes.join('+')}@${e.snapshot.gatewayId}`);
+      return found.length === 5 && found;
     });
     // gateway a's disconnect and gateway b's connect race; each gateway's own events are ordered
     expect(types.filter((t) => t.endsWith('@gw-nats-a'))).toEqual(['connected@gw-nats-a', 'remote-config-status@gw-nats-a', 'disconnected@gw-nats-a']);
-    expect(types.filter((t) => t.endsWith('@gw-nats-b'))).toEqual(['connected@gw-nats-b', 'description@gw-nats-b', 'remote-config-status@gw-nats-b']);
+    // the full state b asked for: description and config status changed in one report, one event
+    expect(types.filter((t) => t.endsWith('@gw-nats-b'))).toEqual(['connected@gw-nats-b', 'description+remote-config-status@gw-nats-b']);
     await moved.close();
   });
 });

@@ -17,7 +17,7 @@ const snapshot: AgentSnapshot = {
 };
 const agent: FleetAgent = { agentId: 'a', connected: true, capabilities: 0x1802, identifying: {}, nonIdentifying: {} };
 const context = { previousConfigHash: H, lockedBy: null, now: 100 };
-const event = (type: FleetEvent['type']): FleetEvent => ({ type, schemaVersion: 1, id: 'e', at: 50, agentId: 'a', snapshot });
+const event = (...changes: [FleetEvent['type'], ...FleetEvent['type'][]]): FleetEvent => ({ type: changes[0], schemaVersion: 1, id: 'e', at: 50, agentId: 'a', changes, snapshot });
 
 describe('fleet observations', () => {
   it('reports a connection with everything its snapshot holds', () => {
@@ -38,6 +38,24 @@ describe('fleet observations', () => {
 
   it('maps a disconnect to a disconnect only', () => {
     expect(observationsOf(event('disconnected'), agent, context)).toEqual([{ type: 'AgentDisconnected', agentId: 'a', now: 100 }]);
+  });
+
+  it('reports what a goodbye message also reported before the disconnect', () => {
+    const failed = { ...snapshot, remoteConfigStatus: { hash: H, status: 'FAILED' as const, errorMessage: 'bad pipeline', reportedAt: 50 } };
+    const goodbye: FleetEvent = { ...event('disconnected', 'remote-config-status'), snapshot: failed };
+    expect(observationsOf(goodbye, agent, context)).toEqual([
+      { type: 'RemoteConfigStatusReported', agentId: 'a', hash: H, status: 'FAILED', errorMessage: 'bad pipeline', now: 100 },
+      { type: 'HealthReported', agentId: 'a', healthy: true, lastError: '', observedAt: 50, now: 100 },
+      { type: 'AgentDisconnected', agentId: 'a', now: 100 },
+    ]);
+  });
+
+  it('describes an agent whose description changed along with its status, once', () => {
+    expect(observationsOf(event('description', 'health', 'effective-config'), agent, context).map((o) => o.type)).toEqual([
+      'AgentDescribed',
+      'RemoteConfigStatusReported',
+      'HealthReported',
+    ]);
   });
 
   it('reconciles an agent the view lost as disconnected', () => {

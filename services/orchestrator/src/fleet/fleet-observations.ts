@@ -1,4 +1,4 @@
-import type { AgentSnapshot, FleetEvent } from '@roost/contracts';
+import type { AgentSnapshot, FleetEvent, FleetEventKind } from '@roost/contracts';
 import type { FleetAgent } from '@roost/fleet';
 import type { AgentObservation } from '@roost/rollout';
 
@@ -27,27 +27,17 @@ export function previousConfigHash(snapshot: AgentSnapshot | undefined, isKnownC
  * snapshot, and the gateway publishes health only when it changes, so each event also reports
  * the snapshot's remote config status, health (with the time it was last reported) and
  * effective config: repeats change nothing in the engine, and an agent that reports APPLIED and
- * "still healthy" in one message shows health since the push.
+ * "still healthy" in one message shows health since the push. A plain disconnect is only that;
+ * a goodbye that also reports (FAILED, say) is the report, then the disconnect.
  */
 export function observationsOf(event: FleetEvent, agent: FleetAgent, context: ObservationContext): AgentObservation[] {
-  const { snapshot } = event;
-  switch (event.type) {
-    case 'connected':
-      return [agent.connected ? connectedObservation(agent, context) : described(agent, context), ...statusObservations(snapshot, context.now)];
-    case 'description':
-    case 'capabilities':
-      return [described(agent, context), ...statusObservations(snapshot, context.now)];
-    case 'health':
-    case 'remote-config-status':
-    case 'effective-config':
-      return statusObservations(snapshot, context.now);
-    case 'disconnected':
-      return [{ type: 'AgentDisconnected', agentId: event.agentId, now: context.now }];
-    default: {
-      const unknown: never = event.type;
-      throw new Error(`fleet event type ${String(unknown)} has no observation mapping`);
-    }
-  }
+  const has = (kind: FleetEventKind): boolean => event.changes.includes(kind);
+  const observations: AgentObservation[] = [];
+  if (has('connected')) observations.push(agent.connected ? connectedObservation(agent, context) : described(agent, context));
+  else if (has('description') || has('capabilities')) observations.push(described(agent, context));
+  if (event.changes.some((kind) => kind !== 'disconnected')) observations.push(...statusObservations(event.snapshot, context.now));
+  if (has('disconnected')) observations.push({ type: 'AgentDisconnected', agentId: event.agentId, now: context.now });
+  return observations;
 }
 
 /**

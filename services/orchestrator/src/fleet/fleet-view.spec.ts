@@ -8,6 +8,7 @@ function event(agentId: string, gatewayId: string, type: FleetEvent['type'], at:
   return {
     type,
     schemaVersion: 1,
+    changes: [type],
     id: `${gatewayId}.${at}`,
     at,
     agentId,
