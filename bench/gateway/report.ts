@@ -36,6 +36,7 @@ function rows(checkpoints: number[], agents: number, configBytes: number, delive
     { label: '  of which fan-out written to sockets (ms)', pick: (f) => f.delivery?.fanOutMs, digits: 0 },
     { label: '  fleet process busy answering: first to last APPLIED (ms)', pick: (f) => f.delivery?.fleetApplySpanMs, digits: 0 },
     { label: '  server CPU during it (ms, all threads)', pick: (f) => f.delivery?.serverCpuMs, digits: 0 },
+    { label: '  server main thread waiting for a CPU (ms)', pick: (f) => f.delivery?.serverWaitMs, digits: 0 },
     { label: `  event loop max block during it (ms, worst of ${deliveries})`, pick: (f) => f.delivery?.deliverMaxBlockMs, digits: 1 },
     { label: 'status reports/s at p99 < 50 ms (best step)', pick: (f) => f.delivery && bestUnder50(f.delivery), digits: 0 },
     ...rates.flatMap((rate, i): Row[] => [

@@ -39,6 +39,8 @@ export interface DeliveryRound {
   maxBlockMs: number;
   /** CPU time of the server process (all its threads) between the push and the last answer. */
   serverCpuMs: number;
+  /** Time the server's main thread was ready to run but waited for a CPU (Linux schedstat; absent elsewhere). */
+  serverWaitMs?: number;
   configsAppliedByAgents: number;
   fleetApplySpanMs: number;
 }
@@ -55,6 +57,7 @@ export interface DeliveryResult {
   fanOutMs?: number;
   deliverMaxBlockMs: number;
   serverCpuMs: number;
+  serverWaitMs?: number;
   configsAppliedByAgents: number;
   fleetApplySpanMs: number;
   status: StatusStep[];
@@ -68,6 +71,9 @@ interface Started {
 }
 
 const CONNECT_TIMEOUT_MS = 300_000;
+/** The server under test (and the nats-server it starts) before the simulated fleet, which is not part of what is measured. */
+const SERVER_NICENESS = -10;
+const FLEET_NICENESS = 0;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `body` with a started server and an empty fleet; tears both down whatever happens. */
@@ -75,12 +81,12 @@ async function withServerAndFleet<T>(
   kind: ServerKind,
   body: (server: ChildProcess, fleet: ChildProcess, url: string) => Promise<T>,
 ): Promise<Outcome<T>> {
-  const server = spawnChild('server-process.ts', [kind]);
+  const server = spawnChild('server-process.ts', [kind], SERVER_NICENESS);
   let fleet: ChildProcess | undefined;
   try {
     const started = await request<Started>(server, 'start');
     if (started.notWired) return { notWired: started.notWired };
-    fleet = spawnChild('agents-process.ts');
+    fleet = spawnChild('agents-process.ts', [], FLEET_NICENESS);
     return { ok: await body(server, fleet, started.url!) };
   } finally {
     if (fleet) {
@@ -174,13 +180,14 @@ async function statusSteps(server: ChildProcess, fleet: ChildProcess, rates: num
 
 async function deliverOnce(server: ChildProcess, fleet: ChildProcess, configBytes: number, round: number): Promise<DeliveryRound> {
   await request(fleet, 'resetCounters');
-  const d = await request<{ agents: number; ms: number; fanOutMs?: number; maxMs: number; cpuMs: number }>(server, 'deliver', { bytes: configBytes, round });
+  const d = await request<{ agents: number; ms: number; fanOutMs?: number; maxMs: number; cpuMs: number; waitMs?: number }>(server, 'deliver', { bytes: configBytes, round });
   const fleetCounters = await request<FleetCounters>(fleet, 'counters');
   return {
     deliverMs: d.ms,
     fanOutMs: d.fanOutMs,
     maxBlockMs: d.maxMs,
     serverCpuMs: d.cpuMs,
+    serverWaitMs: d.waitMs,
     configsAppliedByAgents: fleetCounters.configsApplied,
     fleetApplySpanMs: fleetCounters.lastApplyAt - fleetCounters.firstApplyAt,
   };
@@ -211,6 +218,7 @@ export function measureDelivery(
       fanOutMs: median.fanOutMs,
       deliverMaxBlockMs: Math.max(...rounds.map((r) => r.maxBlockMs)),
       serverCpuMs: median.serverCpuMs,
+      serverWaitMs: median.serverWaitMs,
       configsAppliedByAgents: Math.min(...rounds.map((r) => r.configsAppliedByAgents)),
       fleetApplySpanMs: median.fleetApplySpanMs,
       status,

@@ -3,6 +3,7 @@
  * event loop's delay with `perf_hooks.monitorEventLoopDelay`, reported to the runner over IPC.
  * Usage (by run.ts): server-process.ts baseline|gateway
  */
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { createRoundProfiler } from './delivery-profiler';
 import { serve } from './ipc';
@@ -24,6 +25,18 @@ function create(k: ServerKind): ServerUnderTest {
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
+
+/**
+ * Milliseconds this thread has spent runnable but waiting for a CPU (the second field of
+ * Linux's schedstat): preemption by the other processes on the machine. Undefined elsewhere.
+ */
+function runQueueWaitMs(): number | undefined {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return undefined;
+  }
+}
 const ms = (ns: number) => ns / 1e6;
 
 /** Event-loop delay in ms over one measured window; resolution 1 ms. */
@@ -77,11 +90,14 @@ serve({
     await profiler.start();
     const start = process.hrtime.bigint();
     const cpu = process.cpuUsage();
+    const waitedBefore = runQueueWaitMs();
     const { agents, fanOutMs } = await server!.deliverConfig();
     const elapsedMs = ms(Number(process.hrtime.bigint() - start));
     const used = process.cpuUsage(cpu);
+    const waitedAfter = runQueueWaitMs();
+    const waitMs = waitedBefore === undefined || waitedAfter === undefined ? undefined : waitedAfter - waitedBefore;
     await profiler.stop(`${kind}-delivery-${p.round}`);
-    return { agents, ms: elapsedMs, fanOutMs, cpuMs: (used.user + used.system) / 1000, ...monitor.stop() };
+    return { agents, ms: elapsedMs, fanOutMs, cpuMs: (used.user + used.system) / 1000, waitMs, ...monitor.stop() };
   },
   windowStart: async () => {
     const messages = await server!.messagesProcessed();
