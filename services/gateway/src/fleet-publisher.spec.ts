@@ -1,0 +1,124 @@
+import { fleetEventContract, type FleetEvent } from '@roost/contracts';
+import { createMemoryEventStore } from '@roost/platform-memory';
+import { PortError, type EventStore, type LogFields, type Logger } from '@roost/ports';
+import { createFleetPublisher } from './fleet-publisher';
+import { createGatewayMetrics } from './gateway-metrics';
+
+const AGENT_A = '0190b7f8-bb85-72b5-8942-8533325b988a';
+const AGENT_B = '0190b7f8-bb85-72b5-8942-8533325b988b';
+
+let ids = 0;
+function event(agentId: string, type: FleetEvent['type'] = 'health'): FleetEvent {
+  return {
+    type,
+    schemaVersion: 1,
+    id: `gw-1.boot.${++ids}`,
+    at: ids,
+    agentId,
+    changes: [type],
+    snapshot: {
+      agentId,
+      gatewayId: 'gw-1',
+      transport: 'websocket',
+      connected: true,
+      capabilities: 0,
+      identifying: {},
+      nonIdentifying: {},
+      health: { healthy: true, lastError: '', status: '', reportedAt: ids },
+      remoteConfigStatus: null,
+      effectiveConfigHash: null,
+    },
+  };
+}
+
+/** The in-memory store, refusing the appends whose call numbers (from 1) are listed. */
+function storeRefusing(calls: (n: number) => boolean) {
+  const store = createMemoryEventStore();
+  const attempts: (string | undefined)[] = [];
+  const events: EventStore = {
+    ...store,
+    append: (subject, data, options) => {
+      attempts.push(options?.messageId);
+      return calls(attempts.length) ? Promise.reject(new PortError('unavailable', 'NATS is away')) : store.append(subject, data, options);
+    },
+    read: (filter, options) => store.read(filter, options),
+  };
+  return { events, attempts, stored: async () => (await store.read('fleet.agent.>')).map((e) => [e.subject, fleetEventContract.decode(e.data).id]) };
+}
+
+function recordingLogger(): Logger & { errors: LogFields[] } {
+  const errors: LogFields[] = [];
+  const ignore = () => undefined;
+  return { errors, debug: ignore, info: ignore, warn: ignore, error: (fields) => void errors.push(fields) };
+}
+
+const count = async (metric: { get(): Promise<{ values: { value: number }[] }> }) => (await metric.get()).values.reduce((sum, v) => sum + v.value, 0);
+
+describe('fleet publisher', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it("appends each event to its agent's subject in issue order, and drain waits for every append", async () => {
+    const { events, stored } = storeRefusing(() => false);
+    const metrics = createGatewayMetrics('gw-1');
+    const publisher = createFleetPublisher(events, metrics, recordingLogger());
+    const published = [event(AGENT_A, 'connected'), event(AGENT_B, 'connected'), event(AGENT_A)];
+    for (const e of published) publisher.publish(e);
+    await publisher.drain();
+    expect(await stored()).toEqual(published.map((e) => [`fleet.agent.${e.agentId}.${e.type}`, e.id]));
+    expect(await count(metrics.fleetEvents)).toBe(3);
+  });
+
+  it('retries refused appends with the same message ids, which the stream deduplicates on', async () => {
+    const { events, attempts, stored } = storeRefusing((n) => n <= 2);
+    const metrics = createGatewayMetrics('gw-1');
+    const logger = recordingLogger();
+    const publisher = createFleetPublisher(events, metrics, logger);
+    const refused = event(AGENT_A);
+    const other = event(AGENT_B);
+    publisher.publish(refused);
+    publisher.publish(other);
+    await publisher.drain();
+    expect(attempts).toEqual([refused.id, other.id, refused.id, other.id]);
+    expect(await stored()).toEqual([
+      [`fleet.agent.${AGENT_A}.health`, refused.id],
+      [`fleet.agent.${AGENT_B}.health`, other.id],
+    ]);
+    expect(logger.errors).toEqual([]);
+    expect(await count(metrics.fleetEvents)).toBe(2);
+    expect(await count(metrics.fleetEventFailures)).toBe(0);
+  });
+
+  it('gives up on a refused event once a later event of the same agent is issued, and says so', async () => {
+    const { events, stored } = storeRefusing((n) => n === 1);
+    const metrics = createGatewayMetrics('gw-1');
+    const logger = recordingLogger();
+    const publisher = createFleetPublisher(events, metrics, logger);
+    const older = event(AGENT_A);
+    const newer = event(AGENT_A);
+    publisher.publish(older);
+    publisher.publish(newer);
+    await publisher.drain();
+    expect(await stored()).toEqual([[`fleet.agent.${AGENT_A}.health`, newer.id]]);
+    expect(logger.errors).toEqual([expect.objectContaining({ agentId: AGENT_A, eventId: older.id, err: expect.stringContaining('NATS is away') })]);
+    expect(await count(metrics.fleetEventFailures)).toBe(1);
+  });
+
+  it('logs and counts an event whose appends keep failing after the last retry', async () => {
+    jest.useFakeTimers();
+    const { events, stored } = storeRefusing(() => true);
+    const metrics = createGatewayMetrics('gw-1');
+    const logger = recordingLogger();
+    const publisher = createFleetPublisher(events, metrics, logger);
+    const lost = event(AGENT_B);
+    publisher.publish(lost);
+    let drained = false;
+    void publisher.drain().then(() => (drained = true));
+    await jest.advanceTimersByTimeAsync(599);
+    expect(drained).toBe(false); // retried after 100 and 500 ms, waiting for the last
+    await jest.advanceTimersByTimeAsync(2_001);
+    expect(drained).toBe(true);
+    expect(await stored()).toEqual([]);
+    expect(logger.errors).toEqual([expect.objectContaining({ agentId: AGENT_B, eventId: lost.id })]);
+    expect(await count(metrics.fleetEventFailures)).toBe(1);
+  });
+});
