@@ -4,7 +4,7 @@
  *
  *   npm run bench:gateway                 full run: 10k and 19k agents, 2 KB config, status steps
  *   npm run bench:gateway -- --quick      smoke run with 1k/2k agents and short steps
- *   options: --checkpoints=10000,19000 --agents=10000 --config-bytes=2048 --deliveries=3
+ *   options: --checkpoints=10000,19000 --agents=10000 --config-bytes=2048 --deliveries=5
  *            --status-rates=10000,20000,30000,40000 --step-seconds=4 --servers=baseline,gateway
  *            --platform=memory|nats   the gateway's platform: in memory (default), or a private
  *                                     nats-server (fleet events leave the process, as in production)
@@ -28,7 +28,7 @@ const quick = process.argv.includes('--quick');
 const checkpoints = option('checkpoints', quick ? '1000,2000' : '10000,19000').split(',').map(Number);
 const agents = Number(option('agents', quick ? '1000' : '10000'));
 const configBytes = Number(option('config-bytes', '2048'));
-const deliveries = Number(option('deliveries', '3'));
+const deliveries = Number(option('deliveries', '5'));
 const statusRates = option('status-rates', quick ? '5000,10000' : '10000,20000,30000,40000').split(',').map(Number);
 const stepSeconds = Number(option('step-seconds', quick ? '2' : '4'));
 const servers = option('servers', SERVER_KINDS.join(',')).split(',') as ServerKind[];
