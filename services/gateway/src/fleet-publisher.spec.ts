@@ -31,25 +31,37 @@ function event(agentId: string, type: FleetEvent['type'] = 'health'): FleetEvent
   };
 }
 
-/** The in-memory store, refusing the appends whose call numbers (from 1) are listed. */
-function storeRefusing(calls: (n: number) => boolean) {
+function recordingLogger(): Logger & { errors: LogFields[] } {
+  const errors: LogFields[] = [];
+  const ignore = () => undefined;
+  return { errors, debug: ignore, info: ignore, warn: ignore, error: (fields) => void errors.push(fields) };
+}
+
+/**
+ * A publisher on the in-memory store that refuses the appends whose call numbers (from 1)
+ * `refuses` picks; with the message id of every append attempted, what was stored, the
+ * gateway's metrics and the errors logged.
+ */
+function publisherRefusing(refuses: (n: number) => boolean) {
   const store = createMemoryEventStore();
   const attempts: (string | undefined)[] = [];
   const events: EventStore = {
     ...store,
     append: (subject, data, options) => {
       attempts.push(options?.messageId);
-      return calls(attempts.length) ? Promise.reject(new PortError('unavailable', 'NATS is away')) : store.append(subject, data, options);
+      return refuses(attempts.length) ? Promise.reject(new PortError('unavailable', 'NATS is away')) : store.append(subject, data, options);
     },
     read: (filter, options) => store.read(filter, options),
   };
-  return { events, attempts, stored: async () => (await store.read('fleet.agent.>')).map((e) => [e.subject, fleetEventContract.decode(e.data).id]) };
-}
-
-function recordingLogger(): Logger & { errors: LogFields[] } {
-  const errors: LogFields[] = [];
-  const ignore = () => undefined;
-  return { errors, debug: ignore, info: ignore, warn: ignore, error: (fields) => void errors.push(fields) };
+  const metrics = createGatewayMetrics('gw-1');
+  const logger = recordingLogger();
+  return {
+    publisher: createFleetPublisher(events, metrics, logger),
+    attempts,
+    metrics,
+    errors: logger.errors,
+    stored: async () => (await store.read('fleet.agent.>')).map((e) => [e.subject, fleetEventContract.decode(e.data).id]),
+  };
 }
 
 const count = async (metric: { get(): Promise<{ values: { value: number }[] }> }) => (await metric.get()).values.reduce((sum, v) => sum + v.value, 0);
@@ -58,9 +70,7 @@ describe('fleet publisher', () => {
   afterEach(() => jest.useRealTimers());
 
   it("appends each event to its agent's subject in issue order, and drain waits for every append", async () => {
-    const { events, stored } = storeRefusing(() => false);
-    const metrics = createGatewayMetrics('gw-1');
-    const publisher = createFleetPublisher(events, metrics, recordingLogger());
+    const { publisher, metrics, stored } = publisherRefusing(() => false);
     const published = [event(AGENT_A, 'connected'), event(AGENT_B, 'connected'), event(AGENT_A)];
     for (const e of published) publisher.publish(e);
     await publisher.drain();
@@ -69,10 +79,7 @@ describe('fleet publisher', () => {
   });
 
   it('retries refused appends with the same message ids, which the stream deduplicates on', async () => {
-    const { events, attempts, stored } = storeRefusing((n) => n <= 2);
-    const metrics = createGatewayMetrics('gw-1');
-    const logger = recordingLogger();
-    const publisher = createFleetPublisher(events, metrics, logger);
+    const { publisher, attempts, metrics, errors, stored } = publisherRefusing((n) => n <= 2);
     const refused = event(AGENT_A);
     const other = event(AGENT_B);
     publisher.publish(refused);
@@ -83,32 +90,26 @@ describe('fleet publisher', () => {
       [`fleet.agent.${AGENT_A}.health`, refused.id],
       [`fleet.agent.${AGENT_B}.health`, other.id],
     ]);
-    expect(logger.errors).toEqual([]);
+    expect(errors).toEqual([]);
     expect(await count(metrics.fleetEvents)).toBe(2);
     expect(await count(metrics.fleetEventFailures)).toBe(0);
   });
 
   it('gives up on a refused event once a later event of the same agent is issued, and says so', async () => {
-    const { events, stored } = storeRefusing((n) => n === 1);
-    const metrics = createGatewayMetrics('gw-1');
-    const logger = recordingLogger();
-    const publisher = createFleetPublisher(events, metrics, logger);
+    const { publisher, metrics, errors, stored } = publisherRefusing((n) => n === 1);
     const older = event(AGENT_A);
     const newer = event(AGENT_A);
     publisher.publish(older);
     publisher.publish(newer);
     await publisher.drain();
     expect(await stored()).toEqual([[`fleet.agent.${AGENT_A}.health`, newer.id]]);
-    expect(logger.errors).toEqual([expect.objectContaining({ agentId: AGENT_A, eventId: older.id, err: expect.stringContaining('NATS is away') })]);
+    expect(errors).toEqual([expect.objectContaining({ agentId: AGENT_A, eventId: older.id, err: expect.stringContaining('NATS is away') })]);
     expect(await count(metrics.fleetEventFailures)).toBe(1);
   });
 
   it('logs and counts an event whose appends keep failing after the last retry', async () => {
     jest.useFakeTimers();
-    const { events, stored } = storeRefusing(() => true);
-    const metrics = createGatewayMetrics('gw-1');
-    const logger = recordingLogger();
-    const publisher = createFleetPublisher(events, metrics, logger);
+    const { publisher, metrics, errors, stored } = publisherRefusing(() => true);
     const lost = event(AGENT_B);
     publisher.publish(lost);
     let drained = false;
@@ -118,7 +119,7 @@ describe('fleet publisher', () => {
     await jest.advanceTimersByTimeAsync(2_001);
     expect(drained).toBe(true);
     expect(await stored()).toEqual([]);
-    expect(logger.errors).toEqual([expect.objectContaining({ agentId: AGENT_B, eventId: lost.id })]);
+    expect(errors).toEqual([expect.objectContaining({ agentId: AGENT_B, eventId: lost.id })]);
     expect(await count(metrics.fleetEventFailures)).toBe(1);
   });
 });
