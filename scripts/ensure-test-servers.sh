@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Makes sure the servers Roost's integration tests start for themselves are installed:
-# nats-server (JetStream) and redis-server. Installs them from Debian's packages when run as
+# nats-server (JetStream), redis-server, redis-sentinel and haproxy (the load balancer of the fault tests), and
+# chromium (the web console's end-to-end tests, driven by playwright-core). Installs them from Debian's packages when run as
 # root; otherwise prints the exact command to run. Tests never use already-running servers.
 set -euo pipefail
 
 missing=()
 command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+command -v redis-sentinel >/dev/null 2>&1 || [ -x /usr/bin/redis-sentinel ] || missing+=(redis-sentinel)
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -3,15 +3,33 @@
  * WebSocket connections, driven over IPC. Kept apart from the server under test so the server's
  * RSS and event loop measure the server alone.
  */
+import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { serve } from './ipc';
 import { SimulatedAgent, type AgentHooks } from './simulated-agent';
 
 const agents: SimulatedAgent[] = [];
 const counters = { replies: 0, configsApplied: 0, reportsSent: 0, firstApplyAt: 0, lastApplyAt: 0 };
 
+/**
+ * Reply latency as the agents see it: when each message left, per agent in order (a server
+ * answers an agent's messages in order), and from the reply's arrival the time it took, in µs.
+ */
+const sentAt = new Map<SimulatedAgent, number[]>();
+let latency: RecordableHistogram = createHistogram();
+let latencyWindow: { startedAt: number; endedAt: number; cpu: NodeJS.CpuUsage; replies: number; reportsSent: number } | undefined;
+
 const hooks: AgentHooks = {
-  onReply() {
+  onSent(agent) {
+    let queue = sentAt.get(agent);
+    if (!queue) sentAt.set(agent, (queue = []));
+    queue.push(performance.now());
+  },
+  onReply(agent) {
     counters.replies++;
+    const sent = sentAt.get(agent)?.shift();
+    if (sent !== undefined && latencyWindow && sent >= latencyWindow.startedAt && sent < latencyWindow.endedAt) {
+      latency.record(Math.max(1, Math.round((performance.now() - sent) * 1000)));
+    }
   },
   onConfigApplied() {
     const now = performance.now();
@@ -51,6 +69,7 @@ const LOCAL_ADDRESSES = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4'];
 
 async function connect(p: { url: string; count: number; concurrency?: number; timeoutMs?: number }) {
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const concurrency = p.concurrency ?? 200;
   let next = 0;
   let failed = 0;
@@ -70,7 +89,53 @@ async function connect(p: { url: string; count: number; concurrency?: number; ti
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { connected: agents.length, failed, firstError: firstError[0], ms: performance.now() - start };
+  const used = process.cpuUsage(cpu);
+  return { connected: agents.length, failed, firstError: firstError[0], ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000 };
+}
+
+/** Starts a window of agent-observed latency: replies to messages sent before it are not counted. */
+function startLatencyWindow() {
+  latency = createHistogram();
+  latencyWindow = { startedAt: performance.now(), endedAt: Infinity, cpu: process.cpuUsage(), replies: counters.replies, reportsSent: counters.reportsSent };
+  return {};
+}
+
+/** Messages sent before `time` that have no reply yet. */
+function unansweredBefore(time: number): number {
+  let count = 0;
+  for (const queue of sentAt.values()) for (const sent of queue) if (sent < time) count++;
+  return count;
+}
+
+/**
+ * Ends the window: what was sent and this process's own CPU (as a share of one core) up to now;
+ * then waits (up to `graceMs`) for the replies to what the window sent, and gives their
+ * latency percentiles in ms. Replies still missing after the wait are counted, not timed.
+ */
+async function stopLatencyWindow(p: { graceMs?: number }) {
+  const w = latencyWindow;
+  if (!w) throw new Error('latencyStop without latencyStart');
+  w.endedAt = performance.now();
+  const seconds = (w.endedAt - w.startedAt) / 1000;
+  const cpu = process.cpuUsage(w.cpu);
+  const reportsSent = counters.reportsSent - w.reportsSent;
+  const replies = counters.replies - w.replies;
+  const giveUpAt = w.endedAt + (p.graceMs ?? 5_000);
+  while (unansweredBefore(w.endedAt) > 0 && performance.now() < giveUpAt) await new Promise((r) => setTimeout(r, 20));
+  const unanswered = unansweredBefore(w.endedAt);
+  latencyWindow = undefined;
+  const ms = (us: number) => us / 1000;
+  return {
+    seconds,
+    reportsSent,
+    replies,
+    unanswered,
+    samples: latency.count,
+    p50Ms: ms(latency.percentile(50)),
+    p99Ms: ms(latency.percentile(99)),
+    maxMs: ms(latency.max),
+    clientCpuPercent: ((cpu.user + cpu.system) / 1e6 / seconds) * 100,
+  };
 }
 
 serve({
@@ -80,6 +145,8 @@ serve({
     return counters;
   },
   counters: () => ({ ...counters, agents: agents.length }),
+  latencyStart: startLatencyWindow,
+  latencyStop: stopLatencyWindow,
   statusRate: (p: { perSecond: number }) => {
     setStatusRate(p.perSecond);
     return { ...counters };
@@ -88,6 +155,7 @@ serve({
     await Promise.all(agents.map((a) => a.close()));
     const closed = agents.length;
     agents.length = 0;
+    sentAt.clear();
     return { closed };
   },
 });

@@ -74,12 +74,16 @@ export function formatTables(
     const ratio = bv !== undefined && gv !== undefined && bv !== 0 ? (gv / bv).toFixed(2) : '—';
     return [r.label, cell(bv, r.digits, r.extra?.(b)), cell(gv, r.digits, r.extra?.(g)), ratio];
   });
-  const head = ['measure', 'bare ws (baseline)', 'Roost gateway', 'gateway/baseline'];
-  const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
-  const line = (cols: string[]) => cols.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const notes = [baseline, gateway].flatMap((f, i) =>
     [f.memory, f.delivery].flatMap((o) => ('notWired' in o ? [`${i === 0 ? 'baseline' : 'gateway'}: no figures — ${o.notWired}`] : [])),
   );
+  return renderTable(['measure', 'bare ws (baseline)', 'Roost gateway', 'gateway/baseline'], table, notes);
+}
+
+/** A table as aligned plain text and as Markdown, with notes (deduplicated) below it. */
+export function renderTable(head: string[], table: string[][], notes: string[]): { text: string; markdown: string } {
+  const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+  const line = (cols: string[]) => cols.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const unique = [...new Set(notes)];
   const text = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...table.map(line), ...unique].join('\n');
   const markdown = [

@@ -72,21 +72,22 @@ interface Started {
 
 const CONNECT_TIMEOUT_MS = 300_000;
 /** The server under test (and the nats-server it starts) before the simulated fleet, which is not part of what is measured. */
-const SERVER_NICENESS = -10;
+export const SERVER_NICENESS = -10;
 const FLEET_NICENESS = 0;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `body` with a started server and an empty fleet; tears both down whatever happens. */
-async function withServerAndFleet<T>(
+export async function withServerAndFleet<T>(
   kind: ServerKind,
   body: (server: ChildProcess, fleet: ChildProcess, url: string) => Promise<T>,
+  fleetNiceness = FLEET_NICENESS,
 ): Promise<Outcome<T>> {
   const server = spawnChild('server-process.ts', [kind], SERVER_NICENESS);
   let fleet: ChildProcess | undefined;
   try {
     const started = await request<Started>(server, 'start');
     if (started.notWired) return { notWired: started.notWired };
-    fleet = spawnChild('agents-process.ts', [], FLEET_NICENESS);
+    fleet = spawnChild('agents-process.ts', [], fleetNiceness);
     return { ok: await body(server, fleet, started.url!) };
   } finally {
     if (fleet) {
@@ -98,7 +99,7 @@ async function withServerAndFleet<T>(
   }
 }
 
-async function grow(server: ChildProcess, fleet: ChildProcess, url: string, from: number, to: number) {
+export async function grow(server: ChildProcess, fleet: ChildProcess, url: string, from: number, to: number) {
   const r = await request<{ connected: number; failed: number; firstError?: string; ms: number }>(
     fleet,
     'connect',

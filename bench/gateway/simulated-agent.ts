@@ -48,6 +48,8 @@ export interface AgentHooks {
   onReply(agent: SimulatedAgent): void;
   /** Called when the agent answered a remote config with APPLIED. */
   onConfigApplied(agent: SimulatedAgent): void;
+  /** Called for every message sent after the first report (each one is answered by the server). */
+  onSent?(agent: SimulatedAgent): void;
 }
 
 export class SimulatedAgent {
@@ -123,11 +125,11 @@ export class SimulatedAgent {
         { instanceUid: this.uid, sequenceNum: u64(this.seq++), capabilities: CAPABILITY_BITS, remoteConfigStatus: this.remoteStatus },
         encodedEffectiveConfig(msg.configHash, this.effective),
       );
-      if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(frame);
+      this.write(frame);
       this.hooks.onConfigApplied(this);
       return;
     }
-    if ((msg.flags & ServerToAgentFlags.ReportFullState) !== 0) this.ws?.send(this.fullReport());
+    if ((msg.flags & ServerToAgentFlags.ReportFullState) !== 0) this.write(this.fullReport());
   }
 
   private fullReport(): Buffer {
@@ -154,6 +156,12 @@ export class SimulatedAgent {
   }
 
   private send(msg: AgentToServerInit): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(agentFrame(msg));
+    this.write(agentFrame(msg));
+  }
+
+  private write(frame: Buffer): void {
+    if (this.ws?.readyState !== WebSocket.OPEN) return;
+    this.ws.send(frame);
+    this.hooks.onSent?.(this);
   }
 }

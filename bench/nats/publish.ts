@@ -4,6 +4,7 @@
  * payloads, alternating rounds, on a private nats-server.
  *
  *   npx tsx bench/nats/publish.ts                 20,000 messages of 800 B per round, 3 rounds each
+ *   npx tsx bench/nats/publish.ts --quick         2,000 messages, 1 round (CI)
  *   options: --messages=20000 --bytes=800 --rounds=3
  *
  * Prints, per round, the client process's CPU per message and the wall time per message, then
@@ -20,9 +21,10 @@ function option(name: string, fallback: number): number {
   return arg ? Number(arg.slice(name.length + 3)) : fallback;
 }
 
-const messages = option('messages', 20_000);
+const quick = process.argv.includes('--quick');
+const messages = option('messages', quick ? 2_000 : 20_000);
 const bytes = option('bytes', 800);
-const rounds = option('rounds', 3);
+const rounds = option('rounds', quick ? 1 : 3);
 const STREAM = 'BENCH';
 
 interface Figures {

@@ -45,7 +45,7 @@ export function connectedEvent(agentId: string, gatewayId: string, environment: 
 
 /** A status change of an existing agent (what most live fleet events are). */
 export function healthEvent(base: FleetEvent, at: number, healthy: boolean): FleetEvent {
-  return { ...base, type: 'health', id: `${base.snapshot.gatewayId}.bench.${randomUUID()}`, at, snapshot: { ...base.snapshot, health: { healthy, lastError: healthy ? '' : 'exporter queue full', status: healthy ? 'StatusOK' : 'StatusRecoverableError', reportedAt: at } } };
+  return { ...base, type: 'health', changes: ['health'], id: `${base.snapshot.gatewayId}.bench.${randomUUID()}`, at, snapshot: { ...base.snapshot, health: { healthy, lastError: healthy ? '' : 'exporter queue full', status: healthy ? 'StatusOK' : 'StatusRecoverableError', reportedAt: at } } };
 }
 
 /** Appends fleet events, `window` in flight at a time (setup, not measured). */

@@ -10,6 +10,8 @@ export interface BenchPlatforms {
   readonly orchestrator: Platform;
   /** What the benchmark uses to play gateways and admin clients (its own connection on NATS). */
   readonly client: Platform;
+  /** The private nats-server's URL; null on the in-memory platform. */
+  readonly natsUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -17,7 +19,7 @@ export interface BenchPlatforms {
 export async function benchPlatforms(kind: PlatformKind): Promise<BenchPlatforms> {
   if (kind === 'memory') {
     const platform = createMemoryPlatform();
-    return { orchestrator: platform, client: platform, close: () => platform.close() };
+    return { orchestrator: platform, client: platform, natsUrl: null, close: () => platform.close() };
   }
   const nats = await startNatsServer();
   const orchestrator = await connectNatsPlatform({ url: nats.url, views: createMemoryViewStore(), name: 'bench-orchestrator' });
@@ -25,6 +27,7 @@ export async function benchPlatforms(kind: PlatformKind): Promise<BenchPlatforms
   return {
     orchestrator,
     client,
+    natsUrl: nats.url,
     close: async () => {
       await client.close();
       await orchestrator.close();

@@ -28,7 +28,9 @@ const load = (): string => `load average ${loadavg().map((l) => l.toFixed(2)).jo
 function table(fleet: readonly FleetEventFigures[], phases: readonly PhaseStartFigures[]): string {
   const column = (kind: PlatformKind) => ({ fleet: fleet.find((f) => f.platform === kind), phase: phases.find((p) => p.platform === kind) });
   const rows: [string, (kind: PlatformKind) => string][] = [
-    [`fleet view rebuilt on start: ${events} events (per s)`, (k) => String(column(k).fleet?.replayPerSecond ?? '—')],
+    [`fleet view rebuilt on start (the live path from sequence 1): ${events} events (per s)`, (k) => String(column(k).fleet?.replayPerSecond ?? '—')],
+    [`  bare follower on the same stream, empty handler: ${events + live} events (per s)`, (k) => String(column(k).fleet?.bareFollowerPerSecond ?? '—')],
+    [`  bare nats.js durable consumer, consume() + ack_all (per s)`, (k) => String(column(k).fleet?.bareDurablePerSecond ?? '—')],
     ['  rebuild time (ms)', (k) => String(column(k).fleet?.replayMs ?? '—')],
     [`live fleet events applied: ${live} appended (per s)`, (k) => String(column(k).fleet?.livePerSecond ?? '—')],
     ['  appending them took (ms)', (k) => String(column(k).fleet?.liveAppendMs ?? '—')],

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { BUCKETS, pushNudgeContract, rolloutReplyContract, subjects, type FleetEvent } from '@roost/contracts';
+import { BUCKETS, pushNudgeContract, STREAMS, rolloutReplyContract, subjects, type FleetEvent } from '@roost/contracts';
 import { startOrchestrator, type RunningOrchestrator } from '@roost/orchestrator';
 import { eventually } from '@roost/testing';
+import { drainWithDurable, drainWithFollower } from '../nats/bare-readers';
 import { announceGateways, appendFleetEvents, configYaml, connectedEvent, GATEWAYS, healthEvent, storeConfig } from './bench-fleet';
 import { benchPlatforms, type BenchPlatforms, type PlatformKind } from './bench-platform';
 import { CaptureLogger } from './capture-logger';
@@ -18,6 +19,9 @@ export interface FleetEventFigures {
   readonly liveAppendMs: number;
   /** From the last append to the last event applied: how far the view trailed the producer. */
   readonly trailMs: number;
+  /** Baselines on the same FLEET_EVENTS, after the scenario (NATS only): the follower alone, and a bare durable consumer. */
+  readonly bareFollowerPerSecond?: number;
+  readonly bareDurablePerSecond?: number;
 }
 
 export interface PhaseStartFigures {
@@ -35,6 +39,14 @@ const encoder = new TextEncoder();
 function fleetOf(agents: number, environment: string, runningHash: string): FleetEvent[] {
   const now = Date.now();
   return Array.from({ length: agents }, (_, index) => connectedEvent(randomUUID(), GATEWAYS[index % GATEWAYS.length] as string, environment, runningHash, now));
+}
+
+const SKIPPED = 'skipped a fleet event that breaks its contract';
+
+/** Events the orchestrator skips are never applied: a wait for them would only time out. */
+function refuseSkippedEvents(logger: CaptureLogger): void {
+  const skipped = logger.find(SKIPPED);
+  if (skipped !== undefined) throw new Error(`the orchestrator skipped a fleet event the benchmark wrote (${String(skipped['err'])}); fix the benchmark's events`);
 }
 
 async function withOrchestrator<T>(platforms: BenchPlatforms, logger: CaptureLogger, run: (orchestrator: RunningOrchestrator) => Promise<T>, onFleetEvent?: (event: FleetEvent) => void): Promise<T> {
@@ -65,10 +77,11 @@ export async function measureFleetEvents(kind: PlatformKind, agents: number, eve
     await appendFleetEvents(platforms.client, history);
     const logger = new CaptureLogger();
     let applied = 0;
-    return await withOrchestrator(
+    const figures = await withOrchestrator(
       platforms,
       logger,
       async (orchestrator) => {
+        refuseSkippedEvents(logger);
         const rebuilt = logger.find('fleet view rebuilt from FLEET_EVENTS');
         const replayMs = Number(rebuilt?.['ms'] ?? NaN);
         if (orchestrator.fleetSize() !== agents) throw new Error(`fleet view holds ${orchestrator.fleetSize()} agents, expected ${agents}`);
@@ -77,7 +90,8 @@ export async function measureFleetEvents(kind: PlatformKind, agents: number, eve
         const started = performance.now();
         await appendFleetEvents(platforms.client, more);
         const appendedAt = performance.now();
-        await eventually(() => applied >= live, { timeoutMs: 600_000, intervalMs: 5, what: `${live} live fleet events to be applied` });
+        await eventually(() => applied >= live || logger.find(SKIPPED) !== undefined, { timeoutMs: 600_000, intervalMs: 5, what: `${live} live fleet events to be applied` });
+        refuseSkippedEvents(logger);
         const liveMs = performance.now() - started;
         return {
           platform: kind,
@@ -95,6 +109,16 @@ export async function measureFleetEvents(kind: PlatformKind, agents: number, eve
         applied += 1;
       },
     );
+    if (platforms.natsUrl === null) return figures;
+    const total = history.length + live;
+    const perSecond = async (read: () => Promise<void>): Promise<number> => {
+      const started = performance.now();
+      await read();
+      return Math.round((total / (performance.now() - started)) * 1_000);
+    };
+    const bareFollowerPerSecond = await perSecond(() => drainWithFollower(platforms.client.events, STREAMS.fleetEvents.name, total));
+    const bareDurablePerSecond = await perSecond(() => drainWithDurable(platforms.natsUrl ?? '', STREAMS.fleetEvents.name, total));
+    return { ...figures, bareFollowerPerSecond, bareDurablePerSecond };
   } finally {
     await platforms.close();
   }

@@ -1,6 +1,7 @@
 import { fleetEventContract, subjects, type FleetEvent } from '@roost/contracts';
 import type { EventStore } from '@roost/ports';
-import { FULL_CAPABILITIES, simulateRollout, type RolloutEvent } from '@roost/rollout';
+import { type RolloutEvent } from '@roost/rollout';
+import { FULL_CAPABILITIES, simulateRollout } from '@roost/rollout/testing';
 
 const encoder = new TextEncoder();
 

@@ -1,6 +1,6 @@
 import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { ADMIN_PACKAGE, ADMIN_PROTO_FILES, PROTO_LOADER_OPTIONS, startAdminApi, type AdminApiOptions, type RunningAdminApi } from '@roost/admin-api';
+import { ADMIN_PACKAGE, ADMIN_PROTO_FILES, decodeStatusDetails, ERROR_DOMAIN, PROTO_LOADER_OPTIONS, startAdminApi, type AdminApiOptions, type RunningAdminApi } from '@roost/admin-api';
 import { startFleet, type FleetOptions, type RunningFleet } from '@roost/fleet-simulator';
 import { startGateway, type RunningGateway } from '@roost/gateway';
 import { startOrchestrator, type RunningOrchestrator } from '@roost/orchestrator';
@@ -121,8 +121,14 @@ export function tokenMetadata(token: string | undefined): Metadata {
 export interface GrpcFailure {
   readonly code: number;
   readonly details: string;
+  /** Roost's error code, from the google.rpc.ErrorInfo in `grpc-status-details-bin`. */
   readonly roostCode: string | null;
+  /** Roost's error details, from the ErrorInfo's metadata (JSON values decoded). */
   readonly roostDetails: Record<string, unknown> | null;
+  /** The ErrorInfo's reason, e.g. `ROLLOUT_NOT_FOUND`. */
+  readonly reason: string | null;
+  /** Fields a google.rpc.BadRequest named. */
+  readonly fieldViolations: readonly string[];
 }
 
 /** Calls a unary method; resolves with the response or the failure (with Roost's error code and details). */
@@ -136,13 +142,24 @@ export function unary<T = any>(client: Record<string, any>, method: string, requ
 }
 
 export function grpcFailure(error: ServiceError): GrpcFailure {
-  const code = error.metadata?.get('roost-error-code')[0];
-  const details = error.metadata?.get('roost-error-details-bin')[0];
+  const [bytes] = error.metadata?.get('grpc-status-details-bin') ?? [];
+  const decoded = bytes === undefined ? null : decodeStatusDetails(bytes as Buffer);
+  const info = decoded?.errorInfo?.domain === ERROR_DOMAIN ? decoded.errorInfo : null;
+  const json = (text: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  };
+  const { code: roostCode, ...rest } = info?.metadata ?? {};
   return {
     code: error.code,
     details: error.details,
-    roostCode: code === undefined ? null : String(code),
-    roostDetails: details === undefined ? null : (JSON.parse(Buffer.from(details as Buffer).toString('utf8')) as Record<string, unknown>),
+    roostCode: roostCode ?? null,
+    roostDetails: info === null ? null : Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, json(value)])),
+    reason: info?.reason ?? null,
+    fieldViolations: decoded?.badRequest?.field_violations.map((violation) => violation.field) ?? [],
   };
 }
 

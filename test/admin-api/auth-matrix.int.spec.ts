@@ -65,6 +65,16 @@ describe('admin API tokens and roles', () => {
     if (forbidden !== undefined && !forbidden.ok) expect(forbidden.error.roostCode).toBe('auth.forbidden');
   });
 
+  it('tells each caller its name, role and what the role may do', async () => {
+    const callers = await Promise.all((['viewer', 'operator', 'admin'] as const).map(async (role) => (await bed.http('GET', '/api/v1/caller', { token: TOKENS[role] })).body));
+    expect(callers).toEqual([
+      { name: 'vera', role: 'viewer', permissions: ['read'] },
+      { name: 'otto', role: 'operator', permissions: ['read', 'write'] },
+      { name: 'ada', role: 'admin', permissions: ['read', 'write', 'audit'] },
+    ]);
+    expect((await bed.http('GET', '/api/v1/caller')).status).toBe(401);
+  });
+
   it('refuses a malformed Authorization header and the configured hash used as a token', async () => {
     const basic = await fetch(`${bed.api.url}/api/v1/groups`, { headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` } });
     expect(basic.status).toBe(401);

@@ -2,6 +2,7 @@
  * A table of bad requests: each gets its status, a stable code, the field at fault and a reason
  * a person can act on, and none of them changes anything (no config, no rollout, no event).
  */
+import { HTTP_ROUTES, OPENAPI_PATH } from '@roost/admin-api';
 import { BUCKETS, STREAMS } from '@roost/contracts';
 import { AdminApiTestBed, collectorYaml } from './admin-api-test-bed';
 
@@ -61,6 +62,9 @@ const CASES: readonly BadRequest[] = [
 describe('admin API refuses bad input', () => {
   let bed: AdminApiTestBed;
   let before: unknown;
+  let document: any;
+  const matchRoute = (method: string, path: string) =>
+    HTTP_ROUTES.find((route) => route.method === method && new RegExp(`^${route.path.replace(/\{\w+\}/g, '[^/]+')}$`).test(path)) ?? null;
 
   /** Everything a bad request could have changed. */
   const state = async () => ({
@@ -74,6 +78,7 @@ describe('admin API refuses bad input', () => {
     await bed.fleet({ agents: 3, environments: 'bad-in', seed: 'bad-inputs' });
     expect((await bed.http('POST', '/api/v1/configs', { body: { name: 'bad-base', yaml: collectorYaml('basic') } })).status).toBe(201);
     before = await state();
+    document = (await bed.http('GET', OPENAPI_PATH)).body;
   });
 
   afterAll(async () => {
@@ -88,6 +93,12 @@ describe('admin API refuses bad input', () => {
     if (bad.field !== undefined) {
       const fields = [answer.body.error.details.field, ...(answer.body.error.details.issues ?? []).map((issue: { path: string }) => issue.path)];
       expect(fields).toContain(bad.field);
+    }
+    // the OpenAPI document lists this status and code for the route (unknown routes have none)
+    const route = matchRoute(bad.method, bad.path.split('?')[0]!);
+    if (route !== null) {
+      const documentedCodes = document.paths[route.path][route.method.toLowerCase()].responses[String(bad.status)]?.content['application/json'].schema.properties.error.properties.code.enum;
+      expect(documentedCodes).toContain(bad.code);
     }
   });
 

@@ -17,6 +17,7 @@ const ENGINE: Readonly<Record<RolloutErrorCode, number>> = {
   'plan.not_increasing': 400,
   'plan.not_ending_at_100': 400,
   'plan.negative_window': 400,
+  'plan.invalid_min_canary': 400,
   'threshold.out_of_range': 400,
   'gate.min_outcome_ratio_out_of_range': 400,
   'timing.out_of_range': 400,
@@ -24,6 +25,9 @@ const ENGINE: Readonly<Record<RolloutErrorCode, number>> = {
   'target.overlaps_active_rollout': 409,
   'target.no_eligible_agents': 422,
   'transition.illegal': 409,
+  'undo.rollout_active': 409,
+  'undo.nothing_touched': 422,
+  'components.missing': 422,
 };
 
 const ORCHESTRATOR: Readonly<Record<OrchestratorErrorCode, number>> = {

@@ -4,6 +4,7 @@
  * collectors speaking OpAMP. Each success is checked against its documented response schema.
  */
 import { HTTP_ROUTES, OPENAPI_PATH } from '@roost/admin-api';
+import { BUCKETS } from '@roost/contracts';
 import { eventually } from '@roost/testing';
 import { AdminApiTestBed, collectorYaml, readEvents, TEST_TIMING } from './admin-api-test-bed';
 import { checkedOperations, documented } from './documented';
@@ -38,7 +39,9 @@ describe('admin API over HTTP', () => {
   });
 
   it('stores a config version and reads it by name, hash and name@version; storing the same YAML again creates nothing', async () => {
-    const created = documented(await bed.http('POST', '/api/v1/configs', { body: { name: 'gateway-base', yaml: collectorYaml('basic') } }), 201, 'config.create');
+    const answer = await bed.http('POST', '/api/v1/configs', { body: { name: 'gateway-base', yaml: collectorYaml('basic') } });
+    const created = documented(answer, 201, 'config.create');
+    expect(answer.headers.get('location')).toBe('/api/v1/configs/gateway-base%401');
     expect(created).toMatchObject({ name: 'gateway-base', version: 1, created: true, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     baseline = created.hash;
     expect(documented(await bed.http('POST', '/api/v1/configs', { body: { name: 'gateway-base', yaml: collectorYaml('basic') } }), 200, 'config.create')).toMatchObject({ version: 1, created: false });
@@ -105,6 +108,12 @@ describe('admin API over HTTP', () => {
   });
 
   it('runs a rollout to the end while its event stream reports the progress, then closes', async () => {
+    const planned = documented(
+      await bed.http('POST', '/api/v1/rollouts:plan', { body: { target: { group: 'prod-a' }, configVersion: 'gateway-base@1', acceptKeepNewOnFailure: true, plan: [{ count: 2, windowMs: 300 }, { percent: 100 }] } }),
+      200,
+      'rollout.plan',
+    );
+    expect(planned).toMatchObject({ target: 'group prod-a', members: 8, earliestMs: 300 });
     const started = await start({ target: { group: 'prod-a' }, configVersion: 'gateway-base@1', acceptKeepNewOnFailure: true, plan: [{ count: 2, windowMs: 300 }, { percent: 100 }] });
     expect(started.status).toBe('in_progress');
     const response = await fetch(`${bed.api.url}/api/v1/rollouts/${started.rolloutId}/events`, { headers: { accept: 'text/event-stream' } });
@@ -115,16 +124,73 @@ describe('admin API over HTTP', () => {
     for (const item of progress) documented({ status: 200, body: item, headers: new Headers() }, 200, 'rollout.watch');
     expect(progress.length).toBeGreaterThanOrEqual(2);
     expect(progress.map((p) => p.version)).toEqual([...progress.map((p) => p.version)].sort((a, b) => a - b));
-    expect(progress[progress.length - 1]).toMatchObject({ status: 'completed', updated_agents: 8, total_agents: 8 });
+    expect(progress[progress.length - 1]).toMatchObject({ status: 'completed', members: 8, counts: { applied: 8 } });
     expect(events[events.length - 1]).toMatchObject({ event: 'end' });
     expect(JSON.parse(events[events.length - 1]!.data)).toMatchObject({ rolloutId: started.rolloutId, reason: 'finished', status: 'completed' });
 
     const detail = documented(await rollout(started.rolloutId), 200, 'rollout.get');
-    expect(detail).toMatchObject({ id: started.rolloutId, group: 'prod-a', status: 'completed', configHash: baseline, counts: { applied: 8 } });
+    expect(detail).toMatchObject({ rolloutId: started.rolloutId, group: 'prod-a', status: 'completed', configHash: baseline, counts: { applied: 8 } });
     expect(detail.phases.map((p: { state: string }) => p.state)).toEqual(['passed', 'passed']);
     expect(detail.transitions.map((t: { type: string }) => t.type)).toContain('RolloutCompleted');
     const agents = documented(await bed.http('GET', `/api/v1/rollouts/${started.rolloutId}/agents?state=applied`), 200, 'rollout.agents');
     expect(agents.total).toBe(8);
+  });
+
+  it("lists an agent's recent events, newest first, and the rollouts it took part in with its outcome in each", async () => {
+    const agentId = String(prodIds[1]);
+    const took = documented(await bed.http('GET', `/api/v1/agents/${agentId}/rollouts`), 200, 'agent.rollouts');
+    expect(took).toMatchObject({ total: 1, offset: 0 });
+    expect(took.items[0]).toMatchObject({ rollout: { group: 'prod-a', status: 'completed', configHash: baseline }, outcome: { agentId, state: 'applied', configHash: baseline } });
+    const log = await eventually(async () => {
+      const answer = documented(await bed.http('GET', `/api/v1/agents/${agentId}/events`), 200, 'agent.events');
+      return answer.items.some((event: any) => event.remoteConfigStatus?.status === 'APPLIED') && answer;
+    }, { timeoutMs: 10_000, what: "the APPLIED report in the agent's events" });
+    expect(log.agentId).toBe(agentId);
+    const numbers = log.items.map((event: { n: number }) => event.n);
+    expect(numbers).toEqual([...numbers].sort((a, b) => b - a));
+    expect(log.items.find((event: any) => event.remoteConfigStatus !== undefined)).toMatchObject({ type: 'remote-config-status', remoteConfigStatus: { status: 'APPLIED', hash: baseline, errorMessage: '' }, gatewayId: 'gw-admin' });
+    expect(log.items.at(-1)).toMatchObject({ n: 1, type: 'connected', transport: 'websocket' });
+
+    const unknown = '0190b7f8-0000-7000-8000-000000000000';
+    for (const path of [`/api/v1/agents/${unknown}/events`, `/api/v1/agents/${unknown}/rollouts`]) {
+      const missing = await bed.http('GET', path);
+      expect([missing.status, missing.body.error.code]).toEqual([404, 'agent.not_found']);
+    }
+    expect((await bed.http('GET', `/api/v1/agents/${agentId}/rollouts?limit=0`)).body.error.code).toBe('request.invalid');
+  });
+
+  it('shows the effective config an agent reports, diffed from the remote config it reported or from any version; groups name their configs name@version', async () => {
+    const agentId = String(prodIds[0]);
+    const path = `/api/v1/agents/${agentId}/effective-config`;
+    const reported = await eventually(async () => {
+      const answer = await bed.http('GET', path);
+      return answer.status === 200 && answer.body.against?.hash === baseline ? answer : undefined;
+    }, { timeoutMs: 10_000, what: 'the effective config of the rolled-out config' });
+    const effective = documented(reported, 200, 'agent.effective_config');
+    expect(effective).toMatchObject({ agentId, gatewayId: 'gw-admin', yaml: collectorYaml('basic'), omitted: null, against: { hash: baseline, ref: 'gateway-base@1', source: 'reported', stored: true } });
+    expect(effective.files).toEqual([{ name: '', contentType: 'text/yaml', body: collectorYaml('basic') }]);
+    expect(effective.diff).toMatchObject({ from: baseline, to: effective.hash, added: 0, removed: 0, unified: '' });
+
+    const against = documented(await bed.http('GET', `${path}?against=${encodeURIComponent('gateway-base@2')}`), 200, 'agent.effective_config');
+    expect(against.against).toMatchObject({ hash: next, ref: 'gateway-base@2', source: 'requested' });
+    expect(against.diff).toMatchObject({ added: 1, removed: 1, components: { changed: ['exporters/debug'] } });
+    expect(against.diff.unified).toContain('-    verbosity: detailed\n+    verbosity: basic');
+    expect((await bed.http('GET', `${path}?against=no-such-config`)).body.error.code).toBe('config.not_found');
+
+    // an agent that never had a remote config: its local config, nothing to diff with
+    const stage = documented(await bed.http('GET', '/api/v1/agents?group=stage-b&limit=1'), 200, 'agent.list').items[0];
+    const local = documented(await bed.http('GET', `/api/v1/agents/${stage.agentId}/effective-config`), 200, 'agent.effective_config');
+    expect(local).toMatchObject({ hash: stage.effectiveConfigHash, against: null, diff: null });
+    expect(local.yaml).toEqual(expect.any(String));
+
+    const groups = documented(await bed.http('GET', '/api/v1/groups'), 200, 'group.list');
+    expect(groups.refs).toEqual({ [baseline]: 'gateway-base@1' });
+    expect(documented(await bed.http('GET', '/api/v1/groups/prod-a'), 200, 'group.get')).toMatchObject({ configs: { [baseline]: 8 }, refs: { [baseline]: 'gateway-base@1' } });
+
+    await (await bed.client.kv.open(BUCKETS.effectiveConfigs.name)).delete(stage.agentId);
+    const none = await bed.http('GET', `/api/v1/agents/${stage.agentId}/effective-config`);
+    expect([none.status, none.body.error.code]).toEqual([404, 'agent.no_effective_config']);
+    expect((await bed.http('GET', '/api/v1/agents/0190b7f8-0000-7000-8000-000000000000/effective-config')).body.error.code).toBe('agent.not_found');
   });
 
   it('pauses, resumes and promotes a rollout; resuming a completed one is refused with 409', async () => {
@@ -142,11 +208,16 @@ describe('admin API over HTTP', () => {
     expect(illegal.body.error).toMatchObject({ code: 'transition.illegal', details: { from: 'completed' } });
   });
 
-  it('aborts a rollout where it stands, and rolls another back on command', async () => {
+  it('aborts a rollout where it stands and undoes it, and rolls another back on command', async () => {
     const aborted = await start({ target: { group: 'prod-a' }, configVersion: 'gateway-base@1', plan: [{ count: 2, windowMs: LONG }, { percent: 100 }] });
     await waitFor(aborted.rolloutId, (r) => r.counts.applied === 2, 'the canaries to apply');
     expect(documented(await bed.http('POST', `/api/v1/rollouts/${aborted.rolloutId}/abort`, { body: { reason: 'wrong window' } }), 200, 'rollout.abort').status).toBe('aborted');
     expect((await rollout(aborted.rolloutId)).body).toMatchObject({ status: 'aborted', counts: { applied: 2 } });
+    // Its two canaries kept the config; an undo (fast path) takes them back to the one each ran before.
+    const undo = documented(await bed.http('POST', `/api/v1/rollouts/${aborted.rolloutId}/undo`, { body: { fast: true } }), 201, 'rollout.undo');
+    expect(undo).toMatchObject({ undoOf: aborted.rolloutId, members: 2 });
+    await waitFor(undo.rolloutId, (r) => r.status === 'completed' && r.undoOf === aborted.rolloutId, 'the undo to complete');
+    expect((await rollout(aborted.rolloutId)).body.undoneBy).toBe(undo.rolloutId);
 
     const reverted = await start({ target: { group: 'prod-a' }, configYaml: collectorYaml('normal'), configName: 'gateway-normal', plan: [{ count: 3, windowMs: LONG }, { percent: 100 }] });
     await waitFor(reverted.rolloutId, (r) => r.counts.applied === 3, 'the canaries to apply');
@@ -169,10 +240,14 @@ describe('admin API over HTTP', () => {
 
   it('lists rollouts newest first, by status and by group', async () => {
     const all = documented(await bed.http('GET', '/api/v1/rollouts'), 200, 'rollout.list');
-    expect(all.total).toBe(5);
+    expect(all.total).toBe(6);
     expect(all.items.map((r: { startedAt: number }) => r.startedAt)).toEqual([...all.items.map((r: { startedAt: number }) => r.startedAt)].sort((a, b) => b - a));
     expect(documented(await bed.http('GET', '/api/v1/rollouts?status=aborted'), 200, 'rollout.list').items.map((r: { status: string }) => r.status)).toEqual(['aborted', 'aborted']);
-    expect(documented(await bed.http('GET', '/api/v1/rollouts?group=prod-a&limit=2'), 200, 'rollout.list')).toMatchObject({ total: 4, items: [expect.anything(), expect.anything()] });
+    expect(documented(await bed.http('GET', '/api/v1/rollouts?group=prod-a&limit=2'), 200, 'rollout.list')).toMatchObject({ total: 5, items: [expect.anything(), expect.anything()] });
+  });
+
+  it('tells the caller who it is: without tokens, anonymous with the loopback role', async () => {
+    expect(documented(await bed.http('GET', '/api/v1/caller'), 200, 'caller.get')).toEqual({ name: 'anonymous', role: 'admin', permissions: ['read', 'write', 'audit'] });
   });
 
   it('keeps an audit record of every write, newest first', async () => {
@@ -196,9 +271,17 @@ describe('admin API over HTTP', () => {
     for (const route of HTTP_ROUTES) {
       const op = document.paths[route.path][route.method.toLowerCase()];
       expect(Object.keys(op.responses)).toContain(String(route.status));
-      if (route.input === 'body') expect(op.requestBody.content['application/json'].schema.type).toBe('object');
+      if (route.input === 'body') {
+        const name = op.requestBody.content['application/json'].schema.$ref.split('/').pop();
+        // closed, but for the original endpoint's, which has always ignored fields it does not know
+        expect(document.components.schemas[name]).toMatchObject(route.operation.endsWith('_original') ? { type: 'object' } : { type: 'object', additionalProperties: false });
+      }
+      // each error status lists its codes as an enum
+      for (const [status, answer] of Object.entries(op.responses as Record<string, any>)) {
+        if (Number(status) >= 400) expect(answer.content['application/json'].schema.properties.error.properties.code.enum.length).toBeGreaterThan(0);
+      }
     }
-    // every operation but the original endpoint (covered in its own suite) was answered and checked above
-    expect([...checkedOperations].sort()).toEqual(HTTP_ROUTES.map((r) => r.operation).filter((op) => op !== 'rollout.start_original').sort());
+    // every operation but the original endpoints (covered in their own suite) was answered and checked above
+    expect([...checkedOperations].sort()).toEqual(HTTP_ROUTES.map((r) => r.operation).filter((op) => !op.endsWith('_original')).sort());
   });
 });

@@ -4,48 +4,31 @@
  */
 import { credentials, loadPackageDefinition } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { ADMIN_PROTO_FILES, PROTO_LOADER_OPTIONS, startAdminApi, type RunningAdminApi } from '@roost/admin-api';
-import { startFleet, type RunningFleet } from '@roost/fleet-simulator';
-import { startGateway, type RunningGateway } from '@roost/gateway';
-import { startOrchestrator, type RunningOrchestrator } from '@roost/orchestrator';
+import { ADMIN_PROTO_FILES, PROTO_LOADER_OPTIONS, type RunningAdminApi } from '@roost/admin-api';
 import { createMemoryPlatform } from '@roost/platform-memory';
 import type { Platform } from '@roost/ports';
-import { startProjector, type RunningProjector } from '@roost/projector';
-import { eventually } from '@roost/testing';
+import { startRoostInProcess, type RoostInProcess } from '../support/roost-in-process';
 import { collectorYaml } from './admin-api-test-bed';
 
 jest.setTimeout(60_000);
 
 describe('admin API on the in-memory platform', () => {
   let platform: Platform;
-  let projector: RunningProjector;
-  let orchestrator: RunningOrchestrator;
-  let gateway: RunningGateway;
+  let roost: RoostInProcess;
   let api: RunningAdminApi;
-  let fleet: RunningFleet;
 
   beforeAll(async () => {
     platform = createMemoryPlatform();
-    projector = await startProjector({}, platform);
-    orchestrator = await startOrchestrator({}, platform);
-    await eventually(() => orchestrator.isLeader(), { timeoutMs: 10_000 });
-    gateway = await startGateway({ port: 0, host: '127.0.0.1', gatewayId: 'gw-mem', heartbeatIntervalSeconds: null, pingIntervalMs: 60_000 }, platform);
-    api = await startAdminApi({ httpPort: 0, grpcPort: 0, watchIntervalMs: 50 }, platform);
-    fleet = await startFleet({ urls: [gateway.url], agents: 4, environments: 'laptop', applyDelayMs: { min: 5, max: 20 }, seed: 'memory' });
-    await fleet.waitUntilConnected(4, 10_000);
+    roost = await startRoostInProcess(platform, { gatewayId: 'gw-mem', group: 'laptop', agents: 4, seed: 'memory' });
+    ({ api } = roost);
   });
 
   afterAll(async () => {
-    await fleet?.stop();
-    await api?.stop();
-    await gateway?.stop();
-    await orchestrator?.stop();
-    await projector?.stop();
+    await roost?.stop();
     await platform?.close();
   });
 
   it('starts a rollout over HTTP and streams it to completion over gRPC', async () => {
-    await eventually(async () => ((await (await fetch(`${api.url}/api/v1/groups/laptop`)).json()) as { connected?: number }).connected === 4, { timeoutMs: 10_000, what: 'four agents in the views' });
     const response = await fetch(`${api.url}/api/v1/rollouts`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -59,12 +42,12 @@ describe('admin API on the in-memory platform', () => {
     const statuses: string[] = [];
     await new Promise<void>((resolve, reject) => {
       const stream = client.WatchRollout({ rollout_id: rolloutId });
-      stream.on('data', (message: { status: string }) => statuses.push(message.status));
+      stream.on('data', (message: { rollout: { status: string } }) => statuses.push(message.rollout.status));
       stream.on('end', resolve);
       stream.on('error', reject);
     });
     client.close();
-    expect(statuses[statuses.length - 1]).toBe('completed');
-    expect(await (await fetch(`${api.url}/api/v1/rollouts/${rolloutId}`)).json()).toMatchObject({ status: 'completed', updated_agents: 4, total_agents: 4 });
+    expect(statuses[statuses.length - 1]).toBe('ROLLOUT_STATUS_COMPLETED');
+    expect(await (await fetch(`${api.url}/api/v1/rollouts/${rolloutId}`)).json()).toMatchObject({ rolloutId, status: 'completed', members: 4, counts: { applied: 4 } });
   });
 });

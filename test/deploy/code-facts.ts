@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ts from 'typescript';
+import { TOPOLOGY_SETTINGS } from '@roost/contracts';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 
@@ -54,6 +55,8 @@ function readSettings(): Map<string, Setting> {
     if (env === undefined || kind === undefined) throw new Error(`setting ${property.name.text} has no env or kind`);
     byEnv.set(env, { name: property.name.text, env, kind, fallback: stringProperty(spec, 'fallback') });
   }
+  // The NATS topology settings every service reads, listed by the binary's --help too.
+  for (const spec of TOPOLOGY_SETTINGS) byEnv.set(spec.env, { name: spec.flag, env: spec.env, kind: 'text', fallback: spec.fallback });
   return byEnv;
 }
 

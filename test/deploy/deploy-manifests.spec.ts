@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { defaultPort, PORT_SETTINGS, portsOf, REPO_ROOT, SERVICE_NAMES, serviceServesPath, SETTINGS } from './code-facts';
 import {
   containerOf,
@@ -92,13 +93,39 @@ describe('deploy/compose.yaml', () => {
     expect(running('admin-api').length).toBeGreaterThanOrEqual(1);
   });
 
-  it('points every service at the NATS (JetStream on) and the views at the Redis of the file', () => {
-    const nats = services['nats'];
-    expect(nats?.command).toEqual(expect.arrayContaining(['--jetstream']));
-    expect(services['redis']).toBeDefined();
-    for (const [, service] of roost) {
-      expect(new URL(service.environment?.['NATS_URL'] ?? '').hostname).toBe('nats');
-      if (['projector', 'admin-api'].includes(serviceOf(service.command))) expect(new URL(service.environment?.['REDIS_URL'] ?? '').hostname).toBe('redis');
+  it('runs a 3-node JetStream cluster whose servers route to each other, and gives every service all of them with three replicas', () => {
+    const nats = Object.entries(services).filter(([, service]) => service.image?.startsWith('nats:'));
+    expect(nats.map(([name]) => name).sort()).toEqual(['nats-1', 'nats-2', 'nats-3']);
+    for (const [name, service] of nats) {
+      const command = service.command ?? [];
+      const flag = (which: string): string | undefined => command[command.indexOf(which) + 1];
+      expect(command).toContain('--jetstream');
+      expect([name, flag('--server_name'), flag('--cluster_name')]).toEqual([name, name, 'roost']);
+      const routes = (flag('--routes') ?? '').split(',').map((route) => new URL(route).hostname).sort();
+      expect([name, routes]).toEqual([name, nats.map(([other]) => other).filter((other) => other !== name)]);
+    }
+    for (const [name, service] of roost) {
+      const urls = (service.environment?.['NATS_URL'] ?? '').split(',').map((url) => new URL(url));
+      expect([name, urls.map((url) => `${url.hostname}:${url.port}`).sort()]).toEqual([name, nats.map(([host]) => `${host}:4222`)]);
+      expect([name, service.environment?.['NATS_REPLICAS']]).toEqual([name, '3']);
+    }
+  });
+
+  it('finds the views’ Redis through three Sentinels that watch the primary of the file, whose replica follows it', () => {
+    const sentinels = Object.entries(services).filter(([name]) => name.startsWith('redis-sentinel-'));
+    expect(sentinels).toHaveLength(3);
+    const monitored = sentinels.map(([, service]) => /sentinel monitor (\S+) (\S+) (\d+) (\d+)/.exec((service.command ?? []).join(' ')));
+    for (const match of monitored) expect(match).not.toBeNull();
+    const [, master, host, port, quorum] = monitored[0] as RegExpExecArray;
+    expect(services[host as string]?.image).toMatch(/^redis:/);
+    expect(Number(quorum)).toBe(2);
+    const replica = services['redis-replica']?.command ?? [];
+    expect(replica.slice(replica.indexOf('--replicaof') + 1, replica.indexOf('--replicaof') + 3)).toEqual([host, port]);
+    for (const [name, service] of roost.filter(([, candidate]) => ['projector', 'admin-api'].includes(serviceOf(candidate.command)))) {
+      const listed = (service.environment?.['REDIS_SENTINELS'] ?? '').split(',').map((address) => address.split(':')[0]);
+      expect([name, listed.sort()]).toEqual([name, sentinels.map(([sentinel]) => sentinel)]);
+      expect([name, service.environment?.['REDIS_SENTINEL_MASTER']]).toEqual([name, master]);
+      expect([name, service.environment?.['REDIS_URL']]).toEqual([name, undefined]);
     }
   });
 
@@ -159,6 +186,19 @@ describe('deploy/kubernetes', () => {
       expect([which, names]).toEqual([which, expect.arrayContaining(['NATS_URL', ...(['projector', 'admin-api'].includes(which) ? ['REDIS_URL'] : [])])]);
       if (which === 'admin-api') expect(names).toContain('ROOST_API_TOKENS');
     }
+  });
+
+  it('keeps three copies of every stream and bucket, on the 3-node JetStream cluster nats-values.yaml describes', () => {
+    const literals = KUSTOMIZATION.configMapGenerator?.flatMap((generator) => generator.literals ?? []) ?? [];
+    expect(literals).toContain('NATS_REPLICAS=3');
+    for (const deployment of DEPLOYMENTS) {
+      const variable = containerOf(deployment).env?.find((candidate) => candidate.name === 'NATS_REPLICAS');
+      expect([serviceOf(containerOf(deployment).args), variable?.valueFrom]).toEqual([serviceOf(containerOf(deployment).args), { configMapKeyRef: { name: 'roost-config', key: 'NATS_REPLICAS' } }]);
+    }
+    const values = parse(readFileSync(join(KUBERNETES, 'nats-values.yaml'), 'utf8')) as { config: { cluster: { enabled: boolean; replicas: number }; jetstream: { enabled: boolean } } };
+    expect(values.config.cluster).toEqual({ enabled: true, replicas: 3 });
+    expect(values.config.jetstream.enabled).toBe(true);
+    expect(KUSTOMIZATION.resources).not.toContain('nats-values.yaml');
   });
 
   it('runs one projector (Recreate), two orchestrators and gateways whose ids are their pod names', () => {

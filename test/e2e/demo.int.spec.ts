@@ -47,6 +47,7 @@ describe('the demo, end to end', () => {
     const run = await runDemo(['--seed', 'e2e-all-in-one']);
     expectDesignedOutcome(run);
     expect(run.stdout).toContain('Starting Roost in one process, in-memory state');
+    expect(run.stdout).toMatch(/watch the rollouts live in the web console: http:\/\/127\.0\.0\.1:\d+\/\n/);
     expect(run.stdout).toMatch(/\$ roost rollout start --group production --config otel-demo@2 .*\n(.*\n)*.*ROLLED_BACK/);
   }, 180_000);
 

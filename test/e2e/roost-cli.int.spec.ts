@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256Hex, startAdminApi, type RunningAdminApi } from '@roost/admin-api';
@@ -9,11 +9,16 @@ import { createMemoryPlatform } from '@roost/platform-memory';
 import type { Platform } from '@roost/ports';
 import { startProjector, type RunningProjector } from '@roost/projector';
 import { eventually } from '@roost/testing';
-import { json, REPO_ROOT, roost } from './roost-cli';
+import { collectorYaml } from '../support/collector-config';
+import { installRoost, json, REPO_ROOT, type CliRun, type InstalledRoost } from './roost-cli';
 
 const GOOD = join(REPO_ROOT, 'services/cli/src/demo/configs/otel-demo-v1.yaml');
 const BAD = join(REPO_ROOT, 'services/cli/src/demo/configs/otel-demo-v2-bad.yaml');
+// Every command is its own process (Node, tsx, the CLI): seconds each on a busy machine.
+jest.setTimeout(180_000);
+
 const TOKEN = 'cli-test-operator-token';
+const ADMIN_TOKEN = 'cli-test-admin-token';
 
 interface Summary {
   rolloutId: string;
@@ -22,7 +27,8 @@ interface Summary {
 }
 
 /**
- * The `roost` CLI, each command its own process, against the services running in this test
+ * The installed `roost` command (`npm install -g` of this repository into a temporary prefix),
+ * each command its own process run from a directory outside the repository, against the services running in this test
  * (in-memory platform) with 30 simulated collectors (each refuses a marked config). Reads work without a token (anonymous
  * viewer); writes need the operator token.
  */
@@ -35,21 +41,34 @@ describe('roost CLI against a running server', () => {
   let fleet: RunningFleet;
   let env: Record<string, string>;
   let dir: string;
+  let cli: InstalledRoost;
+  const roost = (argv: readonly string[], runEnv: Readonly<Record<string, string>> = {}): Promise<CliRun> => cli.run(argv, runEnv);
 
   beforeAll(async () => {
     platform = createMemoryPlatform();
     projector = await startProjector({}, platform);
     orchestrator = await startOrchestrator({}, platform);
-    admin = await startAdminApi({ httpPort: 0, grpcPort: null, tokens: [{ name: 'ci', role: 'operator', sha256: sha256Hex(TOKEN) }], anonymousRole: 'viewer' }, platform);
+    admin = await startAdminApi({ httpPort: 0, grpcPort: null, tokens: [
+        { name: 'ci', role: 'operator', sha256: sha256Hex(TOKEN) },
+        { name: 'auditor', role: 'admin', sha256: sha256Hex(ADMIN_TOKEN) },
+      ], anonymousRole: 'viewer' }, platform);
     gateway = await startGateway({ port: 0, host: '127.0.0.1', heartbeatIntervalSeconds: null }, platform);
     fleet = await startFleet({ urls: [gateway.url], agents: 30, environments: 'production:2,staging:1', behaviours: 'fail:100', applyDelayMs: { min: 50, max: 300 }, seed: 'cli-e2e' });
     await fleet.waitUntilConnected(30, 20_000);
     env = { ROOST_URL: admin.url, ROOST_TOKEN: TOKEN };
     dir = mkdtempSync(join(tmpdir(), 'roost-cli-'));
+    cli = await installRoost();
     await eventually(async () => orchestrator.isLeader() && json<{ fleet: { connected: number } }>(await roost(['groups', '-o', 'json'], env)).fleet.connected === 30, { timeoutMs: 20_000, what: '30 agents in the views' });
   }, 60_000);
 
+  /** The newest audit records, read as an admin. */
+  const auditPage = async (): Promise<CliRun> => {
+    const response = await fetch(`${admin.url}/api/v1/audit?limit=5`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    return { code: response.ok ? 0 : 1, stdout: await response.text(), stderr: '' };
+  };
+
   afterAll(async () => {
+    cli?.remove();
     await fleet?.stop();
     await gateway?.stop();
     await admin?.stop();
@@ -97,6 +116,111 @@ describe('roost CLI against a running server', () => {
     expect(diff.stdout).toContain('+      exporters: [debug, otlp/backend]');
   });
 
+  it('sends every rollout start flag as the field the API takes, with short hashes and paths relative to the caller', async () => {
+    mkdirSync(join(cli.cwd, 'configs'));
+    writeFileSync(join(cli.cwd, 'configs', 'base.yaml'), `${readFileSync(GOOD, 'utf8')}# the baseline\n`);
+    const base = json<{ hash: string; version: number }>(await roost(['config', 'push', 'configs/base.yaml', '--name', 'cli-base', '-o', 'json'], env));
+    const demo = json<{ hash: string }>(await roost(['config', 'show', 'cli-demo@1', '-o', 'json'], env));
+    const short = demo.hash.slice(0, 12);
+    expect(json<{ hash: string }>(await roost(['config', 'show', short, '-o', 'json'], env)).hash).toBe(demo.hash);
+    const fresh = await roost(['rollout', 'start', '--group', 'staging', '--config', short], env);
+    expect(fresh.code).toBe(1);
+    expect(fresh.stderr).toContain('→ add --baseline <config> (what they fall back to on failure) or --accept-keep-new');
+    const started = json<Summary>(
+      await roost(
+        [
+          'rollout', 'start', '--group', 'staging', '--config', short,
+          '--plan', 'canary:1:1m:approve,all:100%:30s', '--threshold', '20%', '--policy', 'pause',
+          '--baseline', 'cli-base', '--accept-keep-new', '--stratify-by', 'cloud.region', '--id', 'cli-every-flag',
+          '--apply-timeout', '2m', '--disconnect-grace', '90s', '--health-grace', '5s', '--disconnected-policy', 'exclude', '--min-canary', '1',
+          '--missing-components', 'include', '-o', 'json',
+        ],
+        env,
+      ),
+    );
+    expect(started).toMatchObject({ rolloutId: 'cli-every-flag', status: 'in_progress', members: 10 });
+    const rollout = json<{ configHash: string; baselineConfigHash: string; threshold: number; policy: string; plan: { name: string; windowMs: number; requireApproval: boolean }[] }>(
+      await roost(['rollout', 'status', 'cli-every-flag', '-o', 'json'], env),
+    );
+    expect(rollout).toMatchObject({ configHash: demo.hash, baselineConfigHash: base.hash, threshold: 0.2, policy: 'pause' });
+    expect(rollout.plan.map((phase) => [phase.name, phase.windowMs, phase.requireApproval])).toEqual([
+      ['canary', 60_000, true],
+      ['all', 30_000, false],
+    ]);
+    // What the API accepted, as its audit trail recorded the request.
+    const audit = json<{ items: { operation: string; request: Record<string, unknown> }[] }>(await auditPage());
+    expect(audit.items.find((item) => item.operation === 'rollout.start')?.request).toEqual({
+      target: { group: 'staging' },
+      configVersion: short,
+      plan: [
+        { name: 'canary', count: 1, windowMs: 60_000, requireApproval: true },
+        { name: 'all', percent: 100, windowMs: 30_000 },
+      ],
+      threshold: 0.2,
+      policy: 'pause',
+      baselineConfigHash: 'cli-base',
+      acceptKeepNewOnFailure: true,
+      stratifyBy: 'cloud.region',
+      rolloutId: 'cli-every-flag',
+      timing: { applyTimeoutMs: 120_000, disconnectGraceMs: 90_000, healthGraceMs: 5_000 },
+      disconnectedPolicy: 'exclude',
+      minCanaryAgents: 1,
+      missingComponentsPolicy: 'include',
+    });
+    expect(json<Summary>(await roost(['rollout', 'abort', 'cli-every-flag', '-o', 'json'], env)).status).toBe('aborted');
+    // --file reads from the caller's directory too, and --name names what it stores.
+    const fromFile = json<Summary>(await roost(['rollout', 'start', '--selector', 'service.environment=staging', '--file', 'configs/base.yaml', '--name', 'cli-base', '--plan', 'all:100%:1m', '--accept-keep-new', '-o', 'json'], env));
+    expect(json<{ configHash: string }>(await roost(['rollout', 'status', fromFile.rolloutId, '-o', 'json'], env)).configHash).toBe(base.hash);
+    expect(json<Summary>(await roost(['rollout', 'abort', fromFile.rolloutId, '-o', 'json'], env)).status).toBe('aborted');
+  });
+
+  it('plans a rollout without starting it: a table of phases with strata, and JSON piped to a parser', async () => {
+    const args = ['rollout', 'plan', '--group', 'production', '--config', 'cli-demo@1', '--plan', 'canary:10%:1m,all:100%', '--accept-keep-new', '--stratify-by', 'cloud.region', '--min-canary', '3', '--id', 'cli-plan'];
+    const text = await roost(args, env);
+    expect(text).toMatchObject({ code: 0, stderr: '' });
+    expect(text.stdout).toContain('plan for rollout cli-plan: group production, config ');
+    expect(text.stdout).toContain(': 20 agents match, 20 would take part');
+    expect(text.stdout).toMatch(/\n {2}canary +10% +3 +3 +1m00s /);
+    expect(text.stdout).toMatch(/\n {2}all +100% +17 +20 +0s /);
+    expect(text.stdout).toContain('at the earliest: 1m00s');
+    // The simulated collectors of this suite report no AvailableComponents: nobody is judged lacking.
+    expect(text.stdout).toContain('components: no agent lacks one of the 4 the config uses (20 never reported their components: not judged)');
+    expect(text.stdout).toContain('--id cli-plan');
+    const piped = await cli.piped([...args, '-o', 'json'], '| jq -c "[.members, .phases[0].agents, (.firstPhaseAgents | length), .earliestMs]"', env);
+    expect(piped).toMatchObject({ code: 0, stdout: '[20,3,3,60000]\n', stderr: '' });
+    expect(json<{ total: number }>(await roost(['rollout', 'list', '--group', 'production', '-o', 'json'], env)).total).toBe(0);
+    const unknown = await roost([...args.slice(0, 3), 'prodution', ...args.slice(4)], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('did you mean "production"?');
+  });
+
+  it('pipes JSON to a JSON parser and ends quietly when the reader goes away', async () => {
+    const parsed = await cli.piped(['agents', 'list', '--group', 'production', '--connected', '--health', 'healthy', '--limit', '5', '--offset', '2', '-o', 'json'], '| jq -c "[.total, .offset, (.items | length)]"', env);
+    expect(parsed).toMatchObject({ code: 0, stdout: '[20,2,5]\n', stderr: '' });
+    const rollouts = await cli.piped(['rollout', 'list', '--status', 'aborted', '--limit', '1', '-o', 'json'], '| jq -r ".items[0].status"', env);
+    expect(rollouts).toMatchObject({ code: 0, stdout: 'aborted\n', stderr: '' });
+    const configs = await cli.piped(['config', 'list', '--limit', '1', '--offset', '0', '-o', 'json'], '| jq -r ".items | length"', env);
+    expect(configs).toMatchObject({ code: 0, stdout: '1\n', stderr: '' });
+    // A large YAML through `| head -1`: the CLI writes on after head has gone.
+    const big = join(cli.cwd, 'big.yaml');
+    writeFileSync(big, `${readFileSync(GOOD, 'utf8')}${'# padding to fill the pipe\n'.repeat(20_000)}`);
+    await roost(['config', 'push', 'big.yaml', '--name', 'cli-big'], env);
+    const head = await cli.piped(['config', 'show', 'cli-big'], '| head -1', env);
+    expect(head).toMatchObject({ code: 0, stderr: '' });
+    expect(head.stdout.split('\n')).toHaveLength(2);
+    const disconnected = json<{ total: number }>(await roost(['agents', 'list', '--disconnected', '-o', 'json'], env));
+    expect(disconnected.total).toBe(0);
+  });
+
+  it('reads a config from standard input and shows help with -h', async () => {
+    const stdin = await cli.piped(['config', 'push', '-', '--name', 'cli-stdin', '-o', 'json'], `< ${JSON.stringify(GOOD)}`, env);
+    expect(JSON.parse(stdin.stdout)).toMatchObject({ name: 'cli-stdin', version: 1 });
+    const help = await roost(['-h']);
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(help.stdout).toContain('Usage: roost <command>');
+    expect(json<{ groups: unknown[] }>(await roost(['groups', '--server', admin.url, '--token', TOKEN, '-o', 'json'])).groups).toHaveLength(2);
+  });
+
   it('runs a rollout through pause, resume and promote, and --watch follows it to completion', async () => {
     const started = json<Summary>(
       await roost(['rollout', 'start', '--group', 'staging', '--config', 'cli-demo@1', '--plan', 'canary:20%:1m,all:100%:1s', '--accept-keep-new', '--health-grace', '2s', '-o', 'json'], env),
@@ -125,6 +249,27 @@ describe('roost CLI against a running server', () => {
     expect(list.stdout).toMatch(/group production\s+completed/);
   });
 
+  it("shows an agent's effective config, and how it differs from the remote config it reported or from any version", async () => {
+    // every production agent runs cli-demo@1 now: the canaries of the rolled-back cli-demo@2 were sent back to it
+    const page = json<{ items: { agentId: string }[] }>(await roost(['agents', 'list', '--group', 'production', '--limit', '1', '-o', 'json'], env));
+    const agentId = String(page.items[0]?.agentId);
+    const shown = await roost(['agents', 'config', agentId], env);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toBe(readFileSync(GOOD, 'utf8'));
+    const same = await roost(['agents', 'config', agentId, '--diff'], env);
+    expect(same.stdout).toMatch(new RegExp(`^effective config [0-9a-f]{12} of ${agentId} is the same as cli-demo@1 \\(reported\\)\n$`));
+    const against = await roost(['agents', 'config', agentId, '--against', 'cli-demo@2'], env);
+    expect(against.stdout).toMatch(new RegExp(`^cli-demo@2 \\(requested\\) → effective config [0-9a-f]{12} of ${agentId}: \\+\\d+ -\\d+ lines\n  removed: exporters/otlp/backend\n`));
+    expect(against.stdout).toContain('-      exporters: [debug, otlp/backend]');
+    expect(json<{ agentId: string; against: { ref: string } }>(await roost(['agents', 'config', agentId, '-o', 'json'], env))).toMatchObject({ agentId, against: { ref: 'cli-demo@1' } });
+
+    const unknown = await roost(['agents', 'config', '0190b7f8-0000-7000-8000-000000000000'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no agent 0190b7f8-0000-7000-8000-000000000000 has been seen');
+    const usage = await roost(['agents', 'config'], env);
+    expect([usage.code, usage.stderr]).toEqual([2, expect.stringContaining('agents config needs an agent id')]);
+  });
+
   it('aborts and rolls back on request, and refuses an illegal transition saying why', async () => {
     const started = json<Summary>(await roost(['rollout', 'start', '--group', 'staging', '--config', 'cli-demo@2', '--plan', 'canary:10%:1m,all:100%', '--threshold', '100%', '-o', 'json'], env));
     expect(json<Summary>(await roost(['rollout', 'rollback', started.rolloutId, '-o', 'json'], env)).status).toBe('rolled_back');
@@ -133,6 +278,33 @@ describe('roost CLI against a running server', () => {
     expect(resume.stderr).toContain('only a paused rollout can be resumed');
     const again = json<Summary>(await roost(['rollout', 'start', '--group', 'staging', '--config', 'cli-demo@2', '--plan', 'canary:10%:1m,all:100%', '--threshold', '100%', '-o', 'json'], env));
     expect(json<Summary>(await roost(['rollout', 'abort', again.rolloutId, '-o', 'json'], env)).status).toBe('aborted');
+  });
+
+  it('undoes a completed rollout: each agent back on the config it ran before, both views linked, --fast for the undo of the undo', async () => {
+    writeFileSync(join(cli.cwd, 'undo-me.yaml'), collectorYaml('detailed'));
+    const rolledOut = await roost(['rollout', 'start', '--group', 'staging', '--file', 'undo-me.yaml', '--name', 'cli-undo', '--plan', 'all:100%:1s', '--health-grace', '2s', '--id', 'cli-undo-first', '--watch'], env);
+    expect(rolledOut.code).toBe(0);
+
+    const undo = json<Summary & { undoOf: string; targeted: number }>(await roost(['rollout', 'undo', 'cli-undo-first', '--id', 'cli-undo-back', '-o', 'json'], env));
+    expect(undo).toMatchObject({ rolloutId: 'cli-undo-back', undoOf: 'cli-undo-first', members: 10 });
+    expect((await roost(['rollout', 'status', 'cli-undo-back', '--watch'], env)).code).toBe(0);
+    const agents = json<{ items: { currentConfigHash: string }[] }>(await roost(['agents', 'list', '--group', 'staging', '-o', 'json'], env));
+    const demo = json<{ hash: string }>(await roost(['config', 'show', 'cli-demo@1', '-o', 'json'], env));
+    expect(new Set(agents.items.map((agent) => agent.currentConfigHash))).toEqual(new Set([demo.hash]));
+    expect((await roost(['rollout', 'status', 'cli-undo-first'], env)).stdout).toContain('undone by cli-undo-back (roost rollout status cli-undo-back)');
+    expect((await roost(['rollout', 'status', 'cli-undo-back'], env)).stdout).toContain('undo of cli-undo-first: each agent goes back to the config it ran before');
+
+    const fast = await roost(['rollout', 'undo', 'cli-undo-back', '--fast', '--id', 'cli-undo-again'], env);
+    expect(fast).toMatchObject({ code: 0, stderr: '' });
+    expect(fast.stdout).toContain('started rollout cli-undo-again, the undo of cli-undo-back: 10 agents go back to the config each ran before, phase undo (10 targeted)');
+    expect((await roost(['rollout', 'status', 'cli-undo-again', '--watch'], env)).code).toBe(0);
+
+    const nothingLeft = await roost(['rollout', 'undo', 'cli-undo-first'], env);
+    expect(nothingLeft.code).toBe(1);
+    expect(nothingLeft.stderr).toContain('nothing to undo in rollout cli-undo-first: none of its 10 agents can go back now: 10 changed config since the undone rollout (superseded)');
+    const usage = await roost(['rollout', 'undo'], env);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('rollout undo needs a rollout id');
   });
 
   it('says what to do when the server is unreachable, the token is missing or wrong, or the command line is wrong', async () => {

@@ -5,15 +5,14 @@
  * Go is required. Without it `buildGoAgent` throws `GoMissingError`, so a suite using this
  * driver fails loudly instead of passing without having talked to the real client.
  */
-import { execFile, execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { buildGoProgram } from '../support/go-build';
+
+export { findGo, GoMissingError } from '../support/go-build';
 
 const AGENT_SOURCE_DIR = join(__dirname, 'opamp-go', 'agent');
-const BUILD_TIMEOUT_MS = 5 * 60_000;
 const STOP_TIMEOUT_MS = 15_000;
 
 /** One line of the agent's stdout: `event` names it; the other fields depend on the event. */
@@ -42,73 +41,19 @@ export interface GoAgentOptions {
   labels?: Record<string, string>;
   /** Non-identifying attributes. */
   attributes?: Record<string, string>;
-  /** Relay through the agent's wire tap (sent/received events, `drop`). Default true. */
+  /** Relay through the agent's wire tap (sent/received events, `drop`). Default true; must be false with TLS files. */
   tap?: boolean;
+  /** PEM files: the CA the server's certificate must chain to; the client certificate and key (mTLS). */
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
 }
 
 export type GoAgentCommand = 'stop' | 'restart' | 'drop' | 'health ok' | `health fail ${string}`;
 
-export class GoMissingError extends Error {
-  readonly code = 'GO_MISSING';
-  constructor(detail: string) {
-    super(
-      'GO IS REQUIRED FOR THE OPAMP-GO INTEROP SUITE and was not found (' + detail + '). ' +
-        'Install Go 1.24 or newer and put it on PATH (or set GO=/path/to/go); ' +
-        'this suite never passes without running the real opamp-go client.',
-    );
-    this.name = 'GoMissingError';
-  }
-}
-
-/** Finds the go binary: $GO, then PATH, then the default install location. */
-export function findGo(): string {
-  const candidates = [
-    process.env['GO'],
-    ...(process.env['PATH'] ?? '').split(delimiter).map((dir) => dir && join(dir, 'go')),
-    '/usr/local/go/bin/go',
-  ];
-  const found = candidates.find((c): c is string => !!c && existsSync(c));
-  if (!found) throw new GoMissingError('looked in $GO, PATH and /usr/local/go/bin');
-  return found;
-}
-
-/** Hash of the agent's sources and the Go version: the binary is rebuilt exactly when they change. */
-function sourceHash(go: string): string {
-  const hash = createHash('sha256').update(execFileSync(go, ['env', 'GOVERSION']));
-  for (const name of readdirSync(AGENT_SOURCE_DIR).sort()) {
-    if (name.endsWith('.go') || name === 'go.mod' || name === 'go.sum') {
-      hash.update(name).update(readFileSync(join(AGENT_SOURCE_DIR, name)));
-    }
-  }
-  return hash.digest('hex').slice(0, 16);
-}
-
-let built: Promise<string> | undefined;
-
 /** Builds the agent once per process and source version; returns the binary's path. */
 export function buildGoAgent(): Promise<string> {
-  built ??= build();
-  return built;
-}
-
-async function build(): Promise<string> {
-  const go = findGo();
-  const dir = join(tmpdir(), `roost-opamp-go-agent-${sourceHash(go)}`);
-  const binary = join(dir, 'agent');
-  if (existsSync(binary)) return binary;
-  mkdirSync(dir, { recursive: true });
-  const partial = `${binary}.${process.pid}.tmp`;
-  await new Promise<void>((resolve, reject) => {
-    execFile(
-      go,
-      ['build', '-o', partial, '.'],
-      { cwd: AGENT_SOURCE_DIR, timeout: BUILD_TIMEOUT_MS, env: { ...process.env, GOFLAGS: '-mod=readonly' } },
-      (err, _stdout, stderr) =>
-        err ? reject(new Error(`go build of the interop agent failed: ${err.message}\n${stderr}`)) : resolve(),
-    );
-  });
-  renameSync(partial, binary); // atomic: concurrent workers never run a half-written binary
-  return binary;
+  return buildGoProgram(AGENT_SOURCE_DIR, 'opamp-go-agent');
 }
 
 function toArgs(o: GoAgentOptions): string[] {
@@ -128,6 +73,8 @@ function toArgs(o: GoAgentOptions): string[] {
   if (o.rejectMarker !== undefined) args.push('--reject-marker', o.rejectMarker);
   for (const [k, v] of Object.entries(o.labels ?? {})) args.push('--label', `${k}=${v}`);
   for (const [k, v] of Object.entries(o.attributes ?? {})) args.push('--attr', `${k}=${v}`);
+  if (o.caFile !== undefined) args.push('--ca-file', o.caFile);
+  if (o.certFile !== undefined) args.push('--cert-file', o.certFile, '--key-file', o.keyFile ?? '');
   return args;
 }
 

@@ -54,6 +54,8 @@ export class CollectorAgent {
   readonly offers: OfferedConfig[] = [];
   /** The hash of the remote config it runs ('' for none). */
   runningHash: string;
+  /** Whether a config holding FAIL_MARKER is refused; set false to model the cause being fixed. */
+  refuseMarked = true;
   private socket: WebSocket | null = null;
   private sequence = 0;
   private readonly startedAt = Date.now();
@@ -115,7 +117,7 @@ export class CollectorAgent {
     const file = remote.config?.configMap?.[''];
     const body = file?.body ? Buffer.from(file.body).toString('utf8') : '';
     this.offers.push({ hash, body, at: Date.now() });
-    if (body.includes(FAIL_MARKER)) {
+    if (this.refuseMarked && body.includes(FAIL_MARKER)) {
       this.send({ remoteConfigStatus: { lastRemoteConfigHash: Buffer.from(hash, 'hex'), status: FAILED, errorMessage: 'collector refused the config: invalid pipeline' } });
       return;
     }

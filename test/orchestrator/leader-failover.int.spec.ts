@@ -11,6 +11,8 @@ jest.setTimeout(120_000);
 
 describe('orchestrator leader failover', () => {
   let bed: RolloutTestBed;
+  // After a fault, as after every step: the orchestrators' invariant checker finds nothing now and counted nothing.
+  afterEach(async () => expect(await bed.invariantViolations()).toEqual([]));
   let leader: ServiceProcess | null = null;
 
   beforeAll(async () => {

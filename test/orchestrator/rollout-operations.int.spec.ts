@@ -5,10 +5,12 @@
 import { sleep, eventually } from '@roost/testing';
 import type { CollectorAgent } from './collector-agent';
 import { accepted, collectorYaml, RolloutTestBed } from './rollout-test-bed';
+import { verifyRoostWebhook } from '../support/webhook-verify';
 
 jest.setTimeout(60_000);
 
 const LONG = 10 * 60_000;
+const WEBHOOK_SECRET = 'whsec-ops';
 
 describe('operating rollouts', () => {
   let bed: RolloutTestBed;
@@ -28,7 +30,7 @@ describe('operating rollouts', () => {
   beforeAll(async () => {
     bed = await RolloutTestBed.start();
     await bed.startGateway('gw-ops');
-    await bed.startOrchestrator({ instanceId: 'orchestrator-ops' });
+    await bed.startOrchestrator({ instanceId: 'orchestrator-ops', webhooks: [{ url: bed.webhookUrl, secret: WEBHOOK_SECRET }] });
     await eventually(() => bed.orchestrators[0]?.isLeader(), { timeoutMs: 10_000, what: 'the orchestrator to lead' });
     baseline = await bed.createConfig(collectorYaml('basic'), 'ops-baseline');
     next = await bed.createConfig(collectorYaml('detailed'), 'ops-next');
@@ -62,7 +64,27 @@ describe('operating rollouts', () => {
     expect(agents.every((agent) => agent.runningHash === next)).toBe(true);
   });
 
-  it('aborts: stops where it is and every agent keeps the config it was given', async () => {
+  it('tells the webhook, signed, once, when a phase awaits approval; promoting it goes on', async () => {
+    const { name, agents } = await fleet(4);
+    const plan = [{ name: 'canary', count: 1, windowMs: 300, requireApproval: true }, { percent: 100 }];
+    const started = accepted(await bed.startRollout({ target: { kind: 'group', group: name }, configHash: next, plan }));
+    const calls = () => bed.webhookCalls.filter((call) => call.rolloutId === started.rolloutId);
+    const awaiting = await eventually(() => calls().find((call) => call.kind === 'awaiting_approval'), { timeoutMs: 10_000, what: 'the awaiting_approval webhook' });
+    expect(awaiting.text).toBe(`Roost: rollout ${started.rolloutId}: phase canary passed its gate (1 of 1 agents applied, 0 failed, 0 allowed) and awaits approval; promote to continue, or roll back or abort`);
+    expect(JSON.parse(awaiting.delivery.raw)).toMatchObject({ rollout: { status: 'in_progress', awaitingApproval: true, applied: 1 } });
+    expect(verifyRoostWebhook(WEBHOOK_SECRET, awaiting.delivery.headers, awaiting.delivery.raw)).toBe(true);
+    expect(verifyRoostWebhook('another-secret', awaiting.delivery.headers, awaiting.delivery.raw)).toBe(false);
+    await sleep(1_000);
+    expect(offeredNew(agents)).toHaveLength(1);
+
+    accepted(await bed.act('promote', started.rolloutId));
+    await bed.waitForStatus(started.rolloutId, 'completed');
+    await eventually(() => calls().some((call) => call.kind === 'completed'), { what: 'the completed webhook' });
+    expect(calls().map((call) => call.kind)).toEqual(['awaiting_approval', 'completed']);
+    expect(calls().every((call) => verifyRoostWebhook(WEBHOOK_SECRET, call.delivery.headers, call.delivery.raw))).toBe(true);
+  });
+
+  it('aborts: stops where it is and every agent that applied the config keeps it', async () => {
     const { name, agents } = await fleet(6);
     const started = accepted(await bed.startRollout({ target: { kind: 'group', group: name }, configHash: next, plan: [{ count: 2, windowMs: LONG }, { percent: 100 }] }));
     await eventually(async () => (await bed.status(started.rolloutId)).applied === 2, { what: 'the canaries to apply' });

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   BUCKETS,
@@ -10,14 +10,15 @@ import {
   type DesiredConfig,
   type JsonContract,
   type RolloutSummaryReply,
+  type Topology,
 } from '@roost/contracts';
-import { startGateway, type RunningGateway } from '@roost/gateway';
+import { startGateway, type GatewayOptions, type RunningGateway } from '@roost/gateway';
 import { startOrchestrator, type OrchestratorOptions, type RunningOrchestrator } from '@roost/orchestrator';
 import { connectNatsPlatform } from '@roost/platform-nats';
 import { createMemoryViewStore } from '@roost/platform-memory';
 import type { Platform } from '@roost/ports';
-import type { RolloutEvent } from '@roost/rollout';
-import { eventually, startNatsServer, type TestServer } from '@roost/testing';
+import type { InvariantViolation, RolloutEvent } from '@roost/rollout';
+import { eventually, startNatsServer, testLogger, type TestServer } from '@roost/testing';
 import { CollectorAgent } from './collector-agent';
 
 import { TEST_TIMING } from '../support/collector-config';
@@ -27,40 +28,56 @@ export interface WebhookCall {
   readonly text: string;
   readonly kind: string;
   readonly rolloutId: string;
+  /** The request as received (a receiver checks the signature over the raw body). */
+  readonly delivery: { readonly headers: IncomingHttpHeaders; readonly raw: string };
+}
+
+/** The NATS a bed runs on: one test server, or a test cluster (every node's URL). */
+export interface BedNats {
+  readonly url: string;
+  stop(): Promise<void>;
 }
 
 /**
- * One suite's world: a private nats-server, a test client, gateways and orchestrators started
- * in-process, collector agents speaking OpAMP over WebSocket, and a webhook receiver.
+ * One suite's world: a private nats-server (or cluster), a test client, gateways and
+ * orchestrators started in-process, collector agents speaking OpAMP over WebSocket, and a
+ * webhook receiver.
  */
-export class RolloutTestBed {
+export class RolloutTestBed<N extends BedNats = TestServer> {
   readonly gateways: RunningGateway[] = [];
   readonly orchestrators: RunningOrchestrator[] = [];
   readonly agents: CollectorAgent[] = [];
   private readonly platforms: Platform[] = [];
 
   private constructor(
-    readonly nats: TestServer,
+    readonly nats: N,
     readonly client: Platform,
     private readonly webhookServer: Server,
     /** Every webhook body received, in order. */
     readonly webhookCalls: WebhookCall[],
+    /** Replicas and limits every platform of this bed asks for. */
+    readonly topology: Partial<Topology>,
   ) {}
 
   static async start(): Promise<RolloutTestBed> {
-    const nats = await startNatsServer();
-    const client = await connectNatsPlatform({ url: nats.url, views: createMemoryViewStore(), name: 'rollout-test-client' });
+    return RolloutTestBed.on(await startNatsServer());
+  }
+
+  /** A bed on NATS the caller started (it is stopped with the bed). */
+  static async on<N extends BedNats>(nats: N, topology: Partial<Topology> = {}): Promise<RolloutTestBed<N>> {
+    const client = await connectNatsPlatform({ url: nats.url, views: createMemoryViewStore(), name: 'rollout-test-client', ...topology });
     const calls: WebhookCall[] = [];
     const server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        calls.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as WebhookCall);
+        const raw = Buffer.concat(chunks).toString('utf8');
+        calls.push({ ...(JSON.parse(raw) as Omit<WebhookCall, 'delivery'>), delivery: { headers: request.headers, raw } });
         response.writeHead(204).end();
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return new RolloutTestBed(nats, client, server, calls);
+    return new RolloutTestBed(nats, client, server, calls, topology);
   }
 
   get webhookUrl(): string {
@@ -69,19 +86,19 @@ export class RolloutTestBed {
 
   /** A platform on its own NATS connection (each service gets one, as in production). */
   async platform(name: string): Promise<Platform> {
-    const platform = await connectNatsPlatform({ url: this.nats.url, views: createMemoryViewStore(), name });
+    const platform = await connectNatsPlatform({ url: this.nats.url, views: createMemoryViewStore(), name, ...this.topology, ...testLogger(name) });
     this.platforms.push(platform);
     return platform;
   }
 
-  async startGateway(gatewayId: string): Promise<RunningGateway> {
-    const gateway = await startGateway({ port: 0, host: '127.0.0.1', gatewayId, heartbeatIntervalSeconds: null, pingIntervalMs: 60_000 }, await this.platform(gatewayId));
+  async startGateway(gatewayId: string, options: Partial<GatewayOptions> = {}): Promise<RunningGateway> {
+    const gateway = await startGateway({ port: 0, host: '127.0.0.1', gatewayId, heartbeatIntervalSeconds: null, pingIntervalMs: 60_000, ...testLogger(gatewayId), ...options }, await this.platform(gatewayId));
     this.gateways.push(gateway);
     return gateway;
   }
 
   async startOrchestrator(options: OrchestratorOptions = {}): Promise<RunningOrchestrator> {
-    const orchestrator = await startOrchestrator({ webhooks: [{ url: this.webhookUrl }], webhookBackoffMs: 50, ...options }, await this.platform(options.instanceId ?? 'orchestrator'));
+    const orchestrator = await startOrchestrator({ webhooks: [{ url: this.webhookUrl }], webhookBackoffMs: 50, ...testLogger(options.instanceId ?? 'orchestrator'), ...options }, await this.platform(options.instanceId ?? 'orchestrator'));
     this.orchestrators.push(orchestrator);
     return orchestrator;
   }
@@ -156,6 +173,22 @@ export class RolloutTestBed {
     return stored.map((event) => JSON.parse(new TextDecoder().decode(event.data)) as RolloutEvent);
   }
 
+  /**
+   * What the invariant checker of every orchestrator of the bed finds now (a standby or a
+   * stopped one finds nothing), and every rule whose `roost_invariant_violations_total` counter
+   * rose on any of them since it started (the checks it ran on its own, every few seconds).
+   */
+  async invariantViolations(): Promise<Array<InvariantViolation | { readonly counted: string; readonly by: string; readonly times: number }>> {
+    const counted = await Promise.all(
+      this.orchestrators.map(async (orchestrator) =>
+        Object.entries(await violationCounts(orchestrator))
+          .filter(([, times]) => times > 0)
+          .map(([rule, times]) => ({ counted: rule, by: orchestrator.instanceId, times })),
+      ),
+    );
+    return [...this.orchestrators.flatMap((orchestrator) => orchestrator.checkInvariants()), ...counted.flat()];
+  }
+
   async desired(agentId: string): Promise<DesiredConfig | null> {
     const entry = await (await this.client.kv.open(BUCKETS.agentDesired.name)).get(agentId);
     return entry === null ? null : desiredConfigContract.decode(entry.value);
@@ -170,6 +203,14 @@ export class RolloutTestBed {
     await new Promise<void>((resolve) => this.webhookServer.close(() => resolve()));
     await this.nats.stop();
   }
+}
+
+/** The value of `roost_invariant_violations_total{rule}` for each rule an orchestrator has counted. */
+export async function violationCounts(orchestrator: RunningOrchestrator): Promise<Record<string, number>> {
+  const text = await orchestrator.metrics.metrics();
+  const counts: Record<string, number> = {};
+  for (const match of text.matchAll(/^roost_invariant_violations_total\{rule="([a-z_]+)"\} (\d+)$/gm)) counts[match[1] as string] = Number(match[2]);
+  return counts;
 }
 
 /** The summary of an accepted command, or a failure naming the refusal. */

@@ -40,6 +40,16 @@ export class ServiceProcess {
     return new ServiceProcess(child);
   }
 
+  /** Not exited (nor killed) yet. */
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** The process id (to read its memory from /proc). */
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
   /** The first log line matching, waiting up to `timeoutMs` for it. */
   async waitForLine(matches: (line: LogLine) => boolean, timeoutMs = 20_000): Promise<LogLine> {
     const deadline = Date.now() + timeoutMs;
@@ -60,9 +70,21 @@ export class ServiceProcess {
     }
   }
 
+  /** SIGSTOP / SIGCONT: the process stalls as in a long GC pause or a VM migration, then goes on. */
+  freeze(): void {
+    this.child.kill('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.child.kill('SIGCONT');
+  }
+
   /** SIGKILL: no cleanup of any kind, as a crash. */
   async kill(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGCONT');
+      this.child.kill('SIGKILL');
+    }
     await this.exited;
   }
 }

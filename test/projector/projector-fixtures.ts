@@ -1,7 +1,8 @@
 import { fleetEventContract, subjects, type AgentSnapshot, type FleetEvent, type FleetEventKind } from '@roost/contracts';
 import type { RedisClient } from '@roost/platform-redis';
 import type { EventStore } from '@roost/ports';
-import { FULL_CAPABILITIES, simulateRollout, type AgentBehaviour, type RolloutEvent, type SimulationResult } from '@roost/rollout';
+import { type RolloutEvent } from '@roost/rollout';
+import { FULL_CAPABILITIES, simulateRollout, type AgentBehaviour, type SimulationResult } from '@roost/rollout/testing';
 
 const encoder = new TextEncoder();
 export const T0 = 1_700_000_000_000;

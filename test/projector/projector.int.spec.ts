@@ -5,7 +5,7 @@ import { PortError, type OwnedViewStore, type Platform } from '@roost/ports';
 import { rebuildProjectorViews, startProjector, type ProjectorOptions, type RunningProjector } from '@roost/projector';
 import { summarize, targetedAgentIds, type RolloutEvent } from '@roost/rollout';
 import { eventually, startNatsServer, startRedisServer, type TestServer } from '@roost/testing';
-import { failureGroupsFromHash, readAgentDetail, readAgentOutcomes, readFleetSummary, readRolloutDetail, rolloutKeys, originalStatus } from '@roost/views';
+import { failureGroupsFromHash, listAgentRollouts, readAgentDetail, readAgentEvents, readAgentOutcomes, readFleetSummary, readRolloutDetail, rolloutKeys, originalStatus } from '@roost/views';
 import { agentId, appendFleetEvents, appendRolloutEvents, dumpViews, fleetEventsOf, simulateOriginal, T0 } from './projector-fixtures';
 
 let nats: TestServer;
@@ -91,6 +91,14 @@ describe('projector views over real NATS and Redis', () => {
       desired: { configHash: 'cfg-v2', rolloutId: 'full', setBy: 'AgentsTargeted' },
       capabilityNames: expect.arrayContaining(['AcceptsRemoteConfig', 'ReportsRemoteConfig']),
     });
+    const events = await readAgentEvents(platform.views, agentId(7));
+    expect(events.map((event) => event.n)).toEqual(events.map((_, i) => events.length - i));
+    const applied = events.find((event) => event.type === 'remote-config-status');
+    expect(applied).toMatchObject({ changes: ['remote-config-status'], remoteConfigStatus: { hash: 'cfg-v2', status: 'APPLIED' }, gatewayId: 'gw-b' });
+    // only what the event reports changed: its effective config did not
+    expect(applied).not.toHaveProperty('effectiveConfigHash');
+    expect(events.at(-1)).toMatchObject({ n: 1, type: 'connected', at: T0 - 1000, transport: 'websocket' });
+    expect(await listAgentRollouts(platform.views, agentId(7))).toEqual({ total: 1, items: [{ member: 'full', score: T0 }] });
 
     const response = await fetch(`${projector.url}/readyz`);
     expect(response.status).toBe(200);
@@ -146,8 +154,8 @@ describe('projector views over real NATS and Redis', () => {
       },
     });
     const platform = await platformWith(flaky);
-    // Every event through the durable consumer, one at a time, so each lost reply is a redelivery.
-    const projector = await projectorOn(platform, { catchUpLag: Number.MAX_SAFE_INTEGER });
+    // One event per atomic write, so each lost reply is a batch handed over again.
+    const projector = await projectorOn(platform, { batchSize: 1 });
     const result = simulateOriginal('redo', { size: 30, failing: (i) => i === 5 });
     await appendRolloutEvents(platform.events, result.events);
     await appendFleetEvents(platform.events, fleetEventsOf(result, 30));
@@ -163,7 +171,7 @@ describe('projector views over real NATS and Redis', () => {
     const result = simulateOriginal('restart', { size: 60, failing: (i) => i === 3 });
     const fleet = fleetEventsOf(result, 60);
     const writer = await platformWith();
-    const first = await projectorOn(await platformWith(), { catchUpLag: Number.MAX_SAFE_INTEGER });
+    const first = await projectorOn(await platformWith(), { batchSize: 1 });
     const appending = appendRolloutEvents(writer.events, result.events).then(() => appendFleetEvents(writer.events, fleet));
     await eventually(async () => (await first.lag())[0]!.appliedSequence >= 60, { timeoutMs: 20_000, what: 'the first projector to apply 60 events' });
     await first.stop();

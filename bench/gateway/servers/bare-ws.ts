@@ -1,11 +1,13 @@
 /**
  * The baseline: a bare `ws` server doing the transport part of the gateway's work and nothing
  * else. It answers every message with a small fixed binary ack and pushes one pre-encoded
- * remote-config frame to every connection in one synchronous loop.
+ * remote-config frame to every connection in one synchronous loop. It listens with the same
+ * backlog as the gateway (the kernel's somaxconn).
  */
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { listenBacklog } from '@roost/gateway';
 import { serverFrame, u64 } from '../opamp-wire';
 import type { ServerUnderTest } from '../server-under-test';
 
@@ -28,7 +30,8 @@ export function createBareWsServer(): ServerUnderTest {
   return {
     start: () =>
       new Promise((resolve) => {
-        wss = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/v1/opamp', perMessageDeflate: false });
+        // The same listen backlog as the gateway's: the kernel's limit.
+        wss = new WebSocketServer({ host: '127.0.0.1', port: 0, backlog: listenBacklog(), path: '/v1/opamp', perMessageDeflate: false });
         wss.on('connection', (ws) => {
           ws.on('message', () => onMessage(ws));
           ws.on('close', () => reporting.delete(ws));

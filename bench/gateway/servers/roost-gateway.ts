@@ -46,6 +46,7 @@ function countingPlatform(platform: Platform) {
     lastSequence: (stream) => platform.events.lastSequence(stream),
     lastSubjectSequence: (subject) => platform.events.lastSubjectSequence(subject),
     consume: (spec, handler) => platform.events.consume(spec, handler),
+    follow: (spec, handler) => platform.events.follow(spec, handler),
   };
   const statusEventsReach = (target: number) =>
     new Promise<void>((resolve) => {

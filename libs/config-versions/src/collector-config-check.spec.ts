@@ -1,4 +1,4 @@
-import { checkCollectorConfig } from './collector-config-check';
+import { checkCollectorConfig, LARGE_CONFIG_BYTES } from './collector-config-check';
 
 const GOOD = `receivers:
   otlp:
@@ -19,6 +19,16 @@ const codes = (text: string): string[] => checkCollectorConfig(text).errors.map(
 describe('collector config check', () => {
   it('accepts the original design example without findings', () => {
     expect(checkCollectorConfig(GOOD)).toEqual({ errors: [], warnings: [] });
+  });
+
+  it('accepts a very large config with a size warning, and a config just under the limit without one', () => {
+    const padded = (bytes: number): string => `${GOOD}# ${'x'.repeat(bytes - GOOD.length - 3)}\n`;
+    expect(Buffer.byteLength(padded(LARGE_CONFIG_BYTES))).toBe(LARGE_CONFIG_BYTES);
+    expect(checkCollectorConfig(padded(LARGE_CONFIG_BYTES))).toEqual({ errors: [], warnings: [] });
+    const large = checkCollectorConfig(padded(LARGE_CONFIG_BYTES + 1024));
+    expect(large.errors).toEqual([]);
+    expect(large.warnings.map((w) => w.code)).toEqual(['config.large']);
+    expect(large.warnings[0]?.message).toContain('the config is 257 KiB');
   });
 
   it('refuses YAML that does not parse, with line and column', () => {

@@ -10,6 +10,9 @@ export interface CollectorConfigCheck {
   readonly warnings: readonly ConfigIssue[];
 }
 
+/** Configs larger than this are accepted with a `config.large` warning. */
+export const LARGE_CONFIG_BYTES = 256 * 1024;
+
 const COMPONENT_SECTIONS: readonly ComponentSection[] = ['receivers', 'processors', 'exporters', 'connectors', 'extensions'];
 const SECTIONS = [...COMPONENT_SECTIONS, 'service'];
 /** `type` or `type/name`, as the collector accepts them. */
@@ -36,6 +39,11 @@ export function checkCollectorConfig(text: string): CollectorConfigCheck {
   const defined = definedComponents(root, source, errors);
   const warnings: ConfigIssue[] = [];
   checkPipelines(root.get('service', true), defined, source, errors, warnings);
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > LARGE_CONFIG_BYTES) {
+    const kib = Math.round(size / 1024);
+    warnings.push(issue('config.large', `the config is ${kib} KiB: every agent of a rollout receives all of it in one OpAMP message, and collectors or proxies limit message sizes (often 4 MiB); over ${LARGE_CONFIG_BYTES / 1024} KiB is unusual — look for repeated or generated sections`, '', null));
+  }
   return { errors, warnings };
 }
 

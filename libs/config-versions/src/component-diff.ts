@@ -22,6 +22,20 @@ export function componentChanges(before: string, after: string): ComponentChange
   return { added, removed, changed };
 }
 
+/**
+ * The component types a collector config defines, as `kind/type` (`receivers/otlp` for
+ * `otlp/2`): a collector refuses a config naming a type it was not built with, whether a
+ * pipeline uses it or not. Sorted; empty for a config that does not parse.
+ */
+export function componentTypes(text: string): string[] {
+  const types = new Set<string>();
+  for (const id of components(text).keys()) {
+    const [section, name] = id.split('/', 2) as [string, string | undefined];
+    if (COMPONENT_SECTIONS.includes(section) && name !== undefined) types.add(`${section}/${name.split('/')[0]}`);
+  }
+  return [...types].sort();
+}
+
 function components(text: string): Map<string, string> {
   const found = new Map<string, string>();
   const document = parseDocument(text);

@@ -1,3 +1,4 @@
+import { componentTypes } from './component-diff';
 import { diffConfigVersions } from './config-diff';
 import { diffLines, unifiedDiff } from './line-diff';
 
@@ -48,5 +49,13 @@ describe('config diff', () => {
     const text = unifiedDiff(diffLines(a, b), 'a', 'b');
     expect(text.match(/^@@/gm)).toHaveLength(2);
     expect(text).toContain('@@ -23,7 +23,7 @@');
+  });
+});
+
+describe('componentTypes', () => {
+  it('names each component type a config defines, kind/type, once, whatever its name after the slash', () => {
+    const yaml = ['receivers:', '  otlp: {}', '  otlp/2: {}', 'processors:', '  batch/fast: {}', 'exporters:', '  debug: {}', 'service:', '  pipelines:', '    traces:', '      receivers: [otlp, otlp/2]', '      processors: [batch/fast]', '      exporters: [debug]', ''].join('\n');
+    expect(componentTypes(yaml)).toEqual(['exporters/debug', 'processors/batch', 'receivers/otlp']);
+    expect(componentTypes('receivers: [')).toEqual([]);
   });
 });

@@ -17,7 +17,8 @@ export type ConfigIssueCode =
   | 'config.duplicate_reference'
   | 'config.connector_unpaired'
   | 'config.undefined_extension'
-  | 'config.unused_component';
+  | 'config.unused_component'
+  | 'config.large';
 
 export interface Position {
   readonly line: number;

@@ -16,9 +16,11 @@ export {
   storedCollectorConfig,
 } from './config-version';
 export type { ConfigRef, HistoryAppend } from './config-version';
+export { isHashPrefix, matchHashPrefix, MIN_HASH_PREFIX } from './hash-prefix';
+export type { HashPrefixMatch } from './hash-prefix';
 export { diffConfigVersions } from './config-diff';
 export type { DiffSide } from './config-diff';
-export { componentChanges } from './component-diff';
+export { componentChanges, componentTypes } from './component-diff';
 export type { ComponentChanges } from './component-diff';
 export { diffLines, unifiedDiff } from './line-diff';
 export type { DiffLine } from './line-diff';

@@ -7,12 +7,14 @@ import { jsonContract } from './json-codec';
  * the result; bulky inputs (config YAML) are kept as their size, not their text.
  */
 export const AUDIT_EVENT_SCHEMA_VERSION = 1;
+/** The one audit event type so far. */
+export const AUDIT_EVENT_TYPES = ['AdminRequestHandled'] as const;
 
 export const API_ROLES = ['viewer', 'operator', 'admin'] as const;
 export type ApiRole = (typeof API_ROLES)[number];
 
 export const auditRecordSchema = z.object({
-  type: z.literal('AdminRequestHandled'),
+  type: z.literal(AUDIT_EVENT_TYPES[0]),
   schemaVersion: z.literal(AUDIT_EVENT_SCHEMA_VERSION),
   /** Unique; also the JetStream message id. */
   id: z.string(),
@@ -35,4 +37,5 @@ export const auditRecordSchema = z.object({
   }),
 });
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
-export const auditRecordContract = jsonContract<AuditRecord>('audit record', auditRecordSchema);
+/** Decoding throws UnreadableEventError for a type or schema version of a newer Roost (skip it). */
+export const auditRecordContract = jsonContract<AuditRecord>('audit record', auditRecordSchema, { types: AUDIT_EVENT_TYPES, schemaVersion: AUDIT_EVENT_SCHEMA_VERSION });

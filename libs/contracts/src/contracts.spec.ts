@@ -62,10 +62,27 @@ describe('fleetEventContract', () => {
     expect(fleetEventContract.decode(json(stored)).changes).toEqual(['remote-config-status']);
   });
 
-  it('refuses an event whose changes are empty or unknown, naming the field', () => {
+  it('refuses an event whose changes are empty or do not start with its type, naming the field', () => {
     expect(() => fleetEventContract.decode(json({ ...event, changes: [] }))).toThrow(/fleet event: changes/);
-    expect(() => fleetEventContract.decode(json({ ...event, changes: ['heartbeat'] }))).toThrow(/fleet event: changes\.0/);
+    expect(() => fleetEventContract.decode(json({ ...event, changes: ['heartbeat'] }))).toThrow(/fleet event: changes/);
     expect(() => fleetEventContract.decode(json({ ...event, changes: ['effective-config'] }))).toThrow(/fleet event: changes: must start with the event type/);
+  });
+
+  it('leaves out of `changes` the parts a newer gateway reports and this version does not know', () => {
+    expect(fleetEventContract.decode(json({ ...event, changes: ['remote-config-status', 'heartbeat', 'effective-config'] })).changes).toEqual(['remote-config-status', 'effective-config']);
+  });
+
+  it('tells an event of a newer Roost (unknown kind, newer schema) from a broken one', () => {
+    const unreadable = (raw: unknown): unknown => {
+      try {
+        return fleetEventContract.decode(json(raw));
+      } catch (error) {
+        return error;
+      }
+    };
+    expect(unreadable({ ...event, type: 'teleported', changes: ['teleported'] })).toMatchObject({ name: 'UnreadableEventError', unreadable: { reason: 'unknown_type', eventType: 'teleported' } });
+    expect(unreadable({ ...event, schemaVersion: 2 })).toMatchObject({ name: 'UnreadableEventError', unreadable: { reason: 'newer_schema', schemaVersion: 2 } });
+    expect(unreadable({ ...event, schemaVersion: 0 })).toBeInstanceOf(ContractViolationError);
   });
 });
 

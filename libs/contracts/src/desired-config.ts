@@ -7,8 +7,11 @@ import { jsonContract } from './json-codec';
  * hash differs (level-triggered).
  */
 export const desiredConfigSchema = z.object({
-  /** Lowercase hex SHA-256 of the config version (its key in the `configs` bucket). */
-  configHash: z.string().regex(/^[0-9a-f]{64}$/),
+  /**
+   * Lowercase hex SHA-256 of the config version (its key in the `configs` bucket); null: no
+   * remote config is desired (a rollout released an agent that never had one) — nothing is offered.
+   */
+  configHash: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
   /** The rollout that set it; null when set outside a rollout. */
   rolloutId: z.string().nullable(),
   setAt: z.number(),

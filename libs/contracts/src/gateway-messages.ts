@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { jsonContract } from './json-codec';
 
-/** One agent's `agent-desired` entry as written: the hash and the KV revision of the write. */
+/** One agent's `agent-desired` entry as written: the hash (null: none desired) and the KV revision of the write. */
 export const desiredWriteSchema = z.object({
-  configHash: z.string().regex(/^[0-9a-f]{64}$/),
+  configHash: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
   revision: z.number().int().positive(),
 });
 export type DesiredWrite = z.infer<typeof desiredWriteSchema>;

@@ -1,11 +1,15 @@
 export { ALL_BUCKETS, ALL_STREAMS, BUCKETS, CONSUMERS, STREAMS } from './topology';
+export { MAX_REPLICAS, TOPOLOGY_SETTINGS, TopologySettingError, topologyFromSettings } from './topology-settings';
+export type { Topology, TopologySettingSpec } from './topology-settings';
 export type { BucketDeclaration, StreamDeclaration } from './topology';
 export { CONFIG_COMMAND_VERBS, FLEET_EVENT_KINDS, GROUP_COMMAND_VERBS, ROLLOUT_COMMAND_VERBS, ROLLOUT_QUERY_VERBS, subjects } from './subjects';
 export type { ConfigCommandVerb, FleetEventKind, GroupCommandVerb, RolloutCommandVerb, RolloutQueryVerb } from './subjects';
-export { API_ROLES, AUDIT_EVENT_SCHEMA_VERSION, auditRecordContract, auditRecordSchema } from './audit-events';
+export { API_ROLES, AUDIT_EVENT_SCHEMA_VERSION, AUDIT_EVENT_TYPES, auditRecordContract, auditRecordSchema } from './audit-events';
 export type { ApiRole, AuditRecord } from './audit-events';
-export { ContractViolationError, jsonContract } from './json-codec';
-export type { JsonContract } from './json-codec';
+export { ContractViolationError, firstIssue, jsonContract } from './json-codec';
+export type { EventVersioning, JsonContract } from './json-codec';
+export { UnreadableEventError, unreadableEvent } from './event-versions';
+export type { UnreadableEvent } from './event-versions';
 export {
   configFileSchema,
   desiredConfigContract,
@@ -14,10 +18,12 @@ export {
   storedConfigSchema,
 } from './desired-config';
 export type { DesiredConfig, StoredConfig } from './desired-config';
+export { effectiveConfigEntryContract, effectiveConfigEntrySchema } from './effective-config';
+export type { EffectiveConfigEntry } from './effective-config';
 export { desiredWriteSchema, gatewayPresenceContract, gatewayPresenceSchema, pushNudgeContract, pushNudgeSchema } from './gateway-messages';
 export type { DesiredWrite, GatewayPresence, PushNudge } from './gateway-messages';
-export { agentSnapshotSchema, fleetEventContract, fleetEventSchema, REMOTE_CONFIG_STATES } from './fleet-events';
-export type { AgentSnapshot, FleetEvent } from './fleet-events';
+export { agentSnapshotSchema, clientCertificateSchema, FLEET_EVENT_SCHEMA_VERSION, fleetEventBaseSchema, fleetEventContract, fleetEventSchema, REMOTE_CONFIG_STATES } from './fleet-events';
+export type { AgentSnapshot, ClientCertificate, FleetEvent } from './fleet-events';
 export {
   commandErrorSchema,
   commandReplyContract,
@@ -52,6 +58,8 @@ export {
   rolloutActionRequestContract,
   rolloutActionRequestSchema,
   rolloutIdSchema,
+  rolloutForecastReplyContract,
+  rolloutForecastSchema,
   rolloutReplyContract,
   rolloutStatusRequestContract,
   rolloutStatusRequestSchema,
@@ -60,6 +68,8 @@ export {
   selectorRequirementSchema,
   startRolloutRequestContract,
   startRolloutRequestSchema,
+  undoRolloutRequestContract,
+  undoRolloutRequestSchema,
 } from './rollout-commands';
 export type {
   CommandError,
@@ -78,8 +88,10 @@ export type {
   GroupPreviewRequest,
   GroupPreviewResult,
   RolloutActionRequest,
+  RolloutForecastReply,
   RolloutStatusRequest,
   RolloutSummaryReply,
   RolloutTargetRequest,
   StartRolloutRequest,
+  UndoRolloutRequest,
 } from './rollout-commands';

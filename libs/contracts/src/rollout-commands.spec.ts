@@ -29,6 +29,13 @@ describe('admin command contracts', () => {
     expect(() => startRolloutRequestContract.decode(encode(neither))).toThrow(/exactly one of configHash/);
   });
 
+  it('takes a config and a baseline by reference, for the orchestrator to resolve, but not also by hash', () => {
+    const byRef = { target: { kind: 'group', group: 'p' }, configRef: 'edge@2', baselineConfigRef: 'edge' };
+    expect(startRolloutRequestContract.decode(encode(byRef))).toEqual(byRef);
+    expect(() => startRolloutRequestContract.decode(encode({ ...byRef, configHash: HASH }))).toThrow(/exactly one of configHash or configRef/);
+    expect(() => startRolloutRequestContract.decode(encode({ ...byRef, baselineConfigHash: HASH }))).toThrow(/at most one of baselineConfigHash and baselineConfigRef/);
+  });
+
   it('requires the actor of an operator action and a subject-safe rollout id', () => {
     expect(() => rolloutActionRequestContract.decode(encode({ rolloutId: 'r-1' }))).toThrow(/actor/);
     expect(() => rolloutActionRequestContract.decode(encode({ rolloutId: 'r.1', actor: 'ann' }))).toThrow(/rolloutId/);

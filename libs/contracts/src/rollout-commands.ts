@@ -45,8 +45,10 @@ export const phaseSpecSchema = z.object({
 export const startRolloutRequestSchema = z
   .object({
     target: rolloutTargetSchema,
-    /** An existing config version … */
+    /** An existing config version by its hash, … */
     configHash: hash.optional(),
+    /** … or by any reference the orchestrator's config store resolves (a hash or its first 8+ characters, a name, name@version), … */
+    configRef: z.string().min(1).optional(),
     /** … or collector YAML to store as a new version first (validated the same way). */
     config: z.object({ yaml: z.string(), name: configNameSchema.optional() }).optional(),
     /** Client-chosen id: a retried start with the same id is refused as `rollout.already_exists`, never run twice. */
@@ -56,17 +58,27 @@ export const startRolloutRequestSchema = z
     minOutcomeRatio: z.number().optional(),
     policy: z.enum(['rollback', 'pause']).optional(),
     baselineConfigHash: hash.nullable().optional(),
+    /** The baseline by any reference, as for configRef (instead of baselineConfigHash). */
+    baselineConfigRef: z.string().min(1).optional(),
     acceptKeepNewOnFailure: z.boolean().optional(),
     stratifyBy: z.string().nullable().optional(),
     timing: z
       .object({ applyTimeoutMs: z.number().optional(), disconnectGraceMs: z.number().optional(), healthGraceMs: z.number().optional() })
       .optional(),
     disconnectedPolicy: z.enum(['fail', 'exclude']).optional(),
+    /** No phase targets fewer agents than this (capped by the members). */
+    minCanaryAgents: z.number().optional(),
+    /** Agents lacking a component the config uses (from their AvailableComponents): leave them out (default), refuse the start, or let them take part. */
+    missingComponentsPolicy: z.enum(['exclude', 'refuse', 'include']).optional(),
     actor: actor.optional(),
   })
-  .refine((request) => (request.configHash === undefined) !== (request.config === undefined), {
-    message: 'give exactly one of configHash (an existing version) or config.yaml (a new one)',
+  .refine((request) => [request.configHash, request.configRef, request.config].filter((given) => given !== undefined).length === 1, {
+    message: 'give exactly one of configHash or configRef (an existing version) or config.yaml (a new one)',
     path: ['configHash'],
+  })
+  .refine((request) => request.baselineConfigHash === undefined || request.baselineConfigRef === undefined, {
+    message: 'give at most one of baselineConfigHash and baselineConfigRef',
+    path: ['baselineConfigRef'],
   });
 export type StartRolloutRequest = z.infer<typeof startRolloutRequestSchema>;
 export const startRolloutRequestContract = jsonContract<StartRolloutRequest>('start rollout request', startRolloutRequestSchema);
@@ -75,6 +87,17 @@ export const startRolloutRequestContract = jsonContract<StartRolloutRequest>('st
 export const rolloutActionRequestSchema = z.object({ rolloutId: rolloutIdSchema, reason: z.string().optional(), actor });
 export type RolloutActionRequest = z.infer<typeof rolloutActionRequestSchema>;
 export const rolloutActionRequestContract = jsonContract<RolloutActionRequest>('rollout action request', rolloutActionRequestSchema);
+
+/** Undo an ended rollout: a new rollout (`undoRolloutId`, else one the orchestrator names) returns each agent it touched to its own previous config. */
+export const undoRolloutRequestSchema = z.object({
+  rolloutId: rolloutIdSchema,
+  undoRolloutId: rolloutIdSchema.optional(),
+  /** One phase of every agent at once, no window, instead of the undone rollout's phases (gates still judge every outcome). */
+  fast: z.boolean().optional(),
+  actor,
+});
+export type UndoRolloutRequest = z.infer<typeof undoRolloutRequestSchema>;
+export const undoRolloutRequestContract = jsonContract<UndoRolloutRequest>('undo rollout request', undoRolloutRequestSchema);
 
 export const rolloutStatusRequestSchema = z.object({ rolloutId: rolloutIdSchema });
 export type RolloutStatusRequest = z.infer<typeof rolloutStatusRequestSchema>;
@@ -97,11 +120,55 @@ export const rolloutSummarySchema = z.object({
   applied: z.number(),
   failed: z.number(),
   pending: z.number(),
+  reverted: z.number(),
+  released: z.number(),
   disconnected: z.number(),
   excluded: z.number(),
   skipped: z.number(),
+  /** Only on a start: what the operator probably did not mean (the rollout runs anyway). */
+  warnings: z.array(z.object({ code: z.string(), message: z.string() })).optional(),
+  /** Only on a start that left agents of the target out: how many, by reason (`no_previous_config`, …). */
+  skippedBy: z.record(z.string(), z.number()).optional(),
+  /** Only on an undo: the rollout it undoes. */
+  undoOf: z.string().optional(),
 });
 export type RolloutSummaryReply = z.infer<typeof rolloutSummarySchema>;
+
+/** A dry run of a start: who each phase would reach, what would be skipped and why. */
+export const rolloutForecastSchema = z.object({
+  rolloutId: z.string(),
+  target: z.string(),
+  configHash: z.string(),
+  matched: z.number(),
+  members: z.number(),
+  skipped: z.record(z.string(), z.number()),
+  skippedSample: z.record(z.string(), z.array(z.string())),
+  phases: z.array(
+    z.object({
+      index: z.number(),
+      name: z.string(),
+      size: z.string(),
+      windowMs: z.number(),
+      requireApproval: z.boolean(),
+      agents: z.number(),
+      cumulative: z.number(),
+      byStratum: z.record(z.string(), z.number()).nullable(),
+      sample: z.array(z.string()),
+    }),
+  ),
+  firstPhaseAgents: z.array(z.string()),
+  earliestMs: z.number(),
+  warnings: z.array(z.object({ code: z.string(), message: z.string() })),
+  missingComponents: z.object({
+    policy: z.enum(['exclude', 'refuse', 'include']),
+    required: z.array(z.string()),
+    agents: z.number(),
+    byComponent: z.record(z.string(), z.number()),
+    sample: z.array(z.object({ agentId: z.string(), missing: z.array(z.string()) })),
+    unreported: z.number(),
+  }),
+});
+export type RolloutForecastReply = z.infer<typeof rolloutForecastSchema>;
 
 export const configCreateRequestSchema = z.object({ yaml: z.string(), name: configNameSchema, actor: actor.optional() });
 export type ConfigCreateRequest = z.infer<typeof configCreateRequestSchema>;
@@ -197,6 +264,7 @@ export function commandReplyContract<T>(name: string, resultSchema: z.ZodType<T>
 }
 
 export const rolloutReplyContract = commandReplyContract('rollout command reply', rolloutSummarySchema);
+export const rolloutForecastReplyContract = commandReplyContract('rollout forecast reply', rolloutForecastSchema);
 export const configCreateReplyContract = commandReplyContract('config create reply', configCreateResultSchema);
 export const configGetReplyContract = commandReplyContract('config get reply', configGetResultSchema);
 export const configHistoryReplyContract = commandReplyContract('config history reply', configNameHistorySchema);

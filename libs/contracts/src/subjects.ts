@@ -12,11 +12,11 @@ export const FLEET_EVENT_KINDS = [
 ] as const;
 export type FleetEventKind = (typeof FLEET_EVENT_KINDS)[number];
 
-export const ROLLOUT_COMMAND_VERBS = ['start', 'pause', 'resume', 'promote', 'abort', 'rollback'] as const;
+export const ROLLOUT_COMMAND_VERBS = ['start', 'pause', 'resume', 'promote', 'abort', 'rollback', 'undo'] as const;
 export type RolloutCommandVerb = (typeof ROLLOUT_COMMAND_VERBS)[number];
 
-/** Read-only questions to the orchestrator about one rollout (the admin API reads views otherwise). */
-export const ROLLOUT_QUERY_VERBS = ['status'] as const;
+/** Read-only questions to the orchestrator: one rollout's status, or the forecast of a start (a dry run). */
+export const ROLLOUT_QUERY_VERBS = ['status', 'plan'] as const;
 export type RolloutQueryVerb = (typeof ROLLOUT_QUERY_VERBS)[number];
 
 /** Config versions: create from YAML, read one, a name's version history, diff two versions. */
@@ -42,4 +42,6 @@ export const subjects = {
   auditAll: 'audit.>',
   /** Nudge to a gateway: the desired config of these agents changed. */
   gatewayPush: (gatewayId: string): string => `gateway.${gatewayId}.push`,
+  /** Request to a gateway: which of these plain-HTTP agents has polled you lately? */
+  gatewayHttpSeen: (gatewayId: string): string => `gateway.${gatewayId}.http-seen`,
 } as const;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import Long from 'long';
 import { AgentCapability, RemoteConfigStatuses, bitsOf, type AgentToServerInit } from '@roost/opamp';
 import type { AgentReport, HeldConfig } from './behaviour';
@@ -37,6 +38,23 @@ const STATUS = {
   APPLYING: RemoteConfigStatuses.RemoteConfigStatuses_APPLYING,
   FAILED: RemoteConfigStatuses.RemoteConfigStatuses_FAILED,
 } as const;
+
+/**
+ * AvailableComponents as a collector's OpAMP extension sends it: the hash alone (the full list
+ * when the server asks, `withList`), kinds (`receivers`) holding their types (`otlp`).
+ * `components` are `kind/type`.
+ */
+export function availableComponentsOf(components: readonly string[], withList: boolean): AgentToServerInit['availableComponents'] {
+  const hash = createHash('sha256').update(components.join('\n')).digest();
+  if (!withList) return { hash };
+  const kinds: Record<string, { subComponentMap: Record<string, object> }> = {};
+  for (const component of components) {
+    const [kind, type] = component.split('/', 2) as [string, string | undefined];
+    const entry = (kinds[kind] ??= { subComponentMap: {} });
+    if (type !== undefined) entry.subComponentMap[type] = {};
+  }
+  return { hash, components: kinds };
+}
 
 type RemoteStatus = NonNullable<AgentReport['remoteStatus']>;
 type Health = NonNullable<AgentReport['health']>;

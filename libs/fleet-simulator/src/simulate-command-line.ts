@@ -33,6 +33,7 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   'flaky-uptime': { value: '<duration>', help: 'mean time a flaky agent stays connected (default 60s)' },
   'flaky-downtime': { value: '<min-max>', help: 'how long a flaky agent stays away (default 1s-5s)' },
   'connect-rate': { value: '<n>', help: 'agents started per second (default 1000)' },
+  components: { value: '<kind/type,...>', help: 'components every agent reports it can run (AvailableComponents), e.g. receivers/otlp,processors/batch,exporters/debug (default: none reported)' },
   seed: { value: '<text>', help: 'same seed, same agents: ids, labels and behaviours (default random, printed)' },
   token: { env: 'GATEWAY_BEARER_TOKEN', value: '<token>', help: 'bearer token the gateway requires' },
   duration: { value: '<duration>', help: 'stop after this long (default: run until Ctrl-C)' },
@@ -90,6 +91,10 @@ export function parseSimulateCommandLine(argv: readonly string[], env: Readonly<
       flakyDowntimeMs: optional('flaky-downtime', parseDurationRange),
       connectPerSecond,
       seed: read('seed'),
+      components: read('components')
+        ?.split(',')
+        .map((component) => component.trim())
+        .filter((component) => component !== ''),
       bearerToken: read('token'),
     },
     durationMs: optional('duration', parseDuration) ?? 0,

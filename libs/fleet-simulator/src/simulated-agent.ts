@@ -1,7 +1,7 @@
 import Long from 'long';
-import { ServerToAgentFlag, hasFlag, instanceUidToBytes, parseInstanceUid, type AgentToServerInit, type ServerToAgent } from '@roost/opamp';
+import { AgentCapability, ServerToAgentFlag, bitsOf, hasFlag, instanceUidToBytes, parseInstanceUid, type AgentToServerInit, type ServerToAgent } from '@roost/opamp';
 import type { Logger } from '@roost/ports';
-import { descriptionOf, effectiveConfigOf, healthOf, LOCAL_CONFIG, remoteStatusOf, SIMULATED_CAPABILITIES } from './agent-messages';
+import { availableComponentsOf, descriptionOf, effectiveConfigOf, healthOf, LOCAL_CONFIG, remoteStatusOf, SIMULATED_CAPABILITIES } from './agent-messages';
 import { reactTo, type AgentReport, type HeldConfig } from './behaviour';
 import type { Connection, ConnectionHooks } from './connection';
 import type { AgentPlan } from './fleet-plan';
@@ -22,6 +22,8 @@ export interface AgentSettings {
   readonly flakyDowntimeMs: { readonly min: number; readonly max: number };
   readonly logger: Logger;
   readonly now: () => number;
+  /** The components it reports it can run (`kind/type`), as a collector distribution does; null: it reports none. */
+  readonly components: readonly string[] | null;
 }
 
 /** What happened to an agent, for the fleet's counters and progress output. */
@@ -44,6 +46,7 @@ export interface AgentSnapshot {
 }
 
 const HEALTHY = { healthy: true, lastError: '' };
+const REPORTS_AVAILABLE_COMPONENTS = bitsOf(AgentCapability.ReportsAvailableComponents);
 
 /**
  * One simulated collector: it describes itself, reports health, remote config status and
@@ -98,7 +101,8 @@ export class SimulatedAgent implements ConnectionHooks {
   }
 
   envelope(init: AgentToServerInit): AgentToServerInit {
-    return { instanceUid: instanceUidToBytes(this.agentId), sequenceNum: Long.fromNumber(this.sequence++, true), capabilities: SIMULATED_CAPABILITIES, ...init };
+    const capabilities = this.settings.components === null ? SIMULATED_CAPABILITIES : SIMULATED_CAPABILITIES.or(REPORTS_AVAILABLE_COMPONENTS);
+    return { instanceUid: instanceUidToBytes(this.agentId), sequenceNum: Long.fromNumber(this.sequence++, true), capabilities, ...init };
   }
 
   fullState(): AgentToServerInit {
@@ -107,6 +111,7 @@ export class SimulatedAgent implements ConnectionHooks {
       health: healthOf(this.health, this.startedAt, this.settings.now()),
       remoteConfigStatus: remoteStatusOf(this.remoteStatus),
       effectiveConfig: effectiveConfigOf(this.running),
+      ...(this.settings.components === null ? {} : { availableComponents: availableComponentsOf(this.settings.components, false) }),
     };
   }
 
@@ -123,6 +128,9 @@ export class SimulatedAgent implements ConnectionHooks {
     const newUid = message.agentIdentification?.newInstanceUid;
     if (newUid && newUid.length > 0) this.agentId = parseInstanceUid(newUid).text;
     if (hasFlag(message.flags ?? 0, ServerToAgentFlag.ReportFullState)) this.connection.push(this.fullState());
+    if (hasFlag(message.flags ?? 0, ServerToAgentFlag.ReportAvailableComponents) && this.settings.components !== null) {
+      this.connection.push({ availableComponents: availableComponentsOf(this.settings.components, true) });
+    }
     const remote = message.remoteConfig;
     if (remote?.configHash && remote.configHash.length > 0) this.offered(Buffer.from(remote.configHash).toString('hex'), remote.config?.configMap ?? {});
   }

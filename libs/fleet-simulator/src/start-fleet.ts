@@ -29,6 +29,8 @@ export interface FleetOptions {
   readonly bearerToken?: string;
   /** Agents started per second (a reconnect storm is still possible later). Default 1 000. */
   readonly connectPerSecond?: number;
+  /** Components every agent reports it can run (`receivers/otlp,processors/batch,…`), hash first and the list when asked; absent: none reported. */
+  readonly components?: readonly string[];
   readonly flakyUptimeMs?: number;
   readonly flakyDowntimeMs?: { readonly min: number; readonly max: number };
   readonly logger?: Logger;
@@ -72,6 +74,7 @@ export async function startFleet(options: FleetOptions): Promise<RunningFleet> {
     flakyDowntimeMs: options.flakyDowntimeMs ?? { min: 1_000, max: 5_000 },
     logger: options.logger ?? silentLogger,
     now: Date.now,
+    components: options.components ?? null,
   };
   const listen = (agent: SimulatedAgent, event: AgentEvent): void => {
     count(totals, event);

@@ -9,6 +9,8 @@ export interface FleetAgent {
   readonly capabilities: number;
   readonly identifying: Readonly<Record<string, string>>;
   readonly nonIdentifying: Readonly<Record<string, string>>;
+  /** The components it can run, `kind/type` (`receivers/otlp`), as it reported them; absent or null: unknown. */
+  readonly availableComponents?: readonly string[] | null;
 }
 
 /** The OpAMP AgentCapabilities bits fleet and rollout logic act on. */

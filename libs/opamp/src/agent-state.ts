@@ -24,6 +24,11 @@ export interface AgentState {
   readonly effectiveConfigHash: string | null;
   /** Lowercase hex of AvailableComponents.hash; null until reported. */
   readonly availableComponentsHash: string | null;
+  /**
+   * The components the agent can run, `kind/type` (`receivers/otlp`), from the last full
+   * AvailableComponents for the hash above; null while unknown (a new hash came without its list).
+   */
+  readonly availableComponents: readonly string[] | null;
   /** The last message carried agent_disconnect. */
   readonly disconnected: boolean;
   /**
@@ -32,6 +37,13 @@ export interface AgentState {
    * impossible.
    */
   readonly fullStateRequested: boolean;
+  /**
+   * The state is the agent's current one: the message carried full state, or followed without
+   * a gap a state that was (or answered our ReportFullState request). After a gap the agent
+   * told someone else what changed (another gateway, behind a per-request balancer): what is
+   * held is stale until full state arrives, and nothing may be concluded from it.
+   */
+  readonly verified: boolean;
 }
 
 export interface AgentDescriptionSummary {
@@ -44,6 +56,8 @@ export interface AgentHealthSummary {
   /** Cut to MAX_STATUS_TEXT_CHARS (a supervisor may append a log tail). */
   readonly lastError: string;
   readonly status: string;
+  /** Unhealthy components' errors (`path: error`), deepest first, at most MAX_COMPONENT_ERRORS; [] when none. */
+  readonly componentErrors: readonly string[];
 }
 
 export type RemoteConfigState = 'UNSET' | 'APPLIED' | 'APPLYING' | 'FAILED';
@@ -66,6 +80,7 @@ export type AgentStateChange =
   | 'health'
   | 'remoteConfigStatus'
   | 'effectiveConfigHash'
+  | 'availableComponents'
   | 'disconnected';
 
 /** Bound on agent-supplied free text kept in the state (error messages, status strings). */

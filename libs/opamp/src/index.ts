@@ -134,5 +134,8 @@ export type {
   RemoteConfigState,
   RemoteConfigStatusSummary,
 } from './agent-state';
-export { mergeAgentStatus } from './merge-agent-status';
+export { componentErrors, MAX_COMPONENT_ERRORS } from './component-errors';
+export type { ComponentHealthTree } from './component-errors';
+export { changesBetween, mergeAgentStatus, needsAvailableComponents } from './merge-agent-status';
+export { availableComponentList, MAX_AVAILABLE_COMPONENTS } from './available-components';
 export type { AgentStatusMerge } from './merge-agent-status';

@@ -39,7 +39,7 @@ describe('mergeAgentStatus: status compression', () => {
       description: { identifying: { 'service.name': 'otelcol' }, nonIdentifying: {} },
       remoteConfigStatus: { hash: 'ab', status: 'APPLIED', errorMessage: '' },
       effectiveConfigHash: configHashHex({ '': { body: 'a: 1', contentType: 'text/yaml' } }),
-      health: { healthy: true, lastError: '', status: '' },
+      health: { healthy: true, lastError: '', status: '', componentErrors: [] },
     });
     expect([first, heartbeat, update].map((step) => step!.reportFullState)).toEqual([false, false, false]);
   });
@@ -63,6 +63,19 @@ describe('mergeAgentStatus: status compression', () => {
       { sequenceNum: seq(2), capabilities, health: { healthy: true, statusTimeUnixNano: seq(2) } },
     ]);
     expect(later!.changes).toEqual([]);
+  });
+
+  it("keeps the errors of unhealthy components and sees a change in them as a health change", () => {
+    const capabilities = caps(Cap.ReportsHealth);
+    const failing = (error: string) => ({ healthy: false, lastError: 'collector unhealthy', componentHealthMap: { 'pipeline:traces': { healthy: false, componentHealthMap: { 'exporter:otlp': { healthy: false, lastError: error } } } } });
+    const [first, same, other] = run([
+      { sequenceNum: seq(1), capabilities, agentDescription: description, health: failing('connection refused') },
+      { sequenceNum: seq(2), health: failing('connection refused') },
+      { sequenceNum: seq(3), health: failing('certificate expired') },
+    ]);
+    expect(first!.state.health?.componentErrors).toEqual(['pipeline:traces/exporter:otlp: connection refused']);
+    expect(same!.changes).toEqual([]);
+    expect(other!.changes).toEqual(['health']);
   });
 
   it('sees a change in any single field of health, remote config status or description, and in attribute order', () => {
@@ -181,10 +194,18 @@ describe('mergeAgentStatus: ReportFullState', () => {
     expect(step!.reportFullState).toBe(false);
   });
 
-  it('asks after a sequence gap only while something promised is missing', () => {
+  it('asks after any sequence gap, since what it holds may be stale, and trusts nothing until full state arrives', () => {
     const capabilities = caps(Cap.ReportsRemoteConfig);
-    const complete = run([{ sequenceNum: seq(1), capabilities, agentDescription: description, remoteConfigStatus: applied }, { sequenceNum: seq(5), capabilities }]);
-    expect(complete[1]!.reportFullState).toBe(false);
+    const complete = run([
+      { sequenceNum: seq(1), capabilities, agentDescription: description, remoteConfigStatus: applied },
+      { sequenceNum: seq(2), capabilities },
+      { sequenceNum: seq(5), capabilities },
+      { sequenceNum: seq(6), capabilities },
+      { sequenceNum: seq(9), capabilities, agentDescription: description, remoteConfigStatus: applied },
+    ]);
+    expect(complete.map((step) => step.reportFullState)).toEqual([false, false, true, false, false]);
+    // seq 6 answered the request without full state: what the agent has, taken as it is
+    expect(complete.map((step) => step.state.verified)).toEqual([true, true, false, true, true]);
     const lacking = run([
       { sequenceNum: seq(1), capabilities, agentDescription: description },
       { sequenceNum: seq(2), capabilities, agentDescription: description },
@@ -217,5 +238,14 @@ describe('mergeAgentStatus: ReportFullState', () => {
       { sequenceNum: seq(20), capabilities: caps(Cap.ReportsRemoteConfig) },
     ]);
     expect(steps.map((step) => step.reportFullState)).toEqual([true, false, true]);
+    expect(steps.map((step) => step.state.verified)).toEqual([false, false, false]);
+  });
+
+  it('behind a per-request balancer, trusts a gateway that sees every other message only on the full ones', () => {
+    const capabilities = caps(Cap.ReportsRemoteConfig);
+    const full = (n: number) => ({ sequenceNum: seq(n), capabilities, agentDescription: description, remoteConfigStatus: applied });
+    const steps = run([full(1), { sequenceNum: seq(3), capabilities }, full(5), { sequenceNum: seq(7), capabilities }, { sequenceNum: seq(9), capabilities }]);
+    expect(steps.map((step) => step.state.verified)).toEqual([true, false, true, false, false]);
+    expect(steps.map((step) => step.reportFullState)).toEqual([false, true, false, true, false]);
   });
 });

@@ -12,6 +12,8 @@ import {
 import { attributeText, type AttributeText } from './attribute-text';
 import { AgentCapability, bitSetToNumber, hasCapability } from './capabilities';
 import { configHashHex, pureSha256, type Sha256 } from './config-hash';
+import { componentErrors, type ComponentHealthTree } from './component-errors';
+import { availableComponentList } from './available-components';
 import { RemoteConfigStatuses, type AgentToServerInit, type ComponentHealthInit, type RemoteConfigStatusInit } from './proto-types';
 
 const MAX_HASH_BYTES = 64;
@@ -32,13 +34,15 @@ export interface AgentStatusMerge {
  * `previous` is undefined for an agent this process has not seen (new, or known only to a
  * gateway that is gone).
  *
- * ReportFullState rule (spec "Agent Status Compression"): ask only when there is a gap —
- * unknown agent, or sequence_num not previous + 1 — AND the merged state still lacks what the
- * capabilities promise: the description (always), the remote config status
- * (ReportsRemoteConfig), the effective config (ReportsEffectiveConfig), health (ReportsHealth,
- * and only while never seen). Never ask when the message itself carries full state (health
- * aside: opamp-go sends health only once the app set it), nor on the agent's last message,
- * nor twice in a row.
+ * ReportFullState rule (spec "Agent Status Compression"): ask when there is a gap — unknown
+ * agent, or sequence_num not previous + 1 — since what is held may then be stale (the missed
+ * messages went to another gateway behind a per-request balancer, or were lost). Never ask
+ * when the message itself carries full state: the description, the remote config status
+ * (ReportsRemoteConfig) and the effective config (ReportsEffectiveConfig); health aside, as
+ * opamp-go sends health only once the app set it. Never on the agent's last message, nor twice
+ * in a row (no request loop with an agent that ignores the flag).
+ *
+ * `verified` says whether the merged state can be trusted (see AgentState).
  */
 export function mergeAgentStatus(
   previous: AgentState | undefined,
@@ -46,8 +50,12 @@ export function mergeAgentStatus(
   sha256: Sha256 = pureSha256,
 ): AgentStatusMerge {
   const merged = mergeFields(previous, message, sha256);
-  const reportFullState = needsFullState(previous, message, merged);
-  return { state: { ...merged, fullStateRequested: reportFullState }, changes: changesBetween(previous, merged), reportFullState };
+  const gap = previous === undefined || !merged.sequenceNum.equals(previous.sequenceNum.add(1));
+  const full = carriesFullState(message, merged.capabilities);
+  // Consecutive after a request: the agent sent what it has (an agent may lack a description).
+  const verified = full || (!gap && (previous.verified || previous.fullStateRequested));
+  const reportFullState = gap && !full && message.agentDisconnect == null && !previous?.fullStateRequested;
+  return { state: { ...merged, fullStateRequested: reportFullState, verified }, changes: changesBetween(previous, merged), reportFullState };
 }
 
 function mergeFields(previous: AgentState | undefined, message: AgentToServerInit, sha256: Sha256): AgentState {
@@ -65,18 +73,29 @@ function mergeFields(previous: AgentState | undefined, message: AgentToServerIni
     effectiveConfigHash: message.effectiveConfig
       ? configHashHex(message.effectiveConfig.configMap?.configMap ?? {}, sha256)
       : (previous?.effectiveConfigHash ?? null),
-    availableComponentsHash: message.availableComponents
-      ? bytesToHex((message.availableComponents.hash ?? new Uint8Array(0)).subarray(0, MAX_HASH_BYTES))
-      : (previous?.availableComponentsHash ?? null),
+    ...mergeAvailableComponents(previous, message),
     disconnected: message.agentDisconnect != null,
     fullStateRequested: false,
+    verified: false,
   };
 }
 
-function needsFullState(previous: AgentState | undefined, message: AgentToServerInit, merged: AgentState): boolean {
-  if (message.agentDisconnect != null || previous?.fullStateRequested) return false;
-  const gap = previous === undefined || !merged.sequenceNum.equals(previous.sequenceNum.add(1));
-  return gap && !carriesFullState(message, merged.capabilities) && lacksPromisedState(merged);
+/** The list is kept while the hash stays; a new hash without its list makes it unknown (see reportAvailableComponents). */
+function mergeAvailableComponents(previous: AgentState | undefined, message: AgentToServerInit): Pick<AgentState, 'availableComponentsHash' | 'availableComponents'> {
+  const reported = message.availableComponents;
+  if (!reported) return { availableComponentsHash: previous?.availableComponentsHash ?? null, availableComponents: previous?.availableComponents ?? null };
+  const hash = bytesToHex((reported.hash ?? new Uint8Array(0)).subarray(0, MAX_HASH_BYTES));
+  const list = availableComponentList(reported);
+  if (list !== null) return { availableComponentsHash: hash, availableComponents: list };
+  return { availableComponentsHash: hash, availableComponents: hash === previous?.availableComponentsHash ? (previous.availableComponents ?? null) : null };
+}
+
+/**
+ * The agent named its components by hash alone, and no list is held for that hash: the answer
+ * asks for it (ServerToAgentFlags.ReportAvailableComponents), once per such message.
+ */
+export function needsAvailableComponents(message: AgentToServerInit, state: AgentState): boolean {
+  return message.availableComponents != null && state.availableComponentsHash !== null && state.availableComponentsHash !== '' && state.availableComponents === null;
 }
 
 function carriesFullState(message: AgentToServerInit, capabilities: number): boolean {
@@ -87,23 +106,15 @@ function carriesFullState(message: AgentToServerInit, capabilities: number): boo
   );
 }
 
-function lacksPromisedState(state: AgentState): boolean {
-  const promises = (capability: number) => hasCapability(state.capabilities, capability);
-  return (
-    state.description === null ||
-    (state.remoteConfigStatus === null && promises(AgentCapability.ReportsRemoteConfig)) ||
-    (state.effectiveConfigHash === null && promises(AgentCapability.ReportsEffectiveConfig)) ||
-    (state.health === null && promises(AgentCapability.ReportsHealth))
-  );
-}
-
-function changesBetween(previous: AgentState | undefined, next: AgentState): AgentStateChange[] {
+/** What differs from `previous` to `next` (undefined: nothing known before), in a fixed order. */
+export function changesBetween(previous: AgentState | undefined, next: AgentState): AgentStateChange[] {
   const changes: AgentStateChange[] = [];
   if (!sameDescription(previous?.description ?? null, next.description)) changes.push('description');
   if ((previous?.capabilities ?? 0) !== next.capabilities) changes.push('capabilities');
   if (!sameHealth(previous?.health ?? null, next.health)) changes.push('health');
   if (!sameRemoteConfigStatus(previous?.remoteConfigStatus ?? null, next.remoteConfigStatus)) changes.push('remoteConfigStatus');
   if ((previous?.effectiveConfigHash ?? null) !== next.effectiveConfigHash) changes.push('effectiveConfigHash');
+  if (!sameList(previous?.availableComponents ?? null, next.availableComponents)) changes.push('availableComponents');
   if (next.disconnected && !previous?.disconnected) changes.push('disconnected');
   return changes;
 }
@@ -111,6 +122,12 @@ function changesBetween(previous: AgentState | undefined, next: AgentState): Age
 // Field-by-field equality: called for every message, where serialising both sides to compare
 // them cost more than the rest of the merge. A part the message omits is the previous object
 // itself, so identity answers most calls.
+
+function sameList(a: readonly string[] | null, b: readonly string[] | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a.length !== b.length) return false;
+  return a.every((item, index) => item === b[index]);
+}
 
 function sameDescription(a: AgentDescriptionSummary | null, b: AgentDescriptionSummary | null): boolean {
   if (a === b) return true;
@@ -134,7 +151,11 @@ function sameAttributes(a: AttributeText, b: AttributeText): boolean {
 function sameHealth(a: AgentHealthSummary | null, b: AgentHealthSummary | null): boolean {
   if (a === b) return true;
   if (a === null || b === null) return false;
-  return a.healthy === b.healthy && a.lastError === b.lastError && a.status === b.status;
+  return a.healthy === b.healthy && a.lastError === b.lastError && a.status === b.status && sameTexts(a.componentErrors, b.componentErrors);
+}
+
+function sameTexts(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((text, index) => text === b[index]);
 }
 
 function sameRemoteConfigStatus(a: RemoteConfigStatusSummary | null, b: RemoteConfigStatusSummary | null): boolean {
@@ -148,6 +169,7 @@ function healthSummary(health: ComponentHealthInit): AgentHealthSummary {
     healthy: health.healthy === true,
     lastError: clip(health.lastError ?? ''),
     status: clip(health.status ?? ''),
+    componentErrors: componentErrors(health as ComponentHealthTree),
   };
 }
 

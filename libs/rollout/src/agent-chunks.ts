@@ -16,10 +16,11 @@ export function targetedAgentIds(events: readonly RolloutEvent[]): string[] {
 /**
  * The desired configs an event assigns, in order: each targeted agent gets the rollout's
  * config, each reverted agent the config it goes back to (none for `kept_new`: it keeps what
- * it has). What `SetDesiredConfig` carried out for the event, derived again from the event.
+ * it has), each released agent the config it ran (null: none). What `SetDesiredConfig` carried out for the event, derived again from the event.
  */
 export function eventAssignments(event: RolloutEvent): DesiredConfigAssignment[] {
   if (event.type === 'AgentsTargeted') return event.agents.map(({ agentId }) => ({ agentId, configHash: event.configHash }));
   if (event.type === 'AgentsReverted') return event.agents.filter((agent) => agent.source !== 'kept_new').map(({ agentId, configHash }) => ({ agentId, configHash }));
+  if (event.type === 'AgentsReleased') return event.agents.map(({ agentId, configHash }) => ({ agentId, configHash }));
   return [];
 }

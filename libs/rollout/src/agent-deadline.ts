@@ -34,6 +34,8 @@ export function agentDeadline(agent: AgentRecord, timing: Timing): number | null
     case 'left':
     case 'excluded':
     case 'failed':
+    case 'reverted':
+    case 'released':
     case 'ready':
       return null;
     default:

@@ -1,5 +1,5 @@
 import { earliestDeadline } from './agent-table';
-import { currentPhase, isActive, type RolloutState } from './state';
+import { isActive, windowEndsAt, type RolloutState } from './state';
 
 /**
  * The time the orchestrator should send the next Tick: the earliest agent deadline (which may
@@ -9,7 +9,7 @@ export function nextDeadline(state: RolloutState, now: number): number | null {
   if (!isActive(state.status)) return null;
   const agents = earliestDeadline(state.agents);
   if (state.status !== 'in_progress' || state.awaitingApproval || state.phaseStartedAt === null) return agents;
-  const windowEnd = state.phaseStartedAt + currentPhase(state).windowMs;
+  const windowEnd = windowEndsAt(state, now) ?? now;
   if (windowEnd <= now) return agents;
   return agents === null ? windowEnd : Math.min(agents, windowEnd);
 }

@@ -2,8 +2,9 @@ import { assertNever } from './assert-never';
 import { beginRecorder, finishRecorder, type Decision, type Recorder } from './decision';
 import { rolloutError } from './errors';
 import { expireAll } from './expiry';
+import { observeAfterEnd } from './late-outcomes';
 import { progress } from './gate';
-import type { AgentObservation, RolloutInput, Tick } from './inputs';
+import { FLEET_CAUGHT_UP, type AgentObservation, type DecisionFacts, type RolloutInput, type Tick } from './inputs';
 import { observeAgent, observeDisconnected, observeEffectiveConfig, observeHealth, observeRemoteConfigStatus } from './observations';
 import { decideOperatorAction } from './operator-actions';
 import { decideStart } from './start';
@@ -14,13 +15,13 @@ import { isActive, type RolloutState } from './state';
  * the fleet and the locks arrive in the input — so the same state and input always give the
  * same events (with the same ids) and effects.
  *
- * Observations and ticks for an ended rollout decide nothing; commands answer with a coded error
- * when they do not fit the state machine.
+ * Observations for an ended rollout only record late outcomes (see observeAfterEnd); commands
+ * answer with a coded error when they do not fit the state machine.
  */
-export function decide(state: RolloutState | null, input: RolloutInput): Decision {
+export function decide(state: RolloutState | null, input: RolloutInput, facts: DecisionFacts = FLEET_CAUGHT_UP): Decision {
   if (input.type === 'StartRollout') return decideStart(state, input);
   if (state === null) return { ok: false, error: rolloutError('rollout.not_found', 'no such rollout') };
-  const recorder = beginRecorder(state, input.now);
+  const recorder = beginRecorder(state, input.now, facts);
   const wasActive = isActive(state.status);
   switch (input.type) {
     case 'PauseRollout':
@@ -42,7 +43,10 @@ export function decide(state: RolloutState | null, input: RolloutInput): Decisio
     case 'HealthReported':
     case 'EffectiveConfigReported':
     case 'Tick':
-      if (!wasActive) return { ok: true, events: [], effects: [], state };
+      if (!wasActive) {
+        observeAfterEnd(recorder, input);
+        break;
+      }
       observe(recorder, input);
       progress(recorder);
       break;

@@ -1,4 +1,5 @@
 import type { DesiredConfigAssignment, Notify, NotificationKind, RolloutEffect } from './effects';
+import { HELD_RECHECK_MS, type DecisionFacts } from './inputs';
 import type { RolloutError } from './errors';
 import { ROLLOUT_EVENT_SCHEMA_VERSION, type EventBody, type RolloutEvent } from './rollout-events';
 import { applyEvent } from './evolve';
@@ -10,7 +11,14 @@ import { draftState, isActive, sealState, type DraftState, type RolloutState } f
  * they are stored, plus the state those events lead to (equal to folding `evolve` over them).
  */
 export type Decision =
-  | { readonly ok: true; readonly events: readonly RolloutEvent[]; readonly effects: readonly RolloutEffect[]; readonly state: RolloutState | null }
+  | {
+      readonly ok: true;
+      readonly events: readonly RolloutEvent[];
+      readonly effects: readonly RolloutEffect[];
+      readonly state: RolloutState | null;
+      /** Why gates and deadlines were not judged (the fleet view is behind); absent when they were. */
+      readonly held?: string;
+    }
   | { readonly ok: false; readonly error: RolloutError };
 
 /** One decision in the making: every emitted event is applied at once, so later rules see it. */
@@ -19,12 +27,22 @@ export interface Recorder {
   readonly now: number;
   readonly events: RolloutEvent[];
   /** Desired-config writes in order; a later write for the same agent replaces an earlier one. */
-  readonly assignments: Map<string, string>;
+  readonly assignments: Map<string, string | null>;
   readonly notifications: Notify[];
+  readonly facts: DecisionFacts;
+  /** Set when a gate or deadline was due but not judged, with the reason. */
+  held: string | null;
 }
 
-export function beginRecorder(state: RolloutState, now: number): Recorder {
-  return { draft: draftState(state), now, events: [], assignments: new Map(), notifications: [] };
+export function beginRecorder(state: RolloutState, now: number, facts: DecisionFacts): Recorder {
+  return { draft: draftState(state), now, events: [], assignments: new Map(), notifications: [], facts, held: null };
+}
+
+/** False (and the decision marked held) when gates and deadlines must wait for the fleet view. */
+export function mayJudge(recorder: Recorder): boolean {
+  if (recorder.facts.fleetCaughtUp) return true;
+  recorder.held = 'the fleet view is behind the fleet event stream: gates and deadlines wait until it has caught up';
+  return false;
 }
 
 export function emit(recorder: Recorder, body: EventBody): void {
@@ -48,7 +66,7 @@ export function eventId(rolloutId: string, position: number): string {
   return `${rolloutId}/${position}`;
 }
 
-export function assign(recorder: Recorder, agentId: string, configHash: string): void {
+export function assign(recorder: Recorder, agentId: string, configHash: string | null): void {
   recorder.assignments.delete(agentId);
   recorder.assignments.set(agentId, configHash);
 }
@@ -71,10 +89,11 @@ export function finishRecorder(recorder: Recorder, wasActive: boolean, isTick: b
   }
   effects.push(...recorder.notifications);
   if (isActive(state.status)) {
-    const at = recorder.events.length > 0 || isTick ? nextDeadline(state, recorder.now) : null;
+    const due = recorder.events.length > 0 || isTick ? nextDeadline(state, recorder.now) : null;
+    const at = recorder.held !== null && state.status === 'in_progress' ? recorder.now + HELD_RECHECK_MS : due;
     if (at !== null) effects.push({ type: 'ArmTimer', rolloutId, at });
   } else if (wasActive) {
     effects.push({ type: 'DisarmTimer', rolloutId });
   }
-  return { ok: true, events: recorder.events, effects, state };
+  return { ok: true, events: recorder.events, effects, state, ...(recorder.held === null ? {} : { held: recorder.held }) };
 }

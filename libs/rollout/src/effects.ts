@@ -4,7 +4,8 @@
  */
 export interface DesiredConfigAssignment {
   readonly agentId: string;
-  readonly configHash: string;
+  /** null: no remote config is desired (a released agent that never had one). */
+  readonly configHash: string | null;
 }
 
 /** Write `agent-desired` for each agent (hash + this rollout's id) and nudge its gateway. */
@@ -27,9 +28,11 @@ export interface DisarmTimer {
   readonly rolloutId: string;
 }
 
-export type NotificationKind = 'paused' | 'completed' | 'failed' | 'rolled_back' | 'aborted';
+/** What a notification is about, in the order a rollout may meet them. */
+export const NOTIFICATION_KINDS = ['awaiting_approval', 'paused', 'completed', 'failed', 'rolled_back', 'aborted'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
-/** Tell people (webhooks, chat): the rollout paused or ended. */
+/** Tell people (webhooks, chat): a phase awaits their approval, or the rollout paused or ended. */
 export interface Notify {
   readonly type: 'Notify';
   readonly rolloutId: string;

@@ -13,13 +13,17 @@ export type RolloutErrorCode =
   | 'plan.not_increasing'
   | 'plan.not_ending_at_100'
   | 'plan.negative_window'
+  | 'plan.invalid_min_canary'
   | 'threshold.out_of_range'
   | 'gate.min_outcome_ratio_out_of_range'
   | 'timing.out_of_range'
   | 'target.invalid'
   | 'target.overlaps_active_rollout'
   | 'target.no_eligible_agents'
-  | 'transition.illegal';
+  | 'transition.illegal'
+  | 'undo.rollout_active'
+  | 'undo.nothing_touched'
+  | 'components.missing';
 
 export type ErrorDetail = string | number | boolean | null | readonly string[] | Readonly<Record<string, number>>;
 

@@ -40,11 +40,13 @@ function startedDraft(event: RolloutStarted): DraftState {
     endedAt: null,
     phaseIndex: -1,
     phaseStartedAt: null,
+    phasePausedMs: 0,
     awaitingApproval: false,
     pause: null,
     agents: emptyTable(),
     counts: zeroCounts(),
     strata: {},
+    undoOf: null,
   });
   return draft;
 }
@@ -53,6 +55,9 @@ function applyToDraft(draft: DraftState, event: Exclude<RolloutEvent, RolloutSta
   const at = event.at;
   const agent = (agentId: string, change: (record: AgentRecord) => AgentRecord): void => updateAgent(draft, agentId, change);
   switch (event.type) {
+    case 'UndoStarted':
+      draft.undoOf = event.undoOf;
+      return;
     case 'AgentsEnrolled':
       for (const enrolled of event.agents) putAgent(draft, enrolledRecord(enrolled, cohortKey(event.rolloutId, enrolled.agentId), at));
       return;
@@ -66,6 +71,7 @@ function applyToDraft(draft: DraftState, event: Exclude<RolloutEvent, RolloutSta
       draft.status = 'in_progress';
       draft.phaseIndex = event.phase;
       draft.phaseStartedAt = at;
+      draft.phasePausedMs = 0;
       draft.awaitingApproval = false;
       return;
     case 'AgentsTargeted':
@@ -83,7 +89,7 @@ function applyToDraft(draft: DraftState, event: Exclude<RolloutEvent, RolloutSta
       agent(event.agentId, (r) => ({ ...r, failure: { reason: event.reason, at, detail: event.detail } }));
       return;
     case 'AgentHealthChanged':
-      agent(event.agentId, (r) => ({ ...r, health: { healthy: event.healthy, since: event.observedAt, lastError: event.lastError } }));
+      agent(event.agentId, (r) => ({ ...r, health: { healthy: event.healthy, since: event.observedAt, lastError: event.lastError, componentErrors: event.componentErrors ?? [] } }));
       return;
     case 'AgentConnectionLost':
       agent(event.agentId, (r) => ({ ...r, connected: false, disconnectedAt: at }));
@@ -95,7 +101,16 @@ function applyToDraft(draft: DraftState, event: Exclude<RolloutEvent, RolloutSta
       agent(event.agentId, (r) => ({ ...r, exclusion: { reason: event.reason, at } }));
       return;
     case 'AgentsReverted':
-      for (const { agentId, configHash, source } of event.agents) agent(agentId, (r) => ({ ...r, revert: { configHash, source } }));
+      for (const { agentId, configHash, source } of event.agents) agent(agentId, (r) => ({ ...r, revert: { configHash, source, outcome: null } }));
+      return;
+    case 'AgentRevertApplied':
+    case 'AgentRevertFailed': {
+      const outcome = { state: event.type === 'AgentRevertApplied' ? ('applied' as const) : ('failed' as const), at, detail: event.type === 'AgentRevertFailed' ? event.detail : '' };
+      agent(event.agentId, (r) => (r.revert === null ? r : { ...r, revert: { ...r.revert, outcome } }));
+      return;
+    }
+    case 'AgentsReleased':
+      for (const { agentId, configHash } of event.agents) agent(agentId, (r) => ({ ...r, release: { configHash, at } }));
       return;
     case 'PhaseAwaitingApproval':
       draft.awaitingApproval = true;
@@ -109,6 +124,10 @@ function applyToDraft(draft: DraftState, event: Exclude<RolloutEvent, RolloutSta
       draft.pause = { cause: event.cause, at };
       return;
     case 'RolloutResumed':
+      if (draft.pause !== null) draft.phasePausedMs += Math.max(0, at - draft.pause.at);
+      draft.status = 'in_progress';
+      draft.pause = null;
+      return;
     case 'RolloutPromoted':
       draft.status = 'in_progress';
       draft.pause = null;

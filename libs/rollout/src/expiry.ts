@@ -1,7 +1,8 @@
+import { reportedFailure } from './failure-detail';
 import { classify } from './agent-record';
 import { agentDeadline, applyDeadline, disconnectDeadline, unhealthyDeadline } from './agent-deadline';
 import { draftCandidates } from './agent-table';
-import { emit, type Recorder } from './decision';
+import { emit, mayJudge, type Recorder } from './decision';
 import { excludeAgent } from './phase';
 import { agentOf, isActive } from './state';
 
@@ -12,6 +13,11 @@ export function expireAgent(recorder: Recorder, agentId: string): void {
   const { timing, disconnectedPolicy } = recorder.draft.settings;
   const now = recorder.now;
   const klass = classify(agent);
+  // A deadline judges the absence of a report: never on a fleet view known to be behind.
+  if (!recorder.facts.fleetCaughtUp) {
+    const due = agentDeadline(agent, timing);
+    if (due !== null && due <= now && !mayJudge(recorder)) return;
+  }
   if (klass === 'disconnected') {
     const deadline = disconnectDeadline(agent, timing);
     if (deadline === null || now < deadline) return;
@@ -21,8 +27,8 @@ export function expireAgent(recorder: Recorder, agentId: string): void {
     const unhealthy = unhealthyDeadline(agent, timing);
     const apply = applyDeadline(agent, timing);
     if (unhealthy !== null && now >= unhealthy) {
-      const lastError = agent.health?.lastError ?? '';
-      emit(recorder, { type: 'AgentConfigFailed', agentId, reason: 'unhealthy', detail: lastError !== '' ? lastError : `unhealthy for ${timing.healthGraceMs} ms after the push` });
+      const reported = { healthError: agent.health?.lastError ?? '', componentErrors: agent.health?.componentErrors ?? [] };
+      emit(recorder, { type: 'AgentConfigFailed', agentId, reason: 'unhealthy', ...reportedFailure(reported, `unhealthy for ${timing.healthGraceMs} ms after the push`) });
     } else if (apply !== null && now >= apply) {
       const missing = agent.appliedAt === null ? 'report of the new config applied' : 'healthy report since the push';
       emit(recorder, { type: 'AgentConfigFailed', agentId, reason: 'apply_timeout', detail: `no ${missing} within ${timing.applyTimeoutMs} ms` });

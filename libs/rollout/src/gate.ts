@@ -1,9 +1,10 @@
 import { FAILURE_REASONS, type FailureReason } from './agent-record';
-import { emit, notify, type Recorder } from './decision';
+import { emit, mayJudge, notify, type Recorder } from './decision';
 import type { GateFigures } from './rollout-events';
 import { startPhase } from './phase';
+import { releaseUnapplied } from './release';
 import { rollBack } from './rollback';
-import { currentPhase, populationCount, type DraftState } from './state';
+import { currentPhase, populationCount, windowEndsAt, type DraftState } from './state';
 import type { AgentClass } from './agent-record';
 
 /** Tolerance for floating-point products such as 0.29 × 100 = 28.999999999999996. */
@@ -43,8 +44,8 @@ export type GateVerdict = 'fail' | 'wait' | 'pass' | 'no_agents';
  */
 export function gateVerdict(draft: DraftState, figures: GateFigures, now: number): GateVerdict {
   if (figures.failed > figures.allowedFailures) return 'fail';
-  const phase = currentPhase(draft);
-  if (draft.phaseStartedAt === null || now < draft.phaseStartedAt + phase.windowMs) return 'wait';
+  const windowEnd = windowEndsAt(draft, now);
+  if (windowEnd === null || now < windowEnd) return 'wait';
   if (figures.population === 0) return 'no_agents';
   const outcomes = figures.applied + figures.failed;
   const required = Math.max(1, Math.ceil(draft.settings.minOutcomeRatio * (figures.population - figures.disconnected) - EPSILON));
@@ -55,6 +56,7 @@ export function gateVerdict(draft: DraftState, figures: GateFigures, now: number
 /** Moves an in-progress rollout on as far as its gates allow (several phases when windows are 0). */
 export function progress(recorder: Recorder): void {
   const { draft } = recorder;
+  if (draft.status === 'in_progress' && !mayJudge(recorder)) return;
   for (let step = 0; step <= draft.settings.plan.length; step += 1) {
     if (draft.status !== 'in_progress') return;
     const figures = gateFigures(draft.counts, draft.settings.threshold);
@@ -63,7 +65,7 @@ export function progress(recorder: Recorder): void {
     if (verdict === 'no_agents') return failRollout(recorder);
     if (verdict === 'wait') return;
     if (currentPhase(draft).requireApproval) {
-      if (!draft.awaitingApproval) emit(recorder, { type: 'PhaseAwaitingApproval', phase: draft.phaseIndex, ...figures });
+      if (!draft.awaitingApproval) awaitApproval(recorder, figures);
       return;
     }
     passPhase(recorder, 'gate');
@@ -76,8 +78,21 @@ export function passPhase(recorder: Recorder, by: 'gate' | 'promote'): void {
   const figures = gateFigures(draft.counts, draft.settings.threshold);
   emit(recorder, { type: 'PhasePassed', phase: draft.phaseIndex, by, ...figures });
   if (draft.phaseIndex + 1 < draft.settings.plan.length) return startPhase(recorder, draft.phaseIndex + 1);
+  releaseUnapplied(recorder);
   emit(recorder, { type: 'RolloutCompleted', applied: draft.counts.ready, failed: draft.counts.failed, excluded: draft.counts.excluded });
   notify(recorder, 'completed', `rollout ${draft.settings.rolloutId} completed: ${draft.counts.ready} agents applied the config, ${draft.counts.failed} failed`);
+}
+
+/** Once per phase: the gate is met and an operator must promote it. */
+function awaitApproval(recorder: Recorder, figures: GateFigures): void {
+  const { draft } = recorder;
+  emit(recorder, { type: 'PhaseAwaitingApproval', phase: draft.phaseIndex, ...figures });
+  const phase = currentPhase(draft);
+  notify(
+    recorder,
+    'awaiting_approval',
+    `rollout ${draft.settings.rolloutId}: phase ${phase.name} passed its gate (${figures.applied} of ${figures.population} agents applied, ${figures.failed} failed, ${figures.allowedFailures} allowed) and awaits approval; promote to continue, or roll back or abort`,
+  );
 }
 
 function failPhase(recorder: Recorder, figures: GateFigures): void {
@@ -91,6 +106,7 @@ function failPhase(recorder: Recorder, figures: GateFigures): void {
 
 function failRollout(recorder: Recorder): void {
   const detail = 'every targeted agent left the rollout, so no gate can be judged';
+  releaseUnapplied(recorder);
   emit(recorder, { type: 'RolloutFailed', reason: 'no_agents_left', detail });
   notify(recorder, 'failed', `rollout ${recorder.draft.settings.rolloutId} failed: ${detail}`);
 }

@@ -84,11 +84,23 @@ describe('gates', () => {
     expect(ofType(scenario.when(tick(MIN)), 'PhasePassed')[0]).toMatchObject({ applied: 8, pending: 2 });
   });
 
-  it('waits at a phase that requires approval until an operator promotes it', () => {
+  it('waits at a phase that requires approval until an operator promotes it, and says so once', () => {
     const scenario = started({ plan: [{ count: 2, windowMs: MIN, requireApproval: true }, { percent: 100 }] });
     appliedAndHealthy(scenario, scenario.targeted, 1000);
-    expect(typesOf(scenario.when(tick(MIN)))).toEqual(['PhaseAwaitingApproval']);
-    expect(typesOf(scenario.when(tick(10 * MIN)))).toEqual([]);
+    const awaiting = scenario.when(tick(MIN));
+    expect(typesOf(awaiting)).toEqual(['PhaseAwaitingApproval']);
+    expect(effectsOf(awaiting).filter((effect) => effect.type === 'Notify')).toEqual([
+      {
+        type: 'Notify',
+        rolloutId: 'r1',
+        kind: 'awaiting_approval',
+        message: 'rollout r1: phase phase-1 passed its gate (2 of 2 agents applied, 0 failed, 0 allowed) and awaits approval; promote to continue, or roll back or abort',
+      },
+    ]);
+    // Told once: later ticks while it waits say nothing more.
+    const later = scenario.when(tick(10 * MIN));
+    expect(typesOf(later)).toEqual([]);
+    expect(effectsOf(later).filter((effect) => effect.type === 'Notify')).toEqual([]);
     const promoted = scenario.when(command('PromoteRollout', 11 * MIN));
     expect(typesOf(promoted).slice(0, 3)).toEqual(['RolloutPromoted', 'PhasePassed', 'PhaseStarted']);
     expect(ofType(promoted, 'PhasePassed')[0]).toMatchObject({ by: 'promote' });
@@ -126,8 +138,9 @@ describe('gates', () => {
     const scenario = started({ size: 1, disconnectedPolicy: 'exclude', plan: [{ percent: 100, windowMs: MIN }] });
     scenario.when(disconnected(scenario.targeted[0]!, 1000));
     const decision = scenario.when(tick(61_000));
-    expect(typesOf(decision)).toEqual(['AgentExcluded', 'RolloutFailed']);
+    expect(typesOf(decision)).toEqual(['AgentExcluded', 'AgentsReleased', 'RolloutFailed']);
     expect(effectsOf(decision)).toEqual([
+      { type: 'SetDesiredConfig', rolloutId: 'r1', assignments: [{ agentId: scenario.targeted[0], configHash: 'cfg-previous' }] },
       { type: 'Notify', rolloutId: 'r1', kind: 'failed', message: 'rollout r1 failed: every targeted agent left the rollout, so no gate can be judged' },
       { type: 'DisarmTimer', rolloutId: 'r1' },
     ]);

@@ -9,15 +9,32 @@ export { DEFAULT_THRESHOLD, DEFAULT_TIMING } from './settings';
 export type { RolloutSettings, Timing } from './settings';
 export { cohortKey, cohortOrder } from './cohort';
 export type { CohortMember } from './cohort';
-export { ACTIVE_STATUSES, isActive } from './state';
+export { ACTIVE_STATUSES, isActive, memberCount, targetedCount, windowEndsAt } from './state';
 export type { PauseCause, RolloutState, RolloutStatus } from './state';
 export { FAILURE_REASONS, SKIP_REASONS } from './agent-record';
-export type { AgentRecord, AppliedVia, EnrolledAgent, ExclusionReason, FailureReason, RevertSource, SkipReason } from './agent-record';
+export type { AgentClass, AgentRecord, AppliedVia, EnrolledAgent, ExclusionReason, FailureReason, RevertOutcome, RevertSource, SkipReason } from './agent-record';
+export { AGENT_CLASSES, classify } from './agent-record';
+export { lateReportsUntil, openReverts, REVERT_WATCH_MS } from './late-outcomes';
+export { assertNever } from './assert-never';
+export { describeSkips, skipCounts, skippedForNoFallback } from './skips';
+export { forecastRollout } from './forecast';
+export { FAST_UNDO_PLAN, undoStart } from './undo';
+export type { UndoRequest } from './undo';
+export { targetConfigOf } from './target-config';
+export type { ComponentForecast, PhaseForecast, RolloutForecast } from './forecast';
+export { agentsLackingComponents, missingComponents } from './components';
+export type { MissingComponentsPolicy } from './components';
+export { startWarnings } from './start-warnings';
+export type { StartWarning, StartWarningCode } from './start-warnings';
+export { groupSuggestions } from './group-suggestions';
+export type { GroupSuggestions } from './group-suggestions';
 export { heldAgents, rolloutAgent, rolloutAgents, summarize } from './summary';
 export type { RolloutSummary } from './summary';
-export { AGENTS_PER_EVENT, ROLLOUT_EVENT_SCHEMA_VERSION, ROLLOUT_EVENT_TYPES } from './rollout-events';
+export { AGENTS_PER_EVENT, ROLLOUT_EVENT_SCHEMA_VERSION } from './rollout-events';
+export { ROLLOUT_EVENT_SCHEMAS, ROLLOUT_EVENT_TYPES } from './rollout-event-schemas';
 export { agentChunks, eventAssignments, targetedAgentIds } from './agent-chunks';
 export { decodeRolloutEvent, encodeRolloutEvent, RolloutEventDecodeError } from './rollout-event-codec';
+export type { RolloutEventDecodeReason } from './rollout-event-codec';
 export type {
   AgentConfigApplied,
   AgentConfigFailed,
@@ -27,7 +44,11 @@ export type {
   AgentExcluded,
   AgentHealthChanged,
   AgentJoined,
+  AgentRevertApplied,
+  AgentRevertFailed,
+  AgentsReleased,
   AgentsReverted,
+  ReleasedAgent,
   AgentSkipped,
   AgentsEnrolled,
   AgentsTargeted,
@@ -38,6 +59,7 @@ export type {
   PhaseStarted,
   RolloutAborted,
   RolloutCompleted,
+  EventBody,
   RolloutEvent,
   RolloutEventType,
   RolloutFailed,
@@ -49,7 +71,9 @@ export type {
   RolloutStarted,
   SkipCounts,
   TargetedAgent,
+  UndoStarted,
 } from './rollout-events';
+export { NOTIFICATION_KINDS } from './effects';
 export type { ArmTimer, DesiredConfigAssignment, DisarmTimer, NotificationKind, Notify, RolloutEffect, SetDesiredConfig } from './effects';
 export type {
   AbortRollout,
@@ -73,9 +97,21 @@ export type {
   StartRollout,
   Tick,
   TimingSpec,
+  UndoAgent,
+  UndoSkipReason,
+  UndoSpec,
 } from './inputs';
-export type { ErrorDetail, RolloutError, RolloutErrorCode } from './errors';
-export { simulateRollout, stillActive } from './simulator/fleet-simulator';
-export type { ScheduledAction, SimulatedRollout, SimulationResult, SimulationSpec, TimelineEntry } from './simulator/fleet-simulator';
-export { DEFAULT_PREVIOUS_CONFIG, FULL_CAPABILITIES } from './simulator/sim-agent';
-export type { AgentBehaviour, SimAgentSpec } from './simulator/sim-agent';
+export type { ErrorDetail, Result, RolloutError, RolloutErrorCode } from './errors';
+export { decideBatch } from './decide-batch';
+export type { BatchDecision, BatchItem } from './decide-batch';
+export { lockHolder } from './rollout-locks';
+export { observationsOf, previousConfigHash, reconcileObservations, runningConfigHash, unknownConfigHash } from './fleet-observations';
+export type { ObservationContext } from './fleet-observations';
+export type { DesiredLedger } from './implied-desired';
+export { desiredDrift, impliedConfig, impliedDesired, staleDesired } from './implied-desired';
+export { agentTruth } from './agent-truth';
+export type { AgentTruth, DesiredEntry, DesiredReason, ReportedConfig } from './agent-truth';
+export { checkInvariants, INVARIANT_RULES } from './invariants';
+export type { InvariantRule, InvariantViolation, TruthSnapshot } from './invariants';
+export { FLEET_CAUGHT_UP, HELD_RECHECK_MS } from './inputs';
+export type { DecisionFacts } from './inputs';

@@ -1,3 +1,4 @@
+import { reportedFailure, sincePush } from './failure-detail';
 import { matchesTarget } from '@roost/fleet';
 import { classify, type AgentRecord } from './agent-record';
 import { emit, type Recorder } from './decision';
@@ -6,18 +7,23 @@ import { expireAgent } from './expiry';
 import type { AgentConnected, AgentDescribed, AgentDisconnected, EffectiveConfigReported, HealthReported, RemoteConfigStatusReported } from './inputs';
 import { admitLate, excludeAgent } from './phase';
 import { agentOf } from './state';
+import { targetConfigOf } from './target-config';
 
 /**
  * An agent (re)connected or changed its description. Members that no longer match the target
  * are excluded; matching non-members join when eligible, or are recorded as skipped with the
- * reason; members that come back are restored and may be taken mid-phase.
+ * reason; members that come back are restored and may be taken mid-phase. An undo has no
+ * target to join or leave: its members are the agents it started with, and no one joins it
+ * (only the start knew where each agent goes back to).
  */
 export function observeAgent(recorder: Recorder, input: AgentConnected | AgentDescribed): void {
   const { draft } = recorder;
   const agentId = input.agent.agentId;
   const connected = input.type === 'AgentConnected' ? true : input.agent.connected;
-  const matches = matchesTarget(draft.settings.target, input.agent);
   const record = agentOf(draft, agentId);
+  const isUndo = draft.undoOf !== null;
+  if (isUndo && record?.membership !== 'member') return;
+  const matches = isUndo || matchesTarget(draft.settings.target, input.agent);
   if (record?.membership === 'member') {
     if (!matches) {
       if (record.exclusion === null) excludeAgent(recorder, agentId, 'left_target');
@@ -31,7 +37,7 @@ export function observeAgent(recorder: Recorder, input: AgentConnected | AgentDe
   }
   if (!matches) return;
   const agent = { ...input.agent, connected };
-  const reason = skipReason(agent, input.previousConfigHash, input.lockedBy, draft.settings);
+  const reason = skipReason(agent, input.previousConfigHash, input.lockedBy, draft.settings, input.unknownConfigHash ?? null);
   if (reason !== null) {
     const lockedBy = reason === 'locked_by_other_rollout' ? input.lockedBy : null;
     if (record?.skip?.reason !== reason || record.skip.lockedBy !== lockedBy) emit(recorder, { type: 'AgentSkipped', agentId, reason, lockedBy });
@@ -56,11 +62,11 @@ export function observeDisconnected(recorder: Recorder, input: AgentDisconnected
 export function observeRemoteConfigStatus(recorder: Recorder, input: RemoteConfigStatusReported): void {
   const agent = observedTarget(recorder, input.agentId);
   if (agent === null) return;
-  const { configHash } = recorder.draft.settings;
+  const configHash = targetConfigOf(agent, recorder.draft.settings);
   const agentId = input.agentId;
   if (input.hash === configHash) {
     if (input.status === 'FAILED') {
-      emit(recorder, { type: 'AgentConfigFailed', agentId, reason: 'apply_failed', detail: input.errorMessage !== '' ? input.errorMessage : 'the agent reported FAILED' });
+      emit(recorder, { type: 'AgentConfigFailed', agentId, reason: 'apply_failed', ...reportedFailure(sincePush(input, agent.targetedAt), 'the agent reported FAILED') });
     } else if (input.status === 'APPLYING' && agent.receivedAt === null) {
       emit(recorder, { type: 'AgentConfigReceived', agentId });
     } else if (input.status === 'APPLIED' && agent.appliedAt === null) {
@@ -81,7 +87,7 @@ export function observeHealth(recorder: Recorder, input: HealthReported): void {
   const agent = observedTarget(recorder, input.agentId);
   if (agent === null || agent.targetedAt === null || input.observedAt < agent.targetedAt) return;
   if (agent.health === null || agent.health.healthy !== input.healthy) {
-    emit(recorder, { type: 'AgentHealthChanged', agentId: input.agentId, healthy: input.healthy, lastError: input.lastError, observedAt: input.observedAt });
+    emit(recorder, { type: 'AgentHealthChanged', agentId: input.agentId, healthy: input.healthy, lastError: input.lastError, componentErrors: input.componentErrors ?? [], observedAt: input.observedAt });
   }
   expireAgent(recorder, input.agentId);
 }
@@ -94,7 +100,7 @@ export function observeHealth(recorder: Recorder, input: HealthReported): void {
 export function observeEffectiveConfig(recorder: Recorder, input: EffectiveConfigReported): void {
   const agent = observedTarget(recorder, input.agentId);
   if (agent === null || agent.reportsRemoteConfig) return;
-  const { configHash } = recorder.draft.settings;
+  const configHash = targetConfigOf(agent, recorder.draft.settings);
   if (input.hash === configHash && agent.appliedAt === null) {
     emit(recorder, { type: 'AgentConfigApplied', agentId: input.agentId, configHash, via: 'effective_config' });
   } else if (input.hash !== null && input.hash !== configHash && agent.appliedAt !== null) {

@@ -7,6 +7,7 @@ import {
   fleetOf,
   MIN,
   ofType,
+  OLD,
   revertedAgents,
   RolloutScenario,
   startCommand,
@@ -46,11 +47,36 @@ describe('operator actions', () => {
     expect(typesOf(resumed).slice(0, 3)).toEqual(['RolloutResumed', 'PhaseFailed', 'AgentsReverted']);
   });
 
-  it('passes the gate on resume when the window elapsed during the pause', () => {
+  it('stops the window while paused: on resume the phase watches for the rest of its window, not a moment less', () => {
     const scenario = inCanaryPhase();
-    scenario.when(command('PauseRollout', 1000));
-    appliedAndHealthy(scenario, scenario.targeted, 2000);
-    expect(typesOf(scenario.when(command('ResumeRollout', 10 * MIN))).slice(0, 3)).toEqual(['RolloutResumed', 'PhasePassed', 'PhaseStarted']);
+    appliedAndHealthy(scenario, scenario.targeted, 30_000);
+    scenario.when({ type: 'PauseRollout', rolloutId: 'r1', now: 1 * MIN, reason: 'latency alert', actor: 'ada' });
+    const resumed = scenario.when(command('ResumeRollout', 10 * MIN));
+    // 5-minute window, paused after 1 minute for 9: 4 minutes left from the resume.
+    expect(ofType(resumed, 'RolloutResumed')).toEqual([expect.objectContaining({ phase: 0, pausedMs: 9 * MIN, windowEndsAt: 14 * MIN })]);
+    expect(typesOf(resumed)).toEqual(['RolloutResumed']);
+    expect(effectsOf(resumed)).toContainEqual({ type: 'ArmTimer', rolloutId: 'r1', at: 14 * MIN });
+    expect(typesOf(scenario.when(tick(14 * MIN - 1)))).toEqual([]);
+    expect(typesOf(scenario.when(tick(14 * MIN))).slice(0, 2)).toEqual(['PhasePassed', 'PhaseStarted']);
+  });
+
+  it('adds up several pauses of one phase, and a new phase starts with its whole window', () => {
+    const scenario = inCanaryPhase();
+    appliedAndHealthy(scenario, scenario.targeted, 30_000);
+    scenario.when(command('PauseRollout', 1 * MIN));
+    scenario.when(command('ResumeRollout', 3 * MIN));
+    scenario.when(command('PauseRollout', 4 * MIN));
+    expect(ofType(scenario.when(command('ResumeRollout', 6 * MIN)), 'RolloutResumed')[0]).toMatchObject({ pausedMs: 2 * MIN, windowEndsAt: 9 * MIN });
+    expect(scenario.current.phasePausedMs).toBe(4 * MIN);
+    expect(typesOf(scenario.when(tick(9 * MIN))).slice(0, 2)).toEqual(['PhasePassed', 'PhaseStarted']);
+    expect(scenario.current.phasePausedMs).toBe(0);
+  });
+
+  it('records who paused and why, and names them in the notification', () => {
+    const scenario = inCanaryPhase();
+    const decision = scenario.when({ type: 'PauseRollout', rolloutId: 'r1', now: 1000, reason: 'latency alert', actor: 'ada' });
+    expect(ofType(decision, 'RolloutPaused')).toEqual([expect.objectContaining({ cause: 'operator', reason: 'latency alert', actor: 'ada' })]);
+    expect(effectsOf(decision)).toContainEqual({ type: 'Notify', rolloutId: 'r1', kind: 'paused', message: 'rollout r1 paused by ada: latency alert' });
   });
 
   it('accepts a repeated pause or resume without changing anything, so retried commands are safe', () => {
@@ -68,15 +94,27 @@ describe('operator actions', () => {
     expect(ofType(decision, 'PhaseStarted')).toEqual([expect.objectContaining({ phase: 1, name: 'early-adopters' })]);
   });
 
-  it('aborts: stops where it is, keeps every config, notifies and disarms the timer', () => {
+  it('aborts: stops where it is, puts agents that had not applied the config back on theirs, notifies and disarms the timer', () => {
     const scenario = inCanaryPhase();
+    const [applied, notYet] = scenario.targeted;
+    appliedAndHealthy(scenario, [applied!], 500);
     const decision = scenario.when({ type: 'AbortRollout', rolloutId: 'r1', now: 1000, reason: 'wrong config' });
-    expect(typesOf(decision)).toEqual(['RolloutAborted']);
+    expect(typesOf(decision)).toEqual(['AgentsReleased', 'RolloutAborted']);
     expect(effectsOf(decision)).toEqual([
-      { type: 'Notify', rolloutId: 'r1', kind: 'aborted', message: 'rollout r1 aborted; every agent keeps the config it was given: wrong config' },
+      { type: 'SetDesiredConfig', rolloutId: 'r1', assignments: [{ agentId: notYet, configHash: OLD }] },
+      { type: 'Notify', rolloutId: 'r1', kind: 'aborted', message: 'rollout r1 aborted: agents that applied the config keep it; 1 that had not applied it go back to the config they ran: wrong config' },
       { type: 'DisarmTimer', rolloutId: 'r1' },
     ]);
-    expect(typesOf(scenario.when(failedStatus(scenario.targeted[0]!, 2000)))).toEqual([]);
+    expect(summarize(scenario.current)).toMatchObject({ applied: 1, released: 1, pending: 0 });
+  });
+
+  it('records a FAILED that arrives after the rollout ended, and nothing else', () => {
+    const scenario = inCanaryPhase();
+    scenario.when(command('AbortRollout', 1000));
+    const [late] = scenario.targeted;
+    expect(typesOf(scenario.when(failedStatus(late!, 2000)))).toEqual(['AgentConfigFailed']);
+    expect(effectsOf(scenario.when(failedStatus(late!, 2001)))).toEqual([]);
+    expect(summarize(scenario.current)).toMatchObject({ failed: 1, released: 1, pending: 0 });
   });
 
   it('rolls back on the fast path: every touched agent reverts now', () => {

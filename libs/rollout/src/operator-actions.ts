@@ -4,8 +4,9 @@ import { rolloutError, type RolloutError } from './errors';
 import { passPhase, progress } from './gate';
 import type { AbortRollout, OperatorAction, PauseRollout, PromoteRollout, ResumeRollout, RollbackRollout } from './inputs';
 import { fillPhase } from './phase';
+import { releaseUnapplied } from './release';
 import { rollBack } from './rollback';
-import { currentPhase, type RolloutStatus } from './state';
+import { currentPhase, windowEndsAt, type RolloutStatus } from './state';
 
 /**
  * Operator actions. Repeating an action whose end state already holds (pause a paused
@@ -33,8 +34,8 @@ function pause(recorder: Recorder, command: PauseRollout): RolloutError | null {
   const status = recorder.draft.status;
   if (status === 'paused') return null;
   if (status !== 'in_progress') return illegal(status, command, 'only a rollout in progress can be paused');
-  emit(recorder, { type: 'RolloutPaused', cause: 'operator', reason: command.reason ?? null });
-  notify(recorder, 'paused', `rollout ${command.rolloutId} paused by an operator${command.reason === undefined ? '' : `: ${command.reason}`}`);
+  emit(recorder, { type: 'RolloutPaused', cause: 'operator', reason: command.reason ?? null, actor: command.actor ?? null });
+  notify(recorder, 'paused', `rollout ${command.rolloutId} paused by ${command.actor ?? 'an operator'}${command.reason === undefined ? '' : `: ${command.reason}`}`);
   return null;
 }
 
@@ -45,7 +46,9 @@ function resume(recorder: Recorder, command: ResumeRollout): RolloutError | null
   if (draft.pause?.cause === 'phase_failed') {
     return illegal(draft.status, command, `phase ${currentPhase(draft).name} failed; promote to continue anyway, roll back, or abort`);
   }
-  emit(recorder, { type: 'RolloutResumed', reason: command.reason ?? null });
+  const pausedMs = draft.pause === null ? 0 : Math.max(0, recorder.now - draft.pause.at);
+  const windowEnd = windowEndsAt(draft, recorder.now);
+  emit(recorder, { type: 'RolloutResumed', reason: command.reason ?? null, phase: draft.phaseIndex, pausedMs, ...(windowEnd === null ? {} : { windowEndsAt: windowEnd }) });
   fillPhase(recorder, true);
   progress(recorder);
   return null;
@@ -65,8 +68,10 @@ function abort(recorder: Recorder, command: AbortRollout): RolloutError | null {
   const status = recorder.draft.status;
   if (status === 'aborted') return null;
   if (status !== 'in_progress' && status !== 'paused' && status !== 'pending') return illegal(status, command, 'the rollout has already ended');
+  const released = releaseUnapplied(recorder);
   emit(recorder, { type: 'RolloutAborted', reason: command.reason ?? null });
-  notify(recorder, 'aborted', `rollout ${command.rolloutId} aborted; every agent keeps the config it was given${command.reason === undefined ? '' : `: ${command.reason}`}`);
+  const back = released > 0 ? `; ${released} that had not applied it go back to the config they ran` : '';
+  notify(recorder, 'aborted', `rollout ${command.rolloutId} aborted: agents that applied the config keep it${back}${command.reason === undefined ? '' : `: ${command.reason}`}`);
   return null;
 }
 

@@ -1,4 +1,5 @@
-import { cohortKey, cohortOrder, simulateRollout, targetedAgentIds, type AgentBehaviour } from './index';
+import { cohortKey, cohortOrder, targetedAgentIds } from './index';
+import { simulateRollout, type AgentBehaviour } from './testing';
 import { id } from './testing/rollout-fixtures';
 
 /**

@@ -68,6 +68,29 @@ describe('per-agent outcome: failed', () => {
     expect(ofType(decision, 'AgentConfigFailed')).toEqual([expect.objectContaining({ agentId: canary, reason: 'apply_failed', detail: 'exporters::otlp: missing endpoint' })]);
   });
 
+  it('groups a FAILED report under the most specific error the agent reported since the push, keeping every one', () => {
+    const crash = 'Agent exited unexpectedly with exit code 1 while applying configuration';
+    const { scenario, canary } = oneCanary();
+    const report = { ...failedStatus(canary, 1000, crash), healthError: 'Agent process PID=4242 exited unexpectedly, exit code=1', componentErrors: ['pipeline:traces/receiver:otlp: listen tcp 127.0.0.1:4317: bind: address already in use'], healthObservedAt: 900 };
+    expect(ofType(scenario.when(report), 'AgentConfigFailed')).toEqual([
+      expect.objectContaining({
+        reason: 'apply_failed',
+        detail: 'pipeline:traces/receiver:otlp: listen tcp 127.0.0.1:4317: bind: address already in use',
+        details: ['pipeline:traces/receiver:otlp: listen tcp 127.0.0.1:4317: bind: address already in use', crash, 'Agent process PID=4242 exited unexpectedly, exit code=1'],
+      }),
+    ]);
+    // the supervisor's own words over its health error (which carries a process id)
+    const second = oneCanary();
+    const withoutComponents = { ...failedStatus(second.canary, 1000, crash), healthError: 'Agent process PID=4243 exited unexpectedly, exit code=1', componentErrors: [], healthObservedAt: 900 };
+    expect(ofType(second.scenario.when(withoutComponents), 'AgentConfigFailed')).toEqual([expect.objectContaining({ detail: crash })]);
+  });
+
+  it('never names a failure by a health report from before the push', () => {
+    const { scenario, canary } = oneCanary({ now: 10_000 });
+    const report = { ...failedStatus(canary, 11_000, ''), healthError: 'old trouble', componentErrors: ['exporter:otlp: old trouble'], healthObservedAt: 9_000 };
+    expect(ofType(scenario.when(report), 'AgentConfigFailed')).toEqual([expect.objectContaining({ detail: 'the agent reported FAILED', details: [] })]);
+  });
+
   it('ignores FAILED for some other hash', () => {
     const { scenario, canary } = oneCanary();
     expect(typesOf(scenario.when({ type: 'RemoteConfigStatusReported', agentId: canary, hash: 'cfg-other', status: 'FAILED', errorMessage: 'x', now: 1000 }))).toEqual([]);

@@ -3,6 +3,7 @@ import { agentChunks } from './agent-chunks';
 import { cohortOrder, type CohortMember } from './cohort';
 import { assign, emit, type Recorder } from './decision';
 import { phaseAllowance } from './plan';
+import { targetConfigOf } from './target-config';
 import { agentOf, memberCount, populationCount, type DraftState } from './state';
 
 /** How many agents the current phase may have targeted in total, for the members known now. */
@@ -10,7 +11,7 @@ export function currentAllowance(draft: DraftState): number {
   const phase = draft.settings.plan[draft.phaseIndex];
   if (phase === undefined) return 0;
   const strata = draft.settings.stratifyBy === null ? 0 : Object.keys(draft.strata).length;
-  return phaseAllowance(phase.size, memberCount(draft.counts), strata);
+  return phaseAllowance(phase.size, memberCount(draft.counts), strata, draft.settings.minCanaryAgents ?? 1);
 }
 
 /** Starts a phase and targets the agents it adds, in cohort order. */
@@ -18,7 +19,7 @@ export function startPhase(recorder: Recorder, index: number): void {
   const phase = recorder.draft.settings.plan[index];
   if (phase === undefined) throw new Error(`plan of rollout ${recorder.draft.settings.rolloutId} has no phase ${index}`);
   const strata = recorder.draft.settings.stratifyBy === null ? 0 : Object.keys(recorder.draft.strata).length;
-  const allowance = phaseAllowance(phase.size, memberCount(recorder.draft.counts), strata);
+  const allowance = phaseAllowance(phase.size, memberCount(recorder.draft.counts), strata, recorder.draft.settings.minCanaryAgents ?? 1);
   emit(recorder, { type: 'PhaseStarted', phase: index, name: phase.name, allowance, windowMs: phase.windowMs, requireApproval: phase.requireApproval });
   fillPhase(recorder, false);
 }
@@ -65,13 +66,24 @@ export function excludeAgent(recorder: Recorder, agentId: string, reason: Exclus
   if (recorder.draft.status === 'in_progress') fillPhase(recorder, true);
 }
 
-/** Sends the rollout's config to `agents`, in order, AGENTS_PER_EVENT to an event. */
+/**
+ * Sends each of `agents` its config, in order, AGENTS_PER_EVENT to an event; one event per
+ * config (the members of an undo go to different configs), in order of first appearance.
+ */
 function target(recorder: Recorder, agents: readonly AgentRecord[], late: boolean): void {
-  const { configHash } = recorder.draft.settings;
-  for (const chunk of agentChunks(agents)) {
-    const targeted = chunk.map((agent) => ({ agentId: agent.agentId, previousConfigHash: agent.previousConfigHash }));
-    emit(recorder, { type: 'AgentsTargeted', phase: recorder.draft.phaseIndex, configHash, late, agents: targeted });
-    for (const agent of chunk) assign(recorder, agent.agentId, configHash);
+  const byConfig = new Map<string, AgentRecord[]>();
+  for (const agent of agents) {
+    const configHash = targetConfigOf(agent, recorder.draft.settings);
+    const group = byConfig.get(configHash);
+    if (group === undefined) byConfig.set(configHash, [agent]);
+    else group.push(agent);
+  }
+  for (const [configHash, group] of byConfig) {
+    for (const chunk of agentChunks(group)) {
+      const targeted = chunk.map((agent) => ({ agentId: agent.agentId, previousConfigHash: agent.previousConfigHash }));
+      emit(recorder, { type: 'AgentsTargeted', phase: recorder.draft.phaseIndex, configHash, late, agents: targeted });
+      for (const agent of chunk) assign(recorder, agent.agentId, configHash);
+    }
   }
 }
 

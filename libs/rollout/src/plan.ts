@@ -98,11 +98,12 @@ export function describeSize(size: PhaseSize): string {
 /**
  * How many agents a phase may have targeted in total (cumulative), given the rollout's member
  * count and, when stratified, the number of distinct strata: a percentage rounds up and is at
- * least one agent, a count is capped by the members, and a stratified phase covers every
- * stratum (so a canary reaches every region).
+ * least one agent, a count is capped by the members, a stratified phase covers every stratum
+ * (so a canary reaches every region), and no phase is smaller than the rollout's minimum canary
+ * size (`minCanaryAgents`, capped by the members).
  */
-export function phaseAllowance(size: PhaseSize, members: number, strata: number): number {
+export function phaseAllowance(size: PhaseSize, members: number, strata: number, minimum = 1): number {
   if (members <= 0) return 0;
   const base = size.kind === 'percent' ? Math.max(1, Math.ceil((size.percent * members) / 100 - 1e-9)) : size.count;
-  return Math.min(members, Math.max(base, strata));
+  return Math.min(members, Math.max(base, strata, minimum));
 }

@@ -1,20 +1,7 @@
 import fc from 'fast-check';
 import { AGENT_CAPABILITY } from '@roost/fleet';
-import {
-  cohortKey,
-  cohortOrder,
-  decide,
-  FULL_CAPABILITIES,
-  heldAgents,
-  isActive,
-  replay,
-  simulateRollout,
-  type AgentBehaviour,
-  type PhaseSpec,
-  type ScheduledAction,
-  type SimAgentSpec,
-  type SimulationSpec,
-} from './index';
+import { checkInvariants, cohortKey, cohortOrder, decide, decodeRolloutEvent, encodeRolloutEvent, heldAgents, isActive, replay, type PhaseSpec } from './index';
+import { FULL_CAPABILITIES, simulateRollout, type AgentBehaviour, type ScheduledAction, type SimAgentSpec, type SimulationSpec } from './testing';
 import { agent, startCommand, targetedIds, WITHOUT_REMOTE_CONFIG_STATUS } from './testing/rollout-fixtures';
 
 const NEW = 'cfg-new';
@@ -112,6 +99,16 @@ function allowance(phase: PhaseSpec, members: number, strata: number): number {
 // ---- properties ----------------------------------------------------------------------------
 
 describe('rollout properties', () => {
+  it('writes only events its published schemas accept: each decodes, checked field by field, to itself', () => {
+    fc.assert(
+      fc.property(anySimulation, (spec) => {
+        const { events } = simulateRollout(spec);
+        expect(events.map((event) => decodeRolloutEvent(encodeRolloutEvent(event)))).toEqual(events);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('never has more agents targeted than the current phase allows', () => {
     fc.assert(
       fc.property(anySimulation, (spec) => {
@@ -163,6 +160,21 @@ describe('rollout properties', () => {
         const previous = new Map(spec.agents.map((a) => [a.agentId, a.previousConfigHash ?? null]));
         const expected = (agentId: string): string => previous.get(agentId) ?? spec.rollout.baselineConfigHash ?? NEW;
         expect(result.desired).toEqual(Object.fromEntries([...touched].map((agentId) => [agentId, expected(agentId)])));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('keeps every invariant after every step, however agents, timers and operators behave', () => {
+    fc.assert(
+      fc.property(anySimulation, (spec) => {
+        simulateRollout({
+          ...spec,
+          afterEachStep: (truth, at) => {
+            const violations = checkInvariants(truth);
+            if (violations.length > 0) throw new Error(`at ${at} ms: ${JSON.stringify(violations)}`);
+          },
+        });
       }),
       { numRuns: RUNS },
     );

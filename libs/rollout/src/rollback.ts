@@ -2,12 +2,13 @@ import type { AgentRecord, RevertSource } from './agent-record';
 import { agentChunks } from './agent-chunks';
 import { assign, emit, notify, type Recorder } from './decision';
 import type { RolloutSettings } from './settings';
+import { targetConfigOf } from './target-config';
 
 /** Where a touched agent goes back to: its own previous config, else the baseline, else it keeps the new one. */
 export function revertTarget(agent: AgentRecord, settings: RolloutSettings): { configHash: string; source: RevertSource } {
   if (agent.previousConfigHash !== null) return { configHash: agent.previousConfigHash, source: 'previous' };
   if (settings.baselineConfigHash !== null) return { configHash: settings.baselineConfigHash, source: 'baseline' };
-  return { configHash: settings.configHash, source: 'kept_new' };
+  return { configHash: targetConfigOf(agent, settings), source: 'kept_new' };
 }
 
 /**

@@ -34,6 +34,14 @@ export interface RolloutStarted extends EventBase<'RolloutStarted'> {
   readonly skipped: SkipCounts;
 }
 /**
+ * Right after RolloutStarted of an undo: its members (in AgentsEnrolled) each go back to their
+ * own config from before `undoOf`, and no agent joins it later. A type of its own, so a Roost
+ * that predates undo refuses to lead on such a history rather than misread it.
+ */
+export interface UndoStarted extends EventBase<'UndoStarted'> {
+  readonly undoOf: string;
+}
+/**
  * Members recorded at the start, in chunks of at most AGENTS_PER_EVENT agents so that no
  * event outgrows a message (JetStream's default limit is 1 MB) on a large fleet.
  */
@@ -81,12 +89,17 @@ export interface AgentConfigApplied extends EventBase<'AgentConfigApplied'> {
 export interface AgentConfigFailed extends EventBase<'AgentConfigFailed'> {
   readonly agentId: string;
   readonly reason: FailureReason;
+  /** The one message it is grouped under: the most specific it reported (failure-detail.ts). */
   readonly detail: string;
+  /** Every distinct message the agent reported, most specific first; absent in events of earlier Roosts. */
+  readonly details?: readonly string[];
 }
 export interface AgentHealthChanged extends EventBase<'AgentHealthChanged'> {
   readonly agentId: string;
   readonly healthy: boolean;
   readonly lastError: string;
+  /** Unhealthy components' errors, deepest first; absent in events of earlier Roosts. */
+  readonly componentErrors?: readonly string[];
   readonly observedAt: number;
 }
 export interface AgentConnectionLost extends EventBase<'AgentConnectionLost'> {
@@ -122,9 +135,19 @@ export interface PhaseFailed extends EventBase<'PhaseFailed'>, GateFigures {
 export interface RolloutPaused extends EventBase<'RolloutPaused'> {
   readonly cause: 'operator' | 'phase_failed';
   readonly reason: string | null;
+  /** Who paused it (an operator pause; absent on rollouts paused before it was recorded, null for a failed phase). */
+  readonly actor?: string | null;
 }
+/**
+ * The observation window is suspended while a rollout is paused: on resume the current phase's
+ * window ends this much later (`pausedMs`), at `windowEndsAt` (absent on events of rollouts
+ * resumed before the window stopped with a pause).
+ */
 export interface RolloutResumed extends EventBase<'RolloutResumed'> {
   readonly reason: string | null;
+  readonly phase?: number;
+  readonly pausedMs?: number;
+  readonly windowEndsAt?: number;
 }
 export interface RolloutPromoted extends EventBase<'RolloutPromoted'> {
   readonly phase: number;
@@ -139,6 +162,33 @@ export interface RevertedAgent {
 /** Agents a rollback sends back, up to AGENTS_PER_EVENT per event. */
 export interface AgentsReverted extends EventBase<'AgentsReverted'> {
   readonly agents: readonly RevertedAgent[];
+}
+/**
+ * A revert's own outcome, recorded whenever it arrives (a rollback ends the rollout before its
+ * agents have answered): the agent reported the config it was sent back to APPLIED.
+ */
+export interface AgentRevertApplied extends EventBase<'AgentRevertApplied'> {
+  readonly agentId: string;
+  readonly configHash: string;
+}
+/** The agent reported FAILED for the config a rollback sent it back to. */
+export interface AgentRevertFailed extends EventBase<'AgentRevertFailed'> {
+  readonly agentId: string;
+  readonly configHash: string;
+  readonly detail: string;
+}
+export interface ReleasedAgent {
+  readonly agentId: string;
+  /** The config it ran before the rollout; null: it had no remote config (its entry then names none). */
+  readonly configHash: string | null;
+}
+/**
+ * Targeted agents that never applied the rollout's config when it finished (completed, aborted
+ * or failed), up to AGENTS_PER_EVENT per event: their desired config goes back to what they ran,
+ * so no undelivered assignment outlives the rollout.
+ */
+export interface AgentsReleased extends EventBase<'AgentsReleased'> {
+  readonly agents: readonly ReleasedAgent[];
 }
 export interface RolloutCompleted extends EventBase<'RolloutCompleted'> {
   readonly applied: number;
@@ -161,6 +211,7 @@ export interface RolloutFailed extends EventBase<'RolloutFailed'> {
 
 export type RolloutEvent =
   | RolloutStarted
+  | UndoStarted
   | AgentsEnrolled
   | AgentSkipped
   | AgentJoined
@@ -180,40 +231,15 @@ export type RolloutEvent =
   | RolloutResumed
   | RolloutPromoted
   | AgentsReverted
+  | AgentRevertApplied
+  | AgentRevertFailed
+  | AgentsReleased
   | RolloutCompleted
   | RolloutRolledBack
   | RolloutAborted
   | RolloutFailed;
 
 export type RolloutEventType = RolloutEvent['type'];
-
-/** Every event type, for readers that must recognise them (projector, docs, tests). */
-export const ROLLOUT_EVENT_TYPES = [
-  'RolloutStarted',
-  'AgentsEnrolled',
-  'AgentSkipped',
-  'AgentJoined',
-  'PhaseStarted',
-  'AgentsTargeted',
-  'AgentConfigReceived',
-  'AgentConfigApplied',
-  'AgentConfigFailed',
-  'AgentHealthChanged',
-  'AgentConnectionLost',
-  'AgentConnectionRestored',
-  'AgentExcluded',
-  'PhaseAwaitingApproval',
-  'PhasePassed',
-  'PhaseFailed',
-  'RolloutPaused',
-  'RolloutResumed',
-  'RolloutPromoted',
-  'AgentsReverted',
-  'RolloutCompleted',
-  'RolloutRolledBack',
-  'RolloutAborted',
-  'RolloutFailed',
-] as const satisfies readonly RolloutEventType[];
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 

@@ -23,6 +23,10 @@ export interface RolloutSettings {
   readonly stratifyBy: string | null;
   readonly timing: Timing;
   readonly disconnectedPolicy: DisconnectedPolicy;
+  /** No phase targets fewer agents than this; absent (rollouts started before it existed, or not given): 1. */
+  readonly minCanaryAgents?: number;
+  /** Components the config defines that members must have reported, and what lacking one means; absent: not checked. */
+  readonly components?: { readonly required: readonly string[]; readonly policy: 'exclude' | 'refuse' };
 }
 
 /** Rollout ids name the rollout's event subject (`rollout.events.<id>`), so they are one plain token. */
@@ -31,6 +35,12 @@ const ROLLOUT_ID = /^[A-Za-z0-9_-]{1,128}$/;
 /** The original design's failure threshold. */
 export const DEFAULT_THRESHOLD = 0.1;
 export const DEFAULT_TIMING: Timing = { applyTimeoutMs: 120_000, disconnectGraceMs: 60_000, healthGraceMs: 30_000 };
+
+function componentCheck(command: StartRollout): Pick<RolloutSettings, 'components'> {
+  const policy = command.missingComponentsPolicy ?? 'exclude';
+  const required = command.requiredComponents ?? [];
+  return policy === 'include' || required.length === 0 ? {} : { components: { required: [...required], policy } };
+}
 
 export function settingsFrom(command: StartRollout): Result<RolloutSettings> {
   if (!ROLLOUT_ID.test(command.rolloutId)) {
@@ -56,6 +66,10 @@ export function settingsFrom(command: StartRollout): Result<RolloutSettings> {
   for (const [name, value] of Object.entries(timing)) {
     if (!Number.isFinite(value) || value < 0) return fail(rolloutError('timing.out_of_range', `${name} is ${value}; timings are finite and ≥ 0 ms`, { field: name }));
   }
+  const minCanaryAgents = command.minCanaryAgents;
+  if (minCanaryAgents !== undefined && !(Number.isInteger(minCanaryAgents) && minCanaryAgents >= 1)) {
+    return fail(rolloutError('plan.invalid_min_canary', `minimum canary size ${minCanaryAgents} must be a whole number of agents ≥ 1`, { minCanaryAgents: String(minCanaryAgents) }));
+  }
   const plan = command.plan === undefined ? ok(DEFAULT_PLAN) : validatePlan(command.plan);
   if (!plan.ok) return plan;
   return ok({
@@ -71,5 +85,7 @@ export function settingsFrom(command: StartRollout): Result<RolloutSettings> {
     stratifyBy: command.stratifyBy === undefined || command.stratifyBy === null || command.stratifyBy === '' ? null : command.stratifyBy,
     timing,
     disconnectedPolicy: command.disconnectedPolicy ?? 'fail',
+    ...(minCanaryAgents !== undefined && minCanaryAgents > 1 ? { minCanaryAgents } : {}),
+    ...componentCheck(command),
   });
 }

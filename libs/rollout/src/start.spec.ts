@@ -92,9 +92,33 @@ describe('starting a rollout', () => {
     expect(error.message).toContain('acceptKeepNewOnFailure');
   });
 
-  it('refuses a target that matches no agent, saying so', () => {
-    const error = refusal(decide(null, startCommand({ fleet: fleetOf(5), target: { kind: 'group', group: 'staging' } })));
-    expect(error).toMatchObject({ code: 'target.no_eligible_agents', details: { matched: 0 }, message: 'group staging matches no agent' });
+  it('says that agents running a remote config Roost does not hold cannot be returned to it, rather than that they never had one', () => {
+    const fleet = fleetOf(2);
+    const error = refusal(decide(null, startCommand({ fleet, previousConfigHashes: {}, unknownConfigHashes: { [fleet[0]!.agentId]: 'f'.repeat(64) } })));
+    expect(error.details).toEqual({ matched: 2, skipped: { no_previous_config: 1, previous_config_unknown: 1 } });
+    expect(error.message).toContain('1 never had a remote config to return to, 1 run a remote config Roost does not hold, so a rollback could not return them to it');
+    expect(error.message).toContain('baselineConfigHash');
+  });
+
+  it('refuses a group no agent belongs to, listing the known groups and the closest name', () => {
+    const fleet = [...fleetOf(5), ...fleetOf(2, () => ({ identifying: { 'service.environment': 'staging' } })).map((a, i) => ({ ...a, agentId: `s${i}` }))];
+    const error = refusal(decide(null, startCommand({ fleet, target: { kind: 'group', group: 'prodution' } })));
+    expect(error.code).toBe('target.no_eligible_agents');
+    expect(error.details).toEqual({ matched: 0, skipped: {}, knownGroups: ['production', 'staging'], closestGroups: ['production'] });
+    expect(error.message).toBe('group "prodution" matches no agent (no agent reports service.environment=prodution); known groups: production (5), staging (2); did you mean "production"?');
+  });
+
+  it('offers no closest group when none is near the name asked for', () => {
+    const error = refusal(decide(null, startCommand({ fleet: fleetOf(5), target: { kind: 'group', group: 'eu-west' } })));
+    expect(error.details['closestGroups']).toEqual([]);
+    expect(error.message).toContain('known groups: production (5)');
+    expect(error.message).not.toContain('did you mean');
+  });
+
+  it('refuses a selector that matches no agent, saying so', () => {
+    const error = refusal(decide(null, startCommand({ fleet: fleetOf(5), target: { kind: 'selector', selector: { requirements: [{ op: 'equals', key: 'service.environment', value: 'staging' }] } } })));
+    expect(error).toMatchObject({ code: 'target.no_eligible_agents', details: { matched: 0 } });
+    expect(error.message).toMatch(/matches no agent$/);
   });
 
   it('refuses a target where every agent is disconnected or cannot take remote config, with the counts', () => {

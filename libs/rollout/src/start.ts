@@ -1,12 +1,15 @@
 import { describeTarget, matchesTarget, type FleetAgent } from '@roost/fleet';
-import { SKIP_REASONS, type EnrolledAgent, type SkipReason } from './agent-record';
+import type { EnrolledAgent, SkipReason } from './agent-record';
 import { agentChunks } from './agent-chunks';
 import { beginRecorder, emit, eventId, finishRecorder, type Decision } from './decision';
-import { enrol, skipReason } from './eligibility';
+import { agentsLackingComponents } from './components';
+import { enrol, skipReason, undoSkipReason } from './eligibility';
+import { groupSuggestions } from './group-suggestions';
+import { describeSkips, skippedForNoFallback } from './skips';
 import { rolloutError, type RolloutError } from './errors';
 import { ROLLOUT_EVENT_SCHEMA_VERSION, type RolloutStarted, type SkipCounts } from './rollout-events';
 import { evolve } from './evolve';
-import type { StartRollout } from './inputs';
+import { FLEET_CAUGHT_UP, type StartRollout } from './inputs';
 import { startPhase } from './phase';
 import { settingsFrom, type RolloutSettings } from './settings';
 import type { RolloutState } from './state';
@@ -20,7 +23,9 @@ export function decideStart(state: RolloutState | null, command: StartRollout): 
   if (state !== null) return refuse(rolloutError('rollout.already_exists', `rollout ${command.rolloutId} already exists (${state.status})`, { rolloutId: command.rolloutId }));
   const settings = settingsFrom(command);
   if (!settings.ok) return refuse(settings.error);
-  const matched = command.fleet.filter((agent) => matchesTarget(command.target, agent));
+  const undo = command.undo;
+  // An undo's members are the agents the undone rollout touched, wherever the target is now.
+  const matched = command.fleet.filter((agent) => (undo === undefined ? matchesTarget(command.target, agent) : undo.agents[agent.agentId] !== undefined));
   const overlap = overlapError(settings.value, matched, command.lockedAgents);
   if (overlap !== null) return refuse(overlap);
 
@@ -28,12 +33,16 @@ export function decideStart(state: RolloutState | null, command: StartRollout): 
   const skipped: { agentId: string; reason: SkipReason }[] = [];
   for (const agent of matched) {
     const previous = command.previousConfigHashes[agent.agentId] ?? null;
-    const reason = skipReason(agent, previous, null, settings.value);
-    if (reason === null) members.push(enrol(agent, previous, settings.value));
+    const undoAgent = undo?.agents[agent.agentId];
+    const reason = undoAgent === undefined ? skipReason(agent, previous, null, settings.value, command.unknownConfigHashes?.[agent.agentId] ?? null) : undoSkipReason(agent, undoAgent, settings.value);
+    if (reason === null) members.push(enrol(agent, previous, settings.value, undoAgent?.returnTo ?? null));
     else skipped.push({ agentId: agent.agentId, reason });
   }
   const skipCounts = countReasons(skipped.map((entry) => entry.reason));
-  if (members.length === 0) return refuse(noEligibleError(settings.value, matched.length, skipCounts));
+  const lackingIds = new Set(skipped.filter((entry) => entry.reason === 'missing_components').map((entry) => entry.agentId));
+  const lacking = missingComponentsError(settings.value, matched.filter((agent) => lackingIds.has(agent.agentId)));
+  if (lacking !== null) return refuse(lacking);
+  if (members.length === 0) return refuse(undo === undefined ? noEligibleError(settings.value, matched.length, skipCounts, command.fleet) : nothingToUndoError(undo.of, matched.length, skipCounts));
 
   const started: RolloutStarted = {
     type: 'RolloutStarted',
@@ -46,8 +55,9 @@ export function decideStart(state: RolloutState | null, command: StartRollout): 
     eligible: members.length,
     skipped: skipCounts,
   };
-  const recorder = beginRecorder(evolve(null, started), command.now);
+  const recorder = beginRecorder(evolve(null, started), command.now, FLEET_CAUGHT_UP);
   recorder.events.push(started);
+  if (undo !== undefined) emit(recorder, { type: 'UndoStarted', undoOf: undo.of });
   for (const agents of agentChunks(members)) emit(recorder, { type: 'AgentsEnrolled', agents });
   for (const entry of skipped) emit(recorder, { type: 'AgentSkipped', agentId: entry.agentId, reason: entry.reason, lockedBy: null });
   startPhase(recorder, 0);
@@ -76,23 +86,47 @@ function overlapError(settings: RolloutSettings, matched: readonly FleetAgent[],
   );
 }
 
-const REASON_TEXT: Record<SkipReason, string> = {
-  disconnected: 'disconnected',
-  no_accepts_remote_config: 'do not advertise AcceptsRemoteConfig',
-  locked_by_other_rollout: 'held by another active rollout',
-  already_on_config: 'already run this config',
-  no_previous_config: 'never had a remote config to return to',
-};
 
-function noEligibleError(settings: RolloutSettings, matched: number, skipped: SkipCounts): RolloutError {
+function noEligibleError(settings: RolloutSettings, matched: number, skipped: SkipCounts, fleet: readonly FleetAgent[]): RolloutError {
   const target = describeTarget(settings.target);
+  if (matched === 0 && settings.target.kind === 'group') return unknownGroupError(settings.target.group, fleet, skipped);
   if (matched === 0) return rolloutError('target.no_eligible_agents', `${target} matches no agent`, { matched, skipped });
-  const why = SKIP_REASONS.filter((reason) => skipped[reason] !== undefined).map((reason) => `${skipped[reason]} ${REASON_TEXT[reason]}`);
-  const remedies =
-    skipped.no_previous_config !== undefined
-      ? '. Agents that never had a remote config take part only when the rollout names a baseline config to fall back to (baselineConfigHash) or accepts that they keep the new config if it fails (acceptKeepNewOnFailure): an empty config would stop their collector'
+  const remedies = skippedForNoFallback(skipped)
+    ? '. Agents with no previous config Roost holds take part only when the rollout names a baseline config to fall back to (baselineConfigHash) or accepts that they keep the new config if it fails (acceptKeepNewOnFailure): an empty config would stop their collector'
       : '';
-  return rolloutError('target.no_eligible_agents', `${target} matches ${matched} agents but none is eligible: ${why.join(', ')}${remedies}`, { matched, skipped });
+  return rolloutError('target.no_eligible_agents', `${target} matches ${matched} agents but none is eligible: ${describeSkips(skipped)}${remedies}`, { matched, skipped });
+}
+
+/** Policy refuse: a start that would reach agents lacking a component the config uses (`lackingAgents`) is refused, naming them. */
+function missingComponentsError(settings: RolloutSettings, lackingAgents: readonly FleetAgent[]): RolloutError | null {
+  if (settings.components?.policy !== 'refuse') return null;
+  const lacking = agentsLackingComponents(lackingAgents, settings.components.required);
+  if (lacking.length === 0) return null;
+  const components = [...new Set(lacking.flatMap((agent) => agent.missing))].sort();
+  const named = lacking.slice(0, 5).map((agent) => `${agent.agentId} (${agent.missing.join(', ')})`).join(', ');
+  return rolloutError(
+    'components.missing',
+    `${lacking.length} agents of ${describeTarget(settings.target)} lack a component the config uses (${components.join(', ')}): ${named}${lacking.length > 5 ? ', …' : ''}; they would fail — leave them out (missingComponentsPolicy exclude) or give them a collector with these components`,
+    { agents: lacking.length, components, agentIds: lacking.slice(0, 20).map((agent) => agent.agentId) },
+  );
+}
+
+function nothingToUndoError(undoneId: string, matched: number, skipped: SkipCounts): RolloutError {
+  const why = matched === 0 ? 'the fleet knows none of the agents it touched' : `none of its ${matched} agents can go back now: ${describeSkips(skipped, true)}`;
+  return rolloutError('target.no_eligible_agents', `nothing to undo in rollout ${undoneId}: ${why}`, { matched, skipped, undoOf: undoneId });
+}
+
+/** A group no agent belongs to: the refusal names the groups there are, and the closest. */
+function unknownGroupError(group: string, fleet: readonly FleetAgent[], skipped: SkipCounts): RolloutError {
+  const { known, closest } = groupSuggestions(group, fleet);
+  const listed = known.length === 0 ? 'no agent reports service.environment yet' : `known groups: ${known.map((entry) => `${entry.group} (${entry.agents})`).join(', ')}`;
+  const guess = closest.length === 0 ? '' : `; did you mean ${closest.map((name) => `"${name}"`).join(' or ')}?`;
+  return rolloutError('target.no_eligible_agents', `group "${group}" matches no agent (no agent reports service.environment=${group}); ${listed}${guess}`, {
+    matched: 0,
+    skipped,
+    knownGroups: known.map((entry) => entry.group),
+    closestGroups: closest,
+  });
 }
 
 function countReasons(reasons: readonly SkipReason[]): SkipCounts {

@@ -1,4 +1,5 @@
-import { decide, evolve, heldAgents, nextDeadline, replay, ROLLOUT_EVENT_TYPES, simulateRollout, type RolloutEvent } from './index';
+import { decide, evolve, heldAgents, nextDeadline, replay, ROLLOUT_EVENT_TYPES, type RolloutEvent } from './index';
+import { simulateRollout } from './testing';
 import {
   appliedAndHealthy,
   command,

@@ -26,6 +26,8 @@ export interface RolloutState {
   /** Index into the plan of the current phase; -1 before the first phase starts. */
   readonly phaseIndex: number;
   readonly phaseStartedAt: number | null;
+  /** Time the current phase spent paused: its window is suspended meanwhile (see windowEndsAt). */
+  readonly phasePausedMs: number;
   readonly awaitingApproval: boolean;
   readonly pause: { readonly cause: PauseCause; readonly at: number } | null;
   readonly agents: AgentTable;
@@ -33,6 +35,8 @@ export interface RolloutState {
   readonly counts: Readonly<Record<AgentClass, number>>;
   /** Members per stratum value (stratified rollouts only). */
   readonly strata: Readonly<Record<string, number>>;
+  /** An undo: the rollout it undoes (UndoStarted); null for any other rollout. */
+  readonly undoOf: string | null;
 }
 
 /** The mutable working copy used while applying events; never escapes evolve/decide. */
@@ -43,8 +47,10 @@ export interface DraftState extends Omit<RolloutState, 'agents' | 'counts' | 'st
   endedAt: number | null;
   phaseIndex: number;
   phaseStartedAt: number | null;
+  phasePausedMs: number;
   awaitingApproval: boolean;
   pause: { readonly cause: PauseCause; readonly at: number } | null;
+  undoOf: string | null;
   readonly agents: TableDraft;
   readonly counts: Record<AgentClass, number>;
   readonly strata: Record<string, number>;
@@ -99,7 +105,7 @@ export function memberCount(counts: Readonly<Record<AgentClass, number>>): numbe
 }
 
 export function targetedCount(counts: Readonly<Record<AgentClass, number>>): number {
-  return counts.excluded + populationCount(counts);
+  return counts.excluded + counts.reverted + counts.released + populationCount(counts);
 }
 
 /** Targeted agents that still count: the denominator of the failure ratio. */
@@ -112,4 +118,15 @@ export function currentPhase(state: Pick<RolloutState, 'settings' | 'phaseIndex'
   const phase = state.settings.plan[state.phaseIndex];
   if (phase === undefined) throw new Error(`rollout ${state.settings.rolloutId} has no phase ${state.phaseIndex}`);
   return phase;
+}
+
+/**
+ * When the current phase's observation window ends: its start plus its window plus the time the
+ * phase spent paused (a pause stops the clock). While paused the end moves with the pause, so
+ * it is reported as it would be if resumed at `now`. Null before the first phase.
+ */
+export function windowEndsAt(state: Pick<RolloutState, 'settings' | 'phaseIndex' | 'phaseStartedAt' | 'phasePausedMs' | 'pause'>, now: number): number | null {
+  if (state.phaseStartedAt === null) return null;
+  const pausedNow = state.pause === null ? 0 : Math.max(0, now - state.pause.at);
+  return state.phaseStartedAt + state.phasePausedMs + pausedNow + currentPhase(state).windowMs;
 }

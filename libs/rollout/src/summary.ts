@@ -22,9 +22,15 @@ export interface RolloutSummary {
   readonly applied: number;
   readonly failed: number;
   readonly pending: number;
+  /** Sent back by a rollback (failed agents count as failed). */
+  readonly reverted: number;
+  /** Put back on the config they ran when the rollout finished before they applied it. */
+  readonly released: number;
   readonly disconnected: number;
   readonly excluded: number;
   readonly skipped: number;
+  /** Only on an undo: the rollout it undoes. */
+  readonly undoOf?: string;
 }
 
 export function summarize(state: RolloutState): RolloutSummary {
@@ -46,9 +52,12 @@ export function summarize(state: RolloutState): RolloutSummary {
     applied: counts.ready,
     failed: counts.failed,
     pending: counts.pending,
+    reverted: counts.reverted,
+    released: counts.released,
     disconnected: counts.disconnected,
     excluded: counts.excluded + counts.left,
     skipped: counts.skipped,
+    ...(state.undoOf === null ? {} : { undoOf: state.undoOf }),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { ViewWrite } from '@roost/ports';
 import { failureMessage, type AgentOutcome } from './agent-outcome';
-import { rolloutKeys } from './view-keys';
+import { fleetKeys, rolloutKeys } from './view-keys';
 
 interface Counter {
   readonly key: string;
@@ -22,12 +22,13 @@ function countersOf(rolloutId: string, agent: AgentOutcome): Counter[] {
     counters.push({ key: rolloutKeys.failures(rolloutId), field: message });
   }
   if (agent.state === 'skipped' && agent.skip !== null) counters.push({ key: status, field: `skipped.${agent.skip.reason}` });
+  if (agent.revert !== null && agent.revert.source !== 'kept_new') counters.push({ key: status, field: `reverts.${agent.revert.outcome?.state ?? 'open'}` });
   return counters;
 }
 
 const sameCounter = (a: Counter, b: Counter): boolean => a.key === b.key && a.field === b.field;
 
-/** Counter moves and index moves for an agent changing from `before` to `after` (the record itself is written by the caller). */
+/** Counter moves and index moves (the rollout's and, on joining, the agent's list of rollouts) for an agent changing from `before` to `after` (the record itself is written by the caller). */
 export function agentChangeWrites(rolloutId: string, before: AgentOutcome | null, after: AgentOutcome): ViewWrite[] {
   const writes: ViewWrite[] = [];
   // A handful of counters each: a pairwise comparison is cheaper than any map.
@@ -35,7 +36,10 @@ export function agentChangeWrites(rolloutId: string, before: AgentOutcome | null
   const right = countersOf(rolloutId, after);
   for (const counter of left) if (!right.some((c) => sameCounter(c, counter))) writes.push({ op: 'hincrby', key: counter.key, field: counter.field, by: -1 });
   for (const counter of right) if (!left.some((c) => sameCounter(c, counter))) writes.push({ op: 'hincrby', key: counter.key, field: counter.field, by: 1 });
-  if (before === null) writes.push({ op: 'zadd', key: rolloutKeys.agentIndex(rolloutId), members: [{ member: after.agentId, score: 0 }] });
+  if (before === null) {
+    writes.push({ op: 'zadd', key: rolloutKeys.agentIndex(rolloutId), members: [{ member: after.agentId, score: 0 }] });
+    writes.push({ op: 'zadd', key: fleetKeys.agentRollouts(after.agentId), members: [{ member: rolloutId, score: after.updatedAt }] });
+  }
   if (before === null || before.state !== after.state) {
     if (before !== null) writes.push({ op: 'zrem', key: rolloutKeys.agentsInState(rolloutId, before.state), members: [after.agentId] });
     writes.push({ op: 'zadd', key: rolloutKeys.agentsInState(rolloutId, after.state), members: [{ member: after.agentId, score: after.stateSince }] });

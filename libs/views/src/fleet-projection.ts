@@ -2,6 +2,7 @@ import type { FleetEvent } from '@roost/contracts';
 import { defaultGroupOf } from '@roost/fleet';
 import { agentCapabilityNames } from '@roost/opamp';
 import type { ViewWrite } from '@roost/ports';
+import { agentEventLogWrite } from './agent-event-log';
 import type { FragmentReader, FragmentRef } from './fragments';
 import { fleetKeys, UNGROUPED } from './view-keys';
 
@@ -21,6 +22,8 @@ interface StoredShape extends CountedShape {
   readonly gatewayId: string;
   /** 53-bit fingerprint of the description fields; they are rewritten only when it changes. */
   readonly described: string;
+  /** Events recorded in the agent's event log so far (absent in views of earlier Roosts: 0). */
+  readonly events?: number;
 }
 
 const SHAPE_FIELD = 'counted';
@@ -32,16 +35,24 @@ export function fleetEventReads(event: FleetEvent): FragmentRef[] {
 /** No config reported: counted under this name in `config.<hash>`. */
 export const NO_CONFIG = 'none';
 
-function healthOf(snapshot: FleetEvent['snapshot']): HealthState {
-  if (snapshot.health === null) return 'unknown';
+/** A disconnected agent's last health report is stale: it counts as unknown, never as healthy. */
+function healthOf(snapshot: FleetEvent['snapshot'], connected: boolean): HealthState {
+  if (snapshot.health === null || !connected) return 'unknown';
   return snapshot.health.healthy ? 'healthy' : 'unhealthy';
 }
 
-/** What the agent runs: its effective config, else the remote config it reported APPLIED. */
+/**
+ * What the agent runs, as fleet counts compare it: the remote config it reported APPLIED (the
+ * config Roost set), else its effective config, else none. The remote config comes first because
+ * an effective config carries per-instance data (the collector supervisor adds the agent's
+ * instance id, its local OpAMP port, its parent pid): a group all APPLIED on one config would
+ * otherwise count one config per agent and never look converged. The effective config hash stays
+ * in the agent detail.
+ */
 function currentConfigOf(snapshot: FleetEvent['snapshot']): string {
-  if (snapshot.effectiveConfigHash !== null && snapshot.effectiveConfigHash !== '') return snapshot.effectiveConfigHash;
   const status = snapshot.remoteConfigStatus;
   if (status !== null && status.status === 'APPLIED' && status.hash !== '') return status.hash;
+  if (snapshot.effectiveConfigHash !== null && snapshot.effectiveConfigHash !== '') return snapshot.effectiveConfigHash;
   return NO_CONFIG;
 }
 
@@ -71,7 +82,8 @@ function storedShape(fragments: FragmentReader, agentId: string): StoredShape | 
 
 /**
  * The writes of one fleet event. Every event carries the agent's whole snapshot, so the detail
- * is overwritten and the counters move from the stored shape to the new one. A `disconnected`
+ * is overwritten, the counters move from the stored shape to the new one and the event goes into
+ * the agent's event log. A `disconnected`
  * from a gateway that no longer holds the agent (it reconnected elsewhere first) is stale and
  * changes nothing.
  */
@@ -79,17 +91,20 @@ export function projectFleetEvent(event: FleetEvent, fragments: FragmentReader):
   const { snapshot, agentId } = event;
   const before = storedShape(fragments, agentId);
   if (event.type === 'disconnected' && before !== null && before.gatewayId !== '' && before.gatewayId !== snapshot.gatewayId) return [];
+  const connected = event.type === 'disconnected' ? false : snapshot.connected;
   const after: CountedShape = {
     group: defaultGroupOf(snapshot) ?? UNGROUPED,
-    connected: event.type === 'disconnected' ? false : snapshot.connected,
-    health: healthOf(snapshot),
+    connected,
+    health: healthOf(snapshot, connected),
     configHash: currentConfigOf(snapshot),
   };
   const firstSeenAt = before?.firstSeenAt ?? event.at;
   const writes = counterWrites(before, after);
   const description = descriptionFields(event, after.group, firstSeenAt);
   const described = fingerprint(Object.values(description).join('\u0001'));
-  const shape: StoredShape = { ...after, firstSeenAt, gatewayId: snapshot.gatewayId, described };
+  const events = (before?.events ?? 0) + 1;
+  writes.push(agentEventLogWrite(event, events));
+  const shape: StoredShape = { ...after, firstSeenAt, gatewayId: snapshot.gatewayId, described, events };
   const fields = { ...(before?.described === described ? {} : description), ...stateFields(event, after), [SHAPE_FIELD]: JSON.stringify(shape) };
   writes.push({ op: 'hset', key: fleetKeys.agent(agentId), fields });
   if (before === null) writes.push({ op: 'zadd', key: fleetKeys.agents, members: [{ member: agentId, score: firstSeenAt }] });
@@ -126,7 +141,7 @@ function capabilityNamesJson(capabilities: number): string {
   return names;
 }
 
-/** The detail fields that change only with the agent's description (rare). */
+/** The detail fields that change only with the agent's description or its client certificate (rare). */
 function descriptionFields(event: FleetEvent, group: string, firstSeenAt: number): Record<string, string> {
   const { snapshot } = event;
   return {
@@ -136,6 +151,8 @@ function descriptionFields(event: FleetEvent, group: string, firstSeenAt: number
     capability_names: capabilityNamesJson(snapshot.capabilities),
     identifying: JSON.stringify(snapshot.identifying),
     non_identifying: JSON.stringify(snapshot.nonIdentifying),
+    // Changes only with a new connection: kept with the description, written when either changes.
+    client_certificate: snapshot.clientCertificate == null ? '' : JSON.stringify(snapshot.clientCertificate),
     group,
     first_seen_at: String(firstSeenAt),
   };

@@ -1,12 +1,13 @@
-import type { AgentSnapshot } from '@roost/contracts';
+import type { AgentSnapshot, ClientCertificate } from '@roost/contracts';
 import type { HealthState } from './fleet-projection';
 
 /** The config the rollout events last assigned an agent (`roost:fleet:desired`). */
 export interface DesiredConfigView {
-  readonly configHash: string;
+  /** null: no remote config desired (released by a rollout, never had one). */
+  readonly configHash: string | null;
   readonly rolloutId: string;
-  /** AgentsTargeted (the rollout's config) or AgentsReverted (sent back on rollback). */
-  readonly setBy: 'AgentsTargeted' | 'AgentsReverted';
+  /** AgentsTargeted (the rollout's config), AgentsReverted (sent back on rollback) or AgentsReleased (put back when the rollout finished before it applied). */
+  readonly setBy: 'AgentsTargeted' | 'AgentsReverted' | 'AgentsReleased';
   readonly at: number;
 }
 
@@ -26,7 +27,9 @@ export interface AgentDetailView {
   readonly health: AgentSnapshot['health'];
   readonly remoteConfigStatus: AgentSnapshot['remoteConfigStatus'];
   readonly effectiveConfigHash: string | null;
-  /** What it runs: effective config hash, else the remote config it reported APPLIED; `none` otherwise. */
+  /** The TLS client certificate it last connected with (mTLS); null without one. */
+  readonly clientCertificate: ClientCertificate | null;
+  /** What it runs: the remote config it reported APPLIED, else its effective config hash; `none` otherwise. */
   readonly currentConfigHash: string;
   readonly desired: DesiredConfigView | null;
   readonly firstSeenAt: number;
@@ -64,6 +67,7 @@ export function agentDetailFromHash(hash: Readonly<Record<string, string>>, desi
     health: parse<AgentSnapshot['health']>(hash.health, null),
     remoteConfigStatus: parse<AgentSnapshot['remoteConfigStatus']>(hash.remote_config_status, null),
     effectiveConfigHash: hash.effective_config_hash === undefined || hash.effective_config_hash === '' ? null : hash.effective_config_hash,
+    clientCertificate: parse<ClientCertificate | null>(hash.client_certificate, null),
     currentConfigHash: hash.config_hash ?? 'none',
     desired: parse<DesiredConfigView | null>(desired, null),
     firstSeenAt: Number(hash.first_seen_at ?? 0),

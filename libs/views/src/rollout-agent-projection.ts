@@ -1,39 +1,16 @@
 import type { ViewWrite } from '@roost/ports';
-import type { RolloutEvent } from '@roost/rollout';
+import { ROLLOUT_EVENT_SCHEMAS, ROLLOUT_EVENT_TYPES, type RolloutEvent } from '@roost/rollout';
 import { assertNever } from './assert-never';
 import { agentChangeWrites } from './agent-counters';
 import { enrolledFacts, settle, unknownAgentFacts, type AgentFacts, type AgentOutcome } from './agent-outcome';
 import type { FragmentReader, FragmentRef, JsonRecordSink } from './fragments';
 import { rolloutKeys } from './view-keys';
 
-/** Rollout events about one agent (everything that names an agentId, and AgentJoined). */
-export type AgentEvent = Extract<
-  RolloutEvent,
-  {
-    type:
-      | 'AgentSkipped'
-      | 'AgentJoined'
-      | 'AgentConfigReceived'
-      | 'AgentConfigApplied'
-      | 'AgentConfigFailed'
-      | 'AgentHealthChanged'
-      | 'AgentConnectionLost'
-      | 'AgentConnectionRestored'
-      | 'AgentExcluded';
-  }
->;
+/** Rollout events about one agent: every one that names an agentId, and AgentJoined. */
+export type AgentEvent = Extract<RolloutEvent, { agentId: string }> | Extract<RolloutEvent, { type: 'AgentJoined' }>;
 
-const AGENT_EVENT_TYPES: ReadonlySet<string> = new Set<AgentEvent['type']>([
-  'AgentSkipped',
-  'AgentJoined',
-  'AgentConfigReceived',
-  'AgentConfigApplied',
-  'AgentConfigFailed',
-  'AgentHealthChanged',
-  'AgentConnectionLost',
-  'AgentConnectionRestored',
-  'AgentExcluded',
-]);
+/** The same, read from the event schemas, so a new agent event is projected without a list to update. */
+const AGENT_EVENT_TYPES: ReadonlySet<string> = new Set(ROLLOUT_EVENT_TYPES.filter((type) => type === 'AgentJoined' || 'agentId' in ROLLOUT_EVENT_SCHEMAS[type].shape));
 
 export function isAgentEvent(event: RolloutEvent): event is AgentEvent {
   return AGENT_EVENT_TYPES.has(event.type);
@@ -64,15 +41,21 @@ function nextFacts(event: AgentEvent, before: AgentFacts | null): AgentFacts {
     case 'AgentConfigApplied':
       return { ...r, receivedAt: r.receivedAt ?? at, appliedAt: at, appliedVia: event.via };
     case 'AgentConfigFailed':
-      return { ...r, failure: { reason: event.reason, detail: event.detail, at } };
+      return { ...r, failure: { reason: event.reason, detail: event.detail, details: event.details ?? [], at } };
     case 'AgentHealthChanged':
-      return { ...r, health: { healthy: event.healthy, since: event.observedAt, lastError: event.lastError } };
+      return { ...r, health: { healthy: event.healthy, since: event.observedAt, lastError: event.lastError, componentErrors: event.componentErrors ?? [] } };
     case 'AgentConnectionLost':
       return { ...r, connected: false };
     case 'AgentConnectionRestored':
       return { ...r, connected: true };
     case 'AgentExcluded':
       return { ...r, exclusion: { reason: event.reason, at } };
+    case 'AgentRevertApplied':
+    case 'AgentRevertFailed': {
+      if (r.revert === null) return r;
+      const outcome = { state: event.type === 'AgentRevertApplied' ? ('applied' as const) : ('failed' as const), at, detail: event.type === 'AgentRevertFailed' ? event.detail : '' };
+      return { ...r, revert: { ...r.revert, outcome } };
+    }
     default:
       return assertNever(event);
   }

@@ -1,13 +1,13 @@
 import type { ViewWrite } from '@roost/ports';
-import type { AgentsReverted, AgentsTargeted } from '@roost/rollout';
+import type { AgentsReleased, AgentsReverted, AgentsTargeted } from '@roost/rollout';
 import type { AgentOutcome } from './agent-outcome';
 import type { DesiredConfigView } from './fleet-views';
 import type { FragmentReader, FragmentRef, JsonRecordSink } from './fragments';
 import { agentRef, changeAgent, storeOutcomes, touched } from './rollout-agent-projection';
 import { fleetKeys } from './view-keys';
 
-/** Rollout events that assign agents a config: the phase's targets, and a rollback's reverts. */
-export type AssignmentEvent = AgentsTargeted | AgentsReverted;
+/** Rollout events that assign agents a config: the phase's targets, a rollback's reverts, a finished rollout's releases. */
+export type AssignmentEvent = AgentsTargeted | AgentsReverted | AgentsReleased;
 
 export function assignmentReads(event: AssignmentEvent): FragmentRef[] {
   return event.agents.map((agent) => agentRef(event.rolloutId, agent.agentId));
@@ -22,7 +22,7 @@ export function projectAssignments(event: AssignmentEvent, fragments: FragmentRe
   const writes: ViewWrite[] = [];
   const outcomes = new Map<string, AgentOutcome>();
   const desired: Record<string, string> = {};
-  const assigned = (agentId: string, configHash: string): void => {
+  const assigned = (agentId: string, configHash: string | null): void => {
     const view: DesiredConfigView = { configHash, rolloutId, setBy: event.type, at };
     desired[agentId] = JSON.stringify(view);
   };
@@ -44,9 +44,15 @@ export function projectAssignments(event: AssignmentEvent, fragments: FragmentRe
       outcomes.set(agentId, after);
       assigned(agentId, configHash);
     }
+  } else if (event.type === 'AgentsReleased') {
+    for (const { agentId, configHash } of event.agents) {
+      const release = { configHash, at };
+      outcomes.set(agentId, changeAgent(rolloutId, agentId, at, fragments, (before) => ({ ...touched(before, agentId, at), release }), writes));
+      assigned(agentId, configHash);
+    }
   } else {
     for (const { agentId, configHash, source } of event.agents) {
-      const revert = { configHash, source, at };
+      const revert = { configHash, source, at, outcome: null };
       outcomes.set(agentId, changeAgent(rolloutId, agentId, at, fragments, (before) => ({ ...touched(before, agentId, at), revert }), writes));
       assigned(agentId, configHash);
     }

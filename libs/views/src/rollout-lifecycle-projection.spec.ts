@@ -1,4 +1,4 @@
-import { simulateRollout } from '@roost/rollout';
+import { simulateRollout } from '@roost/rollout/testing';
 import { projectRolloutEvent } from './rollout-projection';
 import { phaseFromHash, rolloutStatusFromHash } from './rollout-status-view';
 import { ViewModel } from './testing/view-model';

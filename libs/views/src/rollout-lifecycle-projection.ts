@@ -107,11 +107,19 @@ function fieldsOf(event: LifecycleEvent, fragments: FragmentReader): LifecycleFi
       };
     }
     case 'RolloutPaused':
-      return { status: { paused_at: at, paused_by: event.cause, pause_reason: event.reason ?? '' }, details: { cause: event.cause, reason: event.reason } };
+      return {
+        status: { paused_at: at, paused_by: event.cause, pause_reason: event.reason ?? '', paused_by_actor: event.actor ?? '' },
+        details: { cause: event.cause, reason: event.reason, ...(event.actor ? { actor: event.actor } : {}) },
+      };
     case 'RolloutResumed':
-      return { status: { resumed_at: at, paused_by: '', pause_reason: '' }, details: { reason: event.reason } };
+      // The window was suspended while paused: the phase's window now ends later.
+      return {
+        status: { resumed_at: at, paused_by: '', pause_reason: '', paused_by_actor: '' },
+        ...(event.phase !== undefined && event.windowEndsAt !== undefined ? { phase: { index: event.phase, fields: { window_ends_at: String(event.windowEndsAt) } } } : {}),
+        details: { reason: event.reason, ...(event.pausedMs !== undefined ? { pausedMs: event.pausedMs } : {}) },
+      };
     case 'RolloutPromoted':
-      return { status: { promoted_at: at, paused_by: '', pause_reason: '', awaiting_approval: 'false' }, details: { phase: event.phase, reason: event.reason } };
+      return { status: { promoted_at: at, paused_by: '', pause_reason: '', paused_by_actor: '', awaiting_approval: 'false' }, details: { phase: event.phase, reason: event.reason } };
     case 'RolloutCompleted':
       return { status: ended(at, 'completed_at'), details: { applied: event.applied, failed: event.failed, excluded: event.excluded } };
     case 'RolloutRolledBack':
@@ -136,7 +144,7 @@ function fieldsOf(event: LifecycleEvent, fragments: FragmentReader): LifecycleFi
 }
 
 function ended(at: string, field: string): Record<string, string> {
-  return { ended_at: at, [field]: at, awaiting_approval: 'false', paused_by: '', pause_reason: '' };
+  return { ended_at: at, [field]: at, awaiting_approval: 'false', paused_by: '', pause_reason: '', paused_by_actor: '' };
 }
 
 /** "phase early-adopters failed: 2 of 10 agents failed (apply_failed 2), 1 allowed at threshold 10%". */

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { rolloutAgents, simulateRollout, summarize, type AgentBehaviour, type ScheduledAction } from '@roost/rollout';
+import { rolloutAgents, summarize } from '@roost/rollout';
+import { simulateRollout, type AgentBehaviour, type ScheduledAction } from '@roost/rollout/testing';
 import type { AgentOutcome } from './agent-outcome';
 import { projectRolloutEvent } from './rollout-projection';
 import { failureGroupsFromHash, rolloutStatusFromHash } from './rollout-status-view';

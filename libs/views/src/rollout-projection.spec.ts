@@ -1,4 +1,5 @@
-import { summarize, type RolloutEvent, type SimulationResult } from '@roost/rollout';
+import { decide, rolloutAgents, summarize, undoStart, type RolloutEvent } from '@roost/rollout';
+import { FULL_CAPABILITIES, type SimulationResult } from '@roost/rollout/testing';
 import { FragmentCache } from './fragments';
 import { projectBatch, batchReads } from './project-batch';
 import { projectRolloutEvent, rolloutEventReads } from './rollout-projection';
@@ -33,6 +34,8 @@ function expectCountsOfEngine(model: ViewModel, result: SimulationResult): void 
     applied: view.counts.applied,
     failed: view.counts.failed,
     pending: view.counts.pending,
+    reverted: view.counts.reverted,
+    released: view.counts.released,
     disconnected: view.counts.disconnected,
     excluded: view.counts.excluded + view.counts.left,
     skipped: view.counts.skipped,
@@ -43,6 +46,8 @@ function expectCountsOfEngine(model: ViewModel, result: SimulationResult): void 
     applied: engine.applied,
     failed: engine.failed,
     pending: engine.pending,
+    reverted: engine.reverted,
+    released: engine.released,
     disconnected: engine.disconnected,
     excluded: engine.excluded,
     skipped: engine.skipped,
@@ -95,6 +100,20 @@ describe('rollout views after a full rollout of the original scenario', () => {
     for (const status of ['pending', 'in_progress', 'paused']) expect(model.zrange(rolloutListKeys.byStatus(status))).toEqual([]);
   });
 
+  it("lists the rollout among each member's rollouts, once, from when it joined", () => {
+    expect(model.zrange(fleetKeys.agentRollouts('agent-007'))).toEqual([{ member: 'orig', score: 1_700_000_000_000 }]);
+    expect(model.zrange(fleetKeys.agentRollouts('agent-099')).map((m) => m.member)).toEqual(['orig']);
+  });
+
+  it("lists a second rollout beside the first in an agent's rollouts", () => {
+    const second = simulateOriginal({ rolloutId: 'orig-2', startAt: 1_800_000_000_000 });
+    const both = projectOneByOne(second.events, projectOneByOne(result.events));
+    expect(both.zrange(fleetKeys.agentRollouts('agent-007'))).toEqual([
+      { member: 'orig', score: 1_700_000_000_000 },
+      { member: 'orig-2', score: 1_800_000_000_000 },
+    ]);
+  });
+
   it('timestamps every transition in order', () => {
     const transitions = model.zrange(rolloutKeys.transitions('orig')).map((m) => JSON.parse(m.member) as { type: string; at: number });
     expect(transitions.map((t) => t.type)).toEqual([
@@ -124,6 +143,21 @@ describe('rollout views after a rolled-back rollout', () => {
     expect(view.failedBy).toEqual({ apply_failed: 2 });
     expect(phaseFromHash(model.hgetall(rolloutKeys.phase('orig', 1)))).toMatchObject({ state: 'failed', targeted: 8, failed: 2, failureReasons: { apply_failed: 2 } });
     expect(phaseFromHash(model.hgetall(rolloutKeys.phase('orig', 2)))).toMatchObject({ state: 'planned', targeted: 0 });
+  });
+
+  it('shows where each agent ended: failed or sent back, none pending, and how each revert went', () => {
+    expect(view.counts).toMatchObject({ pending: 0, applied: 0, disconnected: 0, failed: 2, reverted: 8 });
+    const reverted = model.zrange(rolloutKeys.agentsInState('orig', 'reverted')).map((m) => m.member);
+    expect(reverted).toHaveLength(8);
+    const status = model.hgetall(rolloutKeys.status('orig'));
+    expect([status['reverts.applied'], status['reverts.open'] ?? '0', status['reverts.failed'] ?? '0']).toEqual(['10', '0', '0']);
+  });
+
+  it('shows a phase the rollout ended in as stopped, never "observing"', () => {
+    const running = { index: '1', name: 'early-adopters', state: 'running', window_ends_at: '999999', started_at: '1' };
+    expect(phaseFromHash(running, null)).toMatchObject({ state: 'running', endedAt: null });
+    expect(phaseFromHash(running, 500)).toMatchObject({ state: 'stopped', endedAt: 500 });
+    expect(phaseFromHash({ ...running, state: 'failed', ended_at: '400' }, 500)).toMatchObject({ state: 'failed', endedAt: 400 });
   });
 
   it('groups the failures by error message', () => {
@@ -182,5 +216,37 @@ describe('a rollout whose members arrive in several AgentsEnrolled events', () =
     expectCountsOfEngine(model, result);
     expect(statusOf(model, 'big')).toMatchObject({ matched: 1100, eligible: 1100, members: 1100 });
     expect(model.zrange(rolloutKeys.agentIndex('big'))).toHaveLength(1100);
+  });
+});
+
+describe('rollout views of an undo', () => {
+  const undone = simulateOriginal({ size: 30 });
+  const agentIds = rolloutAgents(undone.state!).map((agent) => agent.agentId);
+  const fleet = agentIds.map((agentId) => ({ agentId, connected: true, capabilities: FULL_CAPABILITIES, identifying: { 'service.environment': 'production' }, nonIdentifying: {} }));
+  const start = undoStart(undone.state!, {
+    rolloutId: 'undo-1',
+    fast: true,
+    fleet,
+    previousConfigHashes: Object.fromEntries(agentIds.map((agentId) => [agentId, 'cfg-v2'])),
+    desiredBy: Object.fromEntries(agentIds.map((agentId) => [agentId, 'orig'])),
+    lockedAgents: {},
+    now: 1_800_000_000_000,
+  });
+  if (!start.ok) throw new Error(start.error.message);
+  const decision = decide(null, start.value);
+  if (!decision.ok) throw new Error(decision.error.message);
+  const model = projectOneByOne(decision.events, projectOneByOne(undone.events));
+
+  it('links the undo and the rollout it undoes, both ways', () => {
+    expect(statusOf(model, 'undo-1')).toMatchObject({ undoOf: 'orig', undoneBy: null, members: 30, targeted: 30 });
+    expect(statusOf(model, 'orig')).toMatchObject({ undoOf: null, undoneBy: 'undo-1', status: 'completed' });
+  });
+
+  it('shows each agent on its own config from before the undone rollout', () => {
+    const outcomes = model.hgetall(rolloutKeys.agents('undo-1'));
+    const before = new Map(rolloutAgents(undone.state!).map((agent) => [agent.agentId, agent.previousConfigHash]));
+    for (const [agentId, json] of Object.entries(outcomes)) expect((JSON.parse(json) as AgentOutcome).configHash).toBe(before.get(agentId));
+    expect(new Set(before.values())).toEqual(new Set(['cfg-v1-0', 'cfg-v1-1', 'cfg-v1-2']));
+    expect(Object.keys(outcomes)).toHaveLength(30);
   });
 });

@@ -1,8 +1,16 @@
 import type { ViewWrite } from '@roost/ports';
-import { describeSize, type RolloutStarted } from '@roost/rollout';
+import { describeSize, type RolloutStarted, type UndoStarted } from '@roost/rollout';
 import { describeTarget } from '@roost/fleet';
 import { transitionWrite } from './transitions';
 import { rolloutKeys, rolloutListKeys } from './view-keys';
+
+/** An undo links both ways: `undo_of` on it, `undone_by` on the rollout it undoes (the latest undo, when several). */
+export function projectUndoStarted(event: UndoStarted): ViewWrite[] {
+  return [
+    { op: 'hset', key: rolloutKeys.status(event.rolloutId), fields: { undo_of: event.undoOf } },
+    { op: 'hset', key: rolloutKeys.status(event.undoOf), fields: { undone_by: event.rolloutId } },
+  ];
+}
 
 /** The group a rollout targets, or '' for a label selector (the original status's `group`). */
 export function groupOf(event: RolloutStarted): string {

@@ -1,10 +1,11 @@
 import type { Target } from '@roost/fleet';
-import { allowedFailures, type FailureReason, type GateFigures, type Phase, type RolloutStatus, type SkipReason } from '@roost/rollout';
-import { AGENT_OUTCOME_STATES, type AgentOutcomeState } from './agent-outcome';
+import { allowedFailures, memberCount, targetedCount, type FailureReason, type GateFigures, type Phase, type RolloutStatus, type SkipReason } from '@roost/rollout';
+import { AGENT_OUTCOME_STATES, classCounts, type AgentOutcomeState } from './agent-outcome';
 
 export type AgentCounts = Readonly<Record<AgentOutcomeState, number>>;
 
-export type PhaseState = 'planned' | 'running' | 'awaiting_approval' | 'passed' | 'failed';
+/** `stopped`: the rollout ended (aborted, rolled back, failed) while the phase was running or awaiting approval. */
+export type PhaseState = 'planned' | 'running' | 'awaiting_approval' | 'passed' | 'failed' | 'stopped';
 
 /** One phase of a rollout's plan, as `roost:rollout:<id>:phase:<n>` holds it. */
 export interface PhaseView {
@@ -67,6 +68,8 @@ export interface RolloutStatusView {
   readonly awaitingApproval: boolean;
   readonly pausedBy: string | null;
   readonly pauseReason: string | null;
+  /** Who paused it (a user or token name); null when not paused or paused by a failed phase. */
+  readonly pausedByActor: string | null;
   /** Agents of the fleet that matched the target at the start. */
   readonly matched: number;
   /** Matched agents eligible to take part at the start. */
@@ -91,6 +94,10 @@ export interface RolloutStatusView {
   readonly timestamps: Readonly<Record<string, number>>;
   /** Position of the last applied event in the rollout's history. */
   readonly version: number;
+  /** An undo: the rollout it undoes (each agent went back to its own config from before that one); else null. */
+  readonly undoOf: string | null;
+  /** The latest rollout that undid this one, else null. */
+  readonly undoneBy: string | null;
 }
 
 const num = (value: string | undefined, fallback = 0): number => (value === undefined || value === '' ? fallback : Number(value));
@@ -125,7 +132,9 @@ const TIMESTAMP_FIELDS = ['started', 'phase_started', 'awaiting_approval', 'paus
 export function rolloutStatusFromHash(hash: Readonly<Record<string, string>>): RolloutStatusView | null {
   if (hash.id === undefined || hash.status === undefined) return null;
   const counts = countsOf(hash);
-  const population = counts.failed + counts.disconnected + counts.pending + counts.applied;
+  const targeted = targetedCount(classCounts(counts));
+  // Reverted and released agents exist only once the rollout has ended; they were in the population the gates judged.
+  const population = targeted - counts.excluded;
   const threshold = num(hash.threshold, 0.1);
   const timestamps: Record<string, number> = {};
   for (const name of TIMESTAMP_FIELDS) if (hash[`${name}_at`] !== undefined) timestamps[name] = num(hash[`${name}_at`]);
@@ -147,10 +156,11 @@ export function rolloutStatusFromHash(hash: Readonly<Record<string, string>>): R
     awaitingApproval: hash.awaiting_approval === 'true',
     pausedBy: textOrNull(hash.paused_by),
     pauseReason: textOrNull(hash.pause_reason),
+    pausedByActor: textOrNull(hash.paused_by_actor),
     matched: num(hash.matched),
     eligible: num(hash.eligible),
-    members: counts.waiting + counts.left + counts.excluded + population,
-    targeted: counts.excluded + population,
+    members: memberCount(classCounts(counts)),
+    targeted,
     counts,
     skippedBy: prefixed<SkipReason>(hash, 'skipped.'),
     failedBy: prefixed<FailureReason>(hash, 'failures.'),
@@ -163,6 +173,8 @@ export function rolloutStatusFromHash(hash: Readonly<Record<string, string>>): R
     endedAt: numOrNull(hash.ended_at),
     timestamps,
     version: num(hash.version),
+    undoOf: textOrNull(hash.undo_of),
+    undoneBy: textOrNull(hash.undone_by),
   };
 }
 
@@ -179,26 +191,32 @@ export function originalStatus(view: RolloutStatusView): OriginalRolloutStatus {
   };
 }
 
-/** Decodes `roost:rollout:<id>:phase:<n>`; null when the hash is empty. */
-export function phaseFromHash(hash: Readonly<Record<string, string>>): PhaseView | null {
+/**
+ * Decodes `roost:rollout:<id>:phase:<n>`; null when the hash is empty. `rolloutEndedAt`: when
+ * the rollout ended (null while active) — a phase still running or awaiting approval then is
+ * `stopped` at that time, never "observing".
+ */
+export function phaseFromHash(hash: Readonly<Record<string, string>>, rolloutEndedAt: number | null = null): PhaseView | null {
   if (hash.index === undefined) return null;
   const counts = countsOf(hash);
+  const stored = (hash.state ?? 'planned') as PhaseState;
+  const stopped = rolloutEndedAt !== null && (stored === 'running' || stored === 'awaiting_approval');
   return {
     index: num(hash.index),
     name: hash.name ?? '',
     size: hash.size ?? '',
     windowMs: num(hash.window_ms),
     requireApproval: hash.require_approval === 'true',
-    state: (hash.state ?? 'planned') as PhaseState,
+    state: stopped ? 'stopped' : stored,
     allowance: numOrNull(hash.allowance),
     startedAt: numOrNull(hash.started_at),
     windowEndsAt: numOrNull(hash.window_ends_at),
     awaitingApprovalAt: numOrNull(hash.awaiting_approval_at),
-    endedAt: numOrNull(hash.ended_at),
+    endedAt: stopped ? rolloutEndedAt : numOrNull(hash.ended_at),
     passedBy: (textOrNull(hash.passed_by) as 'gate' | 'promote' | null) ?? null,
     gate: jsonOr<GateFigures | null>(hash.gate, null),
     failureReasons: jsonOr<Partial<Record<FailureReason, number>>>(hash.failure_reasons, {}),
-    targeted: counts.applied + counts.failed + counts.pending + counts.disconnected + counts.excluded,
+    targeted: targetedCount(classCounts(counts)),
     applied: counts.applied,
     failed: counts.failed,
     pending: counts.pending,

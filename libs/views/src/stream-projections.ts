@@ -1,4 +1,4 @@
-import { CONSUMERS, fleetEventContract, STREAMS, subjects, type FleetEvent } from '@roost/contracts';
+import { CONSUMERS, fleetEventContract, STREAMS, subjects, UnreadableEventError, type FleetEvent } from '@roost/contracts';
 import type { ViewWrite } from '@roost/ports';
 import { decodeRolloutEvent as decodeRollout, RolloutEventDecodeError, type RolloutEvent } from '@roost/rollout';
 import { fleetEventReads, projectFleetEvent } from './fleet-projection';
@@ -25,13 +25,19 @@ export interface StreamProjection<E> {
   project(event: E, fragments: FragmentReader, records?: JsonRecordSink): ViewWrite[];
 }
 
+const ROLLOUT_DECODE_CODES = {
+  undecodable: 'views.undecodable_event',
+  unknown_type: 'views.unknown_event_type',
+  unsupported_schema: 'views.unsupported_schema',
+} as const satisfies Record<RolloutEventDecodeError['reason'], ViewsError['code']>;
+
 /** Rollout events as the orchestrator appends them; throws ViewsError for what cannot be read. */
 export function decodeRolloutEvent(data: Uint8Array): RolloutEvent {
   try {
     return decodeRollout(data);
   } catch (error) {
     if (!(error instanceof RolloutEventDecodeError)) throw error;
-    throw new ViewsError(error.reason === 'unsupported_schema' ? 'views.unsupported_schema' : 'views.undecodable_event', error.message);
+    throw new ViewsError(ROLLOUT_DECODE_CODES[error.reason], error.message, error.eventType);
   }
 }
 
@@ -39,6 +45,10 @@ export function decodeFleetEvent(data: Uint8Array): FleetEvent {
   try {
     return fleetEventContract.decode(data);
   } catch (error) {
+    if (error instanceof UnreadableEventError) {
+      const code = error.unreadable.reason === 'unknown_type' ? 'views.unknown_event_type' : 'views.unsupported_schema';
+      throw new ViewsError(code, error.message, error.unreadable.eventType);
+    }
     throw new ViewsError('views.undecodable_event', error instanceof Error ? error.message : String(error));
   }
 }

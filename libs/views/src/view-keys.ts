@@ -14,6 +14,13 @@ export const VIEW_PREFIXES = ['roost:projector:checkpoint:', 'roost:rollout:', '
  */
 export const REBUILD_MARKER_KEY = 'roost:projector:rebuilding';
 
+/**
+ * Present (as a checkpoint holding 1) once the projector has built the views
+ * from the streams. Under the checkpoint prefix: a rebuild's wipe and a Redis flush remove it,
+ * so its absence says the views are not (yet) what the streams say.
+ */
+export const VIEWS_BUILT_KEY = 'roost:projector:checkpoint:views-built';
+
 export const rolloutKeys = {
   /** Hash: the rollout's status (see RolloutStatusView). */
   status: (rolloutId: string): string => `roost:rollout:${rolloutId}`,
@@ -53,6 +60,13 @@ export const fleetKeys = {
   group: (group: string): string => `roost:fleet:group:${group}`,
   /** Sorted set: the agent ids of one group, scored by when they were first seen. */
   groupAgents: (group: string): string => `roost:fleet:group:${group}:agents`,
+  /**
+   * Hash: the agent's last AGENT_EVENT_LOG_SIZE fleet events, a ring of slots `0`, `1`, … each
+   * holding one JSON AgentEventView (see agent-event-log.ts); written from FLEET_EVENTS only.
+   */
+  agentEvents: (agentId: string): string => `roost:fleet:agent:${agentId}:events`,
+  /** Sorted set: the rollouts the agent took part in (member or skipped), scored by when it joined each; written from ROLLOUT_EVENTS only. */
+  agentRollouts: (agentId: string): string => `roost:fleet:agent:${agentId}:rollouts`,
   /** Hash: agent id → JSON DesiredConfigView, as the rollout events last set it. */
   desired: 'roost:fleet:desired',
 } as const;

@@ -1,4 +1,5 @@
 import type { ScoredMember, ViewStore } from '@roost/ports';
+import { agentEventsFromHash, type AgentEventView } from './agent-event-log';
 import type { AgentOutcome, AgentOutcomeState } from './agent-outcome';
 import { agentDetailFromHash, fleetCountsFromHash, groupsFromHash, type AgentDetailView, type FleetCountsView } from './fleet-views';
 import { failureGroupsFromHash, phaseFromHash, rolloutStatusFromHash, type FailureGroup, type PhaseView, type RolloutStatusView } from './rollout-status-view';
@@ -42,7 +43,7 @@ export async function readRolloutDetail(views: ViewStore, rolloutId: string): Pr
   ]);
   return {
     status,
-    phases: phases.map(phaseFromHash).filter((phase): phase is PhaseView => phase !== null),
+    phases: phases.map((phase) => phaseFromHash(phase, status.endedAt)).filter((phase): phase is PhaseView => phase !== null),
     failures: failureGroupsFromHash(failures),
     transitions: transitions.map((entry) => JSON.parse(entry.member) as RolloutTransition),
   };
@@ -96,4 +97,16 @@ export async function listAgents(views: ViewStore, options: Page & { group?: str
   const key = options.group === undefined ? fleetKeys.agents : fleetKeys.groupAgents(options.group);
   const [total, page] = await Promise.all([views.zcard(key), views.zrange(key, { offset: options.offset ?? 0, count: options.count ?? 100 })]);
   return { total, items: page.map((entry) => entry.member) };
+}
+
+/** The agent's recent fleet events (its event log), newest first. */
+export async function readAgentEvents(views: ViewStore, agentId: string): Promise<AgentEventView[]> {
+  return agentEventsFromHash(await views.hgetall(fleetKeys.agentEvents(agentId)));
+}
+
+/** The rollouts an agent took part in (rollout id, when it joined), newest first. */
+export async function listAgentRollouts(views: ViewStore, agentId: string, options: Page = {}): Promise<Paged<ScoredMember>> {
+  const key = fleetKeys.agentRollouts(agentId);
+  const [total, items] = await Promise.all([views.zcard(key), views.zrange(key, { offset: options.offset ?? 0, count: options.count ?? 50, reverse: true })]);
+  return { total, items };
 }

@@ -1,4 +1,5 @@
 import type { ApiRole } from '@roost/contracts';
+import type { TlsFiles } from '@roost/platform-process';
 import type { Logger } from '@roost/ports';
 import type { ApiTokenSpec } from './auth/api-tokens';
 
@@ -28,6 +29,13 @@ export interface AdminApiOptions {
   readonly watchIntervalMs?: number;
   /** Largest request body. Default 4 MiB (config YAML). */
   readonly maxBodyBytes?: number;
+  /**
+   * PEM files: HTTP and gRPC then serve only TLS; with `clientCaFile`, clients must present a
+   * certificate that CA signed (mTLS). Read again when they change or on SIGHUP.
+   */
+  readonly tls?: TlsFiles;
+  /** How often the TLS files are checked for a change. Default 10 000. */
+  readonly tlsReloadIntervalMs?: number;
   readonly logger?: Logger;
   /** Injected for tests: wall clock in ms (audit timestamps). */
   readonly now?: () => number;
@@ -43,6 +51,8 @@ export interface ResolvedAdminApiOptions {
   readonly settleMs: number;
   readonly watchIntervalMs: number;
   readonly maxBodyBytes: number;
+  readonly tls: TlsFiles | undefined;
+  readonly tlsReloadIntervalMs: number;
   readonly logger: Logger;
   readonly now: () => number;
 }
@@ -59,6 +69,8 @@ export function resolveAdminApiOptions(options: AdminApiOptions, logger: Logger)
     settleMs: nonNegative(options.settleMs, 2_000, 'settleMs'),
     watchIntervalMs: positive(options.watchIntervalMs, 250, 'watchIntervalMs'),
     maxBodyBytes: positive(options.maxBodyBytes, 4 * 1024 * 1024, 'maxBodyBytes'),
+    tls: options.tls,
+    tlsReloadIntervalMs: positive(options.tlsReloadIntervalMs, 10_000, 'tlsReloadIntervalMs'),
     logger: options.logger ?? logger,
     now: options.now ?? Date.now,
   };

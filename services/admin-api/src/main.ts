@@ -7,20 +7,24 @@
 import pino from 'pino';
 import { connectNatsPlatform } from '@roost/platform-nats';
 import { createRedisViewStore } from '@roost/platform-redis';
-import { stopOnSignals } from '@roost/platform-process';
+import { bootServices } from '@roost/platform-nest';
+import { stopOnSignals, TlsSettingError } from '@roost/platform-process';
+import { AdminApiModule } from './admin-api-module';
 import { adminApiEnvironment } from './environment-options';
-import { startAdminApi } from './start-admin-api';
 
 async function main(): Promise<void> {
   const environment = adminApiEnvironment(process.env);
   const logger = pino({ level: environment.logLevel, base: { service: 'admin-api' } });
-  const views = await createRedisViewStore({ url: environment.redisUrl, name: 'roost-admin-api', logger });
-  const platform = await connectNatsPlatform({ url: environment.natsUrl, name: 'roost-admin-api', views, logger });
-  const api = await startAdminApi({ ...environment.options, logger }, platform);
-  stopOnSignals(() => api.stop().then(() => platform.close()), { name: 'admin API', logger });
+  const open = async () => {
+    const views = await createRedisViewStore({ ...environment.redis, name: 'roost-admin-api', logger });
+    return connectNatsPlatform({ url: environment.natsUrl, name: 'roost-admin-api', views, logger, ...environment.topology });
+  };
+  const app = await bootServices({ startOrder: ['admin-api'], platform: { open }, services: [AdminApiModule.forRoot({ ...environment.options, logger })], logger });
+  stopOnSignals(() => app.close(), { name: 'admin API', logger });
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`admin API failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  const detail = error instanceof TlsSettingError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`admin API failed to start: ${detail}\n`);
   process.exit(1);
 });

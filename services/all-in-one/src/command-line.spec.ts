@@ -24,6 +24,32 @@ describe('roost command line', () => {
     expect(() => settings(['--anonymous-role', 'root'])).toThrow('--anonymous-role (ROOST_ANONYMOUS_ROLE) must be one of viewer, operator, admin or none');
   });
 
+  it('gives the NATS streams and buckets the replicas and limits of the flags, which win over the environment', () => {
+    const parsed = settings(['--nats-replicas', '3', '--nats-fleet-events-max-bytes=2GiB'], { NATS_REPLICAS: '5', NATS_AUDIT_MAX_AGE: '30d' });
+    expect(parsed.topology.streams.map((s) => [s.name, s.replicas, s.maxBytes, s.maxAgeMs])).toEqual([
+      ['FLEET_EVENTS', 3, 2 * 1024 ** 3, 7 * 86_400_000],
+      ['ROLLOUT_EVENTS', 3, 8 * 1024 ** 3, 0],
+      ['AUDIT', 3, 1024 ** 3, 30 * 86_400_000],
+    ]);
+    expect(parsed.topology.buckets.every((bucket) => bucket.replicas === 3)).toBe(true);
+    expect(() => settings(['--nats-replicas', '9'])).toThrow(CommandLineError);
+    expect(() => settings(['--nats-replicas', '9'])).toThrow('--nats-replicas (NATS_REPLICAS) must be a whole number from 1 to 5, got "9"');
+  });
+
+  it('reads the TLS files of each listener, a certificate only with its key', () => {
+    const parsed = settings(['--gateway-tls-cert', 'gw.pem', '--gateway-tls-key', 'gw.key', '--gateway-tls-client-ca', 'ca.pem'], { ADMIN_TLS_CERT_FILE: 'api.pem', ADMIN_TLS_KEY_FILE: 'api.key' });
+    expect(parsed.gatewayTls).toEqual({ certFile: 'gw.pem', keyFile: 'gw.key', clientCaFile: 'ca.pem' });
+    expect(parsed.adminTls).toEqual({ certFile: 'api.pem', keyFile: 'api.key' });
+    expect(settings([]).gatewayTls).toBeUndefined();
+    expect(() => settings(['--admin-tls-cert', 'api.pem'])).toThrow('TLS needs both --admin-tls-cert (ADMIN_TLS_CERT_FILE) and --admin-tls-key (ADMIN_TLS_KEY_FILE)');
+    expect(() => settings([], { GATEWAY_TLS_CLIENT_CA_FILE: 'ca.pem' })).toThrow(/TLS needs both --gateway-tls-cert .* asks for client certificates over TLS/);
+  });
+
+  it('reads the gateway memory budget and message limit', () => {
+    expect(settings([])).toMatchObject({ gatewayMaxMessageBytes: 8 * 1024 * 1024, gatewayMemoryBudgetBytes: undefined });
+    expect(settings(['--memory-budget-bytes', '268435456']).gatewayMemoryBudgetBytes).toBe(268_435_456);
+  });
+
   it('turns gRPC off with off', () => {
     expect(settings(['--grpc-port', 'off']).grpcPort).toBeNull();
     expect(settings([], { ADMIN_GRPC_PORT: '9999' }).grpcPort).toBe(9999);

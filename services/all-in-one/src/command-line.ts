@@ -1,4 +1,6 @@
-import { API_ROLES, type ApiRole } from '@roost/contracts';
+import { API_ROLES, TOPOLOGY_SETTINGS, TopologySettingError, topologyFromSettings, type ApiRole, type Topology } from '@roost/contracts';
+import { isLoopbackHost, type TlsFiles } from '@roost/platform-process';
+import { RedisSettingError, redisTargetFrom, type RedisTarget } from '@roost/platform-redis';
 import { SETTINGS, type SettingName, type SettingSpec } from './settings-table';
 
 /** The services this binary can run; `all` (the default) runs every one in one process. */
@@ -10,6 +12,7 @@ export interface RoostSettings {
   readonly host: string;
   readonly gatewayPort: number;
   readonly projectorPort: number;
+  readonly orchestratorPort: number;
   readonly adminPort: number;
   /** null: no gRPC server. */
   readonly grpcPort: number | null;
@@ -18,12 +21,25 @@ export interface RoostSettings {
   /** undefined: the admin API's default (admin without tokens, none with them). */
   readonly anonymousRole: ApiRole | null | undefined;
   readonly agentToken: string | undefined;
+  readonly gatewayMaxMessageBytes: number;
+  /** The OpAMP port's TLS files; undefined: plain text. */
+  readonly gatewayTls: TlsFiles | undefined;
+  /** The admin API's TLS files (HTTP and gRPC); undefined: plain text. */
+  readonly adminTls: TlsFiles | undefined;
+  /** undefined: the gateway's default (a quarter of the memory limit). */
+  readonly gatewayMemoryBudgetBytes: number | undefined;
   readonly natsUrl: string | undefined;
   readonly redisUrl: string | undefined;
+  /** Where the views' Redis is (REDIS_URL, or REDIS_SENTINELS and REDIS_SENTINEL_MASTER); undefined = none. */
+  readonly redis: RedisTarget | undefined;
+  /** Replicas and limits of the NATS streams and buckets (TOPOLOGY_SETTINGS). */
+  readonly topology: Topology;
   readonly gatewayId: string | undefined;
   readonly orchestratorId: string | undefined;
   readonly heartbeatSeconds: number;
   readonly webhookUrls: readonly string[];
+  /** Signs webhook deliveries; undefined: unsigned. */
+  readonly webhookSecret: string | undefined;
   readonly logLevel: string;
   readonly logFormat: 'json' | 'pretty';
   readonly shutdownTimeoutMs: number;
@@ -38,6 +54,7 @@ export class CommandLineError extends Error {
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 const BY_FLAG = new Map<string, SettingName>(Object.entries(SETTINGS).map(([name, spec]) => [spec.flag, name as SettingName]));
+const TOPOLOGY_BY_FLAG = new Map(TOPOLOGY_SETTINGS.map((spec) => [spec.flag, spec.env]));
 
 /**
  * `roost [all|gateway|orchestrator|projector ...] [--flag value | --flag=value ...]`; a flag
@@ -46,6 +63,7 @@ const BY_FLAG = new Map<string, SettingName>(Object.entries(SETTINGS).map(([name
  */
 export function parseCommandLine(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, terminal: boolean): CommandLine {
   const given = new Map<SettingName, string>();
+  const topologyGiven = new Map<string, string>();
   const named: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -62,16 +80,49 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
       named.push(...splitList(value));
       continue;
     }
+    const topologyEnv = TOPOLOGY_BY_FLAG.get(flag);
+    if (topologyEnv !== undefined) {
+      topologyGiven.set(topologyEnv, value);
+      continue;
+    }
     const name = BY_FLAG.get(flag);
     if (name === undefined) throw new CommandLineError(`unknown flag --${flag}; run with --help for the list of flags`);
     given.set(name, value);
   }
   const read = (name: SettingName): string | undefined => given.get(name) ?? nonEmpty(env[SETTINGS[name].env]);
-  return { kind: 'run', settings: settingsFrom(servicesFrom(named), read, terminal) };
+  const topology = topologyOf((variable) => topologyGiven.get(variable) ?? nonEmpty(env[variable]));
+  return { kind: 'run', settings: { ...settingsFrom(servicesFrom(named), read, terminal), topology } };
 }
 
-function settingsFrom(services: readonly ServiceName[], read: (name: SettingName) => string | undefined, terminal: boolean): RoostSettings {
+function redisOf(read: (name: SettingName) => string | undefined): RedisTarget | undefined {
+  const byEnv = new Map<string, string | undefined>([
+    [SETTINGS.redisUrl.env, read('redisUrl')],
+    [SETTINGS.redisSentinels.env, read('redisSentinels')],
+    [SETTINGS.redisSentinelMaster.env, read('redisSentinelMaster')],
+  ]);
+  try {
+    return redisTargetFrom((variable) => byEnv.get(variable));
+  } catch (error) {
+    if (error instanceof RedisSettingError) throw new CommandLineError(error.message);
+    throw error;
+  }
+}
+
+function topologyOf(read: (variable: string) => string | undefined): Topology {
+  try {
+    return topologyFromSettings(read);
+  } catch (error) {
+    if (error instanceof TopologySettingError) throw new CommandLineError(error.message);
+    throw error;
+  }
+}
+
+function settingsFrom(services: readonly ServiceName[], read: (name: SettingName) => string | undefined, terminal: boolean): Omit<RoostSettings, 'topology'> {
   const number = (name: SettingName): number => numberSetting(name, read(name) ?? (SETTINGS[name] as SettingSpec).fallback);
+  const optionalNumber = (name: SettingName): number | undefined => {
+    const text = read(name);
+    return text === undefined ? undefined : numberSetting(name, text);
+  };
   const logLevel = read('logLevel') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new CommandLineError(`${describe(SETTINGS.logLevel)} must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   const logFormat = read('logFormat') ?? (terminal ? 'pretty' : 'json');
@@ -90,21 +141,38 @@ function settingsFrom(services: readonly ServiceName[], read: (name: SettingName
     host,
     gatewayPort: number('gatewayPort'),
     projectorPort: number('projectorPort'),
+    orchestratorPort: number('orchestratorPort'),
     adminPort: number('adminPort'),
     grpcPort: grpc === 'off' ? null : numberSetting('grpcPort', grpc ?? SETTINGS.grpcPort.fallback),
     apiTokens,
     anonymousRole,
     agentToken: read('agentToken'),
+    gatewayMaxMessageBytes: number('gatewayMaxMessageBytes'),
+    gatewayTls: tlsOf(read, 'gatewayTlsCert', 'gatewayTlsKey', 'gatewayTlsClientCa'),
+    adminTls: tlsOf(read, 'adminTlsCert', 'adminTlsKey', 'adminTlsClientCa'),
+    gatewayMemoryBudgetBytes: optionalNumber('gatewayMemoryBudgetBytes'),
     natsUrl: read('natsUrl'),
     redisUrl: read('redisUrl'),
+    redis: redisOf(read),
     gatewayId: read('gatewayId'),
     orchestratorId: read('orchestratorId'),
     heartbeatSeconds: number('heartbeatSeconds'),
     webhookUrls: splitList(read('webhookUrls') ?? ''),
+    webhookSecret: read('webhookSecret'),
     logLevel,
     logFormat,
     shutdownTimeoutMs: number('shutdownTimeoutMs'),
   };
+}
+
+/** A certificate and its key go together; a client CA needs both. */
+function tlsOf(read: (name: SettingName) => string | undefined, cert: SettingName, key: SettingName, clientCa: SettingName): TlsFiles | undefined {
+  const [certFile, keyFile, clientCaFile] = [read(cert), read(key), read(clientCa)];
+  if (certFile === undefined && keyFile === undefined && clientCaFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined) {
+    throw new CommandLineError(`TLS needs both ${describe(SETTINGS[cert])} and ${describe(SETTINGS[key])}${clientCaFile !== undefined ? ` (${describe(SETTINGS[clientCa])} asks for client certificates over TLS)` : ''}`);
+  }
+  return { certFile, keyFile, ...(clientCaFile !== undefined ? { clientCaFile } : {}) };
 }
 
 function servicesFrom(named: readonly string[]): readonly ServiceName[] {
@@ -122,9 +190,7 @@ function roleSetting(text: string | undefined): ApiRole | null | undefined {
 }
 
 /** True for addresses only this machine can reach. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
-}
+export const isLoopback = isLoopbackHost;
 
 function numberSetting(name: SettingName, text: string | undefined): number {
   const spec: SettingSpec = SETTINGS[name];

@@ -1,3 +1,4 @@
+import { TOPOLOGY_SETTINGS } from '@roost/contracts';
 import { SERVICE_NAMES } from './command-line';
 import { SETTINGS, type SettingSpec } from './settings-table';
 
@@ -8,13 +9,14 @@ export function helpText(): string {
     const fallback = spec.fallback === undefined ? '' : ` (default ${spec.fallback})`;
     return `  ${flag.padEnd(40)} ${spec.env}\n      ${spec.help}${fallback}`;
   });
+  const topologyRows = TOPOLOGY_SETTINGS.map((spec) => `  ${`--${spec.flag} <value>`.padEnd(40)} ${spec.env}\n      ${spec.help} (default ${spec.fallback})`);
   return [
     'Roost: canary-first OpAMP config rollouts for OpenTelemetry Collector fleets.',
     '',
     'Usage:',
     '  npm start                                 every service in one process, in-memory state',
     '  npm start -- [service ...] [flags]        only the named services (for a cluster)',
-    '  tsx services/all-in-one/src/main.ts [service ...] [flags]',
+    '  roost-server [service ...] [flags]        the same, once installed (npm link; package.json bin)',
     '',
     `Services: all (default), ${SERVICE_NAMES.join(', ')}; also --service a,b.`,
     '',
@@ -24,6 +26,9 @@ export function helpText(): string {
     '',
     'Flags (each also read from the environment variable shown; a flag wins):',
     ...rows,
+    '',
+    'NATS streams and buckets (give every process of a deployment the same values):',
+    ...topologyRows,
     '  --help',
     '      this text',
     '',

@@ -2,7 +2,7 @@
  * The `roost` server binary: every service in one process (the default, `npm start`) or only
  * the named ones for a cluster (`npm start -- gateway`). Flags and environment: `--help`.
  */
-import { stopOnSignals } from '@roost/platform-process';
+import { stopOnSignals, TlsSettingError } from '@roost/platform-process';
 import { CommandLineError, parseCommandLine } from './command-line';
 import { createLogger } from './create-logger';
 import { helpText } from './help-text';
@@ -42,5 +42,7 @@ function startFailure(error: unknown): string {
     const port = (error as { port?: unknown }).port;
     return `port ${String(port)} is in use; stop what holds it or choose another port (--help lists the port flags; 0 picks a free one)`;
   }
+  // Unusable TLS files: the message names the setting, the file and what is wrong.
+  if (error instanceof TlsSettingError) return error.message;
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

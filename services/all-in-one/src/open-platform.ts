@@ -1,6 +1,6 @@
 import { createMemoryPlatform, createMemoryViewStore } from '@roost/platform-memory';
 import { connectNatsPlatform } from '@roost/platform-nats';
-import { createRedisViewStore } from '@roost/platform-redis';
+import { createRedisViewStore, describeRedisTarget } from '@roost/platform-redis';
 import type { Logger, OwnedViewStore, Platform } from '@roost/ports';
 import { SERVICE_NAMES, type RoostSettings, type ServiceName } from './command-line';
 
@@ -22,16 +22,16 @@ const VIEW_USERS: readonly ServiceName[] = ['projector', 'admin-api'];
 
 /**
  * One platform shared by every service of this process: NATS when `natsUrl` is set, Redis views
- * when `redisUrl` is set and a service here uses views, the in-memory adapters otherwise.
+ * when `redis` is set and a service here uses views, the in-memory adapters otherwise.
  */
 export async function openPlatform(settings: RoostSettings, logger: Logger): Promise<OpenedPlatform> {
   const name = `roost-${settings.services.length === 1 ? settings.services[0] : 'all-in-one'}`;
   const usesViews = settings.services.some((service) => VIEW_USERS.includes(service));
-  const redisUrl = usesViews ? settings.redisUrl : undefined;
-  if (redisUrl) logger.info({ url: redact(redisUrl) }, 'connecting to Redis (waits until it answers)');
-  const views: OwnedViewStore = redisUrl ? await createRedisViewStore({ url: redisUrl, name, logger }) : createMemoryViewStore();
-  const engines: PlatformEngines = { streams: settings.natsUrl ? 'nats' : 'memory', views: !usesViews ? 'none' : redisUrl ? 'redis' : 'memory' };
-  if (settings.natsUrl && usesViews && !redisUrl) {
+  const redis = usesViews ? settings.redis : undefined;
+  if (redis) logger.info({ url: describeRedisTarget(redis) }, 'connecting to Redis (waits until it answers)');
+  const views: OwnedViewStore = redis ? await createRedisViewStore({ ...redis, name, logger }) : createMemoryViewStore();
+  const engines: PlatformEngines = { streams: settings.natsUrl ? 'nats' : 'memory', views: !usesViews ? 'none' : redis ? 'redis' : 'memory' };
+  if (settings.natsUrl && usesViews && !redis) {
     logger.warn({}, 'REDIS_URL not set: the views live in this process only; an admin API or projector in another process will not share them');
   }
   if (!settings.natsUrl) {
@@ -42,7 +42,7 @@ export async function openPlatform(settings: RoostSettings, logger: Logger): Pro
   }
   logger.info({ url: redact(settings.natsUrl) }, 'connecting to NATS (waits until it answers)');
   try {
-    return { platform: await connectNatsPlatform({ url: settings.natsUrl, name, logger, views }), engines };
+    return { platform: await connectNatsPlatform({ url: settings.natsUrl, name, logger, views, ...settings.topology }), engines };
   } catch (error) {
     await views.close();
     throw error;

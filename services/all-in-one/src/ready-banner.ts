@@ -22,7 +22,7 @@ export function readyBanner(settings: RoostSettings, engines: PlatformEngines, e
   if (admin) {
     if (settings.apiTokens.trim() === '' && settings.anonymousRole === undefined) lines.push('  admin API without tokens: requests without a token act as admin (set ROOST_API_TOKENS to require tokens)');
     const server = admin.url;
-    lines.push(`  try the CLI: npm run roost -- groups${server === 'http://127.0.0.1:8080' ? '' : ` --server ${server}`}`);
+    lines.push(`  try the CLI: npx roost groups${server === 'http://127.0.0.1:8080' ? '' : ` --server ${server}`}`);
   }
   lines.push('  stop with Ctrl-C (SIGINT) or SIGTERM', '');
   return lines.join('\n');

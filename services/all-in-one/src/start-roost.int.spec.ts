@@ -9,7 +9,7 @@ import { startRoost, type RunningRoost } from './start-roost';
 const silent = pino({ level: 'silent' });
 
 function settingsFor(argv: string[], env: Record<string, string> = {}): RoostSettings {
-  const command = parseCommandLine(['--gateway-port', '0', '--projector-port', '0', '--admin-port', '0', '--grpc-port', '0', ...argv], env, false);
+  const command = parseCommandLine(['--gateway-port', '0', '--projector-port', '0', '--orchestrator-port', '0', '--admin-port', '0', '--grpc-port', '0', ...argv], env, false);
   if (command.kind !== 'run') throw new Error('expected settings');
   return command.settings;
 }
@@ -35,13 +35,16 @@ describe('all-in-one on the in-memory adapters', () => {
     expect(roost.engines).toEqual({ streams: 'memory', views: 'memory' });
     expect(roost.endpoints.map((e) => e.what)).toEqual([
       'admin API (HTTP)',
+      'web console',
       'admin API (OpenAPI)',
+      'admin API metrics',
       'admin API (gRPC)',
       'admin API readiness',
       'OpAMP over WebSocket',
       'OpAMP over plain HTTP',
       'gateway metrics',
       'gateway readiness',
+      'orchestrator metrics',
       'projector metrics',
       'projector readiness',
     ]);

@@ -1,7 +1,7 @@
 import { CliError } from './cli-error';
 
 /** Flags that take no value. */
-const SWITCHES = new Set(['watch', 'help', 'accept-keep-new', 'connected', 'disconnected', 'unhealthy', 'all', 'yes']);
+const SWITCHES = new Set(['watch', 'help', 'accept-keep-new', 'fast', 'connected', 'disconnected', 'unhealthy', 'all', 'yes', 'diff']);
 const SHORT: Readonly<Record<string, string>> = { o: 'output', w: 'watch', h: 'help' };
 
 export interface Arguments {

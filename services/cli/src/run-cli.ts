@@ -3,8 +3,9 @@ import { globalOptions, parseArguments, DEFAULT_SERVER } from './cli-arguments';
 import { CliError } from './cli-error';
 import type { CliIo, CommandContext, ExitCode } from './cli-io';
 import { configDiff, configList, configPush, configShow } from './commands/config-commands';
+import { agentsConfig } from './commands/agent-config-command';
 import { agentsList, groups } from './commands/fleet-commands';
-import { ROLLOUT_ACTIONS, rolloutAction, rolloutList, rolloutStart, rolloutStatus, type RolloutActionVerb } from './commands/rollout-commands';
+import { ROLLOUT_ACTIONS, rolloutAction, rolloutList, rolloutPlan, rolloutStart, rolloutStatus, rolloutUndo, type RolloutActionVerb } from './commands/rollout-commands';
 
 type Command = (context: CommandContext) => Promise<ExitCode>;
 
@@ -14,10 +15,13 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   'config show': configShow,
   'config diff': configDiff,
   'agents list': agentsList,
+  'agents config': agentsConfig,
   groups,
   'rollout start': rolloutStart,
+  'rollout plan': rolloutPlan,
   'rollout list': rolloutList,
   'rollout status': rolloutStatus,
+  'rollout undo': rolloutUndo,
   ...Object.fromEntries(ROLLOUT_ACTIONS.map((verb) => [`rollout ${verb}`, (context: CommandContext) => rolloutAction(context, verb as RolloutActionVerb)])),
 };
 
@@ -34,6 +38,9 @@ Configs
 Fleet
   agents list [--group g] [--selector s] [--connected|--disconnected] [--health healthy|unhealthy|unknown]
               [--limit n] [--offset n]
+  agents config <agent id> [--diff] [--against <ref>]
+                                           the effective config an agent reports; --diff: how it differs from the remote
+                                           config it reported (else the one Roost wants it to run, or --against <ref>)
   groups                                   agents per group (service.environment), connected and healthy
 
 Rollouts
@@ -41,15 +48,20 @@ Rollouts
                 [--plan canary:2%:5m,10%:5m,50%:3m:approve,100%] [--threshold 10%] [--policy rollback|pause]
                 [--baseline <ref>] [--accept-keep-new] [--stratify-by cloud.region] [--id <rollout id>]
                 [--apply-timeout 2m] [--disconnect-grace 1m] [--health-grace 30s] [--disconnected-policy fail|exclude]
+                [--min-canary 5] [--missing-components exclude|refuse|include]
+  rollout plan …                           the flags of start: who each phase would reach, who is skipped and why (a dry run)
   rollout list [--status s | --group g]
   rollout status <id>
   rollout pause|resume|promote|abort|rollback <id> [--reason text]
+  rollout undo <id> [--fast] [--id <new id>]
+                                           a new rollout returning each agent an ended rollout touched to the
+                                           config it ran before (same phases and gates; --fast: all at once)
 
 Options
   --server <url>       admin API (default ${DEFAULT_SERVER}; env ROOST_URL)
   --token <token>      bearer token (env ROOST_TOKEN)
   -o, --output json    the API's JSON instead of text (with --watch: one JSON line per change)
-  -w, --watch          rollout start, status and actions: follow the rollout live until it ends;
+  -w, --watch          rollout start, status, actions and undo: follow the rollout live until it ends;
                        exit code 0 when it completed, 1 when it was rolled back, aborted or failed
   -h, --help           this text
 
@@ -76,12 +88,36 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
   }
 }
 
+/** The command-line flag behind a request field the API names in a refusal. */
+const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
+  'target.group': '--group',
+  'target.selector': '--selector',
+  target: '--group or --selector',
+  configVersion: '--config',
+  configYaml: '--file',
+  configName: '--name',
+  yaml: 'the YAML file',
+  name: '--name',
+  plan: '--plan',
+  threshold: '--threshold',
+  policy: '--policy',
+  baselineConfigHash: '--baseline',
+  stratifyBy: '--stratify-by',
+  rolloutId: '--id',
+  timing: '--apply-timeout, --disconnect-grace or --health-grace',
+  'timing.applyTimeoutMs': '--apply-timeout',
+  'timing.disconnectGraceMs': '--disconnect-grace',
+  'timing.healthGraceMs': '--health-grace',
+  disconnectedPolicy: '--disconnected-policy',
+  minCanaryAgents: '--min-canary',
+};
+
 function report(error: unknown, io: CliIo, json: boolean): ExitCode {
   const failure = error instanceof CliError ? error : new CliError('cli.server_error', error instanceof Error ? error.message : String(error));
   if (json) {
     io.err(`${JSON.stringify({ error: { code: failure.details['code'] ?? failure.code, message: failure.message, hint: failure.hint, details: failure.details } })}\n`);
   } else {
-    const field = typeof failure.details['field'] === 'string' ? ` (field ${failure.details['field']})` : '';
+    const field = typeof failure.details['field'] === 'string' ? ` (${FLAG_OF_FIELD[failure.details['field']] ?? `field ${failure.details['field']}`})` : '';
     io.err(`roost: ${failure.message}${field}\n${failure.hint ? `  → ${failure.hint}\n` : ''}`);
   }
   return failure.exitCode;

@@ -1,4 +1,4 @@
-import { FLEET_EVENT_KINDS, type AgentSnapshot, type FleetEvent, type FleetEventKind } from '@roost/contracts';
+import { FLEET_EVENT_KINDS, type AgentSnapshot, type ClientCertificate, type FleetEvent, type FleetEventKind } from '@roost/contracts';
 import type { AgentState } from '@roost/opamp';
 import type { Transport } from './gateway-metrics';
 
@@ -25,16 +25,39 @@ export interface AgentRecord {
   readonly desiredRevision: number;
   /** The last remote_config sent, for redelivery and for agents that do not report status. */
   readonly lastOffer: ConfigOfferRecord | null;
-  /** Hashes the agent reported FAILED, newest last (bounded): never offered again. */
-  readonly failedHashes: readonly string[];
+  /**
+   * Configs the agent reported FAILED, each with the assignment it failed under (the
+   * `agent-desired` revision held then), newest last (bounded): never offered again within that
+   * assignment. A new assignment of the same hash (an operator's new rollout) is a new revision.
+   */
+  readonly failedHashes: readonly FailedConfig[];
   /** `connection` on which the heartbeat interval was last offered (0 = never). */
   readonly heartbeatOfferedOn: number;
+  /**
+   * A `connected` event for this connection is out. It waits until the state is verified
+   * (AgentState.verified): a snapshot built on stale or partial state would tell the fleet
+   * something untrue (an agent without its description leaves its group).
+   */
+  readonly announced: boolean;
+  /** The verified state this gateway's events last spoke from: the next one's changes are said against it. */
+  readonly saidState: AgentState | null;
+  /** Messages in a row that arrived one offered heartbeat interval apart (poll-interval.ts). */
+  readonly onTimePolls: number;
+  /** The TLS client certificate of the connection its messages arrive on (mTLS); null without one. */
+  readonly clientCertificate: ClientCertificate | null;
 }
 
 export interface ConfigOfferRecord {
   readonly hash: string;
+  /** The `agent-desired` revision (assignment) it was sent for. */
+  readonly revision: number;
   readonly at: number;
   readonly connection: number;
+}
+
+export interface FailedConfig {
+  readonly hash: string;
+  readonly revision: number;
 }
 
 export const MAX_FAILED_HASHES = 4;
@@ -94,10 +117,14 @@ export function agentSnapshot(record: AgentRecord, gatewayId: string): AgentSnap
     nonIdentifying: state.description?.nonIdentifying ?? NO_ATTRIBUTES,
     // Fields named one by one: a spread that adds a property costs V8 a microsecond or two,
     // and a snapshot is built for every event.
-    health: health ? { healthy: health.healthy, lastError: health.lastError, status: health.status, reportedAt: record.healthReportedAt } : null,
+    health: health
+      ? { healthy: health.healthy, lastError: health.lastError, status: health.status, reportedAt: record.healthReportedAt, componentErrors: health.componentErrors as string[] }
+      : null,
     remoteConfigStatus: status
       ? { hash: status.hash, status: status.status, errorMessage: status.errorMessage, reportedAt: record.remoteConfigReportedAt }
       : null,
     effectiveConfigHash: state.effectiveConfigHash,
+    availableComponents: state.availableComponents as string[] | null,
+    clientCertificate: record.clientCertificate,
   };
 }

@@ -1,9 +1,12 @@
+import { TOPOLOGY_SETTINGS, TopologySettingError, topologyFromSettings, type Topology } from '@roost/contracts';
 import type { GatewayOptions } from './gateway-options';
 
 export interface GatewayCommandLine {
   readonly gateway: GatewayOptions;
   /** NATS servers (comma-separated URLs); absent = in-memory platform. */
   readonly natsUrl: string | undefined;
+  /** Replicas and limits of the streams and buckets (--nats-replicas, --nats-<stream>-max-*). */
+  readonly topology: Topology;
   readonly logLevel: string;
 }
 
@@ -14,9 +17,13 @@ const FLAGS = {
   path: 'GATEWAY_PATH',
   'gateway-id': 'GATEWAY_ID',
   'max-message-bytes': 'GATEWAY_MAX_MESSAGE_BYTES',
+  'memory-budget-bytes': 'GATEWAY_MEMORY_BUDGET_BYTES',
   'max-agents': 'GATEWAY_MAX_AGENTS',
   'retry-after-seconds': 'GATEWAY_RETRY_AFTER_SECONDS',
   'bearer-token': 'GATEWAY_BEARER_TOKEN',
+  'tls-cert': 'GATEWAY_TLS_CERT_FILE',
+  'tls-key': 'GATEWAY_TLS_KEY_FILE',
+  'tls-client-ca': 'GATEWAY_TLS_CLIENT_CA_FILE',
   'heartbeat-interval-seconds': 'GATEWAY_HEARTBEAT_INTERVAL_SECONDS',
   'http-missed-polls': 'GATEWAY_HTTP_MISSED_POLLS',
   'ping-interval-ms': 'GATEWAY_PING_INTERVAL_MS',
@@ -28,6 +35,9 @@ const FLAGS = {
 
 type FlagName = keyof typeof FLAGS;
 
+/** The topology flags every service shares (NATS_REPLICAS and the streams' limits). */
+const TOPOLOGY_FLAGS = new Map(TOPOLOGY_SETTINGS.map((spec) => [spec.flag, spec.env]));
+
 export class CommandLineError extends Error {
   readonly code = 'gateway.bad_command_line';
 }
@@ -35,15 +45,20 @@ export class CommandLineError extends Error {
 /** Reads flags first, then environment variables; unknown flags are an error. */
 export function parseGatewayCommandLine(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): GatewayCommandLine {
   const flags = new Map<FlagName, string>();
+  const topologyFlags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (!arg.startsWith('--')) throw new CommandLineError(`unexpected argument ${arg}`);
     const eq = arg.indexOf('=');
     const name = (eq === -1 ? arg.slice(2) : arg.slice(2, eq)) as FlagName;
-    if (!(name in FLAGS)) throw new CommandLineError(`unknown flag --${name}; known: ${Object.keys(FLAGS).map((f) => `--${f}`).join(' ')}`);
+    const topologyEnv = TOPOLOGY_FLAGS.get(name);
+    if (!(name in FLAGS) && topologyEnv === undefined) {
+      throw new CommandLineError(`unknown flag --${name}; known: ${[...Object.keys(FLAGS), ...TOPOLOGY_FLAGS.keys()].map((f) => `--${f}`).join(' ')}`);
+    }
     const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
     if (value === undefined) throw new CommandLineError(`--${name} needs a value`);
-    flags.set(name, value);
+    if (topologyEnv !== undefined) topologyFlags.set(topologyEnv, value);
+    else flags.set(name, value);
   }
   const text = (name: FlagName): string | undefined => flags.get(name) ?? nonEmpty(env[FLAGS[name]]);
   const num = (name: FlagName): number | undefined => {
@@ -60,9 +75,11 @@ export function parseGatewayCommandLine(argv: readonly string[], env: Readonly<R
       path: text('path'),
       gatewayId: text('gateway-id'),
       maxMessageBytes: num('max-message-bytes'),
+      memoryBudgetBytes: num('memory-budget-bytes'),
       maxAgents: num('max-agents'),
       retryAfterSeconds: num('retry-after-seconds'),
       bearerToken: text('bearer-token'),
+      ...tlsOf(text('tls-cert'), text('tls-key'), text('tls-client-ca')),
       heartbeatIntervalSeconds: num('heartbeat-interval-seconds'),
       httpMissedPolls: num('http-missed-polls'),
       pingIntervalMs: num('ping-interval-ms'),
@@ -70,8 +87,24 @@ export function parseGatewayCommandLine(argv: readonly string[], env: Readonly<R
       advertisedEndpoint: text('advertised-endpoint'),
     },
     natsUrl: text('nats-url'),
+    topology: topologyOf((variable) => topologyFlags.get(variable) ?? nonEmpty(env[variable])),
     logLevel: text('log-level') ?? 'info',
   };
+}
+
+function tlsOf(certFile: string | undefined, keyFile: string | undefined, clientCaFile: string | undefined): Pick<GatewayOptions, 'tls'> {
+  if (certFile === undefined && keyFile === undefined && clientCaFile === undefined) return {};
+  if (certFile === undefined || keyFile === undefined) throw new CommandLineError('TLS needs both --tls-cert (GATEWAY_TLS_CERT_FILE) and --tls-key (GATEWAY_TLS_KEY_FILE)');
+  return { tls: { certFile, keyFile, ...(clientCaFile !== undefined ? { clientCaFile } : {}) } };
+}
+
+function topologyOf(read: (env: string) => string | undefined): Topology {
+  try {
+    return topologyFromSettings(read);
+  } catch (error) {
+    if (error instanceof TopologySettingError) throw new CommandLineError(error.message);
+    throw error;
+  }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

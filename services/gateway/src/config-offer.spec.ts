@@ -113,9 +113,42 @@ describe('config delivery to agents that report their remote config status', () 
     expect(offeredHash(agent.send({ remoteConfigStatus: status(HASH_A, APPLIED) }))).toBeNull();
     agent.now += 3_600_000;
     expect(offeredHash(agent.send({}))).toBeNull();
-    expect(offeredHash(agent.nudge(HASH_B))).toBeNull();
+    // the same assignment again (a repeated nudge, a resync): still not resent
+    expect(offeredHash(agent.nudge(HASH_B, agent.record!.desiredRevision))).toBeNull();
     // a different config is offered again
     expect(offeredHash(agent.nudge(HASH_C))).toBe(HASH_C);
+  });
+
+  it("re-offers a hash the agent reported FAILED when a new rollout assigns it again: an operator's new rollout is the retry", () => {
+    const agent = new Agent(CAPS);
+    agent.connect(HASH_A, { remoteConfigStatus: status(HASH_A, APPLIED) });
+    expect(offeredHash(agent.nudge(HASH_B))).toBe(HASH_B);
+    expect(offeredHash(agent.send({ remoteConfigStatus: status(HASH_B, FAILED) }))).toBeNull();
+    const failedUnder = agent.record!.desiredRevision;
+    // the rollout ends and puts the agent back on A; the cause is fixed; a new rollout assigns B again
+    expect(offeredHash(agent.nudge(HASH_A))).toBe(HASH_A);
+    agent.send({ remoteConfigStatus: status(HASH_A, APPLIED) });
+    const retry = agent.nudge(HASH_B);
+    expect(agent.record!.desiredRevision).toBeGreaterThan(failedUnder);
+    expect(offeredHash(retry)).toBe(HASH_B);
+    expect(offeredHash(agent.send({ remoteConfigStatus: status(HASH_B, APPLIED) }))).toBeNull();
+  });
+
+  it('re-offers a FAILED hash on a new assignment even with no other config in between', () => {
+    const agent = new Agent(CAPS);
+    agent.connect(HASH_A, { remoteConfigStatus: status(HASH_A, APPLIED) });
+    agent.nudge(HASH_B);
+    agent.send({ remoteConfigStatus: status(HASH_B, FAILED) });
+    expect(offeredHash(agent.nudge(HASH_B))).toBe(HASH_B);
+  });
+
+  it('does not send a config twice when its entry is rewritten with the same hash before the agent reported it', () => {
+    const agent = new Agent(CAPS);
+    agent.connect(HASH_A, { remoteConfigStatus: status(HASH_A, APPLIED) });
+    expect(offeredHash(agent.nudge(HASH_B))).toBe(HASH_B);
+    expect(agent.nudge(HASH_B).message).toBeNull();
+    agent.now += 30_000;
+    expect(offeredHash(agent.send({}))).toBe(HASH_B);
   });
 
   it('repeats a config on one connection only after the redelivery delay, and at once on a new connection', () => {
@@ -157,7 +190,7 @@ describe('config delivery: capabilities', () => {
     expect(offeredHash(agent.send({}))).toBeNull();
     expect(offeredHash(agent.send({}, { newConnection: true }))).toBeNull();
     expect(offeredHash(agent.nudge(HASH_B))).toBe(HASH_B);
-    expect(offeredHash(agent.nudge(HASH_B))).toBeNull();
+    expect(offeredHash(agent.nudge(HASH_B, agent.record!.desiredRevision))).toBeNull();
   });
 
   it('ignores a nudge whose entry is older than the one the agent was given (nudges race)', () => {

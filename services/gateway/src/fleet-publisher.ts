@@ -1,4 +1,5 @@
 import { subjects, type FleetEvent } from '@roost/contracts';
+import { EVENT_SOURCES, publishedEventHeaders } from '@roost/event-catalog';
 import type { EventStore, Logger } from '@roost/ports';
 import type { GatewayMetrics } from './gateway-metrics';
 
@@ -28,9 +29,10 @@ export function createFleetPublisher(events: EventStore, metrics: GatewayMetrics
 
   const attempt = async (event: FleetEvent, data: Uint8Array, issued: number): Promise<void> => {
     const subject = subjects.fleetAgentEvent(event.agentId, event.type);
+    const headers = publishedEventHeaders('fleet', event, EVENT_SOURCES.gateway(event.snapshot.gatewayId));
     for (let round = 0; ; round++) {
       try {
-        await events.append(subject, data, { messageId: event.id });
+        await events.append(subject, data, { messageId: event.id, headers });
         metrics.fleetEvents.inc({ kind: event.type });
         return;
       } catch (error) {

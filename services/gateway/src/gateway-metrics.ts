@@ -52,6 +52,8 @@ export interface GatewayMetrics {
   readonly pushToApplied: Histogram;
   readonly refusedConnections: Counter<'reason'>;
   readonly duplicateUids: Counter;
+  readonly messageBytesHeld: Gauge<'pool'>;
+  readonly messageBytesBudget: Gauge<'pool'>;
 }
 
 export function createGatewayMetrics(gatewayId: string): GatewayMetrics {
@@ -79,13 +81,25 @@ export function createGatewayMetrics(gatewayId: string): GatewayMetrics {
     }),
     refusedConnections: new Counter({
       name: 'roost_gateway_refused_total',
-      help: 'Requests and upgrades refused before OpAMP handling, by reason',
+      help: 'Requests, upgrades and sockets refused or cut off before OpAMP handling, by reason (unauthorised, over_capacity, memory_budget, pre_auth_budget, slow_sender, slow_reader)',
       labelNames: ['reason'],
       registers: [registry],
     }),
     duplicateUids: new Counter({
       name: 'roost_gateway_duplicate_instance_uids_total',
       help: 'WebSocket agents that claimed an instance uid another live connection held and were assigned a new one',
+      registers: [registry],
+    }),
+    messageBytesHeld: new Gauge({
+      name: 'roost_gateway_message_bytes_held',
+      help: 'Bytes held in messages partly received, queued or not yet written (pool all), of which by connections not yet past their first message (pool pre_auth)',
+      labelNames: ['pool'],
+      registers: [registry],
+    }),
+    messageBytesBudget: new Gauge({
+      name: 'roost_gateway_message_bytes_budget',
+      help: 'The memory budget for messages (pool all) and its pre-authentication pool (pool pre_auth)',
+      labelNames: ['pool'],
       registers: [registry],
     }),
   };

@@ -1,3 +1,4 @@
+import type { TlsFiles } from '@roost/platform-process';
 import type { Logger } from '@roost/ports';
 
 /** Everything `startGateway` can be told; every field has a default (see `resolveGatewayOptions`). */
@@ -10,12 +11,31 @@ export interface GatewayOptions {
   readonly host?: string;
   /** OpAMP path for both transports. Default `/v1/opamp`. */
   readonly path?: string;
-  /** Largest AgentToServer accepted, measured after decompression. Default 64 MiB. */
+  /**
+   * Largest AgentToServer accepted, measured after decompression. Default 8 MiB: OpAMP allows
+   * 64 MiB, but what a collector sends is its description, health and effective config — tens
+   * of KB, a large config a few hundred KB — and Roost keeps configs and effective configs in
+   * NATS, whose messages are at most 1 MiB by default. 8 MiB leaves room for eight times that.
+   */
   readonly maxMessageBytes?: number;
+  /**
+   * Bytes held in messages partly received, queued for handling or written and not yet sent,
+   * over every connection (see memory-budget.ts). Default: a quarter of the memory limit (the
+   * cgroup's, else the machine's), between 32 MiB and 1 GiB.
+   */
+  readonly memoryBudgetBytes?: number;
   /** Connected agents (WebSocket + live HTTP) above which new ones get 503 / refused upgrades. */
   readonly maxAgents?: number;
   /** Seconds sent in `Retry-After` when over the limit. Default 30. */
   readonly retryAfterSeconds?: number;
+  /**
+   * PEM files: the port then serves only TLS (`wss://`, `https://`); with `clientCaFile`, agents
+   * must present a certificate that CA signed (mTLS). Files are read again when they change
+   * (polled every `tlsReloadIntervalMs`) or on SIGHUP.
+   */
+  readonly tls?: TlsFiles;
+  /** How often the TLS files are checked for a change. Default 10 000. */
+  readonly tlsReloadIntervalMs?: number;
   /** When set, every OpAMP request and upgrade must carry `Authorization: Bearer <token>`. */
   readonly bearerToken?: string;
   /**
@@ -60,7 +80,8 @@ export interface GatewayOptions {
   readonly randomBytes?: (size: number) => Uint8Array;
 }
 
-export type ResolvedGatewayOptions = Required<Omit<GatewayOptions, 'bearerToken' | 'advertisedEndpoint' | 'heartbeatIntervalSeconds'>> & {
+export type ResolvedGatewayOptions = Required<Omit<GatewayOptions, 'bearerToken' | 'advertisedEndpoint' | 'heartbeatIntervalSeconds' | 'tls'>> & {
+  readonly tls: TlsFiles | undefined;
   readonly bearerToken: string | undefined;
   readonly advertisedEndpoint: string | undefined;
   /** 0 = no heartbeat offer. */
@@ -69,11 +90,11 @@ export type ResolvedGatewayOptions = Required<Omit<GatewayOptions, 'bearerToken'
 
 export const DEFAULT_PORT = 4320;
 export const DEFAULT_PATH = '/v1/opamp';
-export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 export function resolveGatewayOptions(
   options: GatewayOptions,
-  defaults: { gatewayId: () => string; now: () => number; randomBytes: (size: number) => Uint8Array; logger: Logger },
+  defaults: { gatewayId: () => string; now: () => number; randomBytes: (size: number) => Uint8Array; logger: Logger; memoryBudgetBytes: () => number },
 ): ResolvedGatewayOptions {
   const gatewayId = options.gatewayId ?? defaults.gatewayId();
   if (!/^[-_A-Za-z0-9]+$/.test(gatewayId)) {
@@ -83,14 +104,22 @@ export function resolveGatewayOptions(
   if (!Number.isInteger(heartbeatIntervalSeconds) || heartbeatIntervalSeconds < 0) {
     throw new Error(`gateway option heartbeatIntervalSeconds must be a whole number of seconds >= 0, got ${heartbeatIntervalSeconds}`);
   }
+  const maxMessageBytes = positive(options.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES, 'maxMessageBytes');
+  const memoryBudgetBytes = positive(options.memoryBudgetBytes, defaults.memoryBudgetBytes(), 'memoryBudgetBytes');
+  if (memoryBudgetBytes < maxMessageBytes) {
+    throw new Error(`gateway option memoryBudgetBytes (${memoryBudgetBytes}) must be at least maxMessageBytes (${maxMessageBytes}), or no message that large could be received`);
+  }
   return {
     gatewayId,
     port: options.port ?? DEFAULT_PORT,
     host: options.host ?? '0.0.0.0',
     path: options.path ?? DEFAULT_PATH,
-    maxMessageBytes: positive(options.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES, 'maxMessageBytes'),
+    maxMessageBytes,
+    memoryBudgetBytes,
     maxAgents: positive(options.maxAgents, 50_000, 'maxAgents'),
     retryAfterSeconds: positive(options.retryAfterSeconds, 30, 'retryAfterSeconds'),
+    tls: options.tls,
+    tlsReloadIntervalMs: positive(options.tlsReloadIntervalMs, 10_000, 'tlsReloadIntervalMs'),
     bearerToken: options.bearerToken === '' ? undefined : options.bearerToken,
     heartbeatIntervalSeconds,
     httpPollIntervalSeconds: positive(options.httpPollIntervalSeconds, Math.max(30, heartbeatIntervalSeconds), 'httpPollIntervalSeconds'),

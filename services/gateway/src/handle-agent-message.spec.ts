@@ -124,15 +124,30 @@ describe('handleAgentMessage: status compression', () => {
     expect(outcome.response.flags ?? 0).toBe(0);
   });
 
-  it('asks for full state after a sequence gap only when state is missing', () => {
-    const known = connectedAgent(null);
-    const gapButComplete = handled(handleAgentMessage(known, wire({ sequenceNum: seq(9), capabilities: FULL_CAPS }), context()));
-    expect(gapButComplete.response.flags ?? 0).toBe(0);
-    // an agent still without a description is asked again after a later gap
-    const asked = handled(handleAgentMessage(undefined, wire({ sequenceNum: seq(1), capabilities: FULL_CAPS }), context({ newConnection: true })));
-    const unanswered = handled(handleAgentMessage(asked.record, wire({ sequenceNum: seq(2), capabilities: FULL_CAPS }), context()));
-    const gap = handled(handleAgentMessage(unanswered.record, wire({ sequenceNum: seq(7), capabilities: FULL_CAPS }), context()));
-    expect(hasBits(gap.response.flags, ServerToAgentFlag.ReportFullState)).toBe(true);
+  it('after a sequence gap asks for full state, and says nothing and offers nothing until it has it', () => {
+    // the agent applied HASH_B through another gateway: this one still holds HASH_A as reported
+    const known = { ...connectedAgent(HASH_A), desiredHash: HASH_A, desiredRevision: 1 };
+    const stale = handled(handleAgentMessage(known, wire({ sequenceNum: seq(9), capabilities: FULL_CAPS, health: { healthy: true } }), context({ desired: { hash: HASH_B, revision: 2 } })));
+    expect(hasBits(stale.response.flags, ServerToAgentFlag.ReportFullState)).toBe(true);
+    expect(stale.event).toBeNull();
+    expect(stale.response.remoteConfig).toBeUndefined();
+    // the full state answers: the health change and the new hash are said, and nothing is offered
+    const full = handled(
+      handleAgentMessage(stale.record, wire({ sequenceNum: seq(10), capabilities: FULL_CAPS, agentDescription: description, remoteConfigStatus: status(HASH_B, APPLIED), health: { healthy: true } }), context()),
+    );
+    expect(full.event).toMatchObject({ changes: ['health', 'remote-config-status'] });
+    expect(full.response.remoteConfig).toBeUndefined();
+  });
+
+  it('announces a connection only once its state is verified', () => {
+    const asked = handled(handleAgentMessage(undefined, wire({ sequenceNum: seq(4), capabilities: FULL_CAPS }), context({ newConnection: true, desired: { hash: HASH_A, revision: 1 } })));
+    expect(asked.event).toBeNull();
+    expect(asked.response.remoteConfig).toBeUndefined();
+    const answered = handled(handleAgentMessage(asked.record, wire({ sequenceNum: seq(5), capabilities: FULL_CAPS, agentDescription: description, remoteConfigStatus: status('', APPLIED) }), context()));
+    expect(answered.event).toMatchObject({ type: 'connected', changes: ['connected'], snapshot: { identifying: { 'service.name': 'otelcol' } } });
+    expect(answered.response.remoteConfig).toBeDefined();
+    const next = handled(handleAgentMessage(answered.record, wire({ sequenceNum: seq(6), capabilities: FULL_CAPS }), context()));
+    expect(next.event).toBeNull();
   });
 
   it('publishes nothing for a heartbeat and one event naming every changed part otherwise', () => {
@@ -180,7 +195,7 @@ describe('handleAgentMessage: status compression', () => {
     const known = connectedAgent(null);
     const reconnect = handled(handleAgentMessage(known, wire({ sequenceNum: seq(1), capabilities: FULL_CAPS, health: { healthy: true } }), context({ newConnection: true, now: 9 })));
     expect(reconnect.event).toMatchObject({ type: 'connected', changes: ['connected'] });
-    expect(reconnect.event!.snapshot.health).toEqual({ healthy: true, lastError: '', status: '', reportedAt: 9 });
+    expect(reconnect.event!.snapshot.health).toEqual({ healthy: true, lastError: '', status: '', reportedAt: 9, componentErrors: [] });
     expect(reconnect.record.connection).toBe(known.connection + 1);
   });
 });
@@ -190,7 +205,7 @@ describe('handleAgentMessage: identity and disconnect', () => {
     const outcome = handled(
       handleAgentMessage(
         undefined,
-        wire({ sequenceNum: seq(0), capabilities: FULL_CAPS, agentDescription: description, flags: seq(AgentToServerFlag.RequestInstanceUid) }),
+        wire({ sequenceNum: seq(0), capabilities: FULL_CAPS, agentDescription: description, remoteConfigStatus: {}, flags: seq(AgentToServerFlag.RequestInstanceUid) }),
         context({ newConnection: true, desired: { hash: HASH_A, revision: 1 } }),
       ),
     );
@@ -233,5 +248,24 @@ describe('handleAgentMessage: identity and disconnect', () => {
     expect(outcome.event).toMatchObject({ type: 'disconnected', changes: ['disconnected'], snapshot: { connected: false } });
     expect(outcome.response.remoteConfig).toBeUndefined();
     expect(outcome.response.connectionSettings).toBeUndefined();
+  });
+});
+
+describe('handleAgentMessage: available components', () => {
+  const full = { sequenceNum: seq(0), capabilities: caps(Cap.ReportsAvailableComponents), agentDescription: description };
+  const list = { receivers: { subComponentMap: { otlp: {} } }, processors: { subComponentMap: { batch: {} } } };
+
+  it('asks for the list of an agent that names its components by hash alone, and says what it can run once it answers', () => {
+    const first = handled(handleAgentMessage(undefined, wire({ ...full, availableComponents: { hash: Buffer.from('c1') } }), context({ newConnection: true })));
+    expect(hasBits(first.response.flags, ServerToAgentFlag.ReportAvailableComponents)).toBe(true);
+    expect(first.event?.snapshot.availableComponents).toBeNull();
+
+    const answer = handled(handleAgentMessage(first.record, wire({ sequenceNum: seq(1), availableComponents: { hash: Buffer.from('c1'), components: list } }), context()));
+    expect(hasBits(answer.response.flags, ServerToAgentFlag.ReportAvailableComponents)).toBe(false);
+    expect(answer.event).toMatchObject({ changes: ['description'], snapshot: { availableComponents: ['processors/batch', 'receivers/otlp'] } });
+
+    const same = handled(handleAgentMessage(answer.record, wire({ sequenceNum: seq(2), availableComponents: { hash: Buffer.from('c1') } }), context()));
+    expect(hasBits(same.response.flags, ServerToAgentFlag.ReportAvailableComponents)).toBe(false);
+    expect(same.event).toBeNull();
   });
 });

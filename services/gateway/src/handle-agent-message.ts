@@ -1,11 +1,13 @@
-import type { FleetEvent, FleetEventKind } from '@roost/contracts';
+import type { ClientCertificate, EffectiveConfigEntry, FleetEvent, FleetEventKind } from '@roost/contracts';
 import {
   AgentToServerFlag,
   ServerCapability,
   ServerErrorResponseType,
   ServerToAgentFlag,
   bitsOf,
+  needsAvailableComponents,
   hasFlag,
+  changesBetween,
   mergeAgentStatus,
   type Sha256,
   parseInstanceUid,
@@ -17,9 +19,11 @@ import {
 import Long from 'long';
 import { fleetEvent, latestDesired, type AgentRecord, type DesiredEntry } from './agent-record';
 import { decideConfigOffer, rememberFailures } from './config-offer';
+import { effectiveConfigReport } from './effective-config-report';
 import type { OfferableConfig } from './config-source';
 import type { Transport } from './gateway-metrics';
 import { heartbeatOfferFor } from './heartbeat-offer';
+import { nextOnTimePolls } from './poll-interval';
 
 /** A uid just assigned has no desired config yet: the orchestrator learns of it from our event. */
 const NO_DESIRED = { desiredHash: null, desiredRevision: 0 } as const;
@@ -48,6 +52,8 @@ export interface MessageContext {
    * the message carries stays with its holder.
    */
   readonly reassignTo?: Uint8Array;
+  /** The verified TLS client certificate of the connection the message came on (mTLS); null or absent without one. */
+  readonly clientCertificate?: ClientCertificate | null;
 }
 
 export type MessageOutcome = RejectedMessage | HandledMessage;
@@ -74,6 +80,8 @@ export interface HandledMessage {
   readonly missingConfig: string | null;
   /** Milliseconds from our offer to the agent's APPLIED report, when this message is that report. */
   readonly appliedAfterMs: number | null;
+  /** The effective config to keep in `effective-configs`: the message reported a new one. */
+  readonly effectiveConfig: EffectiveConfigEntry | null;
 }
 
 /** Bits every ServerToAgent carries (pitfall §13.2: set on every response, not just the first). */
@@ -85,6 +93,8 @@ const BASE_CAPABILITIES = [ServerCapability.AcceptsStatus, ServerCapability.Offe
 const WITHOUT_CONNECTION_SETTINGS = bitsOf(...BASE_CAPABILITIES);
 const WITH_CONNECTION_SETTINGS = bitsOf(...BASE_CAPABILITIES, ServerCapability.OffersConnectionSettings);
 const REPORT_FULL_STATE = bitsOf(ServerToAgentFlag.ReportFullState);
+const REPORT_AVAILABLE_COMPONENTS = bitsOf(ServerToAgentFlag.ReportAvailableComponents);
+const REPORT_FULL_STATE_AND_COMPONENTS = bitsOf(ServerToAgentFlag.ReportFullState, ServerToAgentFlag.ReportAvailableComponents);
 
 /**
  * One AgentToServer, either transport (protocol brief Appendix A): validate the uid, honour
@@ -119,8 +129,12 @@ export function handleAgentMessage(record: AgentRecord | undefined, message: Age
     desiredHash: desired.desiredHash,
     desiredRevision: desired.desiredRevision,
     lastOffer: record?.lastOffer ?? null,
-    failedHashes: message.remoteConfigStatus ? rememberFailures(record?.failedHashes ?? [], merge.state.remoteConfigStatus) : (record?.failedHashes ?? []),
+    failedHashes: message.remoteConfigStatus ? rememberFailures(record?.failedHashes ?? [], merge.state.remoteConfigStatus, desired.desiredRevision) : (record?.failedHashes ?? []),
     heartbeatOfferedOn: record?.heartbeatOfferedOn ?? 0,
+    announced: reconnect || record?.agentId !== agentId ? false : record.announced,
+    saidState: record?.saidState ?? null,
+    onTimePolls: nextOnTimePolls(record, ctx.now, record?.heartbeatOfferedOn === record?.connection ? ctx.heartbeatIntervalSeconds : 0, !reconnect),
+    clientCertificate: ctx.clientCertificate ?? null,
   };
   const appliedAfterMs = appliedLatency(record, next, merge.changes, ctx.now);
 
@@ -128,7 +142,10 @@ export function handleAgentMessage(record: AgentRecord | undefined, message: Age
     instanceUid: message.instanceUid,
     capabilities: serverCapabilities(ctx.heartbeatIntervalSeconds > 0),
   };
-  if (merge.reportFullState) response.flags = REPORT_FULL_STATE;
+  const askComponents = needsAvailableComponents(message, merge.state);
+  if (merge.reportFullState || askComponents) {
+    response.flags = merge.reportFullState && askComponents ? REPORT_FULL_STATE_AND_COMPONENTS : merge.reportFullState ? REPORT_FULL_STATE : REPORT_AVAILABLE_COMPONENTS;
+  }
   if (newUid) response.agentIdentification = { newInstanceUid: newUid };
   let missingConfig: string | null = null;
   if (connected) {
@@ -136,9 +153,14 @@ export function handleAgentMessage(record: AgentRecord | undefined, message: Age
     next = offer.record;
     missingConfig = offer.missingConfig;
   }
-  const newConnection = next.connected && (reconnect || record?.agentId !== next.agentId);
-  // A new connection is `connected` alone: its snapshot holds everything the message said.
-  const event = fleetEvent(newConnection ? ['connected'] : merge.changes.map(eventKindOf), next, ctx);
+  // Nothing is said from state that is not verified. A connection is announced by `connected`
+  // alone once it is: its snapshot holds everything known.
+  const announce = next.connected && merge.state.verified && !next.announced;
+  if (announce) next = { ...next, announced: true };
+  const changes = record?.saidState === record?.state ? merge.changes : changesBetween(record?.saidState ?? undefined, merge.state);
+  const event = next.connected ? (merge.state.verified ? fleetEvent(announce ? ['connected'] : changes.map(eventKindOf), next, ctx) : null) : goodbye(record, next, changes, ctx);
+  if (merge.state.verified) next = { ...next, saidState: merge.state };
+  if (!next.connected) next = { ...next, announced: false };
   return {
     kind: 'handled',
     response,
@@ -148,6 +170,7 @@ export function handleAgentMessage(record: AgentRecord | undefined, message: Age
     disconnect: !connected,
     missingConfig,
     appliedAfterMs,
+    effectiveConfig: effectiveConfigReport(message, merge.changes.includes('effectiveConfigHash'), merge.state.effectiveConfigHash, ctx.now, ctx.gatewayId),
   };
 }
 
@@ -159,12 +182,13 @@ export function attachOffers(
 ): { record: AgentRecord; missingConfig: string | null } {
   let next = record;
   let missingConfig: string | null = null;
-  const decision = decideConfigOffer(record, ctx.now, ctx.redeliverAfterMs);
-  if (decision.offer) {
+  // Stale or partial state says nothing of what the agent runs: offer once it is verified.
+  const decision = record.state.verified ? decideConfigOffer(record, ctx.now, ctx.redeliverAfterMs) : null;
+  if (decision?.offer) {
     const config = ctx.offerable(decision.hash);
     if (config) {
       message.remoteConfig = config.remoteConfig;
-      next = { ...next, lastOffer: { hash: decision.hash, at: ctx.now, connection: record.connection } };
+      next = { ...next, lastOffer: { hash: decision.hash, revision: record.desiredRevision, at: ctx.now, connection: record.connection } };
     } else {
       missingConfig = decision.hash;
     }
@@ -175,6 +199,12 @@ export function attachOffers(
     next = { ...next, heartbeatOfferedOn: next.connection };
   }
   return { record: next, missingConfig };
+}
+
+/** agent_disconnect: said once, by a gateway that announced the connection (another holds it otherwise). */
+function goodbye(record: AgentRecord | undefined, next: AgentRecord, changes: readonly AgentStateChange[], ctx: MessageContext): FleetEvent | null {
+  if (!record?.announced || !changes.includes('disconnected')) return null;
+  return fleetEvent(next.state.verified ? changes.map(eventKindOf) : ['disconnected'], next, ctx);
 }
 
 function rejectBadUid(message: AgentToServer, error: unknown, ctx: MessageContext): RejectedMessage {
@@ -209,6 +239,9 @@ export function eventKindOf(change: AgentStateChange): FleetEventKind {
       return 'remote-config-status';
     case 'effectiveConfigHash':
       return 'effective-config';
+    // What the agent can run is part of what it says about itself.
+    case 'availableComponents':
+      return 'description';
     case 'disconnected':
       return 'disconnected';
     default:

@@ -4,7 +4,7 @@ import { gunzip, gzip } from 'node:zlib';
 /** Why a request body could not be read; mapped to an HTTP status at the edge. */
 export class BodyError extends Error {
   constructor(
-    readonly code: 'too_large' | 'bad_gzip' | 'unsupported_encoding' | 'aborted',
+    readonly code: 'too_large' | 'bad_gzip' | 'unsupported_encoding' | 'aborted' | 'memory_budget' | 'pre_auth_budget',
     message: string,
   ) {
     super(message);
@@ -15,11 +15,15 @@ export class BodyError extends Error {
 /** Compressed input may be slightly larger than its content; allow that much on the wire. */
 const GZIP_SLACK_BYTES = 1024;
 
+/** Asked before the body held grows to `bytes`: null if the memory budget holds it, else why not. */
+export type HoldBytes = (bytes: number) => 'memory_budget' | 'pre_auth_budget' | null;
+
 /**
  * Reads the whole body, gunzipping `Content-Encoding: gzip`. The limit applies to the
  * decompressed bytes (a gzip bomb stops at `maxBytes`), and to the raw bytes with a little slack.
+ * Every chunk is held in the memory budget first (`hold`); the decompressed body replaces the raw.
  */
-export async function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
+export async function readBody(request: IncomingMessage, maxBytes: number, hold: HoldBytes = () => null): Promise<Buffer> {
   const encoding = (request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding !== 'identity' && encoding !== 'gzip') {
     request.resume();
@@ -31,12 +35,15 @@ export async function readBody(request: IncomingMessage, maxBytes: number): Prom
     request.resume();
     throw new BodyError('too_large', `body of ${declared} bytes is over the ${maxBytes} byte limit`);
   }
-  const raw = await collect(request, rawLimit);
+  const raw = await collect(request, rawLimit, hold);
   if (encoding === 'identity') return raw;
-  return gunzipLimited(raw, maxBytes);
+  const body = await gunzipLimited(raw, maxBytes);
+  const refusal = hold(body.length);
+  if (refusal !== null) throw new BodyError(refusal, 'the gateway memory budget for messages is full');
+  return body;
 }
 
-function collect(request: IncomingMessage, limit: number): Promise<Buffer> {
+function collect(request: IncomingMessage, limit: number, hold: HoldBytes): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -48,6 +55,13 @@ function collect(request: IncomingMessage, limit: number): Promise<Buffer> {
         failed = true;
         chunks.length = 0;
         reject(new BodyError('too_large', `body is over the ${limit} byte limit`));
+        return;
+      }
+      const refusal = hold(size);
+      if (refusal !== null) {
+        failed = true;
+        chunks.length = 0;
+        reject(new BodyError(refusal, 'the gateway memory budget for messages is full'));
         return;
       }
       chunks.push(chunk);

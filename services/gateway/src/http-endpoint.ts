@@ -1,7 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { ClientCertificate } from '@roost/contracts';
 import type { Logger } from '@roost/ports';
+import { clientCertificateOf } from './client-certificate';
 import { acceptsGzip, BodyError, gzipAsync, readBody } from './http-body';
+import { BudgetHolder, type BudgetRefusal, type MemoryBudget } from './memory-budget';
 import type { GatewayMetrics } from './gateway-metrics';
 
 /** The one content type OpAMP over plain HTTP uses, compared exactly (pitfall §13.10). */
@@ -20,10 +23,14 @@ export interface HttpEndpointHooks {
   readonly path: string;
   readonly maxMessageBytes: number;
   readonly retryAfterSeconds: number;
+  /** Holds request bodies while they are read and handled (as unauthenticated connections). */
+  readonly budget: MemoryBudget;
+  readonly onRefused: (reason: BudgetRefusal) => void;
   readonly authorised: (request: IncomingMessage) => boolean;
   /** True when one more WebSocket agent may connect. */
   readonly admitsWebSocket: () => boolean;
-  readonly handleHttpMessage: (body: Buffer) => HttpOpampResult | Promise<HttpOpampResult>;
+  /** `clientCertificate`: the verified TLS client certificate of the request's connection (mTLS), null without one. */
+  readonly handleHttpMessage: (body: Buffer, clientCertificate: ClientCertificate | null) => HttpOpampResult | Promise<HttpOpampResult>;
   readonly acceptUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
   readonly metricsText: () => Promise<{ contentType: string; body: string }>;
   readonly healthy: () => boolean;
@@ -83,14 +90,24 @@ async function opampRequest(hooks: HttpEndpointHooks, request: IncomingMessage, 
     request.resume();
     return plain(response, 415, `Content-Type must be exactly ${PROTOBUF_CONTENT_TYPE}`);
   }
+  const holder = new BudgetHolder();
+  try {
+    return await readAndHandle(hooks, request, response, holder);
+  } finally {
+    hooks.budget.release(holder);
+  }
+}
+
+async function readAndHandle(hooks: HttpEndpointHooks, request: IncomingMessage, response: ServerResponse, holder: BudgetHolder): Promise<void> {
+  const { metrics } = hooks;
   let body: Buffer;
   try {
-    body = await readBody(request, hooks.maxMessageBytes);
+    body = await readBody(request, hooks.maxMessageBytes, (bytes) => hooks.budget.resize(holder, bytes, true));
   } catch (error) {
     if (!(error instanceof BodyError)) throw error;
     return bodyRefused(hooks, response, error);
   }
-  const result = await hooks.handleHttpMessage(body);
+  const result = await hooks.handleHttpMessage(body, clientCertificateOf(request.socket));
   switch (result.kind) {
     case 'reply':
       return reply(request, response, result.body);
@@ -119,6 +136,12 @@ function bodyRefused(hooks: HttpEndpointHooks, response: ServerResponse, error: 
       return plain(response, 415, error.message);
     case 'aborted':
       response.destroy();
+      return;
+    case 'memory_budget':
+    case 'pre_auth_budget':
+      hooks.onRefused(error.code);
+      response.writeHead(503, { Connection: 'close', 'Retry-After': String(hooks.retryAfterSeconds), 'Content-Type': 'text/plain' });
+      response.end(`${error.message}; retry later`);
       return;
   }
 }

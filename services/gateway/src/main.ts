@@ -6,18 +6,24 @@
 import pino from 'pino';
 import { createMemoryPlatform } from '@roost/platform-memory';
 import { connectNatsServicePlatform } from '@roost/platform-nats';
-import { stopOnSignals } from '@roost/platform-process';
+import { bootServices } from '@roost/platform-nest';
+import { stopOnSignals, TlsSettingError } from '@roost/platform-process';
 import { CommandLineError, parseGatewayCommandLine } from './cli-options';
-import { startGateway } from './start-gateway';
+import { GatewayModule, RUNNING_GATEWAY } from './gateway-module';
+import type { RunningGateway } from './start-gateway';
 
 async function main(): Promise<void> {
   const cli = parseGatewayCommandLine(process.argv.slice(2), process.env);
   const logger = pino({ level: cli.logLevel, base: { service: 'gateway' } });
   const { natsUrl } = cli;
-  const platform = natsUrl ? await connectNatsServicePlatform({ url: natsUrl, name: 'roost-gateway', logger }) : createMemoryPlatform({ logger });
-  if (!natsUrl) logger.warn({}, 'NATS_URL not set: in-memory platform, state is lost on exit');
-  const gateway = await startGateway({ ...cli.gateway, logger }, platform);
-  stopOnSignals(() => gateway.stop().then(() => platform.close()), { name: 'gateway', logger });
+  const open = async () => {
+    const platform = natsUrl ? await connectNatsServicePlatform({ url: natsUrl, name: 'roost-gateway', logger, ...cli.topology }) : createMemoryPlatform({ logger });
+    if (!natsUrl) logger.warn({}, 'NATS_URL not set: in-memory platform, state is lost on exit');
+    return platform;
+  };
+  const app = await bootServices({ startOrder: ['gateway'], platform: { open }, services: [GatewayModule.forRoot({ ...cli.gateway, logger })], logger });
+  const gateway = app.get<RunningGateway>(RUNNING_GATEWAY);
+  stopOnSignals(() => app.close(), { name: 'gateway', logger });
   logger.info({ gatewayId: gateway.gatewayId, url: gateway.url, httpUrl: gateway.httpUrl }, 'gateway ready');
 }
 
@@ -26,6 +32,7 @@ main().catch((error: unknown) => {
     process.stderr.write(`${error.message}\n`);
     process.exit(2);
   }
-  process.stderr.write(`gateway failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  const detail = error instanceof TlsSettingError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`gateway failed to start: ${detail}\n`);
   process.exit(1);
 });

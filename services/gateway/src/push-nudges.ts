@@ -131,7 +131,7 @@ export function listenForPushNudges(bus: MessageBus, sessions: AgentSessions, co
   }
 
   async function fanOut(agentIds: readonly string[], carried: Carried): Promise<void> {
-    const here = agentIds.filter((id) => sessions.records.get(id)?.connected === true);
+    const here = agentIds.filter((id) => sessions.agents.get(id)?.connected === true);
     const chunks: string[][] = [];
     for (let start = 0; start < here.length; start += options.sliceSize) chunks.push(here.slice(start, start + options.sliceSize));
     let reading = chunks.length > 0 ? readChunk(chunks[0] as string[], carried) : null;

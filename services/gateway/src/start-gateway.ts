@@ -1,19 +1,27 @@
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { hostname } from 'node:os';
+import { hostname, totalmem } from 'node:os';
 import { v7 as uuidv7 } from 'uuid';
-import { BUCKETS } from '@roost/contracts';
-import { silentLogger, type Platform } from '@roost/ports';
+import { BUCKETS, type ClientCertificate } from '@roost/contracts';
+import { isLoopbackHost, loadTlsFiles, watchTlsFiles, type TlsFiles, type TlsMaterial } from '@roost/platform-process';
+import { silentLogger, type Logger, type Platform } from '@roost/ports';
 import { AgentSessions } from './agent-sessions';
 import { createBearerCheck } from './bearer-auth';
+import { createRefusalReporter } from './budget-refusals';
 import { createConfigSource } from './config-source';
+import { createEffectiveConfigWriter } from './effective-config-writer';
 import { createFleetPublisher } from './fleet-publisher';
 import { createGatewayMetrics, type GatewayMetrics } from './gateway-metrics';
 import { resolveGatewayOptions, type GatewayOptions, type ResolvedGatewayOptions } from './gateway-options';
 import { createRequestListener, createUpgradeListener } from './http-endpoint';
-import { startLivenessSweeps } from './liveness-sweep';
+import { startHttpHandover } from './http-handover';
+import { listenBacklog } from './listen-backlog';
+import { letGoOf, startLivenessSweeps } from './liveness-sweep';
 import { startPresence } from './presence';
+import { cgroupMemoryLimit, defaultMemoryBudget, MemoryBudget } from './memory-budget';
 import { listenForPushNudges } from './push-nudges';
 import { createWebSocketTransport } from './websocket-transport';
 
@@ -53,6 +61,23 @@ const INBOUND_SLICE_MS = 5;
 const INBOUND_HIGH_WATER = 2_000;
 /** The shortest HTTP-liveness sweep period; sweeps also evict old records. */
 const SWEEP_MS = 1_000;
+/** How long a peer gateway gets to say which silent HTTP agents it holds. */
+const HANDOVER_ASK_MS = 1_000;
+/** What a connection holds before its first message is handled without drawing on the pre-auth pool. */
+const PRE_AUTH_ALLOWANCE_BYTES = 256 * 1024;
+/** Bytes written to one socket and not yet taken by the kernel, beyond the largest message. */
+const OUTBOUND_SLACK_BYTES = 1024 * 1024;
+
+/** The memory the process may use: its cgroup's limit when it has one, else the machine's. */
+function memoryLimit(): number {
+  let text: string | null = null;
+  try {
+    text = readFileSync('/sys/fs/cgroup/memory.max', 'utf8');
+  } catch {
+    // No cgroup v2 limit to read (not Linux, or cgroup v1).
+  }
+  return cgroupMemoryLimit(text) ?? totalmem();
+}
 
 /** Starts a gateway on its port and resolves once it listens and has announced itself. */
 export async function startGateway(options: GatewayOptions, platform: GatewayPlatform): Promise<RunningGateway> {
@@ -61,19 +86,33 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
     now: Date.now,
     randomBytes: (size) => cryptoRandomBytes(size),
     logger: silentLogger,
+    memoryBudgetBytes: () => defaultMemoryBudget(memoryLimit()),
   });
   const { logger, gatewayId } = resolved;
+  // Unusable TLS files stop the start before anything else is opened.
+  const tlsMaterial = resolved.tls === undefined ? null : loadTlsFiles(resolved.tls, TLS_SETTINGS);
   const startedAt = resolved.now();
   const bootId = Buffer.from(resolved.randomBytes(6)).toString('hex');
   let eventCounter = 0;
   const metrics = createGatewayMetrics(gatewayId);
-  const [desiredBucket, configsBucket, gatewaysBucket] = await Promise.all([
+  const budget = new MemoryBudget({
+    totalBytes: resolved.memoryBudgetBytes,
+    // An eighth of the budget, and room for one message of the largest size.
+    preAuthBytes: Math.min(resolved.memoryBudgetBytes, Math.max(Math.floor(resolved.memoryBudgetBytes / 8), resolved.maxMessageBytes)),
+    preAuthAllowance: PRE_AUTH_ALLOWANCE_BYTES,
+    // Kept for ordinary messages: large ones cannot hold the whole budget.
+    smallReserveBytes: Math.min(Math.floor(resolved.memoryBudgetBytes / 8), resolved.memoryBudgetBytes - resolved.maxMessageBytes),
+  });
+  const refused = createRefusalReporter(metrics, logger, budget, Date.now);
+  const [desiredBucket, configsBucket, gatewaysBucket, effectiveBucket] = await Promise.all([
     platform.kv.open(BUCKETS.agentDesired.name),
     platform.kv.open(BUCKETS.configs.name),
     platform.kv.open(BUCKETS.gateways.name),
+    platform.kv.open(BUCKETS.effectiveConfigs.name),
   ]);
   const configs = createConfigSource(desiredBucket, configsBucket, logger);
   const publisher = createFleetPublisher(platform.events, metrics, logger);
+  const effectiveConfigs = createEffectiveConfigWriter(effectiveBucket, logger);
 
   // The transport and the sessions refer to each other; the transport is created second.
   let openSockets = (): number => 0;
@@ -81,6 +120,7 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
     options: resolved,
     configs,
     publisher,
+    effectiveConfigs,
     metrics,
     logger,
     openSockets: () => openSockets(),
@@ -93,6 +133,9 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
     sliceSize: resolved.pushChunkSize,
     inboundSliceMs: INBOUND_SLICE_MS,
     inboundHighWater: INBOUND_HIGH_WATER,
+    budget,
+    maxOutboundBytes: resolved.maxMessageBytes + OUTBOUND_SLACK_BYTES,
+    onRefused: (reason) => refused('websocket', reason),
     metrics,
     logger,
   });
@@ -105,13 +148,19 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
     path: resolved.path,
     maxMessageBytes: resolved.maxMessageBytes,
     retryAfterSeconds: resolved.retryAfterSeconds,
+    budget,
+    onRefused: (reason: string) => refused('http', reason),
     authorised: (request: IncomingMessage) => bearerOk(request.headers),
     admitsWebSocket: () => !stopping && sessions.admitsNewConnection(),
-    handleHttpMessage: (body: Buffer) => (stopping ? { kind: 'over_capacity' as const } : sessions.onHttpBody(body)),
+    handleHttpMessage: (body: Buffer, clientCertificate: ClientCertificate | null) => (stopping ? { kind: 'over_capacity' as const } : sessions.onHttpBody(body, clientCertificate)),
     acceptUpgrade: ws.accept,
     metricsText: async () => {
-      metrics.agents.set({ transport: 'websocket' }, sessions.sockets.size);
-      metrics.agents.set({ transport: 'http' }, sessions.httpAgents.size);
+      metrics.agents.set({ transport: 'websocket' }, sessions.agents.socketCount);
+      metrics.agents.set({ transport: 'http' }, sessions.agents.pollingCount);
+      metrics.messageBytesHeld.set({ pool: 'all' }, budget.used);
+      metrics.messageBytesHeld.set({ pool: 'pre_auth' }, budget.preAuthUsed);
+      metrics.messageBytesBudget.set({ pool: 'all' }, budget.limits.totalBytes);
+      metrics.messageBytesBudget.set({ pool: 'pre_auth' }, budget.limits.preAuthBytes);
       return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
     },
     healthy: () => !stopping,
@@ -123,10 +172,11 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
     metrics,
     logger,
   };
-  const server = createServer(createRequestListener(hooks));
+  const { server, stopTls } = createPortServer(createRequestListener(hooks), resolved.tls, tlsMaterial, resolved.tlsReloadIntervalMs, logger);
   server.on('upgrade', createUpgradeListener(hooks));
   server.on('clientError', (_error, socket) => socket.destroy());
-  const port = await listen(server, resolved.port, resolved.host);
+  const backlog = listenBacklog();
+  const port = await listen(server, resolved.port, resolved.host, backlog);
 
   const presence = await startPresence(gatewaysBucket, {
     gatewayId,
@@ -145,33 +195,38 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
     resyncMs: resolved.desiredResyncMs,
     logger,
   });
-  const stopSweeps = startLivenessSweeps(
-    sessions,
-    {
-      httpSilenceMs: resolved.httpMissedPolls * resolved.httpPollIntervalSeconds * 1000,
-      retainDisconnectedMs: resolved.retainDisconnectedMs,
-      now: resolved.now,
-    },
-    Math.min(SWEEP_MS, resolved.httpPollIntervalSeconds * 1000),
+  const httpSilenceMs = resolved.httpMissedPolls * resolved.httpPollIntervalSeconds * 1000;
+  const handover = startHttpHandover(platform.bus, gatewaysBucket, sessions, { gatewayId, httpSilenceMs, askTimeoutMs: HANDOVER_ASK_MS, logger });
+  // Agents that follow the offered heartbeat are disconnected after missing that many of its polls.
+  const followedSilenceMs = resolved.heartbeatIntervalSeconds > 0 ? resolved.httpMissedPolls * resolved.heartbeatIntervalSeconds * 1000 : null;
+  const liveness = { httpSilenceMs, followedSilenceMs, retainDisconnectedMs: resolved.retainDisconnectedMs, now: resolved.now, heardElsewhere: handover.heardElsewhere };
+  const sweepMs = Math.min(SWEEP_MS, (resolved.heartbeatIntervalSeconds || resolved.httpPollIntervalSeconds) * 1000);
+  const stopSweeps = startLivenessSweeps(sessions, liveness, sweepMs, (error) =>
+    logger.error({ err: String(error) }, 'liveness sweep failed'),
   );
 
   const host = resolved.host === '0.0.0.0' || resolved.host === '::' ? '127.0.0.1' : resolved.host;
-  logger.info({ gatewayId, port, path: resolved.path }, 'gateway listening');
+  const secure = resolved.tls !== undefined ? 's' : '';
+  logger.info({ gatewayId, port, path: resolved.path, tls: resolved.tls !== undefined, mtls: resolved.tls?.clientCaFile !== undefined, backlog }, 'gateway listening');
+  if (resolved.tls === undefined && !isLoopbackHost(resolved.host)) {
+    logger.warn({ host: resolved.host }, `gateway listens on ${resolved.host} without TLS: agent tokens and configs travel in clear; set ${TLS_SETTINGS.cert} and ${TLS_SETTINGS.key}, or terminate TLS in front of it`);
+  }
   return {
     gatewayId,
     port,
-    url: `ws://${host}:${port}${resolved.path}`,
-    httpUrl: `http://${host}:${port}${resolved.path}`,
+    url: `ws${secure}://${host}:${port}${resolved.path}`,
+    httpUrl: `http${secure}://${host}:${port}${resolved.path}`,
     metrics,
     options: resolved,
     stats: () => ({
-      agents: { websocket: sessions.sockets.size, http: sessions.httpAgents.size },
-      records: sessions.records.size,
+      agents: { websocket: sessions.agents.socketCount, http: sessions.agents.pollingCount },
+      records: sessions.agents.recordCount,
       openSockets: ws.peerCount,
     }),
     idle: async () => {
       await nudges.idle();
       await publisher.drain();
+      await effectiveConfigs.drain();
     },
     stop: async () => {
       if (stopping) return;
@@ -180,20 +235,57 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
       stopSweeps();
       await presence.stop();
       await ws.close();
-      for (const agentId of [...sessions.httpAgents]) sessions.disconnect(agentId, 'gateway stopping');
+      handover.stop();
+      // Behind a per-request balancer they poll the other gateways already.
+      await letGoOf(sessions, sessions.agents.pollingIds(), liveness, 'gateway stopping');
+      stopTls();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await nudges.idle();
       await publisher.drain();
+      await effectiveConfigs.drain();
       logger.info({ gatewayId }, 'gateway stopped');
     },
   };
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
+/** The environment variables naming the gateway's TLS files (errors name them). */
+const TLS_SETTINGS = { cert: 'GATEWAY_TLS_CERT_FILE', key: 'GATEWAY_TLS_KEY_FILE', clientCa: 'GATEWAY_TLS_CLIENT_CA_FILE' };
+
+/** Plain HTTP, or HTTPS from the TLS files (mTLS with a client CA), reloaded when they change. */
+function createPortServer(
+  listener: RequestListener,
+  tls: TlsFiles | undefined,
+  material: TlsMaterial | null,
+  reloadMs: number,
+  logger: Logger,
+): { server: Server; stopTls: () => void } {
+  if (tls === undefined || material === null) return { server: createServer(listener), stopTls: () => undefined };
+  const mtls = material.clientCa !== null;
+  const server = createTlsServer({ ...secureContextOf(material), requestCert: mtls, rejectUnauthorized: mtls }, listener);
+  logger.info({ fingerprint: material.fingerprint, notAfter: material.notAfter, mtls }, 'gateway TLS certificate loaded');
+  const stopTls = watchTlsFiles(
+    tls,
+    TLS_SETTINGS,
+    reloadMs,
+    (next) => {
+      server.setSecureContext(secureContextOf(next));
+      logger.info({ fingerprint: next.fingerprint, notAfter: next.notAfter }, 'gateway TLS certificate reloaded');
+    },
+    (error) => logger.error({ err: error.message }, 'gateway TLS files changed but cannot be used; the current certificate stays'),
+  );
+  return { server, stopTls };
+}
+
+function secureContextOf(material: TlsMaterial): { cert: Buffer; key: Buffer; ca?: Buffer } {
+  return { cert: material.cert, key: material.key, ...(material.clientCa !== null ? { ca: material.clientCa } : {}) };
+}
+
+/** Listens with the kernel's backlog limit rather than Node's 511, so a connect storm is not dropped at the door. */
+function listen(server: Server, port: number, host: string, backlog: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog }, () => {
       server.off('error', reject);
       resolve((server.address() as AddressInfo).port);
     });

@@ -1,9 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { ClientCertificate } from '@roost/contracts';
 import type { Logger } from '@roost/ports';
+import { clientCertificateOf } from './client-certificate';
 import type { GatewayMetrics } from './gateway-metrics';
 import { InboundQueue } from './inbound-queue';
+import { BudgetHolder, type BudgetRefusal, type MemoryBudget } from './memory-budget';
+import { WsFrameMeter } from './ws-frame-meter';
 import { runInSlices } from './run-in-slices';
 import { PingGroups, pingGroupCount } from './ping-groups';
 
@@ -20,14 +24,45 @@ export class WsPeer {
   tookOverAt: number | null = null;
   /** Set when its agent claimed a uid another live socket holds and was given `to` instead. */
   reassigned: { readonly from: string; readonly to: Uint8Array; readonly toText: string } | null = null;
+  /** Follows the frames received, to know the bytes of the message being received. */
+  readonly meter = new WsFrameMeter();
+  /** Bytes received and not yet handled (the message being received and the frames queued). */
+  readonly inbound = new BudgetHolder();
+  /** Bytes of complete frames queued for handling. */
+  queuedBytes = 0;
+  /** Bytes sent and not yet taken by the kernel. */
+  readonly outbound = new BudgetHolder();
+  /** `meter.messages` when a ping found a message being received; -1 when none was. */
+  stallMark = -1;
+  /** Set when the gateway cut this socket off (over budget, too slow): what it sends is dropped. */
+  cutOff = false;
+  /** Detaches the budget meter from the socket (set once the socket is read through it). */
+  stopReading: () => void = () => undefined;
 
-  constructor(readonly socket: WebSocket) {}
+  constructor(
+    readonly socket: WebSocket,
+    private readonly limits: PeerLimits,
+    /** The verified TLS client certificate of the connection (mTLS); null without one. */
+    readonly clientCertificate: ClientCertificate | null = null,
+  ) {}
 
-  /** Sends one binary frame; false when the socket is no longer open. */
+  /** Sends one binary frame; false when the socket is no longer open or this frame would pass a limit. */
   send(frame: Uint8Array): boolean {
-    if (this.closed || this.socket.readyState !== 1) return false;
-    this.socket.send(frame, { binary: true });
+    if (this.closed || this.cutOff || this.socket.readyState !== 1) return false;
+    const length = frame.length;
+    const outbound = this.outbound.bytes + length;
+    const refusal = outbound > this.limits.maxOutboundBytes ? 'slow_reader' : this.limits.budget.resize(this.outbound, outbound, false);
+    if (refusal !== null) {
+      this.limits.cut(this, refusal);
+      return false;
+    }
+    this.socket.send(frame, { binary: true }, () => this.written(length));
     return true;
+  }
+
+  private written(length: number): void {
+    if (this.closed) return;
+    this.limits.budget.resize(this.outbound, this.outbound.bytes - length, false);
   }
 
   close(code: number, reason: string): void {
@@ -35,6 +70,28 @@ export class WsPeer {
     this.socket.close(code, reason);
   }
 }
+
+/** What a peer's sends are held to, and how it is cut off. */
+interface PeerLimits {
+  readonly budget: MemoryBudget;
+  /** Bytes one socket may have sent and not yet taken by the kernel (a reader that slow is cut off). */
+  readonly maxOutboundBytes: number;
+  readonly cut: (peer: WsPeer, reason: CutReason) => void;
+}
+
+/** Why the gateway cut a socket off. */
+export type CutReason = BudgetRefusal | 'slow_reader' | 'slow_sender';
+
+/** The close code and reason an agent reads when cut off. */
+const CUT_CLOSES: Record<CutReason, readonly [number, string]> = {
+  memory_budget: [1013, 'gateway memory budget for messages is full; retry later'],
+  pre_auth_budget: [1013, 'gateway memory for first messages is full; retry later'],
+  slow_reader: [1008, 'too many bytes sent and not read'],
+  slow_sender: [1008, 'message not received within a ping interval'],
+};
+
+/** How long a cut-off socket gets to read its close frame before it is destroyed. */
+const CUT_GRACE_MS = 1_000;
 
 export interface WsPeerHandler {
   /** A binary frame, header included; never called after close. */
@@ -53,6 +110,10 @@ export interface WebSocketTransport {
 /**
  * WebSocket side of the OpAMP endpoint. Frames over `maxFrameBytes` close the socket with 1009
  * (the `ws` read limit); text frames are ignored and counted; dead peers are found by pings.
+ * Every byte a socket has sent and the gateway not yet handled, and every byte written to it and
+ * not yet taken by the kernel, is held in the gateway's memory budget: a socket that would pass
+ * it is cut off (1013) and what it sends is dropped; so is one whose message is still incomplete
+ * a ping interval later, or that leaves more than `maxOutboundBytes` unread (1008).
  */
 export function createWebSocketTransport(
   handler: WsPeerHandler,
@@ -64,6 +125,10 @@ export function createWebSocketTransport(
     inboundSliceMs: number;
     /** Queued frames above which sockets stop being read until the queue is down to a quarter. */
     inboundHighWater: number;
+    budget: MemoryBudget;
+    maxOutboundBytes: number;
+    /** Counts and logs a refusal (the caller throttles the log). */
+    onRefused: (reason: CutReason) => void;
     metrics: GatewayMetrics;
     logger: Logger;
   },
@@ -72,7 +137,9 @@ export function createWebSocketTransport(
   const peers = new Set<WsPeer>();
   const { metrics, logger } = options;
   const pausedPeers = new Set<WsPeer>();
-  const inbound = new InboundQueue<{ peer: WsPeer; frame: Buffer }>(({ peer, frame }) => (frame === CLOSE_MARK ? handler.onClose(peer) : handler.onFrame(peer, frame)), {
+  const { budget } = options;
+  const limits: PeerLimits = { budget, maxOutboundBytes: options.maxOutboundBytes, cut };
+  const inbound = new InboundQueue<{ peer: WsPeer; frame: Buffer }>(({ peer, frame }) => (frame === CLOSE_MARK ? handler.onClose(peer) : handled(peer, frame)), {
     sliceMs: options.inboundSliceMs,
     highWater: options.inboundHighWater,
     lowWater: Math.floor(options.inboundHighWater / 4),
@@ -84,15 +151,51 @@ export function createWebSocketTransport(
     onError: ({ peer }, error) => logger.error({ agentId: peer.agentId, err: String(error) }, 'WebSocket frame handling failed'),
   });
 
+  function handled(peer: WsPeer, frame: Buffer): void {
+    if (!peer.closed) {
+      peer.queuedBytes -= frame.length;
+      budget.resize(peer.inbound, peer.meter.held + peer.queuedBytes, peer.agentId === null);
+    }
+    handler.onFrame(peer, frame);
+  }
+
+  /**
+   * Sits before the `ws` receiver on the socket: a chunk is passed on only if the budget can hold
+   * it (an upper bound: the message being received plus every byte of the chunk), and the
+   * holding is then set to what the receiver and the queue really keep.
+   */
+  function meteredData(peer: WsPeer, socket: Duplex, receive: (chunk: Buffer) => void, chunk: Buffer): void {
+    if (peer.cutOff) return;
+    const preAuth = peer.agentId === null;
+    const refusal = budget.resize(peer.inbound, peer.inbound.bytes + chunk.length, preAuth);
+    if (refusal !== null) return cut(peer, refusal);
+    peer.meter.consume(chunk);
+    receive.call(socket, chunk);
+    if (!peer.closed) budget.resize(peer.inbound, peer.meter.held + peer.queuedBytes, preAuth);
+  }
+
+  function cut(peer: WsPeer, reason: CutReason): void {
+    if (peer.cutOff || peer.closed) return;
+    peer.cutOff = true;
+    options.onRefused(reason);
+    const [code, text] = CUT_CLOSES[reason];
+    logger.debug({ agentId: peer.agentId, reason }, 'WebSocket cut off');
+    peer.socket.pause();
+    peer.socket.close(code, text);
+    setTimeout(() => peer.socket.terminate(), CUT_GRACE_MS).unref();
+  }
+
   function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
     const peer = peerOf(this);
-    if (!peer || peer.closed) return;
+    if (!peer || peer.closed || peer.cutOff) return;
     if (!isBinary) {
       metrics.decodeErrors.inc({ transport: 'websocket', reason: 'non_binary_frame' });
       logger.debug({ agentId: peer.agentId }, 'ignored a non-binary WebSocket frame');
       return;
     }
-    inbound.push({ peer, frame: toBuffer(data) });
+    const frame = toBuffer(data);
+    peer.queuedBytes += frame.length;
+    inbound.push({ peer, frame });
     if (inbound.isPaused && !pausedPeers.has(peer)) {
       pausedPeers.add(peer);
       peer.socket.pause();
@@ -104,6 +207,7 @@ export function createWebSocketTransport(
   }
   function onError(this: WebSocket, error: Error & { code?: string }): void {
     const peer = peerOf(this);
+    peer?.stopReading();
     if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
       metrics.decodeErrors.inc({ transport: 'websocket', reason: 'too_large' });
     }
@@ -113,6 +217,8 @@ export function createWebSocketTransport(
     const peer = peerOf(this);
     if (!peer || peer.closed) return;
     peer.closed = true;
+    budget.release(peer.inbound);
+    budget.release(peer.outbound);
     peers.delete(peer);
     pingGroups.delete(peer);
     pausedPeers.delete(peer);
@@ -129,6 +235,9 @@ export function createWebSocketTransport(
       { maxItems: options.sliceSize * 8, sliceMs: 5 },
       (peer) => {
         if (peer.closed) return;
+        if (peer.meter.held === 0) peer.stallMark = -1;
+        else if (peer.stallMark === peer.meter.messages) return cut(peer, 'slow_sender');
+        else peer.stallMark = peer.meter.messages;
         if (!peer.alive) {
           logger.info({ agentId: peer.agentId }, 'WebSocket peer missed a pong; terminating');
           peer.socket.terminate();
@@ -145,8 +254,20 @@ export function createWebSocketTransport(
   return {
     accept(request, socket, head) {
       server.handleUpgrade(request, socket, head, (ws) => {
-        const peer = new WsPeer(ws);
+        const peer = new WsPeer(ws, limits, clientCertificateOf(socket));
         PEERS.set(ws, peer);
+        // `ws` has just added its data listener (and put `head` back to be read again): every
+        // chunk now goes through the meter first.
+        const [receive] = socket.listeners('data') as ((chunk: Buffer) => void)[];
+        if (receive === undefined) throw new Error('the ws library no longer reads the socket with a data listener');
+        socket.removeListener('data', receive);
+        const metered = (chunk: Buffer): void => meteredData(peer, socket, receive, chunk);
+        socket.on('data', metered);
+        // On a protocol error (a frame over the limit, a bad opcode) `ws` removes its own data
+        // listener, so that what the peer still sends is discarded and its end is seen; ours
+        // must go too, or every chunk is fed to the failed receiver, which pauses the socket:
+        // the peer, and what it sent, would stay until ws's 30 s close timeout.
+        peer.stopReading = () => socket.removeListener('data', metered);
         peers.add(peer);
         pingGroups.add(peer);
         ws.on('message', onMessage);

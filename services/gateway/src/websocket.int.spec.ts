@@ -155,10 +155,24 @@ describe('gateway over WebSocket (in-memory platform)', () => {
     expect(metrics).toMatch(/reason="bad_protobuf"[^\n]* [1-9]/);
   });
 
-  it('closes with 1009 a frame over the size limit', async () => {
+  it('closes with 1009 a frame over the size limit, and lets the socket go at once', async () => {
+    const open = gateway.stats().openSockets;
     const agent = await connect();
     agent.sendRaw(new Uint8Array(65 * 1024));
     await expect(agent.closed).resolves.toMatchObject({ code: 1009 });
+    // Not after ws's 30 s close timeout: a socket that failed that way held its peer and bytes until then.
+    await eventually(() => gateway.stats().openSockets === open, { timeoutMs: 10_000, what: 'the socket let go' });
+  });
+
+  it('closes with 1002 a frame that breaks the WebSocket protocol, and lets the socket go at once', async () => {
+    const open = gateway.stats().openSockets;
+    const agent = await connect();
+    // A masked frame with the reserved opcode 3, written under the client library, and more bytes after it.
+    const raw = (agent.socket as unknown as { _socket: { write(bytes: Buffer): void } })._socket;
+    raw.write(Buffer.from([0x83, 0x80, 1, 2, 3, 4]));
+    raw.write(Buffer.alloc(256 * 1024, 0x82));
+    await expect(agent.closed).resolves.toMatchObject({ code: 1002 });
+    await eventually(() => gateway.stats().openSockets === open, { timeoutMs: 10_000, what: 'the socket let go' });
   });
 
   it('keeps its presence in the gateways bucket and serves metrics and probes', async () => {

@@ -6,18 +6,22 @@
 import pino from 'pino';
 import { createMemoryPlatform } from '@roost/platform-memory';
 import { connectNatsServicePlatform } from '@roost/platform-nats';
+import { bootServices } from '@roost/platform-nest';
 import { stopOnSignals } from '@roost/platform-process';
 import { orchestratorEnvironment } from './environment-options';
-import { startOrchestrator } from './start-orchestrator';
+import { OrchestratorModule } from './orchestrator-module';
 
 async function main(): Promise<void> {
   const environment = orchestratorEnvironment(process.env);
   const logger = pino({ level: environment.logLevel, base: { service: 'orchestrator' } });
   const { natsUrl } = environment;
-  const platform = natsUrl ? await connectNatsServicePlatform({ url: natsUrl, name: 'roost-orchestrator', logger }) : createMemoryPlatform({ logger });
-  if (!natsUrl) logger.warn({}, 'NATS_URL not set: in-memory platform, nothing is shared or kept');
-  const orchestrator = await startOrchestrator({ ...environment.options, logger }, platform);
-  stopOnSignals(() => orchestrator.stop().then(() => platform.close()), { name: 'orchestrator', logger });
+  const open = async () => {
+    const platform = natsUrl ? await connectNatsServicePlatform({ url: natsUrl, name: 'roost-orchestrator', logger, ...environment.topology }) : createMemoryPlatform({ logger });
+    if (!natsUrl) logger.warn({}, 'NATS_URL not set: in-memory platform, nothing is shared or kept');
+    return platform;
+  };
+  const app = await bootServices({ startOrder: ['orchestrator'], platform: { open }, services: [OrchestratorModule.forRoot({ ...environment.options, metricsPort: environment.metricsPort, metricsHost: '0.0.0.0', logger })], logger });
+  stopOnSignals(() => app.close(), { name: 'orchestrator', logger });
 }
 
 main().catch((error: unknown) => {

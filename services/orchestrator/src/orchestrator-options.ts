@@ -5,9 +5,11 @@ import type { NotificationKind } from '@roost/rollout';
 /** Where rollout notifications go: a URL receiving JSON with a Slack-compatible `text` field. */
 export interface WebhookTarget {
   readonly url: string;
-  /** Only these kinds (default: every kind: paused, completed, failed, rolled_back, aborted). */
+  /** Only these kinds (default: every kind: awaiting_approval, paused, completed, failed, rolled_back, aborted). */
   readonly kinds?: readonly NotificationKind[];
   readonly headers?: Readonly<Record<string, string>>;
+  /** Signs every delivery (`Roost-Timestamp`, `Roost-Signature`: HMAC-SHA256; see docs/security.md). */
+  readonly secret?: string;
 }
 
 export interface OrchestratorOptions {
@@ -29,14 +31,26 @@ export interface OrchestratorOptions {
    */
   readonly presenceTimeoutMs?: number;
   readonly presenceSweepMs?: number;
-  /** How often the fleet view checks how far behind FLEET_EVENTS it is. Default 250. */
+  /** How often the fleet view reads the end of FLEET_EVENTS to know whether it is caught up. Default 250. */
   readonly fleetLagCheckMs?: number;
-  /** Behind by more than this many fleet events, the view reads the rest in bulk. Default 200. */
-  readonly fleetCatchUpLag?: number;
+  /**
+   * The fleet view counts as caught up while it holds every fleet event stored up to this long
+   * ago; rollout gates and deadlines are judged only then. Default 3 000.
+   */
+  readonly fleetFreshnessMs?: number;
   /** Agents per push nudge message. Default 1 000. */
   readonly nudgeBatchSize?: number;
   /** Concurrent `agent-desired` writes. Default 512. */
   readonly desiredWriteConcurrency?: number;
+  /** How often the running invariant checker looks (a violation counts when two checks in a row find it). Default 10 000. */
+  readonly invariantCheckMs?: number;
+  /**
+   * Serve `/metrics` and `/healthz` on this port (0 picks a free one); absent or null: not
+   * served (the caller reads `metrics` itself).
+   */
+  readonly metricsPort?: number | null;
+  /** Listen address of the metrics port. Default 127.0.0.1. */
+  readonly metricsHost?: string;
   readonly webhookAttempts?: number;
   readonly webhookBackoffMs?: number;
   readonly webhookTimeoutMs?: number;
@@ -71,9 +85,12 @@ export function resolveOrchestratorOptions(
     presenceTimeoutMs: positive(options.presenceTimeoutMs, 12_000, 'presenceTimeoutMs'),
     presenceSweepMs: positive(options.presenceSweepMs, 1_000, 'presenceSweepMs'),
     fleetLagCheckMs: positive(options.fleetLagCheckMs, 250, 'fleetLagCheckMs'),
-    fleetCatchUpLag: positive(options.fleetCatchUpLag, 200, 'fleetCatchUpLag'),
+    fleetFreshnessMs: positive(options.fleetFreshnessMs, 3_000, 'fleetFreshnessMs'),
     nudgeBatchSize: positive(options.nudgeBatchSize, 1_000, 'nudgeBatchSize'),
     desiredWriteConcurrency: positive(options.desiredWriteConcurrency, 512, 'desiredWriteConcurrency'),
+    invariantCheckMs: positive(options.invariantCheckMs, 10_000, 'invariantCheckMs'),
+    metricsPort: metricsPort(options.metricsPort),
+    metricsHost: options.metricsHost ?? '127.0.0.1',
     webhookAttempts: positive(options.webhookAttempts, 5, 'webhookAttempts'),
     webhookBackoffMs: positive(options.webhookBackoffMs, 500, 'webhookBackoffMs'),
     webhookTimeoutMs: positive(options.webhookTimeoutMs, 5_000, 'webhookTimeoutMs'),
@@ -87,5 +104,11 @@ export function resolveOrchestratorOptions(
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value <= 0) throw new Error(`orchestrator option ${name} must be a positive number, got ${value}`);
+  return value;
+}
+
+function metricsPort(value: number | null | undefined): number | null {
+  if (value === undefined || value === null) return null;
+  if (!Number.isInteger(value) || value < 0 || value > 65_535) throw new Error(`orchestrator option metricsPort must be a port number (0-65535), got ${value}`);
   return value;
 }

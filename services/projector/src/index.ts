@@ -1,7 +1,10 @@
 // Front door of the projector service: start it in-process (all-in-one, admin API wiring, tests,
 // benchmark) or rebuild the views without one.
 export { startProjector } from './start-projector';
-export type { ProjectorPlatform, RunningProjector } from './start-projector';
+export { ProjectorModule, RUNNING_PROJECTOR } from './projector-module';
+export type { ProjectorModuleOptions } from './projector-module';
+export type { ProjectorPlatform } from './projector-platform';
+export type { RunningProjector } from './start-projector';
 export { rebuildProjectorViews } from './rebuild-offline';
 export type { RebuildCause, RebuildReport } from './rebuild';
 export { DEFAULT_PROJECTOR_PORT } from './projector-options';

@@ -5,18 +5,25 @@
  * Without NATS_URL / REDIS_URL the in-memory adapters stand in (see platform-from-env.ts).
  */
 import pino from 'pino';
+import { bootServices } from '@roost/platform-nest';
 import { stopOnSignals } from '@roost/platform-process';
 import { DEFAULT_PROJECTOR_PORT } from './projector-options';
 import { platformFromEnv } from './platform-from-env';
-import { startProjector } from './start-projector';
+import { ProjectorModule, RUNNING_PROJECTOR } from './projector-module';
+import type { RunningProjector } from './start-projector';
 
 async function main(): Promise<void> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'projector' } });
   const port = Number(process.env.PROJECTOR_PORT ?? DEFAULT_PROJECTOR_PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PROJECTOR_PORT ${process.env.PROJECTOR_PORT} is not a port number`);
-  const platform = await platformFromEnv(process.env, logger);
-  const projector = await startProjector({ logger, httpPort: port }, platform);
-  stopOnSignals(() => projector.stop().then(() => platform.close()), { name: 'projector', logger });
+  const app = await bootServices({
+    startOrder: ['projector'],
+    platform: { open: () => platformFromEnv(process.env, logger) },
+    services: [ProjectorModule.forRoot({ logger, httpPort: port })],
+    logger,
+  });
+  const projector = app.get<RunningProjector>(RUNNING_PROJECTOR);
+  stopOnSignals(() => app.close(), { name: 'projector', logger });
   logger.info({ url: projector.url }, 'projector ready');
 }
 

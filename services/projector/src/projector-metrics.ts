@@ -13,6 +13,8 @@ export interface ProjectorMetrics {
   readonly eventsSkipped: Counter<'stream' | 'reason'>;
   readonly batchSeconds: Histogram<'stream'>;
   readonly rebuilds: Counter<'cause'>;
+  /** Times a stream's reader was lost by the server (and recreated after its last event received). */
+  readonly followerLosses: Counter<'stream'>;
 }
 
 export function createProjectorMetrics(): ProjectorMetrics {
@@ -32,5 +34,6 @@ export function createProjectorMetrics(): ProjectorMetrics {
       registers: [registry],
     }),
     rebuilds: new Counter({ name: 'roost_projector_rebuilds_total', help: 'Rebuilds of the views from the streams', labelNames: ['cause'], registers: [registry] }),
+    followerLosses: new Counter({ name: 'roost_projector_reader_losses_total', help: 'Times the reader of a stream was lost by the server and recreated after the last event received', labelNames: ['stream'], registers: [registry] }),
   };
 }

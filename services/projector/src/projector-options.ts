@@ -6,10 +6,8 @@ export interface ProjectorOptions {
   /** Port of /readyz, /healthz and /metrics; 0 picks a free one; absent: no HTTP server. */
   readonly httpPort?: number;
   readonly httpHost?: string;
-  /** Events per atomic write when catching up (default 500). */
+  /** Most events per atomic write, live and when catching up (default 500). */
   readonly batchSize?: number;
-  /** When the lag passes this, the next delivered event triggers a batched catch-up (default 200). */
-  readonly catchUpLag?: number;
   /** /readyz answers 503 while any stream lags more than this (default 1000). */
   readonly maxReadyLag?: number;
   /** How often the lag is sampled (default 1000 ms). */
@@ -26,7 +24,6 @@ export function resolveProjectorOptions(options: ProjectorOptions): ResolvedProj
     httpPort: options.httpPort ?? null,
     httpHost: options.httpHost ?? '0.0.0.0',
     batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
-    catchUpLag: options.catchUpLag ?? 200,
     maxReadyLag: options.maxReadyLag ?? 1000,
     lagIntervalMs: options.lagIntervalMs ?? 1000,
   };

@@ -1,6 +1,6 @@
 import type { Logger } from '@roost/ports';
 import { fleetProjection, rolloutProjection } from '@roost/views';
-import type { ProjectorPlatform } from './start-projector';
+import type { ProjectorPlatform } from './projector-platform';
 import type { ProjectorMetrics } from './projector-metrics';
 import { StreamApplier } from './stream-applier';
 

@@ -2,7 +2,7 @@ import { silentLogger, type Logger } from '@roost/ports';
 import { createProjectorMetrics } from './projector-metrics';
 import { createAppliers } from './projector-streams';
 import { rebuildViews, type RebuildReport } from './rebuild';
-import type { ProjectorPlatform } from './start-projector';
+import type { ProjectorPlatform } from './projector-platform';
 import { DEFAULT_BATCH_SIZE } from './stream-applier';
 
 /**

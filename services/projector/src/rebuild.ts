@@ -1,5 +1,5 @@
 import type { Logger, ViewStore } from '@roost/ports';
-import { REBUILD_MARKER_KEY, VIEW_PREFIXES } from '@roost/views';
+import { markViewsBuilt, REBUILD_MARKER_KEY, VIEW_PREFIXES } from '@roost/views';
 import type { ProjectorMetrics } from './projector-metrics';
 import type { StreamApplier } from './stream-applier';
 
@@ -38,6 +38,7 @@ export async function rebuildViews(
     const replayed = await applier.catchUp();
     streams[applier.projection.stream] = { replayed, applied: applier.applied, durationMs: Math.round(performance.now() - streamStarted) };
   }
+  await markViewsBuilt(views);
   await views.deleteByPrefix(REBUILD_MARKER_KEY);
   metrics.rebuilds.inc({ cause });
   const report = { cause, deletedKeys, streams, durationMs: Math.round(performance.now() - started) };

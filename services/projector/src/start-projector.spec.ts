@@ -1,5 +1,6 @@
 import { createMemoryPlatform } from '@roost/platform-memory';
 import type { Platform } from '@roost/ports';
+import { recordingLogger } from '@roost/testing';
 import { summarize } from '@roost/rollout';
 import { readAgentOutcomes, readFleetSummary, readRolloutDetail, rolloutKeys } from '@roost/views';
 import { startProjector, type RunningProjector } from './start-projector';
@@ -65,11 +66,31 @@ describe('the projector on the in-memory platform', () => {
   });
 
   it('skips a message it cannot read, counts it, and goes on', async () => {
-    await platform.events.append('rollout.events.bad', new TextEncoder().encode('{"type":"Nonsense"}'));
+    await platform.events.append('rollout.events.bad', new TextEncoder().encode('{"type":"RolloutPaused","schemaVersion":1}'));
     await appendRolloutEvents(platform.events, simulateProduction('r1', { size: 3 }).events);
     projector = await startProjector({}, platform);
     await projector.caughtUp();
     expect((await readRolloutDetail(platform.views, 'r1'))?.status.status).toBe('completed');
     expect(await projector.metrics.registry.metrics()).toMatch(/roost_projector_events_skipped_total\{stream="ROLLOUT_EVENTS",reason="views.undecodable_event"\} 1/);
+  });
+
+  it('skips events of a newer Roost (a new type, a newer schema): every one counted, each type logged once', async () => {
+    const encode = (event: object): Uint8Array => new TextEncoder().encode(JSON.stringify(event));
+    const newer = [1, 2, 3].map((n) => encode({ type: 'RolloutTeleported', schemaVersion: 1, id: `x/${n}`, rolloutId: 'x', at: n }));
+    newer.push(encode({ type: 'RolloutPaused', schemaVersion: 2, id: 'x/4', rolloutId: 'x', at: 4, cause: 'operator', reason: null }));
+    for (const data of newer) await platform.events.append('rollout.events.x', data);
+    await appendRolloutEvents(platform.events, simulateProduction('r1', { size: 3 }).events);
+    const logger = recordingLogger();
+    projector = await startProjector({ logger }, platform);
+    await projector.caughtUp();
+    expect((await readRolloutDetail(platform.views, 'r1'))?.status.status).toBe('completed');
+    const metrics = await projector.metrics.registry.metrics();
+    expect(metrics).toMatch(/roost_projector_events_skipped_total\{stream="ROLLOUT_EVENTS",reason="views.unknown_event_type"\} 3/);
+    expect(metrics).toMatch(/roost_projector_events_skipped_total\{stream="ROLLOUT_EVENTS",reason="views.unsupported_schema"\} 1/);
+    const skipped = logger.entries.filter((entry) => entry.message.startsWith('skipping events of a newer Roost'));
+    expect(skipped.map((entry) => [entry.level, entry.fields.code])).toEqual([
+      ['warn', 'views.unknown_event_type'],
+      ['warn', 'views.unsupported_schema'],
+    ]);
   });
 });

@@ -1,5 +1,7 @@
-import type { EventConsumer, Platform, StoredEvent } from '@roost/ports';
+import type { EventConsumer, FollowCondition, StoredEvent } from '@roost/ports';
+import { markViewsBuilt } from '@roost/views';
 import { ExclusiveGate } from './exclusive-gate';
+import type { ProjectorPlatform } from './projector-platform';
 import { startProbeServer, type ProbeServer } from './probe-server';
 import { resolveProjectorOptions, type ProjectorOptions, type ResolvedProjectorOptions } from './projector-options';
 import { createProjectorMetrics, type ProjectorMetrics } from './projector-metrics';
@@ -8,11 +10,7 @@ import { rebuildInterrupted, rebuildViews, type RebuildCause, type RebuildReport
 import { createAppliers } from './projector-streams';
 import { ViewsLostError, type StreamApplier } from './stream-applier';
 
-const LAG_CHECK_MS = 100;
 const REBUILD_RETRY_MS = 1_000;
-
-/** The ports the projector uses; `health` (when present) feeds /readyz. */
-export type ProjectorPlatform = Pick<Platform, 'events' | 'views'> & Partial<Pick<Platform, 'health'>>;
 
 export interface RunningProjector {
   /** Base URL of /readyz, /healthz and /metrics; null without an HTTP port. */
@@ -32,8 +30,10 @@ export interface RunningProjector {
 
 /**
  * Starts the projector: catches the views up with the streams in batches (rebuilding first if a
- * rebuild was interrupted), then follows each stream with its durable consumer, acking an event
- * only after its writes and checkpoint landed. A flush of the views is noticed (the stored
+ * rebuild was interrupted), then follows each stream from its checkpoint, taking whatever has
+ * arrived in batches (up to `batchSize` events per atomic write), so a burst is applied at
+ * stream speed by the same path as a quiet stream. The checkpoint in the views is the only
+ * position: the follower keeps none on the server. A flush of the views is noticed (the stored
  * checkpoint goes backwards) and answered with a rebuild.
  */
 export async function startProjector(options: ProjectorOptions, platform: ProjectorPlatform): Promise<RunningProjector> {
@@ -42,7 +42,6 @@ export async function startProjector(options: ProjectorOptions, platform: Projec
   const metrics = createProjectorMetrics();
   const appliers = createAppliers(platform, metrics, logger, resolved.batchSize);
   const gate = new ExclusiveGate();
-  const lagOf = new Map<StreamApplier<unknown>, number>();
   let started = false;
   let pendingRebuild: Promise<void> | null = null;
   let retryTimer: NodeJS.Timeout | undefined;
@@ -75,29 +74,17 @@ export async function startProjector(options: ProjectorOptions, platform: Projec
 
   for (const applier of appliers) await applier.load();
   if (await rebuildInterrupted(platform.views)) await rebuild('interrupted_rebuild');
-  else for (const applier of appliers) await applier.catchUp();
+  else {
+    for (const applier of appliers) await applier.catchUp();
+    await markViewsBuilt(platform.views);
+  }
 
-  // A burst shows up within LAG_CHECK_MS, not only at the next sample: then batches take over.
-  const lastLagCheck = new Map<StreamApplier<unknown>, number>();
-  const checkLag = async (applier: StreamApplier<unknown>): Promise<void> => {
-    const now = performance.now();
-    if (now - (lastLagCheck.get(applier) ?? 0) < LAG_CHECK_MS) return;
-    lastLagCheck.set(applier, now);
-    lagOf.set(applier, (await platform.events.lastSequence(applier.projection.stream)) - applier.applied);
-  };
-
-  const handle = (applier: StreamApplier<unknown>, event: StoredEvent): Promise<void> =>
+  const handle = (applier: StreamApplier<unknown>, batch: readonly StoredEvent[]): Promise<void> =>
     gate.shared(async () => {
-      if (event.sequence <= applier.applied) return;
       try {
-        await checkLag(applier);
-        if ((lagOf.get(applier) ?? 0) > resolved.catchUpLag) {
-          lagOf.set(applier, 0);
-          await applier.catchUp();
-        }
-        await applier.apply([event]);
+        await applier.apply(batch);
       } catch (error) {
-        // The event is handed back (nak) and comes again once the rebuild released the gate.
+        // The batch is handed over again, and waits for the rebuild to release the gate.
         if (error instanceof ViewsLostError) rebuildInBackground('views_lost');
         throw error;
       }
@@ -105,8 +92,13 @@ export async function startProjector(options: ProjectorOptions, platform: Projec
 
   const consumers: EventConsumer[] = [];
   for (const applier of appliers) {
-    const { stream, durable, filterSubject } = applier.projection;
-    consumers.push(await platform.events.consume({ stream, durable, filterSubject, fromSequence: applier.applied + 1 }, (event) => handle(applier, event)));
+    const { stream, filterSubject } = applier.projection;
+    const onCondition = (condition: FollowCondition): void => {
+      if (condition.kind === 'lost') metrics.followerLosses.inc({ stream });
+      const log = condition.kind === 'lost' ? 'reader of the stream lost; views fall behind until it is recreated' : 'reader of the stream recreated; views catch up';
+      logger.warn({ stream, applied: applier.applied, ...(condition.kind === 'lost' ? { reason: condition.reason } : {}) }, log);
+    };
+    consumers.push(await platform.events.follow({ stream, filterSubject, fromSequence: applier.applied + 1, maxBatch: resolved.batchSize, onCondition }, (batch) => handle(applier, batch)));
   }
   started = true;
 
@@ -120,7 +112,6 @@ export async function startProjector(options: ProjectorOptions, platform: Projec
       const [streamSequence, stored] = await Promise.all([platform.events.lastSequence(stream), platform.views.checkpoint(checkpointKey)]);
       if (stored < appliedBefore && epochBefore === rebuildEpoch && !gate.busy) rebuildInBackground('views_lost');
       const lag = Math.max(0, streamSequence - applier.applied);
-      lagOf.set(applier, lag);
       metrics.streamSequence.set({ stream }, streamSequence);
       metrics.lag.set({ stream }, lag);
       lags.push({ stream, streamSequence, appliedSequence: applier.applied, lag });

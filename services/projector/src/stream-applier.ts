@@ -28,6 +28,8 @@ export const DEFAULT_BATCH_SIZE = 500;
  */
 export class StreamApplier<E> {
   private appliedSequence = 0;
+  /** Types of a newer Roost already logged: each is logged once, every event counted. */
+  private readonly unknownLogged = new Set<string>();
 
   constructor(
     readonly projection: StreamProjection<E>,
@@ -100,7 +102,11 @@ export class StreamApplier<E> {
     return wrote;
   }
 
-  /** Messages no projection can read are logged, counted and passed over, never retried forever. */
+  /**
+   * Messages no projection can read are counted and passed over, never retried forever. A
+   * broken one is logged each time; an event of a newer Roost (unknown type, newer schema) is
+   * logged once per type and version: a rolling upgrade may bring many before this projector's turn.
+   */
   private decodeAll(batch: readonly StoredEvent[]): E[] {
     const decoded: E[] = [];
     for (const stored of batch) {
@@ -109,7 +115,12 @@ export class StreamApplier<E> {
       } catch (error) {
         if (!(error instanceof ViewsError)) throw error;
         this.metrics.eventsSkipped.inc({ stream: this.projection.stream, reason: error.code });
-        this.logger.error({ stream: stored.stream, subject: stored.subject, sequence: stored.sequence, code: error.code, error: error.message }, 'skipping an event the projector cannot read');
+        const fields = { stream: stored.stream, subject: stored.subject, sequence: stored.sequence, code: error.code, error: error.message };
+        if (error.code === 'views.undecodable_event') this.logger.error(fields, 'skipping an event the projector cannot read');
+        else if (!this.unknownLogged.has(`${error.code} ${error.eventType}`)) {
+          this.unknownLogged.add(`${error.code} ${error.eventType}`);
+          this.logger.warn(fields, 'skipping events of a newer Roost (logged once per type; counted in roost_projector_events_skipped_total)');
+        }
       }
     }
     return decoded;

@@ -3,7 +3,7 @@ import { describeKeyValueContract } from '@roost/testing';
 import { ManualClock } from './manual-clock';
 import { createMemoryKeyValueBuckets } from './memory-key-value';
 
-const ttlBucket = { name: 'contract-ttl', ttlMs: 2_000, history: 1 };
+const ttlBucket = { name: 'contract-ttl', ttlMs: 2_000, history: 1, replicas: 1 };
 
 describeKeyValueContract('in-memory', async () => {
   const clock = new ManualClock();

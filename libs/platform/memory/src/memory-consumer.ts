@@ -1,10 +1,11 @@
-import { subjectMatches, type EventConsumer, type EventHandler, type Logger, type StoredEvent } from '@roost/ports';
+import { subjectMatches, type BatchHandler, type EventConsumer, type Logger, type StoredEvent } from '@roost/ports';
 import type { DurableState, MemoryStream } from './memory-stream';
 import { nextTurnPromise } from './next-turn';
 
 /**
- * Hands the stream's events to the handler one at a time, in order, from just after the
- * state's ack floor; a rejected event is retried after `redeliveryDelayMs` before any later one.
+ * Hands the stream's events to the handler in order, up to `maxBatch` at a time (1 for
+ * `consume`), from just after the state's ack floor; a rejected batch is retried after
+ * `redeliveryDelayMs` before any later event.
  */
 export class MemoryConsumer implements EventConsumer {
   private stopping = false;
@@ -14,7 +15,8 @@ export class MemoryConsumer implements EventConsumer {
   constructor(
     private readonly stream: MemoryStream,
     private readonly state: DurableState,
-    private readonly handler: EventHandler,
+    private readonly handler: BatchHandler,
+    private readonly maxBatch: number,
     private readonly redeliveryDelayMs: number,
     private readonly logger: Logger,
   ) {
@@ -32,37 +34,39 @@ export class MemoryConsumer implements EventConsumer {
     await nextTurnPromise();
     let cursor = this.state.ackFloor + 1;
     while (!this.stopping) {
-      const event = this.findFrom(cursor);
-      if (!event) {
+      const batch = this.findFrom(cursor);
+      const last = batch[batch.length - 1];
+      if (!last) {
         cursor = this.stream.lastSequence + 1;
         await this.stream.nextAppend();
         continue;
       }
-      if (await this.handle(event)) {
-        this.state.ackFloor = event.sequence;
-        cursor = event.sequence + 1;
+      if (await this.handle(batch)) {
+        this.state.ackFloor = last.sequence;
+        cursor = last.sequence + 1;
       } else {
         await this.retryPause();
       }
     }
   }
 
-  private findFrom(cursor: number): StoredEvent | undefined {
+  private findFrom(cursor: number): StoredEvent[] {
     const filter = this.state.filterSubject;
-    for (let seq = Math.max(cursor, this.state.ackFloor + 1); seq <= this.stream.lastSequence; seq++) {
+    const found: StoredEvent[] = [];
+    for (let seq = Math.max(cursor, this.state.ackFloor + 1); seq <= this.stream.lastSequence && found.length < this.maxBatch; seq++) {
       const event = this.stream.events[seq - 1];
-      if (event && (!filter || subjectMatches(filter, event.subject))) return event;
+      if (event && (!filter || subjectMatches(filter, event.subject))) found.push(event);
     }
-    return undefined;
+    return found;
   }
 
-  private async handle(event: StoredEvent): Promise<boolean> {
+  private async handle(batch: readonly StoredEvent[]): Promise<boolean> {
     try {
-      await this.handler(event);
+      await this.handler(batch);
       return true;
     } catch (error) {
       this.logger.warn(
-        { stream: event.stream, sequence: event.sequence, error: String(error) },
+        { stream: batch[0]?.stream, sequence: batch[0]?.sequence, events: batch.length, error: String(error) },
         'handler rejected event; redelivering',
       );
       return false;

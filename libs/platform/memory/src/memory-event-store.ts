@@ -1,17 +1,20 @@
 import { ALL_STREAMS, type StreamDeclaration } from '@roost/contracts';
 import {
   ConcurrencyConflictError,
+  DEFAULT_FOLLOW_BATCH,
   findBySubject,
   PortError,
   silentLogger,
   subjectMatches,
   type AppendOptions,
   type AppendResult,
+  type BatchHandler,
   type Clock,
   type ConsumerSpec,
   type EventConsumer,
   type EventHandler,
   type EventStore,
+  type FollowSpec,
   type Logger,
   type StoredEvent,
 } from '@roost/ports';
@@ -104,7 +107,17 @@ class InMemoryEventStore implements MemoryEventStore {
       state.filterSubject = spec.filterSubject;
       stream.durables.set(spec.durable, state);
     }
-    const consumer = new MemoryConsumer(stream, state, handler, this.redeliveryDelayMs, this.logger);
+    return this.start(new MemoryConsumer(stream, state, (events) => handler(events[0] as StoredEvent), 1, this.redeliveryDelayMs, this.logger));
+  }
+
+  /** In memory nothing can drop the reader, so `onCondition` is never called. */
+  async follow(spec: FollowSpec, handler: BatchHandler): Promise<EventConsumer> {
+    const stream = this.byName(spec.stream);
+    const state = { ackFloor: Math.max((spec.fromSequence ?? 1) - 1, 0), filterSubject: spec.filterSubject };
+    return this.start(new MemoryConsumer(stream, state, handler, spec.maxBatch ?? DEFAULT_FOLLOW_BATCH, this.redeliveryDelayMs, this.logger));
+  }
+
+  private start(consumer: MemoryConsumer): EventConsumer {
     this.consumers.add(consumer);
     return {
       stop: async () => {

@@ -50,7 +50,7 @@ describe('ensureTopology', () => {
     const client = await bed.reset();
     const changed = await ensureTopology(client.nc, {
       streams: [{ ...STREAMS.fleetEvents, maxAgeMs: 60_000, duplicateWindowMs: 30_000 }],
-      buckets: [{ name: 'gateways', ttlMs: 5_000, history: 1 }],
+      buckets: [{ name: 'gateways', ttlMs: 5_000, history: 1, replicas: 1 }],
     });
     expect(changed.map((c) => c.action)).toEqual(['updated', 'updated']);
     expect(changed[0]!.differences).toEqual([
@@ -68,11 +68,29 @@ describe('ensureTopology', () => {
     await jsm.streams.add({ name: 'CLASH', subjects: ['clash.a.>'], duplicate_window: 60_000 * 1e6 });
     await jsm.streams.add({ name: 'OTHER', subjects: ['clash.b.>'] });
     const error = await ensureTopology(client.nc, {
-      streams: [{ name: 'CLASH', subjects: ['clash.>'], duplicateWindowMs: 60_000, maxAgeMs: 0 }],
+      streams: [{ name: 'CLASH', subjects: ['clash.>'], duplicateWindowMs: 60_000, maxAgeMs: 0, maxBytes: 0, discard: 'old', replicas: 1 }],
       buckets: [],
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PortError);
     expect((error as PortError).code).toBe('invalid_argument');
     expect((error as Error).message).toMatch(/^stream CLASH exists with other settings \(subjects \[clash\.a\.>\] -> \[clash\.>\]\) and the server refused to update it: .*overlap/);
+  });
+
+  it('sets the size limit and what a full stream does, and applies a change of them', async () => {
+    const client = await bed.reset();
+    const jsm = await jetstreamManager(client.nc);
+    const rollouts = await jsm.streams.info(STREAMS.rolloutEvents.name);
+    expect(rollouts.config).toMatchObject({ max_bytes: STREAMS.rolloutEvents.maxBytes, discard: 'new', num_replicas: 1 });
+    const changed = await ensureTopology(client.nc, { streams: [{ ...STREAMS.rolloutEvents, maxBytes: 64 * 1024 ** 2 }], buckets: [] });
+    expect(changed[0]).toMatchObject({ action: 'updated', differences: [`max_bytes ${STREAMS.rolloutEvents.maxBytes} -> ${64 * 1024 ** 2}`] });
+  });
+
+  it('refuses replicas above one on a single server before touching anything, saying what to set', async () => {
+    const client = await bed.reset();
+    const jsm = await jetstreamManager(client.nc);
+    const error = await ensureTopology(client.nc, { streams: [{ ...STREAMS.audit, replicas: 3 }], buckets: [] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PortError);
+    expect((error as Error).message).toMatch(/^3 replicas need a JetStream cluster, but the server at 127\.0\.0\.1:\d+ is not part of one: set NATS_REPLICAS=1/);
+    expect((await jsm.streams.info(STREAMS.audit.name)).config.num_replicas).toBe(1);
   });
 });

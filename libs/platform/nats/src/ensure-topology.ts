@@ -41,12 +41,15 @@ const KV_MAX_DUPLICATE_WINDOW_MS = 2 * 60_000;
  */
 export async function ensureTopology(nc: NatsConnection, options: TopologyOptions = {}): Promise<TopologyChange[]> {
   const logger = options.logger ?? silentLogger;
+  const streams = options.streams ?? ALL_STREAMS;
+  const buckets = options.buckets ?? ALL_BUCKETS;
+  requireClusterForReplicas(nc, Math.max(1, ...streams.map((s) => s.replicas), ...buckets.map((b) => b.replicas)));
   const jsm = await jetstreamManager(nc);
   const changes: TopologyChange[] = [];
-  for (const stream of options.streams ?? ALL_STREAMS) {
+  for (const stream of streams) {
     changes.push(await ensureStream(jsm, 'stream', streamWanted(stream)));
   }
-  for (const bucket of options.buckets ?? ALL_BUCKETS) {
+  for (const bucket of buckets) {
     changes.push(await ensureBucket(nc, jsm, bucket));
   }
   for (const change of changes) {
@@ -55,6 +58,18 @@ export async function ensureTopology(nc: NatsConnection, options: TopologyOption
     else logger.info(fields, `${change.kind} ${change.action}`);
   }
   return changes;
+}
+
+/**
+ * One nats-server accepts a stream with 3 replicas in its config and keeps one copy; refusing
+ * here is the only way the setting is not silently ignored.
+ */
+function requireClusterForReplicas(nc: NatsConnection, replicas: number): void {
+  if (replicas <= 1 || nc.info?.cluster) return;
+  throw new PortError(
+    'invalid_argument',
+    `${replicas} replicas need a JetStream cluster, but the server at ${nc.getServer()} is not part of one: set NATS_REPLICAS=1 for one nats-server, or point NATS_URL at a cluster`,
+  );
 }
 
 type WantedStream = Pick<StreamConfig, 'name' | 'subjects' | 'max_age' | 'duplicate_window'> & Partial<StreamConfig>;
@@ -67,9 +82,10 @@ function streamWanted(stream: StreamDeclaration): WantedStream {
     duplicate_window: stream.duplicateWindowMs * NANOS_PER_MS,
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
-    discard: DiscardPolicy.Old,
     allow_direct: true,
-    num_replicas: 1,
+    max_bytes: stream.maxBytes > 0 ? stream.maxBytes : -1,
+    discard: stream.discard === 'new' ? DiscardPolicy.New : DiscardPolicy.Old,
+    num_replicas: stream.replicas,
   };
 }
 
@@ -81,6 +97,7 @@ function bucketWanted(bucket: BucketDeclaration): WantedStream {
     max_age: bucket.ttlMs * NANOS_PER_MS,
     duplicate_window: window * NANOS_PER_MS,
     max_msgs_per_subject: bucket.history,
+    num_replicas: bucket.replicas,
   };
 }
 
@@ -92,11 +109,12 @@ async function ensureBucket(nc: NatsConnection, jsm: JetStreamManager, bucket: B
         history: bucket.history,
         ...(bucket.ttlMs > 0 ? { ttl: bucket.ttlMs } : {}),
         storage: StorageType.File,
+        replicas: bucket.replicas,
       });
       return { kind: 'bucket', name: bucket.name, action: 'created', differences: [] };
     } catch (error) {
       // Created by another process between our look and our create: compare with theirs.
-      if ((await currentConfig(jsm, wanted.name)) === undefined) throw error;
+      if ((await currentConfig(jsm, wanted.name)) === undefined) throw refusedCreate('bucket', bucket.name, bucket.replicas, error);
     }
   }
   const change = await ensureStream(jsm, 'bucket', wanted);
@@ -114,7 +132,7 @@ async function ensureStream(jsm: JetStreamManager, kind: TopologyChange['kind'],
       // reports the crossing as "name already in use" or, when five services start at once, as
       // "subjects overlap with an existing stream"; the stream's existence decides, not the code.
       existing = await currentConfig(jsm, wanted.name);
-      if (existing === undefined) throw error;
+      if (existing === undefined) throw refusedCreate(kind, wanted.name, wanted.num_replicas ?? 1, error);
     }
   }
   const differences = compare(existing, wanted);
@@ -123,9 +141,27 @@ async function ensureStream(jsm: JetStreamManager, kind: TopologyChange['kind'],
     await jsm.streams.update(wanted.name, { ...existing, ...wanted });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new PortError('invalid_argument', `${kind} ${wanted.name} exists with other settings (${differences.join('; ')}) and the server refused to update it: ${reason}`);
+    throw new PortError('invalid_argument', `${kind} ${wanted.name} exists with other settings (${differences.join('; ')}) and the server refused to update it: ${reason}${replicasHint(wanted.num_replicas)}`);
+  }
+  // A server may accept an update and quietly keep a setting (one nats-server keeps one replica).
+  const kept = compare((await currentConfig(jsm, wanted.name)) ?? existing, wanted);
+  if (kept.length > 0) {
+    throw new PortError('invalid_argument', `${kind} ${wanted.name}: the server accepted the update but kept ${kept.join('; ')}${replicasHint(wanted.num_replicas)}`);
   }
   return { kind, name: wanted.name, action: 'updated', differences };
+}
+
+function refusedCreate(kind: TopologyChange['kind'], name: string, replicas: number, error: unknown): PortError {
+  const reason = error instanceof Error ? error.message : String(error);
+  const storage = /insufficient (storage )?resources/.test(reason)
+    ? ' (a stream reserves its size limit, NATS_<STREAM>_MAX_BYTES, on every server holding a copy: lower the limit or give JetStream more storage, max_file_store)'
+    : '';
+  return new PortError('invalid_argument', `the server refused to create ${kind} ${name}: ${reason}${replicasHint(replicas)}${storage}`);
+}
+
+function replicasHint(replicas: number | undefined): string {
+  if (replicas === undefined || replicas <= 1) return '';
+  return ` (${replicas} replicas need a JetStream cluster of at least ${replicas} servers; NATS_REPLICAS=1 on one server)`;
 }
 
 async function currentConfig(jsm: JetStreamManager, name: string): Promise<StreamConfig | undefined> {
@@ -148,8 +184,9 @@ function compare(existing: StreamConfig, wanted: WantedStream): string[] {
       differences.push(`${field} ${existing[field] / NANOS_PER_MS}ms -> ${wanted[field] / NANOS_PER_MS}ms`);
     }
   }
-  if (wanted.max_msgs_per_subject !== undefined && existing.max_msgs_per_subject !== wanted.max_msgs_per_subject) {
-    differences.push(`max_msgs_per_subject ${existing.max_msgs_per_subject} -> ${wanted.max_msgs_per_subject}`);
+  const counts = ['max_msgs_per_subject', 'max_bytes', 'discard', 'num_replicas'] as const;
+  for (const field of counts) {
+    if (wanted[field] !== undefined && existing[field] !== wanted[field]) differences.push(`${field} ${existing[field]} -> ${wanted[field]}`);
   }
   return differences;
 }

@@ -1,4 +1,4 @@
-import { JetStreamApiError } from '@nats-io/jetstream';
+import { JetStreamApiError, jetstreamManager } from '@nats-io/jetstream';
 import { STREAMS, subjects } from '@roost/contracts';
 import { PortError } from '@roost/ports';
 import { createJetStreamPublisher } from './jetstream-publisher';
@@ -23,6 +23,15 @@ describe('JetStream publisher', () => {
     expect(acks.every((a) => a.stream === FLEET && !a.duplicate)).toBe(true);
     const again = await publisher.publish(subjects.fleetAgentEvent('agent7', 'connected'), data, { expectedStream: FLEET, messageId: 'm7' });
     expect(again).toEqual({ stream: FLEET, seq: acks[7]!.seq, duplicate: true });
+  });
+
+  it('stores the headers it is given with the message, beside its own', async () => {
+    const { nc } = await bed.reset();
+    const publisher = createJetStreamPublisher(nc);
+    const subject = subjects.fleetAgentEvent('a1', 'connected');
+    const ack = await publisher.publish(subject, data, { expectedStream: FLEET, messageId: 'm1', headers: { 'ce-id': 'm1', 'content-type': 'application/json' } });
+    const stored = await (await jetstreamManager(nc)).streams.getMessage(FLEET, { seq: ack.seq });
+    expect([stored?.header.get('ce-id'), stored?.header.get('content-type'), stored?.header.get('Nats-Msg-Id')]).toEqual(['m1', 'application/json', 'm1']);
   });
 
   it("rejects with the stream's API error when an expectation fails", async () => {

@@ -13,6 +13,8 @@ export interface JetStreamPublishOptions {
   readonly expectedStream: string;
   readonly messageId?: string;
   readonly expectedLastSubjectSequence?: number;
+  /** More headers stored with the message (CloudEvents attributes). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface JetStreamPublisher {
@@ -95,6 +97,7 @@ export function createJetStreamPublisher(nc: NatsConnection, timeoutMs = 5_000):
       new Promise<PubAck>((resolve, reject) => {
         const reply = `${prefix}.${++next}`;
         const head = headers();
+        for (const [name, value] of Object.entries(options.headers ?? {})) head.set(name, value);
         head.set(PubHeaders.ExpectedStreamHdr, options.expectedStream);
         if (options.messageId !== undefined) head.set(PubHeaders.MsgIdHdr, options.messageId);
         if (options.expectedLastSubjectSequence !== undefined) head.set(PubHeaders.ExpectedLastSubjectSequenceHdr, String(options.expectedLastSubjectSequence));

@@ -3,6 +3,8 @@ import {
   DeliverPolicy,
   jetstream,
   jetstreamManager,
+  type ConsumerConfig,
+  type ConsumerInfo,
   type JetStreamClient,
   type JetStreamManager,
 } from '@nats-io/jetstream';
@@ -10,18 +12,23 @@ import { nanos, type NatsConnection } from '@nats-io/nats-core';
 import { ALL_STREAMS, type StreamDeclaration } from '@roost/contracts';
 import {
   ConcurrencyConflictError,
+  PortError,
   silentLogger,
   type AppendOptions,
   type AppendResult,
+  type BatchHandler,
   type EventConsumer,
   type EventStore,
+  type FollowSpec,
   type Logger,
   type StoredEvent,
 } from '@roost/ports';
 import { startJetStreamConsumer } from './jetstream-consumer';
+import { followJetStream } from './jetstream-follower';
 import { createJetStreamPublisher, type JetStreamPublisher } from './jetstream-publisher';
 import { hasJetStreamCode, toPortError, WRONG_LAST_SEQUENCE } from './nats-errors';
 import { declaredStream, streamFor } from './stream-routing';
+import { placementAccess, type JetStreamAccess } from './resumable-consumer';
 import { toStoredEvent } from './stored-event';
 
 export interface NatsEventStoreOptions {
@@ -34,12 +41,14 @@ export interface NatsEventStoreOptions {
 }
 
 const READ_BATCH = 500;
+/** A cluster of three places a cursor on the stream's leader one time in three: (2/3)^24 < 1e-4. */
+const PLACEMENT_ATTEMPTS = 24;
 const READ_EXPIRES_MS = 5_000;
 
 /** The event store on JetStream. The streams must exist (see ensureTopology). */
 export async function createNatsEventStore(nc: NatsConnection, options: NatsEventStoreOptions = {}): Promise<EventStore> {
   const jsm = await jetstreamManager(nc);
-  return new NatsEventStore(createJetStreamPublisher(nc), jetstream(nc), jsm, options.streams ?? ALL_STREAMS, options);
+  return new NatsEventStore(createJetStreamPublisher(nc), jetstream(nc), jsm, await placementAccess(nc), options.streams ?? ALL_STREAMS, options);
 }
 
 class NatsEventStore implements EventStore {
@@ -47,6 +56,8 @@ class NatsEventStore implements EventStore {
     private readonly publisher: JetStreamPublisher,
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
+    /** For creating consumers, with a short timeout: one asked of a lost node is retried elsewhere. */
+    private readonly placement: JetStreamAccess,
     private readonly streams: readonly StreamDeclaration[],
     private readonly options: NatsEventStoreOptions,
   ) {}
@@ -59,6 +70,7 @@ class NatsEventStore implements EventStore {
         expectedStream: stream.name,
         ...(options.messageId !== undefined ? { messageId: options.messageId } : {}),
         ...(expected !== undefined ? { expectedLastSubjectSequence: expected } : {}),
+        ...(options.headers !== undefined ? { headers: options.headers } : {}),
       });
       return { sequence: ack.seq, duplicate: ack.duplicate };
     } catch (error) {
@@ -76,7 +88,7 @@ class NatsEventStore implements EventStore {
   async read(subjectFilter: string, options: { fromSequence?: number } = {}): Promise<StoredEvent[]> {
     const stream = streamFor(this.streams, subjectFilter).name;
     try {
-      const info = await this.jsm.consumers.add(stream, {
+      const info = await this.cursorOnLeader(stream, {
         ack_policy: AckPolicy.None,
         filter_subject: subjectFilter,
         ...(options.fromSequence && options.fromSequence > 1
@@ -84,6 +96,7 @@ class NatsEventStore implements EventStore {
           : { deliver_policy: DeliverPolicy.All }),
         inactive_threshold: nanos(30_000),
         mem_storage: true,
+        num_replicas: 1,
       });
       try {
         return await this.fetchAll(this.js.consumers.getConsumerFromInfo(info), stream, info.num_pending);
@@ -92,6 +105,30 @@ class NatsEventStore implements EventStore {
       }
     } catch (error) {
       throw toPortError(error, `read ${subjectFilter}`);
+    }
+  }
+
+  /**
+   * The read's cursor, on the server that leads the stream. On a cluster a cursor lands on any
+   * server holding a copy, and a copy can trail the leader — by seconds while a restarted node
+   * catches up — so a read from it can miss events already appended (a new orchestrator leader
+   * would then decide from a stale history). A cursor elsewhere is dropped and placed again.
+   */
+  private async cursorOnLeader(stream: string, config: Partial<ConsumerConfig>): Promise<ConsumerInfo> {
+    const { jsm } = this.placement;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const info = await jsm.consumers.add(stream, config);
+        const placedOn = info.cluster?.leader;
+        const leader = placedOn === undefined ? undefined : (await jsm.streams.info(stream)).cluster?.leader;
+        if (placedOn === leader) return info;
+        await jsm.consumers.delete(stream, info.name).catch(() => false);
+      } catch (error) {
+        // A cursor assigned to a lost node never answers: try again, elsewhere.
+        if (attempt === PLACEMENT_ATTEMPTS) throw error;
+        continue;
+      }
+      if (attempt === PLACEMENT_ATTEMPTS) throw new PortError('unavailable', `could not place a read of ${stream} on its leader in ${PLACEMENT_ATTEMPTS} tries; retry shortly`);
     }
   }
 
@@ -121,6 +158,11 @@ class NatsEventStore implements EventStore {
       redeliveryDelayMs: this.options.redeliveryDelayMs ?? 500,
       ackWaitMs: this.options.ackWaitMs ?? 10_000,
     });
+  }
+
+  follow(spec: FollowSpec, handler: BatchHandler): Promise<EventConsumer> {
+    declaredStream(this.streams, spec.stream);
+    return followJetStream(this.placement, spec, handler, { logger: this.options.logger ?? silentLogger, redeliveryDelayMs: this.options.redeliveryDelayMs ?? 500 });
   }
 
   private async fetchAll(

@@ -1,6 +1,6 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { Kvm, KvWatchInclude, type KV, type KvEntry as NatsKvEntry } from '@nats-io/kv';
-import type { NatsConnection, QueuedIterator } from '@nats-io/nats-core';
+import { Kvm, type KV, type KvEntry as NatsKvEntry } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { ALL_BUCKETS, type BucketDeclaration } from '@roost/contracts';
 import {
   assertValidKvKey,
@@ -14,6 +14,8 @@ import {
   type Subscription,
 } from '@roost/ports';
 import { kvStreamName } from './ensure-topology';
+import { watchBucket } from './kv-watch';
+import { placementAccess, type JetStreamAccess } from './resumable-consumer';
 import { hasJetStreamCode, STREAM_NOT_FOUND, toPortError, WRONG_LAST_SEQUENCE } from './nats-errors';
 
 export interface NatsKeyValueOptions {
@@ -30,7 +32,7 @@ export function createNatsKeyValueBuckets(nc: NatsConnection, options: NatsKeyVa
   const open = async (bucket: string): Promise<KeyValueStore> => {
     const jsm = await jetstreamManager(nc);
     await requireBucket(jsm, bucket);
-    return new NatsKeyValueStore(bucket, await kvm.open(bucket, { bindOnly: true }), logger);
+    return new NatsKeyValueStore(bucket, await kvm.open(bucket, { bindOnly: true }), await placementAccess(nc), logger);
   };
   return {
     open(bucket) {
@@ -63,6 +65,7 @@ class NatsKeyValueStore implements KeyValueStore {
   constructor(
     readonly bucket: string,
     private readonly kv: KV,
+    private readonly jetStream: JetStreamAccess,
     private readonly logger: Logger,
   ) {}
 
@@ -99,48 +102,15 @@ class NatsKeyValueStore implements KeyValueStore {
    * Resolves once the initial replay (if asked for) has been handed to the handler. An
    * updates-only watch starts right after the bucket's last revision at the time of the call,
    * so nothing written after `watch` resolves can slip past it; entries reach the handler once,
-   * in revision order, even if the underlying consumer is recreated.
+   * in revision order, even if the underlying consumer is recreated (see watchBucket).
    */
-  async watch(
-    handler: (entry: KvEntry) => void,
-    options: { key?: string; includeInitial?: boolean } = {},
-  ): Promise<Subscription> {
+  async watch(handler: (entry: KvEntry) => void, options: { key?: string; includeInitial?: boolean } = {}): Promise<Subscription> {
     const key = options.key ?? '>';
-    const iter = await this.call(key, async () => {
-      if (options.includeInitial) return this.kv.watch({ key, include: KvWatchInclude.LastValue });
-      const lastRevision = (await this.kv.status()).streamInfo.state.last_seq;
-      return this.kv.watch({ key, include: KvWatchInclude.UpdatesOnly, resumeFromRevision: lastRevision + 1 });
+    return this.call(key, async () => {
+      const includeInitial = options.includeInitial === true;
+      const afterRevision = includeInitial ? 0 : (await this.kv.status()).streamInfo.state.last_seq;
+      return watchBucket(this.jetStream, { bucket: this.bucket, key, includeInitial, afterRevision, logger: this.logger }, handler);
     });
-    let initialLeft = options.includeInitial ? await initialCount(iter) : 0;
-    let initialDone: () => void = () => undefined;
-    const replayed = new Promise<void>((resolve) => (initialDone = resolve));
-    if (initialLeft === 0) initialDone();
-    let lastDelivered = 0;
-    const pump = async (): Promise<void> => {
-      for await (const entry of iter) {
-        const initial = initialLeft > 0;
-        if (initial) initialLeft--;
-        // The replay shows what is there now; delete markers of vanished keys are no news.
-        const news = !(initial && entry.operation !== 'PUT') && entry.revision > lastDelivered;
-        if (news) {
-          lastDelivered = entry.revision;
-          this.deliver(handler, toEntry(entry));
-        }
-        if (initial && initialLeft === 0) initialDone();
-      }
-      initialDone();
-    };
-    pump().catch((error: unknown) => this.logger.error({ bucket: this.bucket, error: String(error) }, 'kv watch ended'));
-    await replayed;
-    return { unsubscribe: () => iter.stop() };
-  }
-
-  private deliver(handler: (entry: KvEntry) => void, entry: KvEntry): void {
-    try {
-      handler(entry);
-    } catch (error) {
-      this.logger.error({ bucket: this.bucket, key: entry.key, error: String(error) }, 'kv watch handler threw');
-    }
   }
 
   /** Runs a nats.js call with the port's error mapping; `exactKey` calls check the key first. */
@@ -153,13 +123,6 @@ class NatsKeyValueStore implements KeyValueStore {
       throw toPortError(error, `kv ${this.bucket} ${key}`);
     }
   }
-}
-
-/** How many entries the watcher's consumer had pending at creation: the initial replay. */
-async function initialCount(iter: QueuedIterator<unknown>): Promise<number> {
-  const consumer = (iter as unknown as { _data?: unknown })._data as { info?: (cached: boolean) => Promise<{ num_pending: number }> } | undefined;
-  if (typeof consumer?.info !== 'function') return 0;
-  return (await consumer.info(true)).num_pending;
 }
 
 function toEntry(entry: NatsKvEntry): KvEntry {

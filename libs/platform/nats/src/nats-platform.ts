@@ -1,5 +1,5 @@
 import type { BucketDeclaration, StreamDeclaration } from '@roost/contracts';
-import { silentLogger, type EventStore, type OwnedViewStore, type Platform } from '@roost/ports';
+import { silentLogger, type EventConsumer, type EventStore, type OwnedViewStore, type Platform } from '@roost/ports';
 import { ensureTopology } from './ensure-topology';
 import { connectNats, type NatsConnectOptions } from './nats-connection';
 import { createNatsEventStore } from './nats-event-store';
@@ -72,17 +72,19 @@ export function trackConsumers(store: EventStore): { store: EventStore; stopAll(
     read: (filter, options) => store.read(filter, options),
     lastSequence: (stream) => store.lastSequence(stream),
     lastSubjectSequence: (subject) => store.lastSubjectSequence(subject),
-    consume: async (spec, handler) => {
-      const consumer = await store.consume(spec, handler);
-      const entry = {
-        stop: async () => {
-          running.delete(entry);
-          await consumer.stop();
-        },
-      };
-      running.add(entry);
-      return entry;
-    },
+    consume: (spec, handler) => track(store.consume(spec, handler)),
+    follow: (spec, handler) => track(store.follow(spec, handler)),
   };
+  async function track(started: Promise<EventConsumer>): Promise<EventConsumer> {
+    const consumer = await started;
+    const entry = {
+      stop: async () => {
+        running.delete(entry);
+        await consumer.stop();
+      },
+    };
+    running.add(entry);
+    return entry;
+  }
   return { store: tracked, stopAll: async () => void (await Promise.all([...running].map((c) => c.stop()))) };
 }

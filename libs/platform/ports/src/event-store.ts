@@ -17,6 +17,11 @@ export interface AppendOptions {
   readonly expectedLastSubjectSequence?: number;
   /** Deduplication id: a second append with the same id inside the window is a no-op. */
   readonly messageId?: string;
+  /**
+   * Message headers for readers outside Roost (the CloudEvents `ce-*` attributes): stored with
+   * the message on NATS. Roost's own readers never need them, and the in-memory store drops them.
+   */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface AppendResult {
@@ -36,6 +41,29 @@ export interface ConsumerSpec {
 
 /** Resolve to acknowledge; reject (or throw) to have the event redelivered. */
 export type EventHandler = (event: StoredEvent) => Promise<void>;
+
+/** Resolve to accept the whole batch; reject (or throw) to be handed the same batch again after a short delay. */
+export type BatchHandler = (events: readonly StoredEvent[]) => Promise<void>;
+
+export interface FollowSpec {
+  readonly stream: string;
+  readonly filterSubject?: string;
+  /** First stream sequence to deliver (default 1): the reader keeps its own position. */
+  readonly fromSequence?: number;
+  /** Most events handed over at once (default 1,000); a batch never waits to fill. */
+  readonly maxBatch?: number;
+  /**
+   * Told when the store lost the reader's server-side cursor (a stall, a server restart, a
+   * deleted consumer) and when it reads again after recreating it from the last event received.
+   * Events are neither lost nor repeated across it.
+   */
+  readonly onCondition?: (condition: FollowCondition) => void;
+}
+
+/** Events a follower is handed at most at once unless its spec says otherwise. */
+export const DEFAULT_FOLLOW_BATCH = 1_000;
+
+export type FollowCondition = { readonly kind: 'lost'; readonly reason: string } | { readonly kind: 'recovered' };
 
 export interface EventConsumer {
   /** Stops delivery; events in flight finish first. */
@@ -68,4 +96,13 @@ export interface EventStore {
    * event; delivery is at least once (an ack lost with the connection means a redelivery).
    */
   consume(spec: ConsumerSpec, handler: EventHandler): Promise<EventConsumer>;
+  /**
+   * Reads the stream from `fromSequence` for as long as it runs: in order, in batches of
+   * whatever has arrived (up to `maxBatch`), the next batch once the handler settled; many
+   * events in flight, no acknowledgements. The store keeps no position for it: the reader
+   * restarts from its own (a projector's checkpoint, an orchestrator's view). On NATS the
+   * server-side cursor cannot vanish for good: when the server drops it, it is recreated after
+   * the last event received (see `onCondition`).
+   */
+  follow(spec: FollowSpec, handler: BatchHandler): Promise<EventConsumer>;
 }

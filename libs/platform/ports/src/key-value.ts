@@ -31,8 +31,10 @@ export interface KeyValueStore {
   /**
    * Calls the handler for every change (deletes included). With `includeInitial`, first
    * replays the current value of every key (deleted keys are not replayed), then goes on
-   * with changes. Entries arrive in revision order, asynchronously. Expiry by TTL is not
-   * reported (nats-server 2.9 writes no marker for it).
+   * with changes. Entries arrive asynchronously, each key's in revision order and once; when
+   * the store loses its server-side cursor (a node lost) it replays the last value of every
+   * key, so a key's intermediate revisions may be skipped but never its latest. Expiry by TTL
+   * is not reported (nats-server 2.9 writes no marker for it).
    */
   watch(handler: (entry: KvEntry) => void, options?: { key?: string; includeInitial?: boolean }): Promise<Subscription>;
 }

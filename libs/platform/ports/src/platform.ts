@@ -1,15 +1,8 @@
 import type { MessageBus } from './bus';
 import type { EventStore } from './event-store';
 import type { KeyValueBuckets } from './key-value';
+import type { ComponentHealth } from './component-health';
 import type { ViewStore } from './view-store';
-
-export interface ComponentHealth {
-  /** e.g. `nats`, `redis`, `memory`. */
-  readonly component: string;
-  readonly healthy: boolean;
-  /** Human-readable state, e.g. `connected`, `reconnecting (attempt 3)`. */
-  readonly detail: string;
-}
 
 /** Everything a service needs from the outside world, whichever engines sit behind it. */
 export interface Platform {

@@ -1,4 +1,4 @@
-import type { ComponentHealth } from './platform';
+import type { ComponentHealth } from './component-health';
 
 /**
  * Read models (Redis). Writes are a closed set of commands that `applyOnce` runs atomically

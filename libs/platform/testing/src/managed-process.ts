@@ -79,9 +79,20 @@ export class ManagedProcess {
     await this.exited;
   }
 
+  /** SIGSTOP: the process freezes with its sockets open, as a hung or partitioned host. */
+  pause(): void {
+    if (this.running) this.child.kill('SIGSTOP');
+  }
+
+  /** SIGCONT after pause(). */
+  resume(): void {
+    if (this.running) this.child.kill('SIGCONT');
+  }
+
   /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
   async stop(graceMs = 5_000): Promise<void> {
     if (!this.running) return this.exited;
+    this.child.kill('SIGCONT');
     this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
     await this.exited;

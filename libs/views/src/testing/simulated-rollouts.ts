@@ -1,4 +1,5 @@
-import { simulateRollout, targetedAgentIds, type AgentBehaviour, type SimulationResult, type SimAgentSpec } from '@roost/rollout';
+import { targetedAgentIds } from '@roost/rollout';
+import { simulateRollout, type AgentBehaviour, type SimulationResult, type SimAgentSpec } from '@roost/rollout/testing';
 
 export const agentId = (i: number): string => `agent-${String(i).padStart(3, '0')}`;
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { auditRecordContract, subjects, type AuditRecord } from '@roost/contracts';
+import { AUDIT_EVENT_SCHEMA_VERSION, auditRecordContract, subjects, type AuditRecord } from '@roost/contracts';
+import { EVENT_SOURCES, publishedEventHeaders } from '@roost/event-catalog';
 import type { EventStore, Logger } from '@roost/ports';
 
 export type AuditEntry = Omit<AuditRecord, 'type' | 'schemaVersion' | 'id' | 'at'>;
@@ -17,9 +18,10 @@ export class AuditLog {
   ) {}
 
   async record(entry: AuditEntry): Promise<void> {
-    const record: AuditRecord = { type: 'AdminRequestHandled', schemaVersion: 1, id: randomUUID(), at: this.now(), ...entry };
+    const record: AuditRecord = { type: 'AdminRequestHandled', schemaVersion: AUDIT_EVENT_SCHEMA_VERSION, id: randomUUID(), at: this.now(), ...entry };
     try {
-      await this.events.append(subjects.audit(entry.operation), auditRecordContract.encode(record), { messageId: record.id });
+      const headers = publishedEventHeaders('audit', record, EVENT_SOURCES.adminApi);
+      await this.events.append(subjects.audit(entry.operation), auditRecordContract.encode(record), { messageId: record.id, headers });
     } catch (error) {
       this.logger.error({ audit: record, err: String(error) }, 'could not store an audit record');
     }

@@ -17,6 +17,11 @@ const NEEDED: Readonly<Record<Permission, string>> = {
   audit: 'admin',
 };
 
+/** What a role may do. */
+export function grantsOf(role: ApiRole): readonly Permission[] {
+  return GRANTS[role];
+}
+
 export function permits(role: ApiRole, permission: Permission): boolean {
   return GRANTS[role].includes(permission);
 }

@@ -41,7 +41,9 @@ export const ERROR_STATUSES = {
   'auth.invalid_token': { http: 401, grpc: 'UNAUTHENTICATED' },
   'auth.forbidden': { http: 403, grpc: 'PERMISSION_DENIED' },
   'agent.not_found': notFound,
+  'agent.no_effective_config': notFound,
   'group.not_found': notFound,
+  'views.not_ready': unavailable,
   'admin.internal': internal,
   // the orchestrator's
   'command.invalid': invalid(),
@@ -64,6 +66,7 @@ export const ERROR_STATUSES = {
   'plan.not_increasing': invalid('plan'),
   'plan.not_ending_at_100': invalid('plan'),
   'plan.negative_window': invalid('plan'),
+  'plan.invalid_min_canary': invalid('minCanaryAgents'),
   'threshold.out_of_range': invalid('threshold'),
   'gate.min_outcome_ratio_out_of_range': invalid('minOutcomeRatio'),
   'timing.out_of_range': invalid('timing'),
@@ -71,6 +74,9 @@ export const ERROR_STATUSES = {
   'target.overlaps_active_rollout': conflict,
   'target.no_eligible_agents': { http: 422, grpc: 'FAILED_PRECONDITION' },
   'transition.illegal': conflict,
+  'undo.rollout_active': conflict,
+  'undo.nothing_touched': { http: 422, grpc: 'FAILED_PRECONDITION' },
+  'components.missing': { http: 422, grpc: 'FAILED_PRECONDITION' },
 } as const satisfies Record<string, TransportStatus>;
 
 export type KnownErrorCode = keyof typeof ERROR_STATUSES;

@@ -1,16 +1,21 @@
-import type { AuditRecord, ConfigCreateResult, ConfigDiffResult, ConfigGetResult, ConfigNameHistory, RolloutSummaryReply } from '@roost/contracts';
-import type { AgentDetailView, AgentOutcome, FleetCountsView, PhaseView } from '@roost/views';
+import type { AuditRecord, ClientCertificate, ConfigCreateResult, ConfigDiffResult, ConfigGetResult, ConfigNameHistory, RolloutForecastReply, RolloutSummaryReply } from '@roost/contracts';
+import type { AgentDetailView, AgentEventView, AgentOutcome, FleetCountsView, PhaseView } from '@roost/views';
+import type { AgentRolloutPage } from '../reads/agent-rollouts';
 import type { ConfigListItem } from '../operations/config-operations';
-import type { RolloutResource } from '../reads/rollout-resource';
+import type { EffectiveConfigAnswer } from '../reads/effective-config';
+import type { RolloutListItem, RolloutResource } from '../reads/rollout-resource';
+import { duration, enumName, struct, timestamp } from './grpc-values';
 
 /**
- * Results of operations as `roost.admin.v1` messages (field names as in the .proto; null
- * becomes an absent optional field).
+ * Results of operations as `roost.admin.v1` response messages (field names as in the .proto;
+ * null becomes an absent field; times become Timestamps and Durations; closed sets of values
+ * become the .proto's enums).
  */
 type Message = Record<string, unknown>;
 type Paged<T> = { total: number; offset: number; items: readonly T[] };
 
 const opt = <T>(value: T | null | undefined): T | undefined => (value === null ? undefined : value);
+const page = <T>(result: Paged<T>, item: (value: T) => Message): Message => ({ total: result.total, offset: result.offset, items: result.items.map(item) });
 
 export const configCreated = (result: ConfigCreateResult): Message => ({
   hash: result.hash,
@@ -20,93 +25,177 @@ export const configCreated = (result: ConfigCreateResult): Message => ({
   warnings: result.warnings.map((issue) => ({ code: issue.code, message: issue.message, path: issue.path, line: opt(issue.line), column: opt(issue.column) })),
 });
 
-export const configList = (page: Paged<ConfigListItem>): Message => ({
-  total: page.total,
-  offset: page.offset,
-  items: page.items.map((item) => ({ name: item.name, versions: item.versions, latest_version: item.latestVersion, latest_hash: item.latestHash, updated_at: item.updatedAt })),
-});
+export const configList = (result: Paged<ConfigListItem>): Message =>
+  page(result, (item) => ({ name: item.name, versions: item.versions, latest_version: item.latestVersion, latest_hash: item.latestHash, update_time: timestamp(item.updatedAt) }));
 
-export const configVersion = (result: ConfigGetResult): Message => ({ hash: result.hash, name: opt(result.name), created_at: result.createdAt, yaml: result.yaml });
+export const configVersion = (result: ConfigGetResult): Message => ({ config: { hash: result.hash, name: opt(result.name), create_time: timestamp(result.createdAt), yaml: result.yaml } });
 
 export const configHistory = (history: ConfigNameHistory): Message => ({
   name: history.name,
-  versions: history.versions.map((entry) => ({ version: entry.version, hash: entry.hash, created_at: entry.createdAt, actor: opt(entry.actor) })),
+  versions: history.versions.map((entry) => ({ version: entry.version, hash: entry.hash, create_time: timestamp(entry.createdAt), actor: opt(entry.actor) })),
 });
 
 export const configDiff = (diff: ConfigDiffResult): Message => ({ ...diff });
 
-export const agent = (view: AgentDetailView): Message => ({
+const clientCertificateMessage = (certificate: ClientCertificate): Message => ({
+  subject: certificate.subject,
+  subject_alt_names: certificate.subjectAltNames,
+  issuer: certificate.issuer,
+  serial_number: certificate.serialNumber,
+  fingerprint_sha256: certificate.fingerprintSha256,
+  not_after: timestamp(certificate.notAfter),
+});
+
+const agentMessage = (view: AgentDetailView): Message => ({
   agent_id: view.agentId,
   gateway_id: view.gatewayId,
-  transport: view.transport,
+  transport: enumName('TRANSPORT', view.transport),
   connected: view.connected,
   capabilities: view.capabilities,
   capability_names: view.capabilityNames,
   identifying: view.identifying,
   non_identifying: view.nonIdentifying,
   group: view.group,
-  health_state: view.healthState,
+  health_state: enumName('HEALTH_STATE', view.healthState),
   health: view.health === null ? undefined : { healthy: view.health.healthy, last_error: opt(view.health.lastError), status: opt(view.health.status) },
   remote_config_status:
-    view.remoteConfigStatus === null ? undefined : { status: view.remoteConfigStatus.status, hash: view.remoteConfigStatus.hash, error_message: opt(view.remoteConfigStatus.errorMessage) },
+    view.remoteConfigStatus === null
+      ? undefined
+      : { state: enumName('REMOTE_CONFIG_STATE', view.remoteConfigStatus.status), hash: view.remoteConfigStatus.hash, error_message: opt(view.remoteConfigStatus.errorMessage) },
   effective_config_hash: opt(view.effectiveConfigHash),
   current_config_hash: view.currentConfigHash,
-  desired: view.desired === null ? undefined : { config_hash: view.desired.configHash, rollout_id: view.desired.rolloutId, set_by: view.desired.setBy, at: view.desired.at },
-  first_seen_at: view.firstSeenAt,
-  updated_at: view.updatedAt,
-  connected_at: opt(view.connectedAt),
-  disconnected_at: opt(view.disconnectedAt),
+  desired: view.desired === null ? undefined : { config_hash: view.desired.configHash, rollout_id: view.desired.rolloutId, set_by: view.desired.setBy, assign_time: timestamp(view.desired.at) },
+  first_seen_time: timestamp(view.firstSeenAt),
+  update_time: timestamp(view.updatedAt),
+  connect_time: timestamp(view.connectedAt),
+  disconnect_time: timestamp(view.disconnectedAt),
   last_event: view.lastEvent,
+  client_certificate: view.clientCertificate === null ? undefined : clientCertificateMessage(view.clientCertificate),
 });
 
-export const agentList = (page: Paged<AgentDetailView>): Message => ({ total: page.total, offset: page.offset, items: page.items.map(agent) });
-
-export const groupCounts = (counts: FleetCountsView & { group?: string }): Message => ({
-  group: counts.group ?? '',
-  agents: counts.agents,
-  connected: counts.connected,
-  disconnected: counts.disconnected,
-  health: counts.health,
-  configs: counts.configs,
+export const agent = (view: AgentDetailView): Message => ({ agent: agentMessage(view) });
+export const effectiveConfig = (result: EffectiveConfigAnswer): Message => ({
+  agent_id: result.agentId,
+  hash: result.hash,
+  report_time: timestamp(result.reportedAt),
+  gateway_id: result.gatewayId,
+  yaml: opt(result.yaml),
+  files: result.files.map((file) => ({ name: file.name, content_type: file.contentType, body: file.body })),
+  omitted: opt(result.omitted),
+  against: result.against === null ? undefined : { hash: result.against.hash, ref: opt(result.against.ref), source: result.against.source, stored: result.against.stored },
+  diff: result.diff === null ? undefined : configDiff(result.diff),
 });
+export const agentList = (result: Paged<AgentDetailView>): Message => page(result, agentMessage);
+
+const agentEventMessage = (event: AgentEventView): Message => ({
+  n: event.n,
+  id: event.id,
+  type: event.type,
+  changes: event.changes,
+  time: timestamp(event.at),
+  gateway_id: event.gatewayId,
+  transport: event.transport === undefined ? undefined : enumName('TRANSPORT', event.transport),
+  health: event.health === undefined || event.health === null ? undefined : { healthy: event.health.healthy, last_error: opt(event.health.lastError) },
+  remote_config_status:
+    event.remoteConfigStatus === undefined || event.remoteConfigStatus === null
+      ? undefined
+      : { state: enumName('REMOTE_CONFIG_STATE', event.remoteConfigStatus.status), hash: event.remoteConfigStatus.hash, error_message: opt(event.remoteConfigStatus.errorMessage) },
+  effective_config_hash: opt(event.effectiveConfigHash),
+});
+
+export const agentEvents = (result: { agentId: string; items: readonly AgentEventView[] }): Message => ({ agent_id: result.agentId, items: result.items.map(agentEventMessage) });
+
+const counts = (view: FleetCountsView & { group?: string }): Message => ({
+  group: view.group ?? '',
+  agents: view.agents,
+  connected: view.connected,
+  disconnected: view.disconnected,
+  health: view.health,
+  configs: view.configs,
+});
+
+export const groupCounts = (view: FleetCountsView & { group?: string }): Message => ({ group: counts(view) });
 
 export const groupList = (result: { fleet: FleetCountsView; groups: readonly (FleetCountsView & { group: string })[] }): Message => ({
-  fleet: groupCounts(result.fleet),
-  groups: result.groups.map(groupCounts),
+  fleet: counts(result.fleet),
+  groups: result.groups.map(counts),
 });
 
+/** What every rollout command answers: CreateRolloutResponse, PauseRolloutResponse, … */
 export const rolloutSummary = (summary: RolloutSummaryReply): Message => ({
-  rollout_id: summary.rolloutId,
-  status: summary.status,
-  target: summary.target,
-  config_hash: summary.configHash,
-  phase: opt(summary.phase),
-  awaiting_approval: summary.awaitingApproval,
-  paused_by: opt(summary.pausedBy),
-  started_at: summary.startedAt,
-  updated_at: summary.updatedAt,
-  ended_at: opt(summary.endedAt),
-  members: summary.members,
-  targeted: summary.targeted,
-  applied: summary.applied,
-  failed: summary.failed,
-  pending: summary.pending,
-  disconnected: summary.disconnected,
-  excluded: summary.excluded,
-  skipped: summary.skipped,
+  rollout: {
+    rollout_id: summary.rolloutId,
+    status: enumName('ROLLOUT_STATUS', summary.status),
+    target: summary.target,
+    config_hash: summary.configHash,
+    phase: opt(summary.phase),
+    awaiting_approval: summary.awaitingApproval,
+    paused_by: enumName('PAUSED_BY', summary.pausedBy),
+    start_time: timestamp(summary.startedAt),
+    update_time: timestamp(summary.updatedAt),
+    end_time: timestamp(summary.endedAt),
+    members: summary.members,
+    targeted: summary.targeted,
+    applied: summary.applied,
+    failed: summary.failed,
+    pending: summary.pending,
+    disconnected: summary.disconnected,
+    excluded: summary.excluded,
+    skipped: summary.skipped,
+    reverted: summary.reverted,
+    released: summary.released,
+    warnings: summary.warnings ?? [],
+    skipped_by: summary.skippedBy ?? {},
+    undo_of: opt(summary.undoOf),
+  },
+});
+
+/** PlanRolloutResponse. */
+export const rolloutForecast = (forecast: RolloutForecastReply): Message => ({
+  forecast: {
+    rollout_id: forecast.rolloutId,
+    target: forecast.target,
+    config_hash: forecast.configHash,
+    matched: forecast.matched,
+    members: forecast.members,
+    skipped: forecast.skipped,
+    skipped_sample: Object.fromEntries(Object.entries(forecast.skippedSample).map(([reason, agentIds]) => [reason, { agent_ids: agentIds }])),
+    phases: forecast.phases.map((p) => ({
+      index: p.index,
+      name: p.name,
+      size: p.size,
+      window: duration(p.windowMs),
+      require_approval: p.requireApproval,
+      agents: p.agents,
+      cumulative: p.cumulative,
+      by_stratum: p.byStratum ?? {},
+      sample: p.sample,
+    })),
+    first_phase_agents: forecast.firstPhaseAgents,
+    earliest: duration(forecast.earliestMs),
+    warnings: forecast.warnings,
+    missing_components: {
+      policy: enumName('MISSING_COMPONENTS_POLICY', forecast.missingComponents.policy),
+      required: forecast.missingComponents.required,
+      agents: forecast.missingComponents.agents,
+      by_component: forecast.missingComponents.byComponent,
+      sample: forecast.missingComponents.sample.map((agent) => ({ agent_id: agent.agentId, missing: agent.missing })),
+      unreported: forecast.missingComponents.unreported,
+    },
+  },
 });
 
 const phase = (view: PhaseView): Message => ({
   index: view.index,
   name: view.name,
   size: view.size,
-  window_ms: view.windowMs,
+  window: duration(view.windowMs),
   require_approval: view.requireApproval,
-  state: view.state,
-  started_at: opt(view.startedAt),
-  window_ends_at: opt(view.windowEndsAt),
-  ended_at: opt(view.endedAt),
-  passed_by: opt(view.passedBy),
+  state: enumName('PHASE_STATE', view.state),
+  start_time: timestamp(view.startedAt),
+  window_end_time: timestamp(view.windowEndsAt),
+  end_time: timestamp(view.endedAt),
+  passed_by: enumName('PASSED_BY', view.passedBy),
   targeted: view.targeted,
   applied: view.applied,
   failed: view.failed,
@@ -115,23 +204,25 @@ const phase = (view: PhaseView): Message => ({
   excluded: view.excluded,
 });
 
-export const rollout = (resource: Omit<RolloutResource, 'phases' | 'failures'> & Partial<Pick<RolloutResource, 'phases' | 'failures'>>): Message => ({
-  id: resource.id,
+type RolloutInput = RolloutListItem & Partial<Pick<RolloutResource, 'phases' | 'failures' | 'transitions'>>;
+
+const rolloutMessage = (resource: RolloutInput): Message => ({
+  rollout_id: resource.rolloutId,
   group: resource.group,
-  current_phase: resource.current_phase,
-  started_at: resource.started_at,
-  updated_agents: resource.updated_agents,
-  total_agents: resource.total_agents,
-  status: resource.status,
   target: resource.target,
   config_hash: resource.configHash,
+  status: enumName('ROLLOUT_STATUS', resource.status),
   threshold: resource.threshold,
-  policy: resource.policy,
+  policy: enumName('FAILURE_POLICY', resource.policy),
   baseline_config_hash: opt(resource.baselineConfigHash),
+  current_phase: opt(resource.currentPhase),
   phase_index: resource.phaseIndex,
   awaiting_approval: resource.awaitingApproval,
-  paused_by: opt(resource.pausedBy),
+  paused_by: enumName('PAUSED_BY', resource.pausedBy),
   pause_reason: opt(resource.pauseReason),
+  paused_by_actor: opt(resource.pausedByActor),
+  undo_of: opt(resource.undoOf),
+  undone_by: opt(resource.undoneBy),
   matched: resource.matched,
   eligible: resource.eligible,
   members: resource.members,
@@ -143,49 +234,48 @@ export const rollout = (resource: Omit<RolloutResource, 'phases' | 'failures'> &
   allowed_failures: resource.allowedFailures,
   failure_reason: opt(resource.failureReason),
   failed_phase: opt(resource.failedPhase),
-  started_at_ms: resource.startedAt,
-  updated_at: resource.updatedAt,
-  ended_at: opt(resource.endedAt),
+  start_time: timestamp(resource.startedAt),
+  update_time: timestamp(resource.updatedAt),
+  end_time: timestamp(resource.endedAt),
   version: resource.version,
   phases: (resource.phases ?? []).map(phase),
   failures: resource.failures ?? [],
-  transitions: (resource.transitions ?? []).map((transition) => ({ n: transition.n, type: transition.type, at: transition.at, details_json: JSON.stringify(transition.details) })),
+  transitions: (resource.transitions ?? []).map((transition) => ({ n: transition.n, type: transition.type, time: timestamp(transition.at), details: struct(transition.details) })),
 });
 
-export const rolloutList = (page: Paged<Parameters<typeof rollout>[0]>): Message => ({ total: page.total, offset: page.offset, items: page.items.map(rollout) });
+/** GetRolloutResponse and WatchRolloutResponse. */
+export const rollout = (resource: RolloutInput): Message => ({ rollout: rolloutMessage(resource) });
+export const rolloutList = (result: Paged<RolloutInput>): Message => page(result, rolloutMessage);
 
-export const rolloutAgents = (page: Paged<AgentOutcome>): Message => ({
-  total: page.total,
-  offset: page.offset,
-  items: page.items.map((outcome) => ({
-    agent_id: outcome.agentId,
-    state: outcome.state,
-    phase: opt(outcome.phase),
-    config_hash: opt(outcome.configHash),
-    previous_config_hash: opt(outcome.previousConfigHash),
-    connected: outcome.connected,
-    error: opt(outcome.error),
-    targeted_at: opt(outcome.targetedAt),
-    applied_at: opt(outcome.appliedAt),
-    updated_at: outcome.updatedAt,
-  })),
+const rolloutAgentMessage = (outcome: AgentOutcome): Message => ({
+  agent_id: outcome.agentId,
+  state: enumName('AGENT_OUTCOME_STATE', outcome.state),
+  phase: opt(outcome.phase),
+  config_hash: opt(outcome.configHash),
+  previous_config_hash: opt(outcome.previousConfigHash),
+  connected: outcome.connected,
+  error: opt(outcome.error),
+  target_time: timestamp(outcome.targetedAt),
+  apply_time: timestamp(outcome.appliedAt),
+  update_time: timestamp(outcome.updatedAt),
 });
 
-export const auditList = (page: Paged<AuditRecord>): Message => ({
-  total: page.total,
-  offset: page.offset,
-  items: page.items.map((record) => ({
+export const rolloutAgents = (result: Paged<AgentOutcome>): Message => page(result, rolloutAgentMessage);
+
+export const agentRollouts = (result: AgentRolloutPage): Message => page(result, (item) => ({ rollout: rolloutMessage(item.rollout), outcome: rolloutAgentMessage(item.outcome) }));
+
+export const auditList = (result: Paged<AuditRecord>): Message =>
+  page(result, (record) => ({
     id: record.id,
-    at: record.at,
+    time: timestamp(record.at),
     actor: record.actor.name,
     role: opt(record.actor.role),
-    transport: record.transport,
+    transport: enumName('API_TRANSPORT', record.transport),
     operation: record.operation,
     subject: opt(record.subject),
-    outcome: record.result.outcome,
+    outcome: enumName('AUDIT_OUTCOME', record.result.outcome),
     status: record.result.status,
     code: opt(record.result.code),
     message: opt(record.result.message),
-    request_json: JSON.stringify(record.request),
-  })),
-});
+    request: struct(record.request as Record<string, unknown>),
+  }));

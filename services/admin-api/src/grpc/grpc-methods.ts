@@ -1,4 +1,5 @@
 import * as messages from './grpc-messages';
+import { enumInput, millis } from './grpc-values';
 
 /**
  * Every gRPC method of `roost.admin.v1`: the operation it runs, how its request message
@@ -29,20 +30,45 @@ function target(request: Request): unknown {
   if (typeof value.group === 'string') return { group: value.group };
   if (typeof value.selector === 'string') return { selector: value.selector };
   const requirements = (value.requirements as { requirements?: Request[] } | undefined)?.requirements;
-  if (requirements !== undefined) return { selector: { requirements: requirements.map((requirement) => defined({ op: requirement.op, key: requirement.key, value: requirement.value, values: requirement.values })) } };
+  if (requirements !== undefined) {
+    const requirement = (r: Request) => defined({ op: enumInput('SELECTOR_OPERATOR', r.operator), key: r.key, value: r.value, values: r.values });
+    return { selector: { requirements: requirements.map(requirement) } };
+  }
   return {};
 }
 
 function plan(request: Request): unknown {
   const phases = request.plan as Request[] | undefined;
   if (phases === undefined || phases.length === 0) return undefined;
-  return phases.map((spec) => defined({ name: spec.name, percent: spec.percent, count: spec.count, windowMs: spec.window_ms, requireApproval: spec.require_approval }));
+  return phases.map((spec) => defined({ name: spec.name, percent: spec.percent, count: spec.count, windowMs: millis(spec.window), requireApproval: spec.require_approval }));
 }
 
 function timing(request: Request): unknown {
   const value = request.timing as Request | undefined;
   if (value === undefined || value === null) return undefined;
-  return defined({ applyTimeoutMs: value.apply_timeout_ms, disconnectGraceMs: value.disconnect_grace_ms, healthGraceMs: value.health_grace_ms });
+  return defined({ applyTimeoutMs: millis(value.apply_timeout), disconnectGraceMs: millis(value.disconnect_grace), healthGraceMs: millis(value.health_grace) });
+}
+
+/** A CreateRolloutRequest as the input of a start (or of its dry run). */
+function startInput(r: Request): unknown {
+  return defined({
+    target: target(r),
+    configVersion: r.config_version,
+    configYaml: r.config_yaml,
+    configName: r.config_name,
+    rolloutId: r.rollout_id,
+    plan: plan(r),
+    threshold: r.threshold,
+    minOutcomeRatio: r.min_outcome_ratio,
+    policy: enumInput('FAILURE_POLICY', r.policy),
+    baselineConfigHash: r.baseline_config_hash,
+    acceptKeepNewOnFailure: r.accept_keep_new_on_failure,
+    stratifyBy: r.stratify_by,
+    timing: timing(r),
+    disconnectedPolicy: enumInput('DISCONNECTED_POLICY', r.disconnected_policy),
+    minCanaryAgents: r.min_canary_agents,
+    missingComponentsPolicy: enumInput('MISSING_COMPONENTS_POLICY', r.missing_components_policy),
+  });
 }
 
 const action = (verb: string): GrpcMethod => ({
@@ -63,42 +89,24 @@ export const GRPC_METHODS: readonly GrpcMethod[] = [
     service: 'AgentService',
     method: 'ListAgents',
     operation: 'agent.list',
-    input: (r) => defined({ selector: r.selector, group: r.group, connected: r.connected, health: r.health, ...page(r) }),
+    input: (r) => defined({ selector: r.selector, group: r.group, connected: r.connected, health: enumInput('HEALTH_STATE', r.health), ...page(r) }),
     output: messages.agentList,
   },
   { service: 'AgentService', method: 'GetAgent', operation: 'agent.get', input: (r) => defined({ agentId: r.agent_id }), output: messages.agent },
+  { service: 'AgentService', method: 'GetAgentEffectiveConfig', operation: 'agent.effective_config', input: (r) => defined({ agentId: r.agent_id, against: r.against }), output: messages.effectiveConfig },
+  { service: 'AgentService', method: 'ListAgentEvents', operation: 'agent.events', input: (r) => defined({ agentId: r.agent_id }), output: messages.agentEvents },
+  { service: 'AgentService', method: 'ListAgentRollouts', operation: 'agent.rollouts', input: (r) => defined({ agentId: r.agent_id, ...page(r) }), output: messages.agentRollouts },
   { service: 'GroupService', method: 'ListGroups', operation: 'group.list', input: () => ({}), output: messages.groupList },
   { service: 'GroupService', method: 'GetGroup', operation: 'group.get', input: (r) => defined({ group: r.group }), output: messages.groupCounts },
-  {
-    service: 'RolloutService',
-    method: 'CreateRollout',
-    operation: 'rollout.start',
-    input: (r) =>
-      defined({
-        target: target(r),
-        configVersion: r.config_version,
-        configYaml: r.config_yaml,
-        configName: r.config_name,
-        rolloutId: r.rollout_id,
-        plan: plan(r),
-        threshold: r.threshold,
-        minOutcomeRatio: r.min_outcome_ratio,
-        policy: r.policy,
-        baselineConfigHash: r.baseline_config_hash,
-        acceptKeepNewOnFailure: r.accept_keep_new_on_failure,
-        stratifyBy: r.stratify_by,
-        timing: timing(r),
-        disconnectedPolicy: r.disconnected_policy,
-      }),
-    output: messages.rolloutSummary,
-  },
-  { service: 'RolloutService', method: 'ListRollouts', operation: 'rollout.list', input: (r) => defined({ status: r.status, group: r.group, ...page(r) }), output: messages.rolloutList },
+  { service: 'RolloutService', method: 'CreateRollout', operation: 'rollout.start', input: startInput, output: messages.rolloutSummary },
+  { service: 'RolloutService', method: 'PlanRollout', operation: 'rollout.plan', input: (r) => startInput((r.rollout as Request | undefined) ?? {}), output: messages.rolloutForecast },
+  { service: 'RolloutService', method: 'ListRollouts', operation: 'rollout.list', input: (r) => defined({ status: enumInput('ROLLOUT_STATUS', r.status), group: r.group, ...page(r) }), output: messages.rolloutList },
   { service: 'RolloutService', method: 'GetRollout', operation: 'rollout.get', input: (r) => defined({ rolloutId: r.rollout_id }), output: messages.rollout },
   {
     service: 'RolloutService',
     method: 'ListRolloutAgents',
     operation: 'rollout.agents',
-    input: (r) => defined({ rolloutId: r.rollout_id, state: r.state, ...page(r) }),
+    input: (r) => defined({ rolloutId: r.rollout_id, state: enumInput('AGENT_OUTCOME_STATE', r.state), ...page(r) }),
     output: messages.rolloutAgents,
   },
   action('pause'),
@@ -106,6 +114,13 @@ export const GRPC_METHODS: readonly GrpcMethod[] = [
   action('promote'),
   action('abort'),
   action('rollback'),
+  {
+    service: 'RolloutService',
+    method: 'UndoRollout',
+    operation: 'rollout.undo',
+    input: (r) => defined({ rolloutId: r.rollout_id, undoRolloutId: r.undo_rollout_id, fast: r.fast }),
+    output: messages.rolloutSummary,
+  },
   { service: 'RolloutService', method: 'WatchRollout', operation: 'rollout.watch', input: (r) => defined({ rolloutId: r.rollout_id }), output: messages.rollout, stream: true },
   { service: 'AuditService', method: 'ListAuditRecords', operation: 'audit.list', input: (r) => defined(page(r)), output: messages.auditList },
 ];

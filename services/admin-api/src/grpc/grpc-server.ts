@@ -1,22 +1,16 @@
-import { resolve } from 'node:path';
 import { Server, ServerCredentials, loadPackageDefinition, type GrpcObject, type handleServerStreamingCall, type handleUnaryCall, type Metadata, type ServiceClientConstructor, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { loadSync, type PackageDefinition } from '@grpc/proto-loader';
-import { ReflectionService } from '@grpc/reflection';
 import type { Logger } from '@roost/ports';
+import type { TlsMaterial } from '@roost/platform-process';
 import { bearerToken } from '../auth/api-tokens';
 import type { OperationRunner } from '../operations/operation-runner';
 import type { RolloutWatches } from '../watch/rollout-watch';
 import { grpcError } from './grpc-errors';
 import { healthService } from './grpc-health';
 import { GRPC_METHODS, type GrpcMethod } from './grpc-methods';
-
-/** proto/ at the repository root. */
-export const PROTO_ROOT = resolve(__dirname, '../../../../proto');
-export const ADMIN_PROTO_FILES = ['admin/v1/admin.proto', 'admin/v1/health.proto'];
-export const ADMIN_PACKAGE = 'roost.admin.v1';
-
-/** Field names as in the .proto, 64-bit integers as numbers, enums as names, absent fields absent. */
-export const PROTO_LOADER_OPTIONS = { keepCase: true, longs: Number, enums: String, defaults: false, arrays: true, oneofs: true, includeDirs: [PROTO_ROOT] };
+import { addReflection } from './grpc-reflection';
+import { ReloadableCertificates } from './grpc-tls';
+import { ADMIN_PACKAGE, ADMIN_PROTO_FILES, PROTO_LOADER_OPTIONS } from './proto-files';
 
 export function loadAdminProtos(): PackageDefinition {
   return loadSync(ADMIN_PROTO_FILES, PROTO_LOADER_OPTIONS);
@@ -27,12 +21,16 @@ export interface GrpcServerDeps {
   readonly watches: RolloutWatches;
   readonly logger: Logger;
   readonly ready: () => Promise<boolean>;
+  /** Serve TLS (mTLS with a client CA); null: plain text. */
+  readonly tls: TlsMaterial | null;
 }
 
 export interface RunningGrpcServer {
   /** `host:port`. */
   readonly address: string;
   readonly port: number;
+  /** New connections use these files (no-op without TLS). */
+  reloadTls(material: TlsMaterial): void;
   close(): Promise<void>;
 }
 
@@ -49,9 +47,12 @@ export async function startGrpcServer(port: number, host: string, deps: GrpcServ
     server.addService(constructor.service, implementation);
   }
   server.addService(lookup(loaded, 'grpc.health.v1.Health').service, healthService([...services].map((service) => `${ADMIN_PACKAGE}.${service}`), deps.ready));
-  new ReflectionService(definition as ConstructorParameters<typeof ReflectionService>[0]).addToServer(server);
-  const bound = await new Promise<number>((resolveBind, reject) => server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (error, actual) => (error ? reject(error) : resolveBind(actual))));
+  addReflection(server, definition);
+  const certificates = deps.tls === null ? null : new ReloadableCertificates(deps.tls);
+  const credentials = certificates === null ? ServerCredentials.createInsecure() : certificates.credentials();
+  const bound = await new Promise<number>((resolveBind, reject) => server.bindAsync(`${host}:${port}`, credentials, (error, actual) => (error ? reject(error) : resolveBind(actual))));
   return {
+    reloadTls: (material) => certificates?.update(material),
     address: `${host.includes(':') ? `[${host}]` : host}:${bound}`,
     port: bound,
     close: () =>

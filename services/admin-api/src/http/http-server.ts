@@ -1,12 +1,17 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TlsMaterial } from '@roost/platform-process';
 import type { Logger } from '@roost/ports';
+import type { Registry } from 'prom-client';
 import { bearerToken } from '../auth/api-tokens';
 import { AdminError } from '../errors/admin-error';
 import type { OperationRunner } from '../operations/operation-runner';
 import type { RolloutWatches } from '../watch/rollout-watch';
+import { isConsolePath, type ConsoleAssets } from './console-assets';
+import { eventSchemaAt } from './event-schemas';
 import { errorAnswer } from './http-errors';
-import { HTTP_ROUTES, matchRoute, OPENAPI_PATH, type RouteMatch } from './http-routes';
+import { HTTP_ROUTES, matchRoute, METRICS_PATH, OPENAPI_PATH, type RouteMatch } from './http-routes';
 import { openApiDocument } from './openapi';
 import { readJsonBody } from './request-body';
 import { streamRollout } from './rollout-sse';
@@ -18,18 +23,28 @@ export interface HttpServerDeps {
   readonly maxBodyBytes: number;
   /** Readiness of what the API depends on (NATS, Redis). */
   readonly ready: () => Promise<{ ready: boolean; components: unknown }>;
+  /** Served as Prometheus text on `/metrics`. */
+  readonly metrics: Registry;
+  /** The web console's files, built on first use. */
+  readonly consoleAssets: () => Promise<ConsoleAssets>;
+  /** Serve HTTPS (mTLS with a client CA); null: plain HTTP. */
+  readonly tls: TlsMaterial | null;
 }
 
 export interface RunningHttpServer {
   readonly url: string;
+  /** New connections use these files (no-op without TLS). */
+  reloadTls(material: TlsMaterial): void;
   close(): Promise<void>;
 }
 
 /** The HTTP transport: routes from HTTP_ROUTES to operations, JSON in and out, SSE for watches. */
 export async function startHttpServer(port: number, host: string, deps: HttpServerDeps): Promise<RunningHttpServer> {
-  const server = createServer((request, response) => {
+  const listener: RequestListener = (request, response) => {
     handle(request, response, deps).catch((error: unknown) => deps.logger.error({ err: String(error) }, 'HTTP handler failed'));
-  });
+  };
+  const tlsServer: TlsServer | null = deps.tls === null ? null : createTlsServer({ ...secureContextOf(deps.tls), requestCert: deps.tls.clientCa !== null, rejectUnauthorized: deps.tls.clientCa !== null }, listener);
+  const server: Server = tlsServer ?? createServer(listener);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -39,15 +54,27 @@ export async function startHttpServer(port: number, host: string, deps: HttpServ
     });
   });
   const address = server.address() as AddressInfo;
-  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  return { url, close: () => closeServer(server) };
+  const url = `http${tlsServer === null ? '' : 's'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  return { url, reloadTls: (material) => tlsServer?.setSecureContext(secureContextOf(material)), close: () => closeServer(server) };
+}
+
+function secureContextOf(material: TlsMaterial): { cert: Buffer; key: Buffer; ca?: Buffer } {
+  return { cert: material.cert, key: material.key, ...(material.clientCa !== null ? { ca: material.clientCa } : {}) };
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse, deps: HttpServerDeps): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://admin.invalid');
   try {
     if (request.method === 'GET' && url.pathname === OPENAPI_PATH) return sendJson(response, 200, openApiDocument(deps.runner));
+    if (request.method === 'GET' && isConsolePath(url.pathname)) return await sendConsole(response, url.pathname, deps);
     if (request.method === 'GET' && url.pathname === '/healthz') return sendJson(response, 200, { status: 'ok' });
+    const schema = request.method === 'GET' ? eventSchemaAt(url.pathname) : null;
+    if (schema !== null) return sendJson(response, 200, schema);
+    if (request.method === 'GET' && url.pathname === METRICS_PATH) {
+      const text = await deps.metrics.metrics();
+      response.writeHead(200, { 'content-type': deps.metrics.contentType }).end(text);
+      return;
+    }
     if (request.method === 'GET' && url.pathname === '/readyz') {
       const readiness = await deps.ready();
       return sendJson(response, readiness.ready ? 200 : 503, readiness);
@@ -67,17 +94,48 @@ async function handle(request: IncomingMessage, response: ServerResponse, deps: 
 
 async function answer(match: RouteMatch, request: IncomingMessage, response: ServerResponse, url: URL, deps: HttpServerDeps): Promise<void> {
   const { route, params } = match;
-  const input = route.input === 'body' ? { ...(await readJsonBody(request, deps.maxBodyBytes)), ...params } : { ...queryOf(url), ...params };
+  const named = Object.fromEntries(Object.entries(params).map(([name, value]) => [route.params?.[name] ?? name, value]));
+  const input = route.input === 'body' ? { ...(await readJsonBody(request, deps.maxBodyBytes)), ...named } : { ...queryOf(url), ...named };
   const { result } = await deps.runner.invoke({ operation: route.operation, input, token: bearerToken(request.headers.authorization), transport: 'http', successStatus: route.status });
   if (route.stream) return streamRollout((result as { rolloutId: string }).rolloutId, request, response, deps.watches);
   const status = route.operation === 'config.create' && (result as { created?: boolean }).created === false ? 200 : route.status;
-  if (route.operation === 'rollout.start') response.setHeader('location', `/api/v1/rollouts/${encodeURIComponent((result as { rolloutId: string }).rolloutId)}`);
+  const location = status === 200 ? null : locationOf(route.operation, result);
+  if (location !== null) response.setHeader('location', location);
   sendJson(response, status, result);
+}
+
+/** Where a created resource is read (the `Location` of a 201 or 202). */
+function locationOf(operation: string, result: unknown): string | null {
+  const created = result as { rolloutId?: string; id?: string; name?: string; version?: number };
+  switch (operation) {
+    case 'rollout.start':
+      return `/api/v1/rollouts/${encodeURIComponent(created.rolloutId ?? '')}`;
+    case 'rollout.start_original':
+      return `/api/rollout/${encodeURIComponent(created.id ?? '')}`;
+    case 'config.create':
+      return `/api/v1/configs/${encodeURIComponent(`${created.name ?? ''}@${created.version ?? ''}`)}`;
+    default:
+      return null;
+  }
 }
 
 /** Query parameters; a repeated one keeps its last value. */
 function queryOf(url: URL): Record<string, string> {
   return Object.fromEntries(url.searchParams.entries());
+}
+
+/** The console's own policy: its scripts, styles and API calls come from this origin only. */
+const CONSOLE_HEADERS = {
+  'cache-control': 'no-cache',
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+};
+
+async function sendConsole(response: ServerResponse, path: string, deps: HttpServerDeps): Promise<void> {
+  const asset = (await deps.consoleAssets()).get(path);
+  if (asset === undefined) throw new AdminError('route.not_found', `no console file ${path}; the console is at /`);
+  response.writeHead(200, { ...CONSOLE_HEADERS, 'content-type': asset.contentType, 'content-length': asset.body.length });
+  response.end(asset.body);
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {

@@ -1,146 +1,367 @@
 import { z } from 'zod';
 import {
+  API_ROLES,
   auditRecordSchema,
   configCreateResultSchema,
   configDiffResultSchema,
   configGetResultSchema,
   configNameHistorySchema,
+  FLEET_EVENT_KINDS,
+  REMOTE_CONFIG_STATES,
+  rolloutForecastSchema,
   rolloutSummarySchema,
+  selectorRequirementSchema,
 } from '@roost/contracts';
-import { AGENT_OUTCOME_STATES } from '@roost/views';
+import { FAILURE_REASONS, SKIP_REASONS } from '@roost/rollout';
+import { AGENT_EVENT_LOG_SIZE, AGENT_OUTCOME_STATES } from '@roost/views';
 import { HEALTH_STATES, ROLLOUT_STATUSES } from '../operations/request-schemas';
 
 /**
- * What each operation answers, as documented in the OpenAPI document. The sync test checks real
- * answers against these, so the document cannot drift from what the API sends. Objects accept
- * fields beyond the ones listed (clients must ignore fields they do not know).
+ * What each operation answers, as the OpenAPI document describes it. Every object is closed
+ * (no field beyond those listed), and the sync test checks real answers against these, so the
+ * document cannot drift from what the API sends. Each resource is a named schema of
+ * API_SCHEMAS (a component of the document).
  */
+export const API_SCHEMAS = z.registry<{ id: string; description: string }>();
+
+function named<T extends z.ZodType>(id: string, description: string, schema: T): T {
+  API_SCHEMAS.add(schema, { id, description });
+  return schema;
+}
 
 const count = z.number().int().min(0);
-const millis = z.number();
-const page = <T extends z.ZodType>(item: T) => z.looseObject({ total: count, offset: count, items: z.array(item) });
+const millis = z.number().describe('milliseconds since the epoch');
+const byKey = <K extends string>(keys: readonly K[]) => z.strictObject(Object.fromEntries(keys.map((key) => [key, count])) as Record<K, typeof count>);
+const partialByKey = <K extends string>(keys: readonly K[]) => byKey(keys).partial();
+const page = <T extends z.ZodType>(id: string, what: string, item: T) => named(id, `One page of ${what}`, z.strictObject({ total: count, offset: count, items: z.array(item) }));
 
-export const errorSchema = z.strictObject({
-  error: z.strictObject({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) }),
-});
+/** A refusal: a stable code, a message for people, and details naming what was wrong. */
+export const errorSchema = z.strictObject({ error: z.strictObject({ code: z.string(), message: z.string(), details: z.record(z.string(), z.json()) }) });
 
-const healthCounts = z.looseObject({ healthy: count, unhealthy: count, unknown: count });
-const fleetCounts = z.looseObject({ agents: count, connected: count, disconnected: count, health: healthCounts, configs: z.record(z.string(), count) });
-const groupCounts = fleetCounts.extend({ group: z.string() });
+const healthCounts = named('HealthCounts', 'Agents by health state', byKey(HEALTH_STATES));
+const fleetCounts = named(
+  'FleetCounts',
+  'Agent counters of the whole fleet',
+  z.strictObject({ agents: count, connected: count, disconnected: count, health: healthCounts, configs: z.record(z.string(), count).describe('config hash (or `none`) → agents running it') }),
+);
+const groupCounts = named('GroupCounts', 'Agent counters of one group (service.environment)', fleetCounts.extend({ group: z.string() }));
 
-export const agentSchema = z.looseObject({
-  agentId: z.string(),
-  gatewayId: z.string(),
-  transport: z.enum(['websocket', 'http']),
-  connected: z.boolean(),
-  capabilities: z.number(),
-  capabilityNames: z.array(z.string()),
-  identifying: z.record(z.string(), z.string()),
-  nonIdentifying: z.record(z.string(), z.string()),
-  group: z.string(),
-  healthState: z.enum(HEALTH_STATES),
-  health: z.looseObject({ healthy: z.boolean() }).nullable(),
-  remoteConfigStatus: z.looseObject({ status: z.string(), hash: z.string() }).nullable(),
-  effectiveConfigHash: z.string().nullable(),
-  currentConfigHash: z.string(),
-  desired: z.looseObject({ configHash: z.string(), rolloutId: z.string(), setBy: z.string(), at: millis }).nullable(),
-  firstSeenAt: millis,
-  updatedAt: millis,
-  connectedAt: millis.nullable(),
-  disconnectedAt: millis.nullable(),
-  lastEvent: z.string(),
-});
+export const agentSchema = named(
+  'Agent',
+  'An agent (OpenTelemetry Collector) as the views hold it',
+  z.strictObject({
+    agentId: z.string(),
+    gatewayId: z.string(),
+    transport: z.enum(['websocket', 'http']),
+    connected: z.boolean(),
+    capabilities: count.describe('OpAMP AgentCapabilities bits'),
+    capabilityNames: z.array(z.string()),
+    identifying: z.record(z.string(), z.string()),
+    nonIdentifying: z.record(z.string(), z.string()),
+    group: z.string(),
+    healthState: z.enum(HEALTH_STATES),
+    health: z
+      .strictObject({
+        healthy: z.boolean(),
+        lastError: z.string(),
+        status: z.string(),
+        reportedAt: millis,
+        componentErrors: z.array(z.string()).optional().describe('unhealthy components\' errors (`path: error`), deepest first'),
+      })
+      .nullable(),
+    remoteConfigStatus: z.strictObject({ hash: z.string(), status: z.enum(['UNSET', 'APPLIED', 'APPLYING', 'FAILED']), errorMessage: z.string(), reportedAt: millis }).nullable(),
+    effectiveConfigHash: z.string().nullable(),
+    clientCertificate: z
+      .strictObject({
+        subject: z.string().describe("subject common name (CN); '' when none"),
+        subjectAltNames: z.array(z.string()).describe('subject alternative names as the certificate lists them (`DNS:…`, `URI:…`, `IP Address:…`)'),
+        issuer: z.string().describe("issuer common name (CN); '' when none"),
+        serialNumber: z.string().describe('uppercase hex'),
+        fingerprintSha256: z.string().describe('SHA-256 of the DER certificate, uppercase hex pairs joined by colons, as `openssl x509 -fingerprint -sha256` prints it'),
+        notAfter: millis.describe('when the certificate expires'),
+      })
+      .nullable()
+      .describe('the TLS client certificate the agent last connected with (gateway mTLS); null without one'),
+    currentConfigHash: z.string(),
+    desired: z.strictObject({ configHash: z.string().nullable(), rolloutId: z.string(), setBy: z.string(), at: millis }).nullable(),
+    firstSeenAt: millis,
+    updatedAt: millis,
+    connectedAt: millis.nullable(),
+    disconnectedAt: millis.nullable(),
+    lastEvent: z.string(),
+  }),
+);
 
-const phaseSchema = z.looseObject({
-  index: count,
-  name: z.string(),
-  size: z.string(),
-  windowMs: millis,
-  requireApproval: z.boolean(),
-  state: z.enum(['planned', 'running', 'awaiting_approval', 'passed', 'failed']),
-  targeted: count,
-  applied: count,
-  failed: count,
-  pending: count,
-  disconnected: count,
-  excluded: count,
-});
+const gateFigures = z.strictObject({ population: count, applied: count, failed: count, pending: count, disconnected: count, allowedFailures: count });
 
-const rolloutStatusSchema = z.looseObject({
-  // the original design's status object
-  id: z.string(),
-  group: z.string(),
-  current_phase: z.string(),
-  started_at: z.string(),
-  updated_agents: count,
-  total_agents: count,
-  status: z.enum(ROLLOUT_STATUSES),
-  // Roost's
-  target: z.string(),
+const phaseSchema = named(
+  'Phase',
+  'One phase of a rollout, as it goes',
+  z.strictObject({
+    index: count,
+    name: z.string(),
+    size: z.string().describe('`2%` or `5 agents` (cumulative)'),
+    windowMs: count,
+    requireApproval: z.boolean(),
+    state: z.enum(['planned', 'running', 'awaiting_approval', 'passed', 'failed', 'stopped']),
+    allowance: count.nullable(),
+    startedAt: millis.nullable(),
+    windowEndsAt: millis.nullable(),
+    awaitingApprovalAt: millis.nullable(),
+    endedAt: millis.nullable(),
+    passedBy: z.enum(['gate', 'promote']).nullable(),
+    gate: gateFigures.nullable(),
+    failureReasons: partialByKey(FAILURE_REASONS),
+    targeted: count,
+    applied: count,
+    failed: count,
+    pending: count,
+    disconnected: count,
+    excluded: count,
+  }),
+);
+
+const plannedPhase = named(
+  'PlannedPhase',
+  'One phase of a rollout\'s plan, as started',
+  z.strictObject({
+    name: z.string(),
+    size: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('percent'), percent: z.number() }), z.strictObject({ kind: z.literal('count'), count })]),
+    windowMs: count,
+    requireApproval: z.boolean(),
+  }),
+);
+
+const targetSpec = named(
+  'TargetSpec',
+  'The agents a rollout is for: a group, or a label selector',
+  z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('group'), group: z.string() }),
+    z.strictObject({ kind: z.literal('selector'), selector: z.strictObject({ requirements: z.array(selectorRequirementSchema) }) }),
+  ]),
+);
+
+const rolloutFields = {
+  rolloutId: z.string(),
+  group: z.string().describe('the target group; empty for a label selector'),
+  target: z.string().describe('`group production` or `selector k=v`'),
+  targetSpec: targetSpec.nullable(),
   configHash: z.string(),
-  plan: z.array(z.looseObject({ name: z.string(), windowMs: millis, requireApproval: z.boolean() })),
+  plan: z.array(plannedPhase),
   threshold: z.number(),
-  policy: z.string(),
+  minOutcomeRatio: z.number(),
+  policy: z.enum(['rollback', 'pause']),
   baselineConfigHash: z.string().nullable(),
+  status: z.enum(ROLLOUT_STATUSES),
   currentPhase: z.string().nullable(),
   phaseIndex: z.number().int(),
   awaitingApproval: z.boolean(),
-  pausedBy: z.string().nullable(),
+  pausedBy: z.enum(['operator', 'phase_failed']).nullable(),
+  pauseReason: z.string().nullable(),
+  pausedByActor: z.string().nullable().describe('who paused it (a user or token name); null when not paused or paused by a failed phase'),
   matched: count,
   eligible: count,
   members: count,
   targeted: count,
-  counts: z.record(z.enum(AGENT_OUTCOME_STATES as [string, ...string[]]), count),
-  skippedBy: z.record(z.string(), count),
-  failedBy: z.record(z.string(), count),
+  counts: named('OutcomeCounts', 'Agents of a rollout per outcome state', byKey(AGENT_OUTCOME_STATES)),
+  skippedBy: partialByKey(SKIP_REASONS),
+  failedBy: partialByKey(FAILURE_REASONS),
   failureRatio: z.number(),
+  allowedFailures: count,
   failureReason: z.string().nullable(),
+  failedPhase: z.number().int().nullable(),
   startedAt: millis,
   updatedAt: millis,
   endedAt: millis.nullable(),
-  version: count,
-});
+  timestamps: z.record(z.string(), millis).describe('when each transition last happened (started, phase_started, paused, …)'),
+  version: count.describe('position of the last applied event in the rollout\'s history'),
+  undoOf: z.string().nullable().describe('on an undo: the rollout it undoes (each agent went back to its own config from before it); else null'),
+  undoneBy: z.string().nullable().describe('the latest rollout that undid this one; else null'),
+};
 
-export const rolloutSchema = rolloutStatusSchema.extend({
-  phases: z.array(phaseSchema),
-  failures: z.array(z.strictObject({ message: z.string(), agents: count })),
-  transitions: z.array(z.looseObject({ n: count, type: z.string(), at: millis, details: z.record(z.string(), z.unknown()) })).optional(),
-});
+const rolloutListItem = named('RolloutListItem', 'A rollout, as lists show it', z.strictObject(rolloutFields));
 
-const agentOutcomeSchema = z.looseObject({
-  agentId: z.string(),
-  state: z.enum(AGENT_OUTCOME_STATES as [string, ...string[]]),
-  phase: z.number().int().nullable(),
-  configHash: z.string().nullable(),
-  previousConfigHash: z.string().nullable(),
-  connected: z.boolean(),
-  error: z.string().nullable(),
-  updatedAt: millis,
-});
+const transitionSchema = named(
+  'Transition',
+  'One step of a rollout\'s life (start, phase changes, pauses, the end)',
+  z.strictObject({ n: count, type: z.string(), at: millis, details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])) }),
+);
 
-const configListItem = z.strictObject({ name: z.string(), versions: count, latestVersion: count, latestHash: z.string(), updatedAt: millis });
+export const rolloutSchema = named(
+  'Rollout',
+  'A rollout with its phases and failure groups (and, when read by id, its transitions)',
+  z.strictObject({
+    ...rolloutFields,
+    phases: z.array(phaseSchema),
+    failures: z.array(named('FailureGroup', 'Failed agents that share an error', z.strictObject({ message: z.string(), agents: count }))),
+    transitions: z.array(transitionSchema).optional(),
+  }),
+);
+
+const agentOutcomeSchema = named(
+  'RolloutAgent',
+  'One agent within one rollout',
+  z.strictObject({
+    agentId: z.string(),
+    state: z.enum(AGENT_OUTCOME_STATES as [string, ...string[]]),
+    membership: z.enum(['member', 'skipped']),
+    stratum: z.string().nullable(),
+    reportsRemoteConfig: z.boolean(),
+    reportsHealth: z.boolean(),
+    phase: z.number().int().nullable(),
+    configHash: z.string().nullable(),
+    previousConfigHash: z.string().nullable(),
+    connected: z.boolean(),
+    targetedAt: millis.nullable(),
+    receivedAt: millis.nullable(),
+    appliedAt: millis.nullable(),
+    appliedVia: z.enum(['remote_config_status', 'effective_config']).nullable(),
+    health: z.strictObject({ healthy: z.boolean(), since: millis, lastError: z.string(), componentErrors: z.array(z.string()).optional() }).nullable(),
+    failure: z
+      .strictObject({
+        reason: z.enum(FAILURE_REASONS as [string, ...string[]]),
+        detail: z.string().describe('the most specific error the agent reported (a component\'s, else its remote config status message, else its health error): what failures are grouped by'),
+        details: z.array(z.string()).optional().describe('every distinct error the agent reported, most specific first'),
+        at: millis,
+      })
+      .nullable(),
+    skip: z.strictObject({ reason: z.enum(SKIP_REASONS as [string, ...string[]]), lockedBy: z.string().nullable() }).nullable(),
+    exclusion: z.strictObject({ reason: z.enum(['disconnected', 'left_target']), at: millis }).nullable(),
+    revert: z
+      .strictObject({
+        configHash: z.string(),
+        source: z.enum(['previous', 'baseline', 'kept_new']),
+        at: millis,
+        outcome: z.strictObject({ state: z.enum(['applied', 'failed']), at: millis, detail: z.string() }).nullable(),
+      })
+      .nullable(),
+    release: z.strictObject({ configHash: z.string().nullable(), at: millis }).nullable(),
+    error: z.string().nullable(),
+    updatedAt: millis,
+    stateSince: millis,
+  }),
+);
+
+const agentEventSchema = named(
+  'AgentEvent',
+  'One fleet event about an agent: what changed, and the part of its state that says how',
+  z.strictObject({
+    n: z.number().int().min(1).describe("the agent's nth event the views recorded: orders the log"),
+    id: z.string(),
+    type: z.enum(FLEET_EVENT_KINDS),
+    changes: z.array(z.enum(FLEET_EVENT_KINDS)).describe('every part of the agent the event reports changed, `type` first'),
+    at: millis,
+    gatewayId: z.string().describe('the gateway that saw it'),
+    transport: z.enum(['websocket', 'http']).optional().describe('with `connected`'),
+    health: z.strictObject({ healthy: z.boolean(), lastError: z.string() }).nullable().optional().describe('with `health`'),
+    remoteConfigStatus: z
+      .strictObject({ status: z.enum(REMOTE_CONFIG_STATES), hash: z.string(), errorMessage: z.string() })
+      .nullable()
+      .optional()
+      .describe('with `remote-config-status`'),
+    effectiveConfigHash: z.string().nullable().optional().describe('with `effective-config`'),
+  }),
+);
+
+const agentRolloutSchema = named(
+  'AgentRollout',
+  'A rollout an agent took part in, and where the agent stands in it',
+  z.strictObject({ rollout: rolloutListItem, outcome: agentOutcomeSchema }),
+);
+
+const configRefsSchema = z.record(z.string(), z.string()).describe('config hash → `name@version`, for each hash stored under a name');
+
+const effectiveConfig = named(
+  'EffectiveConfig',
+  'The effective config an agent last reported, and how it differs from a remote config',
+  z.strictObject({
+    agentId: z.string(),
+    hash: z.string(),
+    reportedAt: millis,
+    gatewayId: z.string().describe('the gateway that received the report'),
+    yaml: z.string().nullable().describe('the collector config (the file named "" or the only file); null when the files were left out'),
+    files: z.array(z.strictObject({ name: z.string(), contentType: z.string(), body: z.string() })),
+    omitted: z.string().nullable().describe('why the files were not kept (too large); null when they were'),
+    against: z
+      .strictObject({
+        hash: z.string(),
+        ref: z.string().nullable().describe('`name@version`, when stored under a name'),
+        source: z.enum(['reported', 'desired', 'requested']).describe('the remote config the agent reported, the one Roost wants it to run, or the `against` asked for'),
+        stored: z.boolean().describe('false: Roost does not hold this config, so there is no diff'),
+      })
+      .nullable(),
+    diff: configDiffResultSchema.nullable().describe('from the remote config to the effective config'),
+  }),
+);
+
+const configSummary = named('ConfigSummary', 'A config name with its latest version', z.strictObject({ name: z.string(), versions: count, latestVersion: count, latestHash: z.string(), updatedAt: millis }));
+
+/** The original design's status object (snake_case, as its users script against it). */
+export const originalStatusSchema = named(
+  'OriginalRolloutStatus',
+  'The original design\'s rollout status object, kept as it was (snake_case); only on the original endpoints under /api/rollout',
+  z.strictObject({
+    id: z.string(),
+    group: z.string(),
+    current_phase: z.string(),
+    started_at: z.string().describe('ISO 8601'),
+    updated_agents: count,
+    total_agents: count,
+    status: z.enum(ROLLOUT_STATUSES),
+  }),
+);
 
 /** Every operation's answer, by operation name. */
 export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
-  'config.create': configCreateResultSchema,
-  'config.list': page(configListItem),
-  'config.get': configGetResultSchema,
-  'config.versions': configNameHistorySchema,
-  'config.diff': configDiffResultSchema,
-  'agent.list': page(agentSchema),
+  'config.create': named('ConfigCreated', 'A stored config version', configCreateResultSchema),
+  'config.list': page('ConfigPage', 'config names', configSummary),
+  'config.get': named('ConfigVersion', 'One config version with its YAML', configGetResultSchema),
+  'config.versions': named('ConfigHistory', 'A config name\'s versions, oldest first', configNameHistorySchema),
+  'config.diff': named('ConfigDiff', 'The differences between two config versions', configDiffResultSchema),
+  'agent.list': page('AgentPage', 'agents', agentSchema),
   'agent.get': agentSchema,
-  'group.list': z.strictObject({ fleet: fleetCounts, groups: z.array(groupCounts) }),
-  'group.get': groupCounts,
-  'rollout.start': rolloutSummarySchema,
-  'rollout.start_original': z.strictObject({ status: z.literal('rollout started'), group: z.string(), id: z.string() }),
+  'agent.effective_config': effectiveConfig,
+  'agent.events': named(
+    'AgentEventLog',
+    `An agent's last ${AGENT_EVENT_LOG_SIZE} fleet events, newest first`,
+    z.strictObject({ agentId: z.string(), items: z.array(agentEventSchema) }),
+  ),
+  'agent.rollouts': page('AgentRolloutPage', 'the rollouts an agent took part in, newest first', agentRolloutSchema),
+  'caller.get': named(
+    'Caller',
+    'The caller and what its role may do',
+    z.strictObject({
+      name: z.string().describe('the token\'s name (`anonymous` without a token)'),
+      role: z.enum(API_ROLES),
+      permissions: z.array(z.enum(['read', 'write', 'audit'])).describe('read: every GET; write: configs and rollout actions; audit: the audit trail'),
+    }),
+  ),
+  'group.list': named('GroupList', 'The whole fleet and every group', z.strictObject({ fleet: fleetCounts, groups: z.array(groupCounts), refs: configRefsSchema })),
+  'group.get': named('Group', 'One group\'s agent counters', groupCounts.extend({ refs: configRefsSchema })),
+  'rollout.start': named('RolloutSummary', 'A rollout at a glance, as a command leaves it', rolloutSummarySchema),
+  'rollout.plan': named('RolloutForecast', 'A dry run of a start: who each phase would reach (counts per stratum, sample agents), who would be skipped and why, how long the plan takes at the earliest', rolloutForecastSchema),
+  'rollout.start_original': named(
+    'OriginalRolloutStarted',
+    'The original endpoint\'s answer: its first three fields as the original had them, the new rollout\'s status object, the agents of the group left out by reason, and a warning when any is',
+    z.strictObject({
+      status: z.literal('rollout started'),
+      group: z.string(),
+      id: z.string(),
+      rollout: originalStatusSchema,
+      skipped: partialByKey(SKIP_REASONS).describe('agents of the group left out, by reason (empty when none)'),
+      warning: z.string().optional().describe('present when any agent of the group is left out: who, why, and how to include them'),
+    }),
+  ),
+  'rollout.status_original': originalStatusSchema,
   'rollout.pause': rolloutSummarySchema,
   'rollout.resume': rolloutSummarySchema,
   'rollout.promote': rolloutSummarySchema,
   'rollout.abort': rolloutSummarySchema,
   'rollout.rollback': rolloutSummarySchema,
-  'rollout.list': page(rolloutStatusSchema),
+  'rollout.undo': rolloutSummarySchema,
+  'rollout.list': page('RolloutPage', 'rollouts', rolloutListItem),
   'rollout.get': rolloutSchema,
-  'rollout.agents': page(agentOutcomeSchema),
+  'rollout.agents': page('RolloutAgentPage', 'a rollout\'s agents', agentOutcomeSchema),
   'rollout.watch': rolloutSchema,
-  'audit.list': page(auditRecordSchema),
+  'audit.list': page('AuditPage', 'audit records', named('AuditRecord', 'One write through the admin API, as the AUDIT stream holds it', auditRecordSchema)),
 };

@@ -1,4 +1,5 @@
-import { auditRecordContract, STREAMS, subjects, type AuditRecord } from '@roost/contracts';
+import { auditRecordContract, STREAMS, subjects, UnreadableEventError, type AuditRecord } from '@roost/contracts';
+import type { StoredEvent } from '@roost/ports';
 import { operation, type Operation } from './operation';
 import type { OperationDeps } from './operation-deps';
 import { listAuditSchema } from './request-schemas';
@@ -18,9 +19,19 @@ export function auditOperations(deps: OperationDeps): Operation[] {
         if (newest < 1) return { total: last, offset, items: [] as AuditRecord[] };
         const oldest = Math.max(1, newest - limit + 1);
         const stored = await deps.events.read(subjects.auditAll, { fromSequence: oldest });
-        const items = stored.filter((event) => event.sequence <= newest).map((event) => auditRecordContract.decode(event.data)).reverse();
+        const items = stored.filter((event) => event.sequence <= newest).flatMap(readableRecord).reverse();
         return { total: last, offset, items };
       },
     }),
   ];
+}
+
+/** A record a newer Roost wrote (a new type, a newer schema) is left out of the list, not an error. */
+function readableRecord(event: StoredEvent): AuditRecord[] {
+  try {
+    return [auditRecordContract.decode(event.data)];
+  } catch (error) {
+    if (error instanceof UnreadableEventError) return [];
+    throw error;
+  }
 }

@@ -7,6 +7,8 @@ export interface OperationDeps {
   readonly orchestrator: OrchestratorClient;
   /** The `configs` bucket, opened once on first use (config names are listed from it). */
   readonly configs: () => Promise<KeyValueStore>;
+  /** The `effective-configs` bucket (what each agent last reported running), opened once on first use. */
+  readonly effectiveConfigs: () => Promise<KeyValueStore>;
   readonly events: EventStore;
   /**
    * After a rollout write, how long to wait for the views to show it, so a read right after a

@@ -1,3 +1,5 @@
+import type { ViewsState } from '@roost/views';
+import type { RequestObservation } from '../admin-metrics';
 import type { ApiTokens, Caller } from '../auth/api-tokens';
 import { authorize } from '../auth/permissions';
 import { auditedRequest, type AuditLog } from '../audit/audit-log';
@@ -29,6 +31,10 @@ export class OperationRunner {
     operations: readonly Operation[],
     private readonly tokens: ApiTokens,
     private readonly audit: AuditLog,
+    /** Whether the views can be read now; reads that use them are refused while not. */
+    private readonly viewsState: () => Promise<ViewsState> = async () => 'built',
+    /** Told of every answered request: its operation, transport, result (`ok` or the code) and duration. */
+    private readonly observe: (request: RequestObservation) => void = () => undefined,
   ) {
     for (const op of operations) {
       if (this.operations.has(op.name)) throw new Error(`operation ${op.name} defined twice`);
@@ -47,6 +53,19 @@ export class OperationRunner {
   }
 
   async invoke(invocation: Invocation): Promise<{ caller: Caller; result: unknown }> {
+    const started = performance.now();
+    const seen = (result: string): void => this.observe({ operation: invocation.operation, transport: invocation.transport, result, seconds: (performance.now() - started) / 1000 });
+    try {
+      const answer = await this.invokeOnce(invocation);
+      seen('ok');
+      return answer;
+    } catch (error) {
+      seen(error instanceof AdminError ? error.code : 'admin.internal');
+      throw error;
+    }
+  }
+
+  private async invokeOnce(invocation: Invocation): Promise<{ caller: Caller; result: unknown }> {
     const op = this.get(invocation.operation);
     let caller: Caller | null = null;
     let input: unknown = null;
@@ -54,6 +73,7 @@ export class OperationRunner {
       caller = this.tokens.authenticate(invocation.token);
       authorize(caller, op.permission, op.name);
       input = validate(op.input, invocation.input);
+      if (op.readsViews === true) await this.viewsReadable();
       const result = await op.run(input, { caller, transport: invocation.transport });
       if (op.permission === 'write') await this.record(op, invocation, caller, input, result, null);
       return { caller, result };
@@ -61,6 +81,14 @@ export class OperationRunner {
       if (op.permission === 'write') await this.record(op, invocation, caller, input, null, error);
       throw error;
     }
+  }
+
+  /** A view being rebuilt would answer "not found" or an empty fleet: that would be untrue. */
+  private async viewsReadable(): Promise<void> {
+    const state = await this.viewsState();
+    if (state === 'built') return;
+    const why = state === 'rebuilding' ? 'the projector is rebuilding the views from the event streams' : 'the views are not built (just flushed, or no projector has run)';
+    throw new AdminError('views.not_ready', `${why}; nothing is lost — retry in a few seconds (GET /readyz answers 200 once they are ready)`, { views: state });
   }
 
   private async record(op: Operation, invocation: Invocation, caller: Caller | null, input: unknown, result: unknown, error: unknown): Promise<void> {

@@ -20,6 +20,8 @@ export interface Operation<Schema extends z.ZodType = z.ZodType, Result = unknow
   readonly permission: Permission;
   readonly input: Schema;
   run(input: z.infer<Schema>, context: OperationContext): Promise<Result>;
+  /** Answers from the Redis views: refused with `views.not_ready` while they are not built. */
+  readonly readsViews?: boolean;
   /** The rollout id or config name a write acts on, for the audit record. */
   subjectOf?(input: z.infer<Schema>, result: Result | null): string | null;
 }

@@ -8,10 +8,12 @@ import {
   configHistoryReplyContract,
   configHistoryRequestContract,
   rolloutActionRequestContract,
+  rolloutForecastReplyContract,
   rolloutReplyContract,
   rolloutStatusRequestContract,
   startRolloutRequestContract,
   subjects,
+  undoRolloutRequestContract,
   type CommandReply,
   type ConfigCreateRequest,
   type ConfigCreateResult,
@@ -20,8 +22,10 @@ import {
   type ConfigNameHistory,
   type JsonContract,
   type RolloutActionRequest,
+  type RolloutForecastReply,
   type RolloutSummaryReply,
   type StartRolloutRequest,
+  type UndoRolloutRequest,
 } from '@roost/contracts';
 import { PortError, type MessageBus } from '@roost/ports';
 import { AdminError } from '../errors/admin-error';
@@ -45,6 +49,15 @@ export class OrchestratorClient {
 
   act(verb: RolloutAction, request: RolloutActionRequest): Promise<RolloutSummaryReply> {
     return this.send(subjects.rolloutCommand(verb), rolloutActionRequestContract, request, rolloutReplyContract);
+  }
+
+  undoRollout(request: UndoRolloutRequest): Promise<RolloutSummaryReply> {
+    return this.send(subjects.rolloutCommand('undo'), undoRolloutRequestContract, request, rolloutReplyContract);
+  }
+
+  /** A dry run of a start (nothing stored). */
+  planRollout(request: StartRolloutRequest): Promise<RolloutForecastReply> {
+    return this.send(subjects.rolloutQuery('plan'), startRolloutRequestContract, request, rolloutForecastReplyContract);
   }
 
   rolloutStatus(rolloutId: string): Promise<RolloutSummaryReply> {

@@ -38,6 +38,9 @@ export const listAgentsSchema = z.strictObject({
   limit: limit(1_000),
 });
 export const agentIdSchema = z.strictObject({ agentId: z.string().min(1) });
+export const agentRolloutsSchema = z.strictObject({ agentId: z.string().min(1), offset, limit: limit(500) });
+/** `against`: the config version to diff with (hash, name or name@version); by default the one the agent reported. */
+export const effectiveConfigSchema = z.strictObject({ agentId: z.string().min(1), against: configRef.optional() });
 export const groupNameSchema = z.strictObject({ group: z.string().min(1) });
 
 const targetSchema = z
@@ -66,6 +69,10 @@ export const startRolloutSchema = z
     stratifyBy: z.string().min(1).optional(),
     timing: z.strictObject({ applyTimeoutMs: z.number().optional(), disconnectGraceMs: z.number().optional(), healthGraceMs: z.number().optional() }).optional(),
     disconnectedPolicy: z.enum(['fail', 'exclude']).optional(),
+    /** No phase targets fewer agents than this (capped by the members); default 1. */
+    minCanaryAgents: z.number().int().min(1).optional(),
+    /** Agents lacking a component the config uses (from their AvailableComponents): `exclude` (default: skipped as missing_components), `refuse` the start, or `include` them (they would fail). */
+    missingComponentsPolicy: z.enum(['exclude', 'refuse', 'include']).optional(),
   })
   .superRefine((request, context) => {
     if ((request.configVersion === undefined) === (request.configYaml === undefined)) {
@@ -89,4 +96,9 @@ export const listRolloutsSchema = z
 export const rolloutIdInputSchema = z.strictObject({ rolloutId: rolloutIdSchema });
 export const rolloutAgentsSchema = z.strictObject({ rolloutId: rolloutIdSchema, state: z.enum(AGENT_OUTCOME_STATES as [string, ...string[]]).optional(), offset, limit: limit(1_000) });
 export const rolloutActionSchema = z.strictObject({ rolloutId: rolloutIdSchema, reason: z.string().max(500).optional() });
+export const undoRolloutSchema = z.strictObject({
+  rolloutId: rolloutIdSchema,
+  undoRolloutId: rolloutIdSchema.optional().describe('the new rollout\'s id (default: one Roost names); a retried undo with the same id is refused, never run twice'),
+  fast: z.boolean().optional().describe('one phase of every agent at once with no window, instead of the undone rollout\'s phases; the gate still judges every outcome'),
+});
 export const listAuditSchema = pageSchema;

@@ -1,44 +1,11 @@
 import { onlyFlags, required, text } from '../cli-arguments';
 import { CliError } from '../cli-error';
 import { printJson, type CommandContext, type ExitCode } from '../cli-io';
+import type { ConfigCreated, ConfigDiff, ConfigIssue, ConfigPage, ConfigVersion } from '../api-types';
 import { shortHash, table } from '../render/table';
 
-interface ConfigIssue {
-  readonly code: string;
-  readonly message: string;
-  readonly path: string;
-  readonly line: number | null;
-  readonly column: number | null;
-}
-
-interface CreatedConfig {
-  readonly hash: string;
-  readonly name: string;
-  readonly version: number;
-  readonly created: boolean;
-  readonly warnings: readonly ConfigIssue[];
-}
-
-interface ConfigList {
-  readonly total: number;
-  readonly items: readonly { name: string; versions: number; latestVersion: number; latestHash: string; updatedAt: number }[];
-}
-
-interface ConfigDiff {
-  readonly from: string;
-  readonly to: string;
-  readonly added: number;
-  readonly removed: number;
-  readonly unified: string;
-  readonly components: { readonly added: readonly string[]; readonly removed: readonly string[]; readonly changed: readonly string[] };
-}
-
-interface ConfigVersion {
-  readonly hash: string;
-  readonly name: string | null;
-  readonly createdAt: number;
-  readonly yaml: string;
-}
+type CreatedConfig = ConfigCreated;
+type ConfigList = ConfigPage;
 
 /** `roost config push <file|-> --name <name>`: validated by the server before any agent sees it. */
 export async function configPush(context: CommandContext): Promise<ExitCode> {

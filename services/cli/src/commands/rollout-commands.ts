@@ -1,15 +1,15 @@
-import type { RolloutSummaryReply } from '@roost/contracts';
-import type { RolloutStatusView } from '@roost/views';
+import type { RolloutForecast, RolloutPage, RolloutSummary } from '../api-types';
 import { onlyFlags, text, type Arguments } from '../cli-arguments';
 import { CliError } from '../cli-error';
 import { printJson, type CommandContext, type ExitCode } from '../cli-io';
 import { durationMs, parsePlan } from '../plan-spec';
+import { renderForecast } from '../render/forecast-view';
 import { renderRollout, renderRolloutList, type RolloutResource } from '../render/rollout-view';
 import { shortHash } from '../render/table';
 import { watchRollout } from '../watch-rollout';
 import { query } from './config-commands';
 
-const START_FLAGS = [
+export const START_FLAGS = [
   'group',
   'selector',
   'config',
@@ -26,6 +26,8 @@ const START_FLAGS = [
   'disconnect-grace',
   'health-grace',
   'disconnected-policy',
+  'min-canary',
+  'missing-components',
 ];
 
 export const ROLLOUT_ACTIONS = ['pause', 'resume', 'promote', 'abort', 'rollback'] as const;
@@ -36,11 +38,28 @@ export async function rolloutStart(context: CommandContext): Promise<ExitCode> {
   const { args, client, io, options } = context;
   onlyFlags(args, START_FLAGS, 'rollout start');
   const body = await startBody(args, io.readFile);
-  const summary = await client.post<RolloutSummaryReply>('/api/v1/rollouts', body);
+  const summary = await client.post<RolloutSummary>('/api/v1/rollouts', body).catch((error: unknown) => {
+    throw withStartHint(error);
+  });
   if (options.watch) return watchRollout(context, summary.rolloutId);
   if (options.output === 'json') return printJson(io, summary);
   io.out(`started rollout ${summary.rolloutId}: ${summary.target}, config ${shortHash(summary.configHash)}, ${summary.members} agents, phase ${summary.phase?.name ?? '-'} (${summary.targeted} targeted)\n`);
+  const leftOut = Object.entries(summary.skippedBy ?? {}).map(([reason, agents]) => `${agents} ${reason.replaceAll('_', ' ')}`);
+  if (leftOut.length > 0) io.out(`left out: ${leftOut.join(', ')} (roost rollout status ${summary.rolloutId} -o json names them)\n`);
+  for (const warning of summary.warnings ?? []) io.err(`roost: warning: ${warning.message}\n`);
   io.out(`follow it with: roost rollout status ${summary.rolloutId} --watch\n`);
+  return 0;
+}
+
+/** `roost rollout plan …` (the flags of start): a dry run against the live fleet; nothing is started. */
+export async function rolloutPlan(context: CommandContext): Promise<ExitCode> {
+  const { args, client, io, options } = context;
+  onlyFlags(args, START_FLAGS, 'rollout plan');
+  const forecast = await client.post<RolloutForecast>('/api/v1/rollouts:plan', await startBody(args, io.readFile)).catch((error: unknown) => {
+    throw withStartHint(error);
+  });
+  if (options.output === 'json') return printJson(io, forecast);
+  io.out(renderForecast(forecast));
   return 0;
 }
 
@@ -48,7 +67,7 @@ export async function rolloutStart(context: CommandContext): Promise<ExitCode> {
 export async function rolloutList(context: CommandContext): Promise<ExitCode> {
   const { args, client, io, options } = context;
   onlyFlags(args, ['status', 'group', 'limit', 'offset'], 'rollout list');
-  const page = await client.get<{ total: number; items: RolloutStatusView[] }>(
+  const page = await client.get<RolloutPage>(
     `/api/v1/rollouts${query({ status: text(args, 'status'), group: text(args, 'group'), limit: text(args, 'limit'), offset: text(args, 'offset') })}`,
   );
   if (options.output === 'json') return printJson(io, page);
@@ -74,11 +93,48 @@ export async function rolloutAction(context: CommandContext, verb: RolloutAction
   onlyFlags(args, ['reason'], `rollout ${verb}`);
   const rolloutId = rolloutIdOf(args, verb);
   const reason = text(args, 'reason');
-  const summary = await client.post<RolloutSummaryReply>(`/api/v1/rollouts/${encodeURIComponent(rolloutId)}/${verb}`, reason === undefined ? {} : { reason });
+  const summary = await client.post<RolloutSummary>(`/api/v1/rollouts/${encodeURIComponent(rolloutId)}/${verb}`, reason === undefined ? {} : { reason });
   if (options.watch) return watchRollout(context, rolloutId);
   if (options.output === 'json') return printJson(io, summary);
   io.out(`rollout ${summary.rolloutId}: ${verb} accepted, now ${summary.status}${summary.phase ? ` (phase ${summary.phase.name})` : ''}\n`);
   return 0;
+}
+
+/**
+ * `roost rollout undo <id> [--fast] [--id <new id>] [--watch]`: a new rollout that returns each
+ * agent the ended rollout touched to the config it ran before it.
+ */
+export async function rolloutUndo(context: CommandContext): Promise<ExitCode> {
+  const { args, client, io, options } = context;
+  onlyFlags(args, ['fast', 'id'], 'rollout undo');
+  const rolloutId = rolloutIdOf(args, 'undo');
+  const body: Record<string, unknown> = {};
+  if (args.flags.get('fast') === true) body['fast'] = true;
+  const id = text(args, 'id');
+  if (id !== undefined) body['undoRolloutId'] = id;
+  const summary = await client.post<RolloutSummary>(`/api/v1/rollouts/${encodeURIComponent(rolloutId)}/undo`, body);
+  if (options.watch) return watchRollout(context, summary.rolloutId);
+  if (options.output === 'json') return printJson(io, summary);
+  io.out(`started rollout ${summary.rolloutId}, the undo of ${rolloutId}: ${summary.members} agents go back to the config each ran before, phase ${summary.phase?.name ?? '-'} (${summary.targeted} targeted)\n`);
+  const skipped = Object.entries(summary.skippedBy ?? {}).map(([reason, agents]) => `${agents} ${UNDO_SKIPS[reason] ?? reason}`);
+  if (skipped.length > 0) io.out(`left alone: ${skipped.join(', ')}\n`);
+  io.out(`follow it with: roost rollout status ${summary.rolloutId} --watch\n`);
+  return 0;
+}
+
+const UNDO_SKIPS: Readonly<Record<string, string>> = {
+  superseded: 'superseded (their config changed since)',
+  already_on_config: 'already back on their previous config',
+  no_previous_config: 'ran no remote config before (nothing to go back to)',
+  disconnected: 'disconnected',
+};
+
+/** A refusal for agents with nothing to return to names the flags that fix it. */
+export function withStartHint(error: unknown): unknown {
+  if (!(error instanceof CliError) || error.details['code'] !== 'target.no_eligible_agents') return error;
+  const skipped = (error.details['skipped'] ?? {}) as Readonly<Record<string, number>>;
+  if ((skipped['no_previous_config'] ?? 0) === 0) return error;
+  return new CliError(error.code, error.message, 'add --baseline <config> (what they fall back to on failure) or --accept-keep-new (they keep the new config if it fails)', error.details);
 }
 
 function rolloutIdOf(args: Arguments, verb: string): string {
@@ -108,11 +164,20 @@ export async function startBody(args: Arguments, readFile: (path: string) => Pro
   if (plan !== undefined) body['plan'] = parsePlan(plan);
   const threshold = text(args, 'threshold');
   if (threshold !== undefined) body['threshold'] = fraction(threshold);
-  for (const [flag, field] of [['policy', 'policy'], ['baseline', 'baselineConfig'], ['stratify-by', 'stratifyBy'], ['id', 'rolloutId'], ['disconnected-policy', 'disconnectedPolicy']] as const) {
+  for (const [flag, field] of [
+    ['policy', 'policy'],
+    ['baseline', 'baselineConfigHash'],
+    ['stratify-by', 'stratifyBy'],
+    ['id', 'rolloutId'],
+    ['disconnected-policy', 'disconnectedPolicy'],
+    ['missing-components', 'missingComponentsPolicy'],
+  ] as const) {
     const value = text(args, flag);
     if (value !== undefined) body[field] = value;
   }
   if (args.flags.get('accept-keep-new') === true) body['acceptKeepNewOnFailure'] = true;
+  const minCanary = text(args, 'min-canary');
+  if (minCanary !== undefined) body['minCanaryAgents'] = wholeNumber(minCanary, '--min-canary');
   const timing: Record<string, number> = {};
   for (const [flag, field] of [['apply-timeout', 'applyTimeoutMs'], ['disconnect-grace', 'disconnectGraceMs'], ['health-grace', 'healthGraceMs']] as const) {
     const value = text(args, flag);
@@ -120,6 +185,12 @@ export async function startBody(args: Arguments, readFile: (path: string) => Pro
   }
   if (Object.keys(timing).length > 0) body['timing'] = timing;
   return body;
+}
+
+function wholeNumber(value: string, flag: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < 1) throw new CliError('cli.usage', `${flag} must be a whole number of agents (1 or more), got "${value}"`);
+  return number;
 }
 
 /** `10%` or `0.1` as 0.1. */

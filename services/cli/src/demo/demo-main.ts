@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { startFleet, type RunningFleet } from '@roost/fleet-simulator';
-import type { RolloutStatusView } from '@roost/views';
+import type { RolloutPage } from '../api-types';
 import { AdminClient } from '../admin-client';
 import { parseArguments, text } from '../cli-arguments';
 import type { CliIo } from '../cli-io';
@@ -39,6 +39,7 @@ async function main(): Promise<number> {
   let fleet: RunningFleet | null = null;
   try {
     out(`      admin API ${roost.adminUrl}, OpAMP ${roost.opampUrl} (logs in ${logDir})`);
+    out(`      watch the rollouts live in the web console: ${roost.adminUrl}/`);
     const production = Math.round((agents * 2) / 3);
     out(`\n[2/6] Starting ${agents} simulated collectors: ${production} production, ${agents - production} staging. Given a broken`);
     out('      config, half refuse it, a quarter apply it and turn unhealthy, a quarter roll themselves back.');
@@ -78,7 +79,7 @@ async function main(): Promise<number> {
     await waitFor(async () => onGood() === production, 'production back on the good config', 30_000).catch(() => undefined);
     await cli(['rollout', 'list']);
     await cli(['groups']);
-    const rollouts = (await client.get<{ items: RolloutStatusView[] }>('/api/v1/rollouts')).items.slice().reverse();
+    const rollouts = (await client.get<RolloutPage>('/api/v1/rollouts')).items.slice().reverse();
     const summary: DemoSummary = summarise({
       agents,
       environments: { production, staging: agents - production },
@@ -125,7 +126,7 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
 }
 
 async function keepRunning(roost: RoostProcesses, out: (line?: string) => void): Promise<void> {
-  out(`\nStill running (--keep): try ROOST_URL=${roost.adminUrl} npm run roost -- rollout list. Ctrl-C stops.`);
+  out(`\nStill running (--keep): open ${roost.adminUrl}/ or try ROOST_URL=${roost.adminUrl} npx roost rollout list. Ctrl-C stops.`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

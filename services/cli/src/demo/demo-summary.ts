@@ -1,4 +1,4 @@
-import type { RolloutStatusView } from '@roost/views';
+import type { RolloutListItem } from '../api-types';
 
 /** What the demo checks at the end; every field is something a person can verify with the CLI. */
 export interface DemoSummary {
@@ -27,13 +27,13 @@ export interface DemoSummary {
 export function summarise(input: {
   agents: number;
   environments: Readonly<Record<string, number>>;
-  rollouts: readonly RolloutStatusView[];
+  rollouts: readonly RolloutListItem[];
   expected: readonly { target: string; status: string }[];
   sentBadConfig: number;
   productionOnGood: number;
 }): DemoSummary {
   const rollouts = input.rollouts.map((r) => ({
-    id: r.id,
+    id: r.rolloutId,
     target: r.target,
     config: r.configHash.slice(0, 12),
     status: r.status,

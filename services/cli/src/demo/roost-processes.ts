@@ -38,7 +38,7 @@ export interface StartOptions {
  * endpoints are read from each process's `roost ready` log line.
  */
 export async function startRoostProcesses(options: StartOptions): Promise<RoostProcesses> {
-  const ports = ['--gateway-port', '0', '--projector-port', '0', '--admin-port', '0', '--grpc-port', 'off'];
+  const ports = ['--gateway-port', '0', '--projector-port', '0', '--orchestrator-port', '0', '--admin-port', '0', '--grpc-port', 'off'];
   const plans = options.cluster
     ? ['projector', 'orchestrator', 'admin-api', 'gateway'].map((service) => ({ name: service, args: [service, ...ports] }))
     : [{ name: 'all-in-one', args: ports }];

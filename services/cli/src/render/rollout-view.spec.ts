@@ -33,7 +33,7 @@ function phase(index: number, name: string, size: string, state: PhaseView['stat
 }
 
 const rollout = {
-  id: 'r-1',
+  rolloutId: 'r-1',
   target: 'group production',
   configHash: 'abcdef0123456789'.repeat(4),
   status: 'in_progress',
@@ -69,6 +69,16 @@ describe('rollout view', () => {
     ]);
   });
 
+  it('shows who paused and why, and a window that stands still while paused', () => {
+    const paused = { ...rollout, status: 'paused', pausedBy: 'operator', pausedByActor: 'ada', pauseReason: 'latency alert', timestamps: { paused: NOW - 600_000 } } as unknown as RolloutResource;
+    const lines = renderRollout(paused, NOW).split('\n');
+    expect(lines[1]).toContain('paused by ada: latency alert (roost rollout resume)');
+    // paused 10 minutes ago with 10m42s of the window left then: still 10m42s left now
+    expect(lines[3]).toMatch(/window stopped, 10m42s left$/);
+    const failed = { ...paused, pausedBy: 'phase_failed', pausedByActor: null, pauseReason: null } as unknown as RolloutResource;
+    expect(renderRollout(failed, NOW).split('\n')[1]).toContain('paused by a failed phase (roost rollout promote, rollback or abort)');
+  });
+
   it('gives a one-line progress for logs', () => {
     expect(progressLine(rollout)).toBe('in_progress · phase early (2/3) · 20/200 applied, 1 failed, 3 pending');
   });
@@ -90,7 +100,7 @@ describe('rollout start request', () => {
       configName: 'base',
       plan: [{ count: 5, windowMs: 30_000 }, { percent: 100 }],
       threshold: 0.2,
-      baselineConfig: 'base@1',
+      baselineConfigHash: 'base@1',
       acceptKeepNewOnFailure: true,
       timing: { healthGraceMs: 3000 },
     });

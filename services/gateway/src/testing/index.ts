@@ -10,4 +10,8 @@ export {
   postOpamp,
   testDescription,
 } from './opamp-test-agent';
-export type { HttpExchange, HttpPostOptions } from './opamp-test-agent';
+export type { HttpExchange, HttpPostOptions, TestTlsClient } from './opamp-test-agent';
+export { fuzzHttp, fuzzWebSocket, healthyRoundTrips, quantile } from './opamp-fuzz-driver';
+export type { FuzzReport } from './opamp-fuzz-driver';
+export { httpFuzzInput, sampleInputs, wsFuzzInput, wsVerdictOf } from './opamp-fuzz-inputs';
+export type { HttpFuzzInput, WsFuzzInput, WsVerdict } from './opamp-fuzz-inputs';

@@ -1,4 +1,5 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import Long from 'long';
 import WebSocket from 'ws';
@@ -65,10 +66,10 @@ export class WsTestAgent extends ScriptedAgent {
   static connect(
     url: string,
     agentId: string,
-    options: { capabilities?: Long; headers?: Record<string, string>; autoPong?: boolean } = {},
+    options: { capabilities?: Long; headers?: Record<string, string>; autoPong?: boolean; tls?: TestTlsClient } = {},
   ): Promise<WsTestAgent> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url, { headers: options.headers, autoPong: options.autoPong ?? true });
+      const socket = new WebSocket(url, { headers: options.headers, autoPong: options.autoPong ?? true, ...options.tls });
       socket.once('open', () => resolve(new WsTestAgent(socket, agentId, options.capabilities)));
       socket.once('unexpected-response', (_request, response) => reject(new UpgradeRefused(response.statusCode ?? 0, response.headers)));
       socket.once('error', reject);
@@ -140,6 +141,14 @@ export interface HttpPostOptions {
   readonly gzip?: boolean;
   readonly acceptGzip?: boolean;
   readonly headers?: Record<string, string>;
+  readonly tls?: TestTlsClient;
+}
+
+/** What a test client trusts (`ca`) and presents (`cert`, `key`: mTLS) over TLS. */
+export interface TestTlsClient {
+  readonly ca: Buffer;
+  readonly cert?: Buffer;
+  readonly key?: Buffer;
 }
 
 export class HttpTestAgent extends ScriptedAgent {
@@ -166,7 +175,8 @@ export function postOpamp(url: string, body: Uint8Array, options: HttpPostOption
     ...options.headers,
   };
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: 'POST', headers: { ...headers, 'Content-Length': String(payload.length) } }, (res) => {
+    const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+    const req = send(url, { method: 'POST', headers: { ...headers, 'Content-Length': String(payload.length) }, ...options.tls }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {

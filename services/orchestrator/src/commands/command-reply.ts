@@ -11,23 +11,22 @@ export class CommandRefusal extends Error {
 }
 
 /**
- * Turns a command function into a request handler: decode with the request contract, run,
- * and answer with the result or a coded error. Nothing a request carries can crash the process.
+ * Answers one command: decode the request with its contract, run, and encode the result or a
+ * coded error. Nothing a request carries can crash the process.
  */
-export function commandHandler<Request, Result>(
+export async function answerCommand<Request, Result>(
+  data: Uint8Array,
   requestContract: JsonContract<Request>,
   replyContract: JsonContract<CommandReply<Result>>,
-  run: (request: Request) => Promise<Result>,
   logger: Logger,
-): (data: Uint8Array) => Promise<Uint8Array> {
-  return async (data) => {
-    try {
-      const result = await run(requestContract.decode(data));
-      return replyContract.encode({ ok: true, result });
-    } catch (error) {
-      return replyContract.encode({ ok: false, error: toCommandError(error, logger) });
-    }
-  };
+  run: (request: Request) => Promise<Result>,
+): Promise<Uint8Array> {
+  try {
+    const result = await run(requestContract.decode(data));
+    return replyContract.encode({ ok: true, result });
+  } catch (error) {
+    return replyContract.encode({ ok: false, error: toCommandError(error, logger) });
+  }
 }
 
 function toCommandError(error: unknown, logger: Logger): CommandError {

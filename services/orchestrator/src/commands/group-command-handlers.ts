@@ -1,22 +1,28 @@
+import { Controller, Inject } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { groupListReplyContract, groupListRequestContract, groupPreviewReplyContract, groupPreviewRequestContract, subjects } from '@roost/contracts';
 import { describeTarget } from '@roost/fleet';
-import type { Logger } from '@roost/ports';
-import type { FleetView } from '../fleet/fleet-view';
 import { listGroups, previewTarget } from '../fleet/group-counts';
-import { commandHandler } from './command-reply';
-import type { CommandRoute } from './command-server';
+import { ORCHESTRATOR_COMMAND_DEPS, type OrchestratorCommandDeps } from './command-deps';
+import { answerCommand } from './command-reply';
 import { targetOf } from './target-request';
 
 /** `group.cmd.list` (default groups with counts) and `group.cmd.preview` (what a target matches now). */
-export function groupCommandRoutes(view: FleetView, lockedBy: (agentId: string) => string | null, logger: Logger): CommandRoute[] {
-  return [
-    { subject: subjects.groupCommand('list'), handle: commandHandler(groupListRequestContract, groupListReplyContract, async () => listGroups(view.all()), logger) },
-    {
-      subject: subjects.groupCommand('preview'),
-      handle: commandHandler(groupPreviewRequestContract, groupPreviewReplyContract, async (request) => {
-        const target = targetOf(request.target);
-        return { target: describeTarget(target), ...previewTarget(target, view.all(), lockedBy) };
-      }, logger),
-    },
-  ];
+@Controller()
+export class GroupCommandsController {
+  constructor(@Inject(ORCHESTRATOR_COMMAND_DEPS) private readonly deps: OrchestratorCommandDeps) {}
+
+  @MessagePattern(subjects.groupCommand('list'))
+  list(@Payload() data: Uint8Array): Promise<Uint8Array> {
+    return answerCommand(data, groupListRequestContract, groupListReplyContract, this.deps.logger, async () => listGroups(this.deps.view.all()));
+  }
+
+  @MessagePattern(subjects.groupCommand('preview'))
+  preview(@Payload() data: Uint8Array): Promise<Uint8Array> {
+    const { view, registry, logger } = this.deps;
+    return answerCommand(data, groupPreviewRequestContract, groupPreviewReplyContract, logger, async (request) => {
+      const target = targetOf(request.target);
+      return { target: describeTarget(target), ...previewTarget(target, view.all(), (agentId) => registry.lockedBy(agentId)) };
+    });
+  }
 }

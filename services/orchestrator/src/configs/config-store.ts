@@ -1,5 +1,5 @@
 import { configNameHistoryContract, storedConfigContract, type ConfigCreateResult, type ConfigNameHistory, type StoredConfig } from '@roost/contracts';
-import { appendVersion, checkCollectorConfig, configNameKey, parseConfigRef, resolveVersion, storedCollectorConfig } from '@roost/config-versions';
+import { appendVersion, checkCollectorConfig, configNameKey, isHashPrefix, matchHashPrefix, parseConfigRef, resolveVersion, storedCollectorConfig } from '@roost/config-versions';
 import { KvConflictError, type KeyValueStore, type Subscription } from '@roost/ports';
 import { OrchestratorError } from '../orchestrator-error';
 
@@ -38,14 +38,18 @@ export class ConfigStore {
     return this.known.has(hash);
   }
 
+  /**
+   * The hash collector YAML would be stored under, storing nothing (a command that may still
+   * be refused); refuses it with `config.invalid` listing every error.
+   */
+  hashOf(yaml: string): string {
+    validated(yaml);
+    return storedCollectorConfig(yaml, null, this.now()).hash;
+  }
+
   /** Validates and stores collector YAML; refuses it with `config.invalid` listing every error. */
   async create(yaml: string, name: string | null, actor: string | null): Promise<Omit<ConfigCreateResult, 'name'> & { name: string | null }> {
-    const check = checkCollectorConfig(yaml);
-    if (check.errors.length > 0) {
-      const [first] = check.errors;
-      const more = check.errors.length > 1 ? ` (and ${check.errors.length - 1} more)` : '';
-      throw new OrchestratorError('config.invalid', `config refused before any agent saw it: ${first?.message}${more}`, { errors: check.errors, warnings: check.warnings });
-    }
+    const check = validated(yaml);
     const stored = storedCollectorConfig(yaml, name, this.now());
     await this.store(stored);
     if (name === null) return { hash: stored.hash, name: null, version: 1, created: true, warnings: [...check.warnings] };
@@ -63,18 +67,37 @@ export class ConfigStore {
     return entry === null ? null : configNameHistoryContract.decode(entry.value);
   }
 
-  /** The hash a reference (`<hash>`, `<name>`, `<name>@<version>`) names; refuses unknown ones. */
+  /**
+   * The hash a reference names: a hash, an unambiguous hash prefix (8 characters or more, as
+   * printed shortened), a name (its latest version) or name@version. A name wins over a prefix
+   * spelling the same text. Refuses unknown and ambiguous ones.
+   */
   async resolve(ref: string): Promise<string> {
     const parsed = parseConfigRef(ref);
-    if (parsed === null) throw new OrchestratorError('config.invalid_ref', `"${ref}" is not a config reference; use a 64-hex hash, a name, or name@version`, { ref });
+    if (parsed === null) throw new OrchestratorError('config.invalid_ref', `"${ref}" is not a config reference; use a hash (or its first 8+ characters), a name, or name@version`, { ref });
     if (parsed.kind === 'hash') {
       if (!this.has(parsed.hash) && (await this.get(parsed.hash)) === null) throw notFound(ref);
       return parsed.hash;
     }
     const history = await this.history(parsed.name);
+    if (history === null && parsed.version === null && isHashPrefix(ref)) return this.resolvePrefix(ref);
     const hash = history === null ? null : resolveVersion(history, parsed.version);
     if (hash === null) throw notFound(ref);
     return hash;
+  }
+
+  private resolvePrefix(prefix: string): string {
+    const match = matchHashPrefix(prefix, this.known);
+    switch (match.kind) {
+      case 'unique':
+        return match.hash;
+      case 'none':
+        throw notFound(prefix);
+      case 'ambiguous': {
+        const shown = match.hashes.slice(0, 5).map((hash) => hash.slice(0, prefix.length + 4));
+        throw new OrchestratorError('config.invalid_ref', `${prefix} is the start of ${match.hashes.length} config versions (${shown.join(', ')}${match.hashes.length > 5 ? ', …' : ''}); give more characters of the hash`, { ref: prefix, matches: match.hashes });
+      }
+    }
   }
 
   private async store(stored: StoredConfig): Promise<void> {
@@ -106,6 +129,16 @@ export class ConfigStore {
   }
 }
 
+function validated(yaml: string): ReturnType<typeof checkCollectorConfig> {
+  const check = checkCollectorConfig(yaml);
+  if (check.errors.length > 0) {
+    const [first] = check.errors;
+    const more = check.errors.length > 1 ? ` (and ${check.errors.length - 1} more)` : '';
+    throw new OrchestratorError('config.invalid', `config refused before any agent saw it: ${first?.message}${more}`, { errors: check.errors, warnings: check.warnings });
+  }
+  return check;
+}
+
 function notFound(ref: string): OrchestratorError {
-  return new OrchestratorError('config.not_found', `no config version ${ref}; create it first (config.cmd.create) or check the name and version`, { ref });
+  return new OrchestratorError('config.not_found', `no config version ${ref}; store it first (roost config push, or POST /api/v1/configs) or check the name, version or hash`, { ref });
 }

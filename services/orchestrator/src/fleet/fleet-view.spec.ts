@@ -49,6 +49,17 @@ describe('fleet view', () => {
     expect(view.gatewayOf('a')).toBeNull();
   });
 
+  it('remembers the remote config an agent last applied while it reports FAILED for another', () => {
+    const status = (hash: string, state: 'APPLIED' | 'FAILED') => ({ remoteConfigStatus: { hash, status: state, errorMessage: '', reportedAt: 1 } });
+    view.apply(event('a', 'gw-1', 'connected', 10, status('a'.repeat(64), 'APPLIED')));
+    view.apply(event('a', 'gw-1', 'remote-config-status', 20, status('b'.repeat(64), 'FAILED')));
+    expect(view.lastAppliedHash('a')).toBe('a'.repeat(64));
+    view.apply(event('a', 'gw-1', 'remote-config-status', 30, status('b'.repeat(64), 'APPLIED')));
+    expect(view.lastAppliedHash('a')).toBe('b'.repeat(64));
+    view.apply(event('a', 'gw-1', 'remote-config-status', 40, { remoteConfigStatus: { hash: '', status: 'UNSET', errorMessage: '', reportedAt: 1 } }));
+    expect(view.lastAppliedHash('a')).toBeNull();
+  });
+
   it('ignores a late disconnect from the gateway an agent already left for a live one', () => {
     view.gateways.refreshed(presence('gw-1', 0));
     view.gateways.refreshed(presence('gw-2', 0));

@@ -6,6 +6,8 @@ interface AgentEntry {
   readonly snapshot: AgentSnapshot;
   /** The event time (gateway clock) of the snapshot. */
   readonly at: number;
+  /** The remote config hash it last reported APPLIED (it still runs it after a FAILED for another). */
+  readonly lastApplied: string | null;
 }
 
 /**
@@ -31,8 +33,15 @@ export class FleetView {
     this.gateways.referenced(snapshot.gatewayId, event.at);
     const current = this.agents.get(event.agentId);
     if (current !== undefined && isStaleDisconnect(current, snapshot) && this.gateways.holds(current.snapshot.gatewayId, current.at)) return false;
-    this.agents.set(event.agentId, { snapshot, at: event.at });
+    const status = snapshot.remoteConfigStatus;
+    const lastApplied = status === null || status.hash === '' ? null : status.status === 'APPLIED' ? status.hash : (current?.lastApplied ?? null);
+    this.agents.set(event.agentId, { snapshot, at: event.at, lastApplied });
     return true;
+  }
+
+  /** The remote config hash the agent last reported APPLIED, or null. */
+  lastAppliedHash(agentId: string): string | null {
+    return this.agents.get(agentId)?.lastApplied ?? null;
   }
 
   snapshot(agentId: string): AgentSnapshot | undefined {
@@ -72,6 +81,7 @@ export class FleetView {
       capabilities: snapshot.capabilities,
       identifying: snapshot.identifying,
       nonIdentifying: snapshot.nonIdentifying,
+      ...(snapshot.availableComponents === undefined || snapshot.availableComponents === null ? {} : { availableComponents: snapshot.availableComponents }),
     };
   }
 

@@ -3,6 +3,8 @@ import type { GatewayPresence } from '@roost/contracts';
 interface GatewayRecord {
   /** Local time (this process's clock) the gateway was last seen alive. */
   lastSeenAt: number;
+  /** The KV revision of the presence entry last seen (0: none). */
+  revision: number;
   /** The gateway's own start time, from its presence entry (0 until one is seen). */
   startedAt: number;
   gone: boolean;
@@ -25,19 +27,24 @@ export class GatewayLiveness {
     private readonly now: () => number,
   ) {}
 
-  /** A presence entry was written. Returns true when a gone gateway came back. */
-  refreshed(presence: GatewayPresence): boolean {
+  /** A presence entry was written (at KV `revision`). Returns true when a gone gateway came back. */
+  refreshed(presence: GatewayPresence, revision = 0): boolean {
     const record = this.gateways.get(presence.gatewayId);
     const revived = record?.gone === true;
-    this.gateways.set(presence.gatewayId, { lastSeenAt: this.now(), startedAt: presence.startedAt, gone: false });
+    this.gateways.set(presence.gatewayId, { lastSeenAt: this.now(), revision, startedAt: presence.startedAt, gone: false });
     return revived;
+  }
+
+  /** The KV revision of the gateway's presence entry last seen (0: none). */
+  revisionOf(gatewayId: string): number {
+    return this.gateways.get(gatewayId)?.revision ?? 0;
   }
 
   /** The presence entry was deleted (the gateway stopped). Returns true when it was alive. */
   removed(gatewayId: string): boolean {
     const record = this.gateways.get(gatewayId);
     if (record === undefined) {
-      this.gateways.set(gatewayId, { lastSeenAt: this.now(), startedAt: 0, gone: true });
+      this.gateways.set(gatewayId, { lastSeenAt: this.now(), revision: 0, startedAt: 0, gone: true });
       return false;
     }
     const wasAlive = !record.gone;
@@ -51,20 +58,31 @@ export class GatewayLiveness {
    * is judged gone at the first sweep, while one that just started gets its grace.
    */
   referenced(gatewayId: string, eventAt: number): void {
-    if (!this.gateways.has(gatewayId)) this.gateways.set(gatewayId, { lastSeenAt: Math.min(this.now(), eventAt), startedAt: 0, gone: false });
+    if (!this.gateways.has(gatewayId)) this.gateways.set(gatewayId, { lastSeenAt: Math.min(this.now(), eventAt), revision: 0, startedAt: 0, gone: false });
+  }
+
+  /** Gateways alive so far but silent for longer than the timeout (not marked). */
+  silent(): string[] {
+    return [...this.gateways.keys()].filter((gatewayId) => this.isSilent(gatewayId));
+  }
+
+  /** Alive so far, but silent for longer than the timeout. */
+  isSilent(gatewayId: string): boolean {
+    const record = this.gateways.get(gatewayId);
+    return record !== undefined && !record.gone && this.now() - record.lastSeenAt > this.timeoutMs;
+  }
+
+  /** Marks a gateway gone; true when it was alive. */
+  expire(gatewayId: string): boolean {
+    const record = this.gateways.get(gatewayId);
+    if (record === undefined || record.gone) return false;
+    record.gone = true;
+    return true;
   }
 
   /** Marks silent gateways gone and returns their ids. */
   sweep(): string[] {
-    const now = this.now();
-    const expired: string[] = [];
-    for (const [gatewayId, record] of this.gateways) {
-      if (!record.gone && now - record.lastSeenAt > this.timeoutMs) {
-        record.gone = true;
-        expired.push(gatewayId);
-      }
-    }
-    return expired;
+    return this.silent().filter((gatewayId) => this.expire(gatewayId));
   }
 
   /** Whether a snapshot taken by this gateway at `snapshotAt` (gateway clock) can still be live. */

@@ -1,5 +1,5 @@
 import { gatewayPresenceContract } from '@roost/contracts';
-import type { KeyValueStore, Logger, Subscription } from '@roost/ports';
+import type { KeyValueStore, KvEntry, Logger, Subscription } from '@roost/ports';
 import type { GatewayLiveness } from './gateway-liveness';
 
 export interface PresenceCallbacks {
@@ -31,7 +31,7 @@ export async function watchGatewayPresence(
       }
       try {
         const presence = gatewayPresenceContract.decode(entry.value);
-        if (liveness.refreshed(presence)) {
+        if (liveness.refreshed(presence, entry.revision)) {
           logger.info({ gatewayId: presence.gatewayId }, 'gateway is back');
           callbacks.revived(presence.gatewayId);
         }
@@ -41,11 +41,44 @@ export async function watchGatewayPresence(
     },
     { includeInitial: true },
   );
-  const timer = setInterval(() => {
-    for (const gatewayId of liveness.sweep()) {
+  let sweeping = false;
+  let blind = false;
+  /**
+   * A gateway silent in the watch is judged gone only once the bucket itself, read now, shows
+   * no newer refresh: a watch that lost its consumer (a NATS node lost) hears nothing from any
+   * gateway, and counting every agent disconnected then would let gates pass without them.
+   * While the bucket cannot be read, no gateway is judged.
+   */
+  const sweep = async (): Promise<void> => {
+    for (const gatewayId of liveness.silent()) {
+      let entry: KvEntry | null;
+      try {
+        entry = await bucket.get(gatewayId);
+      } catch (error) {
+        if (!blind) logger.warn({ gatewayId, err: String(error) }, 'cannot read gateway presence; no gateway is judged gone until it can be read');
+        blind = true;
+        return;
+      }
+      if (blind) logger.info({}, 'gateway presence readable again');
+      blind = false;
+      // The watch may have heard a refresh while the read was on its way (a process thawed with
+      // refreshes queued): then it is not silent any more, whatever the read says.
+      if (!liveness.isSilent(gatewayId)) continue;
+      if (entry !== null && entry.revision > liveness.revisionOf(gatewayId)) {
+        liveness.refreshed(gatewayPresenceContract.decode(entry.value), entry.revision);
+        continue;
+      }
+      if (!liveness.expire(gatewayId)) continue;
       logger.warn({ gatewayId }, 'gateway presence expired; its agents count as disconnected until they reconnect');
       callbacks.gone(gatewayId);
     }
+  };
+  const timer = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    sweep()
+      .catch((error: unknown) => logger.warn({ err: String(error) }, 'gateway presence sweep failed'))
+      .finally(() => (sweeping = false));
   }, sweepMs);
   timer.unref();
   return {

@@ -1,7 +1,7 @@
 import { ALL_BUCKETS, BUCKETS } from '@roost/contracts';
 import { connectNats, createNatsKeyValueBuckets, ensureTopology, type NatsClient } from '@roost/platform-nats';
-import { silentLogger, type KeyValueStore } from '@roost/ports';
-import { eventually, sleep, startNatsServer, type TestServer } from '@roost/testing';
+import { silentLogger, type KeyValueStore, type Logger } from '@roost/ports';
+import { eventually, recordingLogger, sleep, startNatsServer, type TestServer } from '@roost/testing';
 import { LeaderLease } from './leader-lease';
 
 /** A short lease TTL for the test; the declared bucket keeps its designed 10 s. */
@@ -14,10 +14,10 @@ describe('leader lease on NATS KV', () => {
   let bucket: KeyValueStore;
   const leases: LeaderLease[] = [];
 
-  const campaign = (holder: string, log: string[]): LeaderLease => {
+  const campaign = (holder: string, log: string[], logger: Logger = silentLogger): LeaderLease => {
     const lease = new LeaderLease(
       bucket,
-      { key: 'orchestrator', holder, ttlMs: TTL_MS, renewMs: 500, retryMs: 100, now: Date.now, logger: silentLogger },
+      { key: 'orchestrator', holder, ttlMs: TTL_MS, renewMs: 500, retryMs: 100, now: Date.now, logger },
       { elected: async () => void log.push(`${holder} elected`), deposed: (reason) => void log.push(`${holder} deposed: ${reason}`) },
     );
     leases.push(lease);
@@ -54,17 +54,30 @@ describe('leader lease on NATS KV', () => {
     await second.stop();
   });
 
-  it('lets a standby in only after a silent leader’s lease expired', async () => {
+  it('lets a standby in once a silent leader’s fence has closed, by compare-and-set before the entry expires', async () => {
     const log: string[] = [];
     const crashed = campaign('crashed', log);
     await eventually(() => crashed.leading);
     // A crash: renewals stop without a release (stop() would delete the key).
     (crashed as unknown as { stopped: boolean }).stopped = true;
-    const silentAt = Date.now();
-    const standby = campaign('standby', log);
-    await eventually(() => standby.leading, { timeoutMs: TTL_MS * 3 });
-    expect(Date.now() - silentAt).toBeGreaterThanOrEqual(TTL_MS - 600);
-    expect(crashed.canAct()).toBe(false);
+    const standbyLog = recordingLogger();
+    const standby = campaign('standby', log, standbyLog);
+    let crashedCouldAct: boolean | null = null;
+    await eventually(
+      () => {
+        if (!standby.leading) return false;
+        crashedCouldAct = crashed.canAct();
+        return true;
+      },
+      { timeoutMs: TTL_MS * 3, intervalMs: 5 },
+    );
+    // never two leaders acting at once: the silent one's fence closed first
+    expect(crashedCouldAct).toBe(false);
+    // by compare-and-set on the entry it saw, not after the server expired the entry
+    const said = standbyLog.entries.map((entry) => entry.message);
+    expect(said).toContain('the orchestrator lease was not renewed in time: taken over');
+    expect(said).not.toContain('the lease it saw had expired; creating it anew');
+    expect(JSON.parse(new TextDecoder().decode((await bucket.get('orchestrator'))!.value))).toMatchObject({ holder: 'standby' });
     await standby.stop();
   });
 });

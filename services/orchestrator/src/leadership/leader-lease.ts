@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { jsonContract } from '@roost/contracts';
-import { KvConflictError, type KeyValueStore, type Logger } from '@roost/ports';
+import { KvConflictError, type KeyValueStore, type KvEntry, type Logger, type Subscription } from '@roost/ports';
 
 const leaseSchema = z.object({ holder: z.string(), acquiredAt: z.number(), renewedAt: z.number() });
 type LeaseValue = z.infer<typeof leaseSchema>;
@@ -25,12 +25,21 @@ export interface LeaseCallbacks {
 
 /** Time kept in hand before the TTL: a leader stops writing this long before its lease could lapse. */
 const SAFETY_MS = 1_000;
+/** A standby takes a lease over this long after the holder's fence closed (clock rates, timers). */
+const LAPSE_MARGIN_MS = 250;
+/** A new holder confirms its lease this long after winning it, before it leads (see `confirmed`). */
+const CONFIRM_AFTER_MS = 300;
 
 /**
  * Leader election through the `leases` bucket: the leader holds `key` (created when absent,
- * renewed by compare-and-set well inside the bucket TTL); a standby keeps trying to create it,
- * which succeeds once the leader deleted it on a clean stop or its entry expired. A leader
- * that cannot renew steps down before the TTL lets another one in (`canAct` is the fence).
+ * renewed by compare-and-set well inside the bucket TTL). A leader that cannot renew steps
+ * down before the TTL lets another one in (`canAct` is the fence: it acts only until
+ * `renewedAt + ttl - SAFETY_MS`). A standby watches the key: it creates it once the leader
+ * deleted it on a clean stop or its entry expired, and it takes over a lease whose holder
+ * stopped renewing by compare-and-set on the revision it last saw, as soon as that holder's
+ * fence has surely closed — `ttl - SAFETY_MS` (plus a margin) after it saw the renewal, on its
+ * own clock, which can only be later than the holder's renewal. So a standby leads within the
+ * TTL of the last renewal, not a TTL plus the server's expiry sweep plus a retry.
  */
 export class LeaderLease {
   private revision: number | null = null;
@@ -38,8 +47,13 @@ export class LeaderLease {
   private acquiredAt = 0;
   private takeover: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
+  /** Deposes this leader when its lease lapses with a renewal still in flight (a frozen server). */
+  private fence: NodeJS.Timeout | null = null;
   private stopped = false;
   private busy: Promise<void> = Promise.resolve();
+  /** The holder's entry as this standby last saw it, and when (own clock); null: none seen. */
+  private seen: { readonly revision: number; readonly at: number } | null = null;
+  private watch: Subscription | null = null;
 
   constructor(
     private readonly bucket: KeyValueStore,
@@ -57,13 +71,33 @@ export class LeaderLease {
   }
 
   start(): void {
+    this.bucket
+      .watch((entry) => this.observe(entry), { key: this.options.key, includeInitial: true })
+      .then(
+        (subscription) => {
+          if (this.stopped) subscription.unsubscribe();
+          else this.watch = subscription;
+        },
+        (error: unknown) => this.options.logger.warn({ err: String(error) }, 'could not watch the orchestrator lease; a standby takes over only once it expires'),
+      );
     this.schedule(0);
+  }
+
+  private observe(entry: KvEntry): void {
+    this.seen = entry.operation === 'PUT' ? { revision: entry.revision, at: this.options.now() } : null;
+  }
+
+  /** When a standby may take over the lease it last saw; 0 when it saw none. */
+  private lapsesAt(): number {
+    return this.seen === null ? 0 : this.seen.at + this.options.ttlMs - SAFETY_MS + LAPSE_MARGIN_MS;
   }
 
   /** Stops campaigning; a leader deletes its lease so a standby takes over at once. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.watch?.unsubscribe();
     if (this.timer !== null) clearTimeout(this.timer);
+    if (this.fence !== null) clearTimeout(this.fence);
     await this.busy;
     await this.takeover;
     if (this.revision !== null) {
@@ -82,19 +116,31 @@ export class LeaderLease {
   private async step(): Promise<void> {
     if (this.revision === null) await this.tryAcquire();
     else await this.renew();
-    this.schedule(this.revision === null ? this.options.retryMs : this.options.renewMs);
+    if (this.revision !== null) return this.schedule(this.options.renewMs);
+    // A standby tries again at its retry pace, or at the moment the lease it saw lapses.
+    const untilLapse = this.lapsesAt() - this.options.now();
+    this.schedule(untilLapse > 0 ? Math.min(this.options.retryMs, untilLapse) : this.options.retryMs);
   }
 
   private async tryAcquire(): Promise<void> {
     const now = this.options.now();
+    const seen = this.seen;
+    const value = leaseContract.encode({ holder: this.options.holder, acquiredAt: now, renewedAt: now });
     try {
-      this.revision = await this.bucket.create(this.options.key, leaseContract.encode({ holder: this.options.holder, acquiredAt: now, renewedAt: now }));
+      if (seen !== null && now < this.lapsesAt()) return;
+      // A lease seen and not renewed in time is taken over, unless renewed meanwhile (conflict).
+      const won = seen !== null ? await this.takeOver(seen.revision, value) : await this.bucket.create(this.options.key, value);
+      const held = await this.confirmed(won, value);
+      if (held === null) return;
+      this.revision = held;
     } catch (error) {
       if (!(error instanceof KvConflictError)) this.options.logger.warn({ err: String(error) }, 'could not campaign for the orchestrator lease; retrying');
       return;
     }
+    if (seen !== null) this.options.logger.warn({ holder: this.options.holder, lapsedMs: now - seen.at }, 'the orchestrator lease was not renewed in time: taken over');
     this.renewedAt = now;
     this.acquiredAt = now;
+    this.armFence();
     this.options.logger.info({ holder: this.options.holder, key: this.options.key }, 'elected orchestrator leader');
     this.takeover = this.callbacks.elected().catch(async (error: unknown) => {
       this.options.logger.error({ err: String(error) }, 'taking over as leader failed; stepping down');
@@ -103,18 +149,89 @@ export class LeaderLease {
     });
   }
 
+  /**
+   * A clustered NATS server checks a compare-and-set before it replicates the write, not as part
+   * of it: older servers (2.9.10, as Debian ships it) let a second write through while the first
+   * is in flight (nats-server#4320), and newer ones forget writes in flight when the stream's
+   * leader changes (nats-server#8469). So two standbys that campaign in the same instant can
+   * both be told they won; the bucket keeps the write applied last. Once both writes have surely
+   * landed, each winner confirms with one more compare-and-set on the revision it won: only the
+   * write the bucket kept still matches. (A read would not do: a KV read may be answered by a copy
+   * still catching up, and say the entry is missing.) Resolves with the confirmed revision, or null.
+   */
+  private async confirmed(revision: number, value: Uint8Array): Promise<number | null> {
+    await new Promise((resolve) => setTimeout(resolve, CONFIRM_AFTER_MS));
+    try {
+      return await this.bucket.update(this.options.key, value, revision);
+    } catch (error) {
+      if (error instanceof KvConflictError) {
+        this.options.logger.warn({ holder: this.options.holder, revision }, 'another process won the orchestrator lease in the same instant; this one stays standby');
+      } else {
+        this.options.logger.warn({ holder: this.options.holder, revision, err: String(error) }, 'could not confirm the orchestrator lease; standing by');
+      }
+      return null;
+    }
+  }
+
+  /** Compare-and-set on the revision seen; the entry may have expired meanwhile (then created). */
+  private async takeOver(revision: number, value: Uint8Array): Promise<number> {
+    if ((await this.bucket.get(this.options.key)) === null) {
+      this.options.logger.info({ holder: this.options.holder }, 'the lease it saw had expired; creating it anew');
+      return this.bucket.create(this.options.key, value);
+    }
+    return this.bucket.update(this.options.key, value, revision);
+  }
+
   private async renew(): Promise<void> {
     const now = this.options.now();
     const revision = this.revision;
     if (revision === null) return;
     try {
-      this.revision = await this.bucket.update(this.options.key, leaseContract.encode({ holder: this.options.holder, acquiredAt: this.acquiredAt, renewedAt: now }), revision);
+      const renewed = await this.bucket.update(this.options.key, leaseContract.encode({ holder: this.options.holder, acquiredAt: this.acquiredAt, renewedAt: now }), revision);
+      // Deposed while the renewal was in flight: stay deposed; the entry lapses with its TTL.
+      if (this.revision !== revision) return;
+      this.revision = renewed;
       this.renewedAt = now;
+      this.armFence();
     } catch (error) {
-      if (error instanceof KvConflictError) return this.depose('another process holds the lease');
+      if (error instanceof KvConflictError) {
+        if (await this.ownRenewalLanded(revision)) return this.renew();
+        return this.depose('another process holds the lease');
+      }
       this.options.logger.warn({ err: String(error) }, 'could not renew the orchestrator lease');
       if (!this.canAct()) this.depose('lease could not be renewed in time');
     }
+  }
+
+  /**
+   * A renewal whose answer was lost (a timeout while the stream's leader changed) may have landed
+   * all the same: the entry then holds this very lease (this holder, acquired at the same time)
+   * at a newer revision, and this process goes on from there instead of stepping down.
+   */
+  private async ownRenewalLanded(revision: number): Promise<boolean> {
+    const entry = await this.bucket.get(this.options.key).catch(() => null);
+    if (entry === null || entry.revision <= revision || this.revision !== revision) return false;
+    let lease: LeaseValue;
+    try {
+      lease = leaseContract.decode(entry.value);
+    } catch {
+      return false;
+    }
+    if (lease.holder !== this.options.holder || lease.acquiredAt !== this.acquiredAt) return false;
+    this.options.logger.info({ holder: this.options.holder, revision: entry.revision }, 'a renewal whose answer was lost had landed; keeping the lease');
+    this.revision = entry.revision;
+    this.renewedAt = Math.max(this.renewedAt, lease.renewedAt);
+    this.armFence();
+    return true;
+  }
+
+  private armFence(): void {
+    if (this.fence !== null) clearTimeout(this.fence);
+    const lapsesInMs = this.renewedAt + this.options.ttlMs - SAFETY_MS - this.options.now();
+    this.fence = setTimeout(() => {
+      this.fence = null;
+      if (!this.canAct()) this.depose('lease could not be renewed in time');
+    }, Math.max(0, lapsesInMs) + 1);
   }
 
   private depose(reason: string): void {

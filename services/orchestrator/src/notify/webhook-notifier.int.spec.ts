@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { silentLogger } from '@roost/ports';
 import { WebhookNotifier } from './webhook-notifier';
@@ -8,6 +9,7 @@ describe('webhook notifier against a real HTTP receiver', () => {
   let server: Server;
   let statuses: number[];
   const bodies: unknown[] = [];
+  const received: { headers: IncomingHttpHeaders; raw: string }[] = [];
   const url = (): string => `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
   const payload = webhookPayload({ type: 'Notify', rolloutId: 'r-1', kind: 'rolled_back', message: 'rollout r-1 rolled back' }, 1, null);
 
@@ -16,7 +18,9 @@ describe('webhook notifier against a real HTTP receiver', () => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        const raw = Buffer.concat(chunks).toString('utf8');
+        received.push({ headers: request.headers, raw });
+        bodies.push(JSON.parse(raw));
         response.writeHead(statuses.shift() ?? 200).end();
       });
     });
@@ -29,6 +33,7 @@ describe('webhook notifier against a real HTTP receiver', () => {
 
   beforeEach(() => {
     bodies.length = 0;
+    received.length = 0;
   });
 
   it('retries server errors with backoff until the receiver accepts', async () => {
@@ -55,4 +60,38 @@ describe('webhook notifier against a real HTTP receiver', () => {
     await notifier.idle();
     expect(bodies).toHaveLength(3);
   });
+
+  it('signs each delivery so that a receiver with the secret can verify it, and one with another secret cannot', async () => {
+    statuses = [503, 200];
+    const notifier = new WebhookNotifier({ targets: [{ url: url(), secret: 'whsec-test' }], attempts: 3, backoffMs: 1_300, timeoutMs: 2_000, logger: silentLogger });
+    notifier.notify(payload);
+    await notifier.idle();
+    expect(received).toHaveLength(2);
+    const nowSeconds = Date.now() / 1000;
+    for (const { headers, raw } of received) {
+      expect(verifyRoostWebhook('whsec-test', headers, raw, nowSeconds)).toBe(true);
+      expect(verifyRoostWebhook('another-secret', headers, raw, nowSeconds)).toBe(false);
+      expect(verifyRoostWebhook('whsec-test', headers, raw.replace('rolled back', 'completed'), nowSeconds)).toBe(false);
+      expect(verifyRoostWebhook('whsec-test', headers, raw, nowSeconds + 600)).toBe(false);
+    }
+    // Each attempt is signed with its own time (the retry waits at least 1.04 s).
+    expect(received[1]?.headers['roost-timestamp']).not.toBe(received[0]?.headers['roost-timestamp']);
+  });
+
+  it('sends no signature headers to a target without a secret', async () => {
+    statuses = [200];
+    const notifier = new WebhookNotifier({ targets: [{ url: url() }], attempts: 1, backoffMs: 10, timeoutMs: 2_000, logger: silentLogger });
+    notifier.notify(payload);
+    await notifier.idle();
+    expect(received[0]?.headers).not.toHaveProperty('roost-signature');
+  });
 });
+
+/** The receiver's check, as docs/security.md gives it: a fresh timestamp and a matching HMAC of "<timestamp>.<raw body>". */
+function verifyRoostWebhook(secret: string, headers: IncomingHttpHeaders, rawBody: string, nowSeconds: number): boolean {
+  const timestamp = String(headers['roost-timestamp'] ?? '');
+  const signature = String(headers['roost-signature'] ?? '');
+  if (!/^\d+$/.test(timestamp) || Math.abs(nowSeconds - Number(timestamp)) > 300) return false;
+  const expected = `v1=${createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex')}`;
+  return signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
+}

@@ -1,6 +1,7 @@
 import type { Logger } from '@roost/ports';
 import type { WebhookTarget } from '../orchestrator-options';
 import { backoffMs, retryable, type WebhookPayload } from './webhook-payload';
+import { signatureHeaders } from './webhook-signature';
 
 export interface WebhookNotifierOptions {
   readonly targets: readonly WebhookTarget[];
@@ -8,12 +9,15 @@ export interface WebhookNotifierOptions {
   readonly backoffMs: number;
   readonly timeoutMs: number;
   readonly logger: Logger;
+  /** Wall clock in ms (the signature's timestamp). Default Date.now. */
+  readonly now?: () => number;
 }
 
 /**
  * Posts notifications to the configured webhooks, each target on its own, retrying network
  * errors, 408, 429 and 5xx with exponential backoff; other statuses are final. Delivery runs in
- * the background; `idle()` waits for it (tests, shutdown).
+ * the background; `idle()` waits for it (tests, shutdown). A target with a secret gets each
+ * attempt signed with that attempt's time.
  */
 export class WebhookNotifier {
   private readonly inFlight = new Set<Promise<void>>();
@@ -49,7 +53,11 @@ export class WebhookNotifier {
       try {
         const response = await fetch(target.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...target.headers },
+          headers: {
+            'content-type': 'application/json',
+            ...target.headers,
+            ...(target.secret === undefined ? {} : signatureHeaders(target.secret, (this.options.now ?? Date.now)() / 1000, body)),
+          },
           body,
           signal: AbortSignal.timeout(this.options.timeoutMs),
         });

@@ -10,7 +10,7 @@ export interface BatchEffects {
 }
 
 export function foldEffects(effects: readonly RolloutEffect[]): BatchEffects {
-  const assignments = new Map<string, string>();
+  const assignments = new Map<string, string | null>();
   let timer: BatchEffects['timer'];
   const notifications: Notify[] = [];
   for (const effect of effects) {

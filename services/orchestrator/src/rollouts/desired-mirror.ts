@@ -39,6 +39,11 @@ export class DesiredMirror {
     return this.entries.get(agentId);
   }
 
+  /** Every entry held (the invariant checker reads them all). */
+  all(): IterableIterator<[string, DesiredConfig]> {
+    return this.entries.entries();
+  }
+
   /** Records a write made by this process (the watch confirms it later). */
   remember(agentId: string, desired: DesiredConfig): void {
     this.entries.set(agentId, desired);

@@ -27,7 +27,7 @@ export function createDesiredWriter(bucket: KeyValueStore, bus: MessageBus, mirr
     const nudge = (gatewayId: string, batch: PushNudge): void => {
       bus.publish(subjects.gatewayPush(gatewayId), pushNudgeContract.encode(batch));
     };
-    const written = (agentId: string, configHash: string, revision: number): void => {
+    const written = (agentId: string, configHash: string | null, revision: number): void => {
       const gatewayId = options.gatewayOf(agentId);
       if (gatewayId === null) return;
       let batch = pending.get(gatewayId);

@@ -1,5 +1,6 @@
 import { createMemoryPlatform } from '@roost/platform-memory';
 import { silentLogger } from '@roost/ports';
+import { createOrchestratorMetrics } from '../orchestrator-metrics';
 import { RolloutRunner, type QueuedInput, type RunnerDeps } from './rollout-runner';
 import { RolloutStore } from './rollout-store';
 
@@ -11,10 +12,10 @@ describe('RolloutRunner queue', () => {
     const deps: RunnerDeps = {
       store: new RolloutStore(platform.events, () => true, silentLogger),
       writeDesired: async () => [],
-      notify: () => undefined,
-      reconcileInput: () => ({ build: () => [] }),
-      reconcileDesired: async () => undefined,
-      ended: () => undefined,
+      // Only the view's freshness is read: these inputs build no observations.
+      facts: { fleetCaughtUp: () => true } as unknown as RunnerDeps['facts'],
+      notifier: undefined as never,
+      metrics: createOrchestratorMetrics(),
       now: Date.now,
       logger: silentLogger,
     };

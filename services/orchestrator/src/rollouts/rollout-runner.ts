@@ -1,10 +1,16 @@
 import type { CommandError } from '@roost/contracts';
 import { ConcurrencyConflictError, type Logger } from '@roost/ports';
-import { decide, isActive, type Notify, type RolloutEffect, type RolloutEvent, type RolloutInput, type RolloutState } from '@roost/rollout';
+import { decideBatch, isActive, lateReportsUntil, summarize, type RolloutError, type RolloutInput, type RolloutState } from '@roost/rollout';
+import { webhookPayload } from '../notify/webhook-payload';
+import type { WebhookNotifier } from '../notify/webhook-notifier';
+import type { OrchestratorMetrics } from '../orchestrator-metrics';
 import { OrchestratorError } from '../orchestrator-error';
 import { foldEffects, type BatchEffects } from './batch-effects';
+import { rolloutMetricSamples } from './rollout-metric-samples';
 import { AssignmentRelease } from './assignment-release';
 import type { DesiredWriter } from './desired-writer';
+import type { RolloutFacts } from './rollout-facts';
+import { retryDelayMs } from './retry-delay';
 import type { RolloutHistory, RolloutStore } from './rollout-store';
 
 export type InputOutcome = { readonly ok: true; readonly state: RolloutState } | { readonly ok: false; readonly error: CommandError };
@@ -18,12 +24,10 @@ export interface QueuedInput {
 export interface RunnerDeps {
   readonly store: RolloutStore;
   readonly writeDesired: DesiredWriter;
-  readonly notify: (notification: Notify, state: RolloutState) => void;
-  /** The inputs that bring a rollout up to date with the fleet view (observations + a Tick). */
-  readonly reconcileInput: (runner: RolloutRunner) => QueuedInput;
-  /** Writes what the rollout's history implies where `agent-desired` differs. */
-  readonly reconcileDesired: (state: RolloutState) => Promise<void>;
-  readonly ended: (runner: RolloutRunner) => void;
+  /** Read-only: the fleet view, `agent-desired` and the locks, for bringing a rollout up to date. */
+  readonly facts: RolloutFacts;
+  readonly notifier: WebhookNotifier;
+  readonly metrics: OrchestratorMetrics;
   readonly now: () => number;
   readonly logger: Logger;
 }
@@ -31,7 +35,6 @@ export interface RunnerDeps {
 /** Inputs decided together and stored with one pipelined append. */
 const MAX_BATCH = 5_000;
 const CONFLICT_ATTEMPTS = 3;
-const RESYNC_BACKOFF_MS = [250, 1_000, 3_000, 10_000];
 /** Longest setTimeout delay Node accepts. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -50,6 +53,8 @@ export class RolloutRunner {
   private resyncTimer: NodeJS.Timeout | null = null;
   private resyncAttempt = 0;
   private stopped = false;
+  /** The reason decisions are held (fleet view behind), while they are. */
+  private heldFor: string | null = null;
   state: RolloutState | null;
   private lastSequence: number;
 
@@ -60,11 +65,18 @@ export class RolloutRunner {
   ) {
     this.state = history.state;
     this.lastSequence = history.lastSequence;
+    this.watchUntil = this.state === null ? null : lateReportsUntil(this.state);
   }
 
   get active(): boolean {
     return this.state !== null && isActive(this.state.status);
   }
+
+  /**
+   * Until when an ended rollout still records its agents' late reports (a late FAILED, a
+   * revert's outcome); null while active or before it started.
+   */
+  watchUntil: number | null = null;
 
   /** True while inputs are queued or being decided. */
   get busy(): boolean {
@@ -107,15 +119,25 @@ export class RolloutRunner {
     for (const item of this.queue.splice(0)) item.settle?.({ ok: false, error: notLeader() });
   }
 
+  /** Queues the inputs that bring the rollout up to date with the fleet view (observations, then a Tick). */
+  reconcile(): void {
+    this.submit({ build: (now, state) => this.deps.facts.reconcileInputs(state, now) });
+  }
+
   /** Reloads the history and reconciles desired configs and the fleet view against it. */
   async resync(): Promise<void> {
     const history = await this.deps.store.load(this.rolloutId);
     this.state = history.state;
     this.lastSequence = history.lastSequence;
     if (this.state === null) return;
-    await this.deps.reconcileDesired(this.state);
-    if (this.active) this.submit(this.deps.reconcileInput(this));
-    else this.deps.ended(this);
+    const drift = this.deps.facts.desiredDrift(this.state);
+    if (drift.length > 0) {
+      this.deps.logger.warn({ rolloutId: this.rolloutId, agents: drift.length }, 'agent-desired behind the rollout history; writing what the events imply');
+      const failed = await this.deps.writeDesired(this.rolloutId, drift);
+      // Until every entry is written the agents behind wait for a config their rollout counts on.
+      if (failed.length > 0) throw new Error(`agent-desired of ${failed.length} of ${drift.length} agents not written`);
+    }
+    if (this.active) this.reconcile();
   }
 
   private async drain(): Promise<void> {
@@ -151,45 +173,43 @@ export class RolloutRunner {
           throw error;
         }
       }
+      const wasActive = this.active;
+      this.deps.metrics.record(rolloutMetricSamples(decided.events, this.state?.phaseStartedAt ?? null));
       this.state = decided.state;
+      this.watchUntil = this.state === null || this.active ? null : lateReportsUntil(this.state);
+      this.noteHeld(decided.held);
       release.stored(decided.events.length);
       batch.forEach((item, index) => item.settle?.(decided.outcomes[index] as InputOutcome));
       if ((await release.settled()).length > 0) this.scheduleResync();
       this.carryOut(effects);
-      if (!this.active && this.state !== null) {
-        this.clearTimer();
-        this.deps.ended(this);
+      if (!this.active && this.state !== null && this.timer !== null) this.clearTimer();
+      if (wasActive && !this.active) {
+        this.deps.logger.info({ rolloutId: this.rolloutId, status: this.state?.status }, 'rollout ended');
+        // What agents report now may already settle their outcome (a revert to the config they run).
+        this.reconcile();
       }
       return;
     }
   }
 
-  private decideBatch(batch: readonly QueuedInput[]): { events: RolloutEvent[]; effects: RolloutEffect[]; state: RolloutState | null; outcomes: InputOutcome[] } {
+  private decideBatch(batch: readonly QueuedInput[]) {
     const now = this.deps.now();
-    let state = this.state;
-    const events: RolloutEvent[] = [];
-    const effects: RolloutEffect[] = [];
-    const refusals: (CommandError | null)[] = [];
-    for (const item of batch) {
-      let refusal: CommandError | null = null;
-      for (const input of item.build(now, state)) {
-        const decision = decide(state, input);
-        if (!decision.ok) {
-          refusal = { code: decision.error.code, message: decision.error.message, details: { ...decision.error.details } };
-          continue;
-        }
-        state = decision.state ?? state;
-        events.push(...decision.events);
-        effects.push(...decision.effects);
-      }
-      refusals.push(refusal);
-    }
+    const facts = { fleetCaughtUp: this.deps.facts.fleetCaughtUp() };
+    const decided = decideBatch(this.state, batch.map((item) => (state: RolloutState | null) => item.build(now, state)), facts);
     // Outcomes report the state after the whole batch: that is what is stored together.
-    const outcomes = refusals.map((error): InputOutcome => {
-      if (error !== null) return { ok: false, error };
-      return state === null ? { ok: false, error: { code: 'rollout.not_found', message: `no rollout ${this.rolloutId}`, details: { rolloutId: this.rolloutId } } } : { ok: true, state };
+    const outcomes = decided.refusals.map((error): InputOutcome => {
+      if (error !== null) return { ok: false, error: commandErrorOf(error) };
+      return decided.state === null ? { ok: false, error: { code: 'rollout.not_found', message: `no rollout ${this.rolloutId}`, details: { rolloutId: this.rolloutId } } } : { ok: true, state: decided.state };
     });
-    return { events, effects, state, outcomes };
+    return { ...decided, outcomes };
+  }
+
+  /** Says so, once, when decisions start and stop being held (and counts each held batch). */
+  private noteHeld(held: string | null): void {
+    if (held !== null) this.deps.metrics.decisionsHeld.inc({ reason: 'fleet_view_behind' });
+    if (held !== null && this.heldFor === null) this.deps.logger.warn({ rolloutId: this.rolloutId, reason: held }, 'rollout decisions held');
+    if (held === null && this.heldFor !== null) this.deps.logger.info({ rolloutId: this.rolloutId }, 'rollout decisions resumed: the fleet view has caught up');
+    this.heldFor = held;
   }
 
   /** Timers and notifications, once the decision is stored and its desired configs written. */
@@ -197,7 +217,11 @@ export class RolloutRunner {
     if (folded.timer === 'disarm') this.clearTimer();
     else if (folded.timer !== undefined) this.arm(folded.timer.at);
     const state = this.state;
-    if (state !== null) for (const notification of folded.notifications) this.deps.notify(notification, state);
+    if (state === null) return;
+    for (const notification of folded.notifications) {
+      this.deps.logger.info({ rolloutId: notification.rolloutId, kind: notification.kind }, notification.message);
+      this.deps.notifier.notify(webhookPayload(notification, this.deps.now(), summarize(state)));
+    }
   }
 
   private arm(at: number): void {
@@ -223,10 +247,10 @@ export class RolloutRunner {
     for (const item of batch) item.settle?.({ ok: false, error: commandError });
   }
 
-  /** Reloads and reconciles after a failure, backing off while the store stays unavailable. */
+  /** Reloads and reconciles after a failure, backing off while the store or KV stays unavailable. */
   private scheduleResync(): void {
     if (this.stopped || this.resyncTimer !== null) return;
-    const delay = RESYNC_BACKOFF_MS[Math.min(this.resyncAttempt, RESYNC_BACKOFF_MS.length - 1)] ?? 10_000;
+    const delay = retryDelayMs(this.resyncAttempt);
     this.resyncAttempt += 1;
     this.resyncTimer = setTimeout(() => {
       this.resyncTimer = null;
@@ -242,6 +266,10 @@ export class RolloutRunner {
       );
     }, delay);
   }
+}
+
+function commandErrorOf(error: RolloutError): CommandError {
+  return { code: error.code, message: error.message, details: { ...error.details } };
 }
 
 function notLeader(): CommandError {

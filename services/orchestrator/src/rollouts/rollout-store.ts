@@ -1,16 +1,15 @@
 import { subjects } from '@roost/contracts';
+import { EVENT_SOURCES, publishedEventHeaders } from '@roost/event-catalog';
 import { ConcurrencyConflictError, type EventStore, type Logger, type StoredEvent } from '@roost/ports';
-import { decodeRolloutEvent, encodeRolloutEvent, eventAssignments, replay, type RolloutEvent, type RolloutState } from '@roost/rollout';
+import { decodeRolloutEvent, encodeRolloutEvent, eventAssignments, replay, RolloutEventDecodeError, type DesiredLedger, type RolloutEvent, type RolloutState } from '@roost/rollout';
 import { OrchestratorError } from '../orchestrator-error';
+import type { UnreadableRollout } from './unreadable-history';
 
 /** A rollout as stored: its state and the stream sequence of its last event (0 when none). */
 export interface RolloutHistory {
   readonly state: RolloutState | null;
   readonly lastSequence: number;
 }
-
-/** The config each agent was last assigned by any rollout event (targeted, or reverted to). */
-export type DesiredLedger = Map<string, { readonly configHash: string; readonly rolloutId: string }>;
 
 /** Leadership is re-checked every this many events of a long decision. */
 const FENCE_EVERY = 256;
@@ -35,8 +34,12 @@ export class RolloutStore {
     return historyOf(rolloutId, stored);
   }
 
-  /** Every rollout, plus the desired-config ledger its events imply, read in one pass. */
-  async loadAll(): Promise<{ histories: Map<string, RolloutHistory>; ledger: DesiredLedger }> {
+  /**
+   * Every rollout, plus the desired-config ledger its events imply, read in one pass; and the
+   * rollouts whose history holds an event of a newer Roost (a type or schema version this one
+   * does not know), which the caller must not lead over.
+   */
+  async loadAll(): Promise<{ histories: Map<string, RolloutHistory>; ledger: DesiredLedger; unreadable: UnreadableRollout[] }> {
     const stored = await this.events.read(subjects.rolloutEventsAll);
     const bySubject = new Map<string, StoredEvent[]>();
     const ledger: DesiredLedger = new Map();
@@ -46,6 +49,7 @@ export class RolloutStore {
       list.push(event);
     }
     const histories = new Map<string, RolloutHistory>();
+    const unreadable: UnreadableRollout[] = [];
     const decodedAt = new Map<number, RolloutEvent>();
     for (const [subject, events] of bySubject) {
       const rolloutId = subject.slice(PREFIX.length);
@@ -54,7 +58,8 @@ export class RolloutStore {
         histories.set(rolloutId, { state: replay(decoded), lastSequence: lastSequenceOf(events) });
         events.forEach(({ sequence }, index) => decodedAt.set(sequence, decoded[index] as RolloutEvent));
       } catch (error) {
-        this.logger.error({ rolloutId, err: String(error) }, 'rollout history cannot be replayed; this rollout is not run — inspect its subject in ROLLOUT_EVENTS');
+        if (error instanceof UnreadableEventAt) unreadable.push({ rolloutId, ...error.at });
+        else this.logger.error({ rolloutId, err: String(error) }, 'rollout history cannot be replayed; this rollout is not run — inspect its subject in ROLLOUT_EVENTS');
       }
     }
     // Ledger in stream order, so the latest assignment of an agent wins across rollouts.
@@ -63,7 +68,7 @@ export class RolloutStore {
       if (event === undefined) continue;
       for (const { agentId, configHash } of eventAssignments(event)) ledger.set(agentId, { configHash, rolloutId: event.rolloutId });
     }
-    return { histories, ledger };
+    return { histories, ledger, unreadable };
   }
 
   /**
@@ -86,7 +91,8 @@ export class RolloutStore {
       if (index % FENCE_EVERY === 0 && !this.canWrite()) {
         throw new OrchestratorError('orchestrator.not_leader', 'this orchestrator is not (or no longer surely) the leader; the command was not applied — retry, the leader answers');
       }
-      const result = await this.events.append(subject, encodeRolloutEvent(event), { expectedLastSubjectSequence: last, messageId: event.id });
+      const headers = publishedEventHeaders('rollout', event, EVENT_SOURCES.orchestrator);
+      const result = await this.events.append(subject, encodeRolloutEvent(event), { expectedLastSubjectSequence: last, messageId: event.id, headers });
       // Its id was stored before: by an earlier attempt of ours or by another writer. Reload either way.
       if (result.duplicate) throw new ConcurrencyConflictError(subject, last);
       last = result.sequence;
@@ -100,9 +106,28 @@ function historyOf(rolloutId: string, stored: readonly StoredEvent[]): RolloutHi
   return { state: replay(decodeHistory(rolloutId, stored)), lastSequence: lastSequenceOf(stored) };
 }
 
-/** A rollout's stored events, decoded; throws when the history has a gap or a foreign event. */
+/** An event of a newer Roost in a rollout's history, where it is. */
+class UnreadableEventAt extends Error {
+  constructor(readonly at: Omit<UnreadableRollout, 'rolloutId'>) {
+    super(`event at sequence ${at.sequence}: ${at.eventType} (schema ${at.schemaVersion}) is of a newer Roost`);
+  }
+}
+
+function decodeStored(event: StoredEvent): RolloutEvent {
+  try {
+    return decodeRolloutEvent(event.data);
+  } catch (error) {
+    if (!(error instanceof RolloutEventDecodeError) || error.reason === 'undecodable') throw error;
+    throw new UnreadableEventAt({ sequence: event.sequence, reason: error.reason, eventType: error.eventType, schemaVersion: error.schemaVersion });
+  }
+}
+
+/**
+ * A rollout's stored events, decoded; throws when the history has a gap or a foreign event,
+ * and UnreadableEventAt for an event of a newer Roost.
+ */
 function decodeHistory(rolloutId: string, stored: readonly StoredEvent[]): RolloutEvent[] {
-  const events = stored.map((event) => decodeRolloutEvent(event.data));
+  const events = stored.map(decodeStored);
   events.forEach((event, index) => {
     const expected = `${rolloutId}/${index + 1}`;
     if (event.id !== expected) throw new Error(`event at sequence ${stored[index]?.sequence} has id ${event.id}, expected ${expected}: the history has a gap or a foreign event`);

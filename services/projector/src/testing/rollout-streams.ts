@@ -1,6 +1,7 @@
 import { subjects } from '@roost/contracts';
 import type { EventStore } from '@roost/ports';
-import { simulateRollout, type AgentBehaviour, type RolloutEvent, type SimulationResult } from '@roost/rollout';
+import { type RolloutEvent } from '@roost/rollout';
+import { simulateRollout, type AgentBehaviour, type SimulationResult } from '@roost/rollout/testing';
 
 const encoder = new TextEncoder();
 

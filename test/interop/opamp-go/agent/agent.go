@@ -103,6 +103,11 @@ func (a *Agent) Start(ctx context.Context) error {
 	} else if p, ok := c.(interface{ SetPollingInterval(time.Duration) }); ok {
 		p.SetPollingInterval(a.opts.Heartbeat)
 	}
+	tlsConfig, err := a.opts.TLSConfig()
+	if err != nil {
+		return err
+	}
+	settings.TLSConfig = tlsConfig
 	if err := c.Start(ctx, settings); err != nil {
 		return err
 	}

@@ -32,6 +32,11 @@ type Options struct {
 	LocalConfig            string
 	Tap                    bool
 	Debug                  bool
+	// PEM files: the CA the server's certificate must chain to, and the client's own
+	// certificate and key (mTLS). Empty: the system's roots and no client certificate.
+	CAFile   string
+	CertFile string
+	KeyFile  string
 }
 
 // Transport is "ws" or "http", chosen by the server URL's scheme as opamp-go's users do.
@@ -124,6 +129,9 @@ func ParseOptions(args []string, stderr io.Writer) (Options, error) {
 	fs.StringVar(&o.LocalConfig, "local-config", "receivers: {}\n", "body of the effective config before any remote config is applied")
 	fs.BoolVar(&o.Tap, "tap", true, "relay through a loopback wire tap that reports every message and enables drop")
 	fs.BoolVar(&o.Debug, "debug", false, "log opamp-go debug messages to stderr")
+	fs.StringVar(&o.CAFile, "ca-file", "", "PEM CA that the server's certificate must chain to (wss://, https://)")
+	fs.StringVar(&o.CertFile, "cert-file", "", "PEM client certificate presented to the server (mTLS); with --key-file")
+	fs.StringVar(&o.KeyFile, "key-file", "", "PEM key of --cert-file")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -153,6 +161,12 @@ func ParseOptions(args []string, stderr io.Writer) (Options, error) {
 	}
 	if o.Heartbeat < 0 {
 		return o, errors.New("--heartbeat: must not be negative")
+	}
+	if (o.CertFile == "") != (o.KeyFile == "") {
+		return o, errors.New("--cert-file and --key-file go together")
+	}
+	if o.Tap && (o.CAFile != "" || o.CertFile != "") {
+		return o, errors.New("--ca-file, --cert-file: the wire tap speaks plain text; use --tap=false")
 	}
 	return o, nil
 }

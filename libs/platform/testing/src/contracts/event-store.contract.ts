@@ -265,5 +265,57 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Ev
         expect(started).toBe(1);
       });
     });
+
+    describe('follow', () => {
+      it('hands over what has arrived in batches, in order, from the requested sequence, filtered', async () => {
+        for (let i = 1; i <= 30; i++) await fx.store.append(rollout(i % 3 === 0 ? 'other' : 'f'), text(String(i)));
+        const batches: number[][] = [];
+        let inFlight = 0;
+        let maxInFlight = 0;
+        const follower = await fx.store.follow({ stream: ROLLOUTS, filterSubject: rollout('f'), fromSequence: 5, maxBatch: 8 }, async (events) => {
+          maxInFlight = Math.max(maxInFlight, ++inFlight);
+          await sleep(5);
+          batches.push(events.map((e) => e.sequence));
+          inFlight--;
+        });
+        await eventually(() => batches.flat().length === 17, { what: 'the 17 stored events after sequence 4' });
+        await fx.store.append(rollout('f'), text('31'));
+        await eventually(() => batches.flat().includes(31), { what: 'an event appended while following' });
+        await sleep(QUIET_MS);
+        await follower.stop();
+        const expected = Array.from({ length: 26 }, (_, i) => i + 5).filter((seq) => seq % 3 !== 0);
+        expect(batches.flat()).toEqual([...expected, 31]);
+        expect(Math.max(...batches.map((b) => b.length))).toBeGreaterThan(1);
+        expect(Math.max(...batches.map((b) => b.length))).toBeLessThanOrEqual(8);
+        expect(maxInFlight).toBe(1);
+      });
+
+      it('hands a rejected batch over again before anything later', async () => {
+        for (let i = 1; i <= 3; i++) await fx.store.append(rollout('r'), text(String(i)));
+        const seen: number[] = [];
+        let failedOnce = false;
+        const follower = await fx.store.follow({ stream: ROLLOUTS, maxBatch: 1 }, async ([event]) => {
+          seen.push(event?.sequence ?? -1);
+          if (event?.sequence === 2 && !failedOnce) {
+            failedOnce = true;
+            throw new Error('not yet');
+          }
+        });
+        await eventually(() => seen.length === 4);
+        await follower.stop();
+        expect(seen).toEqual([1, 2, 2, 3]);
+      });
+
+      it('delivers nothing after stop', async () => {
+        const seen: number[] = [];
+        const follower = await fx.store.follow({ stream: ROLLOUTS }, async (events) => void seen.push(...events.map((e) => e.sequence)));
+        await fx.store.append(rollout('s'), text('1'));
+        await eventually(() => seen.length === 1);
+        await follower.stop();
+        await fx.store.append(rollout('s'), text('2'));
+        await sleep(QUIET_MS);
+        expect(seen).toEqual([1]);
+      });
+    });
   });
 }

@@ -1,0 +1,204 @@
+import { isOpampError, parseInstanceUid, type AgentToServer, type ServerToAgentInit } from '@roost/opamp';
+import type { ClientCertificate } from '@roost/contracts';
+import type { Logger } from '@roost/ports';
+import { markDisconnected, reconcileConfig } from './agent-lifecycle';
+import type { DesiredEntry } from './agent-record';
+import { AgentStore } from './agent-store';
+import type { ConfigSource } from './config-source';
+import type { EffectiveConfigWriter } from './effective-config-writer';
+import type { FleetPublisher } from './fleet-publisher';
+import { decodeErrorReason, type DecodeErrorReason, type GatewayMetrics, type Transport } from './gateway-metrics';
+import type { ResolvedGatewayOptions } from './gateway-options';
+import type { HandledMessage, MessageContext } from './handle-agent-message';
+import { nativeSha256, rememberingSha256 } from './native-sha256';
+import { encodeReplyFrame, type ReplyLimit } from './reply-encoding';
+import type { WsPeer } from './websocket-transport';
+
+export interface AgentSessionsDeps {
+  readonly options: ResolvedGatewayOptions;
+  readonly configs: ConfigSource;
+  readonly publisher: FleetPublisher;
+  readonly effectiveConfigs: EffectiveConfigWriter;
+  readonly metrics: GatewayMetrics;
+  readonly logger: Logger;
+  /** Open WebSocket connections, bound to an agent or not yet. */
+  readonly openSockets: () => number;
+  readonly newInstanceUid: () => Uint8Array;
+  readonly nextEventId: () => string;
+}
+
+/**
+ * What both transports share around the pure handler: the agent store, what follows a handled
+ * message (publish, save the effective config, push), disconnects, desired-config changes, and
+ * the I/O helpers (reply encoding, decode errors, the handler's context).
+ */
+export class SessionCore {
+  readonly agents = new AgentStore();
+  readonly limit: { readonly maxMessageBytes: number };
+  /** Connections opening, by agent, until the message that opened them is handled. */
+  private readonly opening = new Map<string, Promise<unknown>>();
+  /** Effective configs are hashed per report; a rollout makes thousands of them identical. */
+  private readonly sha256 = rememberingSha256(nativeSha256);
+  // A label child resolved once: a labelled inc() per message would hash the labels each time.
+  private readonly outWs;
+
+  constructor(readonly deps: AgentSessionsDeps) {
+    this.limit = { maxMessageBytes: deps.options.maxMessageBytes };
+    this.outWs = deps.metrics.messagesOut.labels('websocket');
+  }
+
+  /** Room for one more connection (open sockets include those not bound yet). */
+  admitsNewConnection(): boolean {
+    return this.deps.openSockets() + this.agents.pollingCount < this.deps.options.maxAgents;
+  }
+
+  /**
+   * Settles once the connection being opened for this agent is (its `agent-desired` read on
+   * connect may predate a change a nudge announces); undefined when none is opening.
+   */
+  connectInFlight(agentId: string): Promise<unknown> | undefined {
+    return this.opening.get(agentId);
+  }
+
+  whileOpening<T>(agentId: string, opening: Promise<T>): Promise<T> {
+    this.opening.set(agentId, opening);
+    const done = (): void => {
+      if (this.opening.get(agentId) === opening) this.opening.delete(agentId);
+    };
+    opening.then(done, done);
+    return opening;
+  }
+
+  /** Stores the handler's record, dropping the old key after RequestInstanceUid. */
+  store(outcome: HandledMessage): void {
+    if (outcome.previousAgentId !== null) this.agents.forget(outcome.previousAgentId);
+    this.agents.set(outcome.record);
+  }
+
+  /**
+   * A second connection for a uid replaces the first: the old socket is closed. True when one
+   * was replaced (duplicates were turned away before, see WebSocketSessions.reassignmentFor).
+   */
+  replaceConnection(agentId: string, current: WsPeer | null): boolean {
+    const previous = this.agents.socket(agentId);
+    let replaced = false;
+    if (previous && previous !== current) {
+      this.agents.unbindSocket(agentId);
+      previous.agentId = null;
+      previous.close(1000, 'replaced by a newer connection for this instance_uid');
+      this.deps.logger.info({ agentId }, "a newer connection replaced the agent's previous one");
+      replaced = !previous.closed;
+    }
+    if (current !== null) this.agents.setPolling(agentId, false);
+    return replaced;
+  }
+
+  afterReply(outcome: HandledMessage): void {
+    if (outcome.event) this.deps.publisher.publish(outcome.event);
+    if (outcome.effectiveConfig) this.deps.effectiveConfigs.save(outcome.record.agentId, outcome.effectiveConfig);
+    if (outcome.response.remoteConfig) this.deps.metrics.configsSent.inc({ transport: outcome.record.transport });
+    if (outcome.appliedAfterMs !== null) this.deps.metrics.pushToApplied.observe(outcome.appliedAfterMs / 1000);
+    if (outcome.missingConfig !== null) this.loadAndReconcile(outcome.record.agentId, outcome.missingConfig);
+    if (outcome.disconnect) this.agents.unbindSocket(outcome.record.agentId);
+  }
+
+  /** Marks an agent gone (socket closed, polls missed) and says so once. */
+  disconnect(agentId: string, why: string): void {
+    const record = this.agents.get(agentId);
+    this.agents.setPolling(agentId, false);
+    if (!record) return;
+    const { record: next, event } = markDisconnected(record, this.eventContext());
+    this.agents.set(next);
+    if (event) {
+      this.deps.logger.debug({ agentId, why }, 'agent disconnected');
+      this.deps.publisher.publish(event);
+    }
+  }
+
+  /**
+   * Records a new desired hash (undefined: keep) and pushes the config to a WebSocket agent
+   * when one is due; HTTP agents get it in the reply to their next poll.
+   */
+  reconcile(agentId: string, desired: DesiredEntry | undefined): void {
+    const record = this.agents.get(agentId);
+    if (!record) return;
+    const result = reconcileConfig(record, desired, this.offerContext());
+    this.agents.set(result.record);
+    if (result.message) {
+      const peer = this.agents.socket(agentId);
+      if (peer) {
+        this.sendWs(peer, result.message);
+        this.deps.metrics.configsSent.inc({ transport: 'websocket' });
+      }
+    }
+    if (result.missingConfig !== null) this.loadAndReconcile(agentId, result.missingConfig);
+  }
+
+  sendWs(peer: WsPeer, response: ServerToAgentInit): void {
+    const frame = this.encode(encodeReplyFrame, response, peer.agentId);
+    if (frame && peer.send(frame)) this.outWs.inc();
+  }
+
+  encode<T>(encoder: (message: ServerToAgentInit, limit: ReplyLimit) => T, response: ServerToAgentInit, agentId: string | null): T | null {
+    try {
+      return encoder(response, this.limit);
+    } catch (error) {
+      this.deps.logger.error({ agentId, err: String(error) }, 'reply not sent: it cannot be encoded within the size limit');
+      return null;
+    }
+  }
+
+  decodeFailed(transport: Transport, error: unknown, agentId: string | null): DecodeErrorReason {
+    if (!isOpampError(error)) throw error;
+    const reason = decodeErrorReason(error);
+    this.deps.metrics.decodeErrors.inc({ transport, reason });
+    this.deps.logger.debug({ transport, agentId, code: error.code, err: error.message }, 'refused a malformed message');
+    return reason;
+  }
+
+  context(transport: Transport, newConnection: boolean, desired: DesiredEntry | undefined, clientCertificate: ClientCertificate | null): MessageContext {
+    const { options, configs } = this.deps;
+    return {
+      now: options.now(),
+      gatewayId: options.gatewayId,
+      transport,
+      newConnection,
+      desired,
+      heartbeatIntervalSeconds: options.heartbeatIntervalSeconds,
+      redeliverAfterMs: options.redeliverAfterMs,
+      newInstanceUid: this.deps.newInstanceUid,
+      nextEventId: this.deps.nextEventId,
+      offerable: configs.cached,
+      sha256: this.sha256,
+      clientCertificate,
+    };
+  }
+
+  private loadAndReconcile(agentId: string, hash: string): void {
+    void this.deps.configs.config(hash).then((config) => {
+      if (config) this.reconcile(agentId, undefined);
+    });
+  }
+
+  private offerContext(): Pick<MessageContext, 'now' | 'redeliverAfterMs' | 'heartbeatIntervalSeconds' | 'offerable'> {
+    const { options, configs } = this.deps;
+    return {
+      now: options.now(),
+      redeliverAfterMs: options.redeliverAfterMs,
+      heartbeatIntervalSeconds: options.heartbeatIntervalSeconds,
+      offerable: configs.cached,
+    };
+  }
+
+  private eventContext(): { now: number; gatewayId: string; nextEventId: () => string } {
+    return { now: this.deps.options.now(), gatewayId: this.deps.options.gatewayId, nextEventId: this.deps.nextEventId };
+  }
+}
+
+export function uidTextOf(message: AgentToServer): string | null {
+  try {
+    return parseInstanceUid(message.instanceUid).text;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,94 @@
+import { BUCKETS } from '@roost/contracts';
+import { createMemoryKeyValueBuckets } from '@roost/platform-memory';
+import { KvConflictError, PortError, silentLogger, type KeyValueStore } from '@roost/ports';
+import { eventually, sleep } from '@roost/testing';
+import { LeaderLease } from './leader-lease';
+
+/**
+ * A bucket that checks a compare-and-set before it applies the write, not as part of it, as a
+ * clustered nats-server does (nats-server#4320): a second write checked while the first is in
+ * flight passes too, so two campaigns in the same instant are both told they won.
+ */
+function unserialisedCompareAndSet(bucket: KeyValueStore): KeyValueStore {
+  const checked = async (key: string, expected: number | null): Promise<void> => {
+    const current = (await bucket.get(key))?.revision ?? null;
+    if (current !== expected) throw new KvConflictError(bucket.bucket, key);
+    await sleep(20);
+  };
+  return {
+    bucket: bucket.bucket,
+    get: (key) => bucket.get(key),
+    put: (key, value) => bucket.put(key, value),
+    create: async (key, value) => (await checked(key, null), bucket.put(key, value)),
+    update: async (key, value, revision) => (await checked(key, revision), bucket.put(key, value)),
+    delete: (key) => bucket.delete(key),
+    keys: () => bucket.keys(),
+    watch: (handler, options) => bucket.watch(handler, options),
+  };
+}
+
+describe('leader lease when the server lets two compare-and-sets win at once', () => {
+  it('lets exactly one of two simultaneous winners lead, the one whose write the bucket kept', async () => {
+    const bucket = unserialisedCompareAndSet(await createMemoryKeyValueBuckets().open(BUCKETS.leases.name));
+    const elected: string[] = [];
+    const leases = ['one', 'two'].map(
+      (holder) =>
+        new LeaderLease(
+          bucket,
+          { key: 'orchestrator', holder, ttlMs: 3_000, renewMs: 500, retryMs: 100, now: Date.now, logger: silentLogger },
+          { elected: async () => void elected.push(holder), deposed: () => undefined },
+        ),
+    );
+    let both = 0;
+    const sampler = setInterval(() => {
+      if (leases.every((lease) => lease.canAct())) both++;
+    }, 5);
+    try {
+      leases.forEach((lease) => lease.start());
+      await eventually(() => elected.length > 0, { timeoutMs: 3_000 });
+      await sleep(1_500);
+      const holder = JSON.parse(new TextDecoder().decode((await bucket.get('orchestrator'))!.value)) as { holder: string };
+      expect(elected).toEqual([holder.holder]);
+      expect(leases.filter((lease) => lease.leading)).toHaveLength(1);
+      expect(both).toBe(0);
+    } finally {
+      clearInterval(sampler);
+      await Promise.all(leases.map((lease) => lease.stop()));
+    }
+  });
+});
+
+describe('leader lease when the answer to a renewal is lost', () => {
+  it('keeps leading when the renewal landed all the same, instead of reading its own write as a rival', async () => {
+    const memory = await createMemoryKeyValueBuckets().open(BUCKETS.leases.name);
+    let loseNextAnswer = false;
+    // The write is applied, but the caller hears a timeout (a stream leader change on a cluster).
+    const bucket: KeyValueStore = {
+      ...unserialisedCompareAndSet(memory),
+      create: (key, value) => memory.create(key, value),
+      update: async (key, value, revision) => {
+        const written = await memory.update(key, value, revision);
+        if (!loseNextAnswer) return written;
+        loseNextAnswer = false;
+        throw new PortError('unavailable', 'kv leases orchestrator: timed out');
+      },
+    };
+    const deposed: string[] = [];
+    const lease = new LeaderLease(
+      bucket,
+      { key: 'orchestrator', holder: 'one', ttlMs: 3_000, renewMs: 200, retryMs: 100, now: Date.now, logger: silentLogger },
+      { elected: async () => undefined, deposed: (reason) => void deposed.push(reason) },
+    );
+    try {
+      lease.start();
+      await eventually(() => lease.leading, { timeoutMs: 3_000 });
+      loseNextAnswer = true;
+      await eventually(() => !loseNextAnswer, { timeoutMs: 3_000 });
+      await sleep(1_000);
+      expect(deposed).toEqual([]);
+      expect(lease.canAct()).toBe(true);
+    } finally {
+      await lease.stop();
+    }
+  });
+});
