@@ -161,7 +161,9 @@ export class RolloutTestBed<N extends BedNats = TestServer> {
     return eventually(
       async () => {
         const summary = await this.status(rolloutId);
-        return summary.status === status && summary;
+        if (summary.status === status) return summary;
+        // Named in the timeout error, so a rollout that never gets there says where it stood.
+        throw new Error(`last seen: ${JSON.stringify(summary)}`);
       },
       { timeoutMs, intervalMs: 100, what: `rollout ${rolloutId} to be ${status}` },
     );
