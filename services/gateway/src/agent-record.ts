@@ -31,8 +31,8 @@ export interface AgentRecord {
    * assignment. A new assignment of the same hash (an operator's new rollout) is a new revision.
    */
   readonly failedHashes: readonly FailedConfig[];
-  /** `connection` on which the heartbeat interval was last offered (0 = never). */
-  readonly heartbeatOfferedOn: number;
+  /** The last connection settings offered (connection-settings-offer.ts); null = never. */
+  readonly settingsOffer: SettingsOfferRecord | null;
   /**
    * A `connected` event for this connection is out. It waits until the state is verified
    * (AgentState.verified): a snapshot built on stale or partial state would tell the fleet
@@ -53,6 +53,20 @@ export interface ConfigOfferRecord {
   readonly revision: number;
   readonly at: number;
   readonly connection: number;
+}
+
+export interface SettingsOfferRecord {
+  /** Lowercase hex of the offer's hash. */
+  readonly hash: string;
+  /** The `connection` it was offered on: a new connection is offered again. */
+  readonly connection: number;
+  /** It carried the heartbeat interval. */
+  readonly heartbeat: boolean;
+}
+
+/** The heartbeat interval was offered on the agent's current connection. */
+export function heartbeatOffered(record: AgentRecord): boolean {
+  return record.settingsOffer !== null && record.settingsOffer.heartbeat && record.settingsOffer.connection === record.connection;
 }
 
 export interface FailedConfig {

@@ -17,12 +17,12 @@ import {
   type ServerToAgentInit,
 } from '@roost/opamp';
 import Long from 'long';
-import { fleetEvent, latestDesired, type AgentRecord, type DesiredEntry } from './agent-record';
+import { fleetEvent, heartbeatOffered, latestDesired, type AgentRecord, type DesiredEntry } from './agent-record';
 import { decideConfigOffer, rememberFailures } from './config-offer';
 import { effectiveConfigReport } from './effective-config-report';
 import type { OfferableConfig } from './config-source';
 import type { Transport } from './gateway-metrics';
-import { heartbeatOfferFor } from './heartbeat-offer';
+import { composeConnectionSettingsOffer } from './connection-settings-offer';
 import { nextOnTimePolls } from './poll-interval';
 
 /** A uid just assigned has no desired config yet: the orchestrator learns of it from our event. */
@@ -130,10 +130,10 @@ export function handleAgentMessage(record: AgentRecord | undefined, message: Age
     desiredRevision: desired.desiredRevision,
     lastOffer: record?.lastOffer ?? null,
     failedHashes: message.remoteConfigStatus ? rememberFailures(record?.failedHashes ?? [], merge.state.remoteConfigStatus, desired.desiredRevision) : (record?.failedHashes ?? []),
-    heartbeatOfferedOn: record?.heartbeatOfferedOn ?? 0,
+    settingsOffer: record?.settingsOffer ?? null,
     announced: reconnect || record?.agentId !== agentId ? false : record.announced,
     saidState: record?.saidState ?? null,
-    onTimePolls: nextOnTimePolls(record, ctx.now, record?.heartbeatOfferedOn === record?.connection ? ctx.heartbeatIntervalSeconds : 0, !reconnect),
+    onTimePolls: nextOnTimePolls(record, ctx.now, record !== undefined && heartbeatOffered(record) ? ctx.heartbeatIntervalSeconds : 0, !reconnect),
     clientCertificate: ctx.clientCertificate ?? null,
   };
   const appliedAfterMs = appliedLatency(record, next, merge.changes, ctx.now);
@@ -174,7 +174,7 @@ export function handleAgentMessage(record: AgentRecord | undefined, message: Age
   };
 }
 
-/** Adds the desired config and the heartbeat offer to a message for a connected agent. */
+/** Adds the desired config and the connection settings due to a message for a connected agent. */
 export function attachOffers(
   record: AgentRecord,
   message: ServerToAgentInit,
@@ -193,10 +193,12 @@ export function attachOffers(
       missingConfig = decision.hash;
     }
   }
-  const heartbeat = heartbeatOfferFor(next, ctx.heartbeatIntervalSeconds);
-  if (heartbeat) {
-    message.connectionSettings = heartbeat;
-    next = { ...next, heartbeatOfferedOn: next.connection };
+  const settings = composeConnectionSettingsOffer({ capabilities: next.state.capabilities, heartbeatIntervalSeconds: ctx.heartbeatIntervalSeconds, opamp: null });
+  const offered = next.settingsOffer;
+  // Once per connection, and again when what the agent should use changes.
+  if (settings && (offered === null || offered.connection !== next.connection || offered.hash !== settings.hash)) {
+    message.connectionSettings = settings.offer;
+    next = { ...next, settingsOffer: { hash: settings.hash, connection: next.connection, heartbeat: settings.heartbeat } };
   }
   return { record: next, missingConfig };
 }

@@ -1,6 +1,6 @@
 /**
  * How often an HTTP agent polls, as far as liveness is concerned. Agents that report heartbeats
- * are offered an interval (heartbeat-offer.ts), and opamp-go's HTTP client (the collector
+ * are offered an interval (connection-settings-offer.ts), and opamp-go's HTTP client (the collector
  * supervisor's) then polls at it; others ignore the offer (the Elastic client polls every 30 s
  * whatever it is offered). So the offer is believed only once the agent has followed it: several
  * messages in a row, each about one offered interval after the previous one. Until then the
