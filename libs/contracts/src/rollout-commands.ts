@@ -70,6 +70,14 @@ export const startRolloutRequestSchema = z
     minCanaryAgents: z.number().optional(),
     /** Agents lacking a component the config uses (from their AvailableComponents): leave them out (default), refuse the start, or let them take part. */
     missingComponentsPolicy: z.enum(['exclude', 'refuse', 'include']).optional(),
+    /** Data-plane gates: expressions (`exporter.failed_ratio <= control+0.01`) or gates as data; the engine validates them. */
+    dataPlane: z
+      .object({
+        gates: z.array(z.union([z.string(), z.object({ metric: z.string(), op: z.string(), bound: z.record(z.string(), z.unknown()) })])),
+        minSamplesPerAgent: z.number().optional(),
+        minAgentsPerCohort: z.number().optional(),
+      })
+      .optional(),
     actor: actor.optional(),
   })
   .refine((request) => [request.configHash, request.configRef, request.config].filter((given) => given !== undefined).length === 1, {

@@ -15,9 +15,9 @@ export type SkipReason =
 export const SKIP_REASONS: readonly SkipReason[] = ['disconnected', 'no_accepts_remote_config', 'locked_by_other_rollout', 'already_on_config', 'no_previous_config', 'previous_config_unknown', 'superseded', 'missing_components'];
 
 /** Why a targeted agent counts as failed. */
-export type FailureReason = 'apply_failed' | 'unhealthy' | 'disconnected' | 'apply_timeout' | 'self_rollback';
+export type FailureReason = 'apply_failed' | 'unhealthy' | 'disconnected' | 'apply_timeout' | 'self_rollback' | 'data_plane';
 
-export const FAILURE_REASONS: readonly FailureReason[] = ['apply_failed', 'unhealthy', 'disconnected', 'apply_timeout', 'self_rollback'];
+export const FAILURE_REASONS: readonly FailureReason[] = ['apply_failed', 'unhealthy', 'disconnected', 'apply_timeout', 'self_rollback', 'data_plane'];
 
 /** Why a member no longer counts at all (neither applied nor failed). */
 export type ExclusionReason = 'disconnected' | 'left_target';

@@ -1,5 +1,5 @@
 import type { DesiredConfigAssignment, Notify, NotificationKind, RolloutEffect } from './effects';
-import { HELD_RECHECK_MS, type DecisionFacts } from './inputs';
+import { DATA_RECHECK_MS, HELD_RECHECK_MS, type DecisionFacts } from './inputs';
 import type { RolloutError } from './errors';
 import { ROLLOUT_EVENT_SCHEMA_VERSION, type EventBody, type RolloutEvent } from './rollout-events';
 import { applyEvent } from './evolve';
@@ -18,6 +18,8 @@ export type Decision =
       readonly state: RolloutState | null;
       /** Why gates and deadlines were not judged (the fleet view is behind); absent when they were. */
       readonly held?: string;
+      /** Why a phase whose window is over waits on (too few data-plane figures yet); absent otherwise. */
+      readonly waiting?: string;
     }
   | { readonly ok: false; readonly error: RolloutError };
 
@@ -32,10 +34,12 @@ export interface Recorder {
   readonly facts: DecisionFacts;
   /** Set when a gate or deadline was due but not judged, with the reason. */
   held: string | null;
+  /** Set when a phase's gates wait for data-plane figures, with the reason. */
+  waiting: string | null;
 }
 
 export function beginRecorder(state: RolloutState, now: number, facts: DecisionFacts): Recorder {
-  return { draft: draftState(state), now, events: [], assignments: new Map(), notifications: [], facts, held: null };
+  return { draft: draftState(state), now, events: [], assignments: new Map(), notifications: [], facts, held: null, waiting: null };
 }
 
 /** False (and the decision marked held) when gates and deadlines must wait for the fleet view. */
@@ -90,10 +94,11 @@ export function finishRecorder(recorder: Recorder, wasActive: boolean, isTick: b
   effects.push(...recorder.notifications);
   if (isActive(state.status)) {
     const due = recorder.events.length > 0 || isTick ? nextDeadline(state, recorder.now) : null;
-    const at = recorder.held !== null && state.status === 'in_progress' ? recorder.now + HELD_RECHECK_MS : due;
+    const recheck = state.status !== 'in_progress' ? null : recorder.held !== null ? HELD_RECHECK_MS : recorder.waiting !== null ? DATA_RECHECK_MS : null;
+    const at = recheck !== null ? recorder.now + recheck : due;
     if (at !== null) effects.push({ type: 'ArmTimer', rolloutId, at });
   } else if (wasActive) {
     effects.push({ type: 'DisarmTimer', rolloutId });
   }
-  return { ok: true, events: recorder.events, effects, state, ...(recorder.held === null ? {} : { held: recorder.held }) };
+  return { ok: true, events: recorder.events, effects, state, ...(recorder.held === null ? {} : { held: recorder.held }), ...(recorder.waiting === null ? {} : { waiting: recorder.waiting }) };
 }

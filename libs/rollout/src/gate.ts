@@ -1,4 +1,5 @@
-import { FAILURE_REASONS, type FailureReason } from './agent-record';
+import { classify, FAILURE_REASONS, type FailureReason } from './agent-record';
+import { dataPlaneVerdict, type Cohorts, type DataPlaneJudgement, type DataPlaneVerdict } from './data-plane-verdict';
 import { emit, mayJudge, notify, type Recorder } from './decision';
 import type { GateFigures } from './rollout-events';
 import { startPhase } from './phase';
@@ -64,19 +65,66 @@ export function progress(recorder: Recorder): void {
     if (verdict === 'fail') return failPhase(recorder, figures);
     if (verdict === 'no_agents') return failRollout(recorder);
     if (verdict === 'wait') return;
-    if (currentPhase(draft).requireApproval) {
-      if (!draft.awaitingApproval) awaitApproval(recorder, figures);
+    const dataPlane = judgeDataPlane(recorder);
+    if (dataPlane?.verdict === 'wait') {
+      recorder.waiting = dataPlane.why;
       return;
     }
-    passPhase(recorder, 'gate');
+    if (dataPlane?.verdict === 'fail') return failDataPlane(recorder, dataPlane);
+    const judgement = dataPlane?.judgement;
+    if (currentPhase(draft).requireApproval) {
+      if (!draft.awaitingApproval) awaitApproval(recorder, gateFigures(draft.counts, draft.settings.threshold), judgement);
+      return;
+    }
+    passPhase(recorder, 'gate', judgement);
   }
 }
 
+/** The data-plane gates' verdict on the current phase; null when the rollout has none. */
+function judgeDataPlane(recorder: Recorder): DataPlaneVerdict | null {
+  const { draft } = recorder;
+  const settings = draft.settings.dataPlane;
+  if (settings === undefined || draft.phaseStartedAt === null) return null;
+  return dataPlaneVerdict(settings, cohortsOf(draft), recorder.facts.telemetry ?? (() => null), recorder.now);
+}
+
+/**
+ * The canary cohort is every targeted agent judged applied, each from the later of the phase's
+ * start and its apply (what it did on its previous config does not count); the control cohort
+ * is every connected member not targeted yet, still on its previous config, from the phase's start.
+ */
+function cohortsOf(draft: DraftState): Cohorts {
+  const windowStart = draft.phaseStartedAt ?? 0;
+  const canary = new Map<string, number>();
+  const control: string[] = [];
+  for (const bucket of draft.agents.buckets) {
+    for (const agent of bucket.values()) {
+      const agentClass = classify(agent);
+      if (agentClass === 'ready') canary.set(agent.agentId, Math.max(windowStart, agent.appliedAt ?? windowStart));
+      else if (agentClass === 'waiting' && agent.connected) control.push(agent.agentId);
+    }
+  }
+  control.sort();
+  return { canary: new Map([...canary].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), control, windowStart };
+}
+
+/**
+ * A data-plane gate failed: each canary whose own figure breaches a failed gate counts as failed
+ * (`data_plane`, grouped under the gate's text like apply failures under their error), then the
+ * phase fails with the figures.
+ */
+function failDataPlane(recorder: Recorder, dataPlane: Extract<DataPlaneVerdict, { verdict: 'pass' | 'fail' }>): void {
+  const failed = dataPlane.judgement.gates.filter((gate) => gate.outcome === 'fail').map((gate) => gate.gate);
+  const detail = `data-plane gate failed: ${failed.join('; ')}`;
+  for (const agentId of dataPlane.breaching) emit(recorder, { type: 'AgentConfigFailed', agentId, reason: 'data_plane', detail });
+  failPhase(recorder, gateFigures(recorder.draft.counts, recorder.draft.settings.threshold), dataPlane.judgement);
+}
+
 /** Passes the current phase and starts the next one, or completes the rollout after the last. */
-export function passPhase(recorder: Recorder, by: 'gate' | 'promote'): void {
+export function passPhase(recorder: Recorder, by: 'gate' | 'promote', dataPlane?: DataPlaneJudgement): void {
   const { draft } = recorder;
   const figures = gateFigures(draft.counts, draft.settings.threshold);
-  emit(recorder, { type: 'PhasePassed', phase: draft.phaseIndex, by, ...figures });
+  emit(recorder, { type: 'PhasePassed', phase: draft.phaseIndex, by, ...figures, ...(dataPlane === undefined ? {} : { dataPlane }) });
   if (draft.phaseIndex + 1 < draft.settings.plan.length) return startPhase(recorder, draft.phaseIndex + 1);
   releaseUnapplied(recorder);
   emit(recorder, { type: 'RolloutCompleted', applied: draft.counts.ready, failed: draft.counts.failed, excluded: draft.counts.excluded });
@@ -84,9 +132,9 @@ export function passPhase(recorder: Recorder, by: 'gate' | 'promote'): void {
 }
 
 /** Once per phase: the gate is met and an operator must promote it. */
-function awaitApproval(recorder: Recorder, figures: GateFigures): void {
+function awaitApproval(recorder: Recorder, figures: GateFigures, dataPlane: DataPlaneJudgement | undefined): void {
   const { draft } = recorder;
-  emit(recorder, { type: 'PhaseAwaitingApproval', phase: draft.phaseIndex, ...figures });
+  emit(recorder, { type: 'PhaseAwaitingApproval', phase: draft.phaseIndex, ...figures, ...(dataPlane === undefined ? {} : { dataPlane }) });
   const phase = currentPhase(draft);
   notify(
     recorder,
@@ -95,13 +143,22 @@ function awaitApproval(recorder: Recorder, figures: GateFigures): void {
   );
 }
 
-function failPhase(recorder: Recorder, figures: GateFigures): void {
+function failPhase(recorder: Recorder, figures: GateFigures, dataPlane?: DataPlaneJudgement): void {
   const { draft } = recorder;
-  emit(recorder, { type: 'PhaseFailed', phase: draft.phaseIndex, reasons: failureReasons(draft), ...figures });
+  emit(recorder, { type: 'PhaseFailed', phase: draft.phaseIndex, reasons: failureReasons(draft), ...figures, ...(dataPlane === undefined ? {} : { dataPlane }) });
   if (draft.settings.policy === 'rollback') return rollBack(recorder, 'phase_failed', null);
   emit(recorder, { type: 'RolloutPaused', cause: 'phase_failed', reason: null });
   const phase = currentPhase(draft);
-  notify(recorder, 'paused', `rollout ${draft.settings.rolloutId} paused: phase ${phase.name} failed (${figures.failed} of ${figures.population} agents, ${figures.allowedFailures} allowed); promote to continue anyway, roll back or abort`);
+  const why = dataPlane === undefined ? `${figures.failed} of ${figures.population} agents, ${figures.allowedFailures} allowed` : describeDataPlaneFailure(dataPlane);
+  notify(recorder, 'paused', `rollout ${draft.settings.rolloutId} paused: phase ${phase.name} failed (${why}); promote to continue anyway, roll back or abort`);
+}
+
+/** "exporter.failed_ratio <= control+0.01: canary 1 is not <= 0.01 (control 0)", one per failed gate. */
+export function describeDataPlaneFailure(judgement: DataPlaneJudgement): string {
+  return judgement.gates
+    .filter((gate) => gate.outcome === 'fail')
+    .map((gate) => `${gate.gate}: ${gate.note ?? 'failed'}`)
+    .join('; ');
 }
 
 function failRollout(recorder: Recorder): void {

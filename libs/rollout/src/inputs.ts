@@ -1,5 +1,7 @@
 import type { FleetAgent, Target } from '@roost/fleet';
 import type { MissingComponentsPolicy } from './components';
+import type { DataPlaneSpec } from './data-plane-gates';
+import type { TelemetryFiguresOf } from './data-plane-verdict';
 import type { PhaseSpec } from './plan';
 
 /** What to do with the agents a failed phase touched. */
@@ -66,6 +68,8 @@ export interface StartRollout {
   readonly missingComponentsPolicy?: MissingComponentsPolicy;
   /** An undo (see undoStart): its members are these agents, not the target's, each going to its own config. */
   readonly undo?: UndoSpec;
+  /** Data-plane gates (`exporter.failed_ratio <= control+0.01`), judged at the end of each phase's window; default none. */
+  readonly dataPlane?: DataPlaneSpec;
   /** The fleet as the orchestrator sees it now; the engine applies the target itself. */
   readonly fleet: readonly FleetAgent[];
   /** Agents held by other active rollouts: agent id → that rollout's id. */
@@ -180,9 +184,17 @@ export type RolloutInput = RolloutCommand | AgentObservation | Tick;
  */
 export interface DecisionFacts {
   readonly fleetCaughtUp: boolean;
+  /**
+   * Each agent's own-metrics figures over a stretch of time, for data-plane gates; absent: no
+   * agent reports any (they are judged by the apply and health gates only).
+   */
+  readonly telemetry?: TelemetryFiguresOf;
 }
 
 export const FLEET_CAUGHT_UP: DecisionFacts = { fleetCaughtUp: true };
 
 /** How soon a decision held for a stale fleet view is tried again. */
 export const HELD_RECHECK_MS = 1_000;
+
+/** How soon a phase waiting for data-plane figures is judged again. */
+export const DATA_RECHECK_MS = 2_000;

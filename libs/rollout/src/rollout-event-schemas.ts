@@ -1,6 +1,7 @@
 import { selectorRequirementSchema } from '@roost/contracts';
 import { z } from 'zod';
 import { FAILURE_REASONS, SKIP_REASONS } from './agent-record';
+import { DATA_PLANE_METRICS, DATA_PLANE_OPERATORS } from './data-plane-gates';
 import { ROLLOUT_EVENT_SCHEMA_VERSION, type RolloutEvent, type RolloutEventType } from './rollout-events';
 
 /**
@@ -40,6 +41,23 @@ const phase = z.object({
   windowMs: millis('observation window; 0 passes as soon as the outcomes are in'),
   requireApproval: z.boolean(),
 });
+const dataPlaneGate = z.object({
+  metric: z.enum(DATA_PLANE_METRICS),
+  op: z.enum(DATA_PLANE_OPERATORS),
+  bound: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('absolute'), value: z.number() }),
+    z.object({ kind: z.literal('control_plus'), offset: z.number() }),
+    z.object({ kind: z.literal('control_times'), factor: z.number() }),
+  ]),
+});
+const dataPlaneSettings = z
+  .object({
+    gates: z.array(dataPlaneGate),
+    minSamplesPerAgent: count('samples an agent needs in the window to count'),
+    minAgentsPerCohort: count('agents a cohort needs counted before it is judged (capped by its size)'),
+  })
+  .optional()
+  .meta({ description: 'data-plane gates judged at the end of each window, canary against control (docs/rollouts.md, "Data-plane gates"); absent: none' });
 const settings = z.object({
   rolloutId: z.string(),
   target,
@@ -58,6 +76,7 @@ const settings = z.object({
     .object({ required: z.array(z.string()), policy: z.enum(['exclude', 'refuse']) })
     .optional()
     .meta({ description: 'the component types (`receivers/otlp`) the config defines, which members must have reported among their AvailableComponents, and what lacking one means; absent: not checked' }),
+  dataPlane: dataPlaneSettings,
 });
 const enrolledAgent = z.object({
   agentId,
@@ -76,6 +95,35 @@ const gateFigures = {
   allowedFailures: count('failures the threshold tolerates'),
 };
 const phaseIndex = count('0-based phase index');
+const cohortSummary = (cohort: string) =>
+  z
+    .object({
+      agents: count(`agents in the ${cohort} cohort`),
+      reporting: count('of those, agents with enough samples in the window (the ones counted)'),
+      withoutOwnMetrics: count('agents that do not report their own metrics (judged by the other gates only)'),
+    })
+    .meta({ description: `the ${cohort} cohort` });
+const figure = (description: string) => z.number().nullable().meta({ description });
+const dataPlaneJudgement = z
+  .object({
+    windowStart: millis('start of the window compared (the phase start; a canary counts from its apply when later)'),
+    canary: cohortSummary('canary (targeted agents judged applied)'),
+    control: cohortSummary('control (members not targeted yet, still on their previous config)'),
+    gates: z.array(
+      z.object({
+        gate: text('the gate as text, e.g. `exporter.failed_ratio <= control+0.01`'),
+        metric: z.enum(DATA_PLANE_METRICS),
+        canary: figure("the canary cohort's figure; null when it had none"),
+        control: figure("the control cohort's figure; null when it had none"),
+        threshold: figure('what the canary figure was compared with; null when not judged'),
+        outcome: z.enum(['pass', 'fail', 'not_judged']),
+        note: z.string().optional().meta({ description: 'why it failed, why it was not judged, or that the control was as bad' }),
+      }),
+    ),
+    notes: z.array(z.string()).meta({ description: 'what the judgement left out (agents without own metrics)' }),
+  })
+  .optional()
+  .meta({ description: 'the data-plane gates as judged (rollouts with data-plane gates)' });
 const agents = <S extends z.ZodRawShape>(shape: S) => z.array(z.object(shape)).meta({ description: `up to 500 agents` });
 
 export const ROLLOUT_EVENT_SCHEMAS = {
@@ -132,12 +180,13 @@ export const ROLLOUT_EVENT_SCHEMAS = {
   AgentConnectionLost: event('AgentConnectionLost', 'A member disconnected.', { agentId }),
   AgentConnectionRestored: event('AgentConnectionRestored', 'A member reconnected.', { agentId }),
   AgentExcluded: event('AgentExcluded', 'A member no longer counts at all.', { agentId, reason: z.enum(['disconnected', 'left_target']) }),
-  PhaseAwaitingApproval: event('PhaseAwaitingApproval', 'The gate is met; the phase waits for an operator to promote it.', { phase: phaseIndex, ...gateFigures }),
-  PhasePassed: event('PhasePassed', 'A phase passed its gate or was promoted.', { phase: phaseIndex, ...gateFigures, by: z.enum(['gate', 'promote']) }),
+  PhaseAwaitingApproval: event('PhaseAwaitingApproval', 'The gate is met; the phase waits for an operator to promote it.', { phase: phaseIndex, ...gateFigures, dataPlane: dataPlaneJudgement }),
+  PhasePassed: event('PhasePassed', 'A phase passed its gate or was promoted.', { phase: phaseIndex, ...gateFigures, by: z.enum(['gate', 'promote']), dataPlane: dataPlaneJudgement }),
   PhaseFailed: event('PhaseFailed', 'A phase failed its gate.', {
     phase: phaseIndex,
     ...gateFigures,
     reasons: z.partialRecord(failureReason, z.number()).meta({ description: 'failure reason → agents' }),
+    dataPlane: dataPlaneJudgement,
   }),
   RolloutPaused: event('RolloutPaused', 'The rollout paused.', {
     cause: z.enum(['operator', 'phase_failed']),

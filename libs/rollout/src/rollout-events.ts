@@ -1,4 +1,5 @@
 import type { AppliedVia, EnrolledAgent, ExclusionReason, FailureReason, RevertSource, SkipReason } from './agent-record';
+import type { DataPlaneJudgement } from './data-plane-verdict';
 import type { RolloutSettings } from './settings';
 
 export const ROLLOUT_EVENT_SCHEMA_VERSION = 1;
@@ -123,14 +124,20 @@ export interface GateFigures {
 }
 export interface PhaseAwaitingApproval extends EventBase<'PhaseAwaitingApproval'>, GateFigures {
   readonly phase: number;
+  /** The data-plane gates' figures, when the rollout has data-plane gates. */
+  readonly dataPlane?: DataPlaneJudgement;
 }
 export interface PhasePassed extends EventBase<'PhasePassed'>, GateFigures {
   readonly phase: number;
   readonly by: 'gate' | 'promote';
+  /** The data-plane gates' figures, when the rollout has data-plane gates and its gate passed the phase. */
+  readonly dataPlane?: DataPlaneJudgement;
 }
 export interface PhaseFailed extends EventBase<'PhaseFailed'>, GateFigures {
   readonly phase: number;
   readonly reasons: Readonly<Partial<Record<FailureReason, number>>>;
+  /** The data-plane gates' figures, when a data-plane gate failed the phase. */
+  readonly dataPlane?: DataPlaneJudgement;
 }
 export interface RolloutPaused extends EventBase<'RolloutPaused'> {
   readonly cause: 'operator' | 'phase_failed';

@@ -1,6 +1,7 @@
 import type { Target } from '@roost/fleet';
 import { fail, ok, rolloutError, type Result } from './errors';
 import type { DisconnectedPolicy, FailurePolicy, StartRollout } from './inputs';
+import { dataPlaneSettingsFrom, type DataPlaneSettings } from './data-plane-gates';
 import { DEFAULT_PLAN, validatePlan, type Phase } from './plan';
 
 export interface Timing {
@@ -27,6 +28,8 @@ export interface RolloutSettings {
   readonly minCanaryAgents?: number;
   /** Components the config defines that members must have reported, and what lacking one means; absent: not checked. */
   readonly components?: { readonly required: readonly string[]; readonly policy: 'exclude' | 'refuse' };
+  /** Data-plane gates judged at the end of each phase's window, canary against control; absent: none (the default). */
+  readonly dataPlane?: DataPlaneSettings;
 }
 
 /** Rollout ids name the rollout's event subject (`rollout.events.<id>`), so they are one plain token. */
@@ -72,6 +75,8 @@ export function settingsFrom(command: StartRollout): Result<RolloutSettings> {
   }
   const plan = command.plan === undefined ? ok(DEFAULT_PLAN) : validatePlan(command.plan);
   if (!plan.ok) return plan;
+  const dataPlane = dataPlaneSettingsFrom(command.dataPlane);
+  if (!dataPlane.ok) return dataPlane;
   return ok({
     rolloutId: command.rolloutId,
     target: command.target,
@@ -87,5 +92,6 @@ export function settingsFrom(command: StartRollout): Result<RolloutSettings> {
     disconnectedPolicy: command.disconnectedPolicy ?? 'fail',
     ...(minCanaryAgents !== undefined && minCanaryAgents > 1 ? { minCanaryAgents } : {}),
     ...componentCheck(command),
+    ...(dataPlane.value === null ? {} : { dataPlane: dataPlane.value }),
   });
 }

@@ -1,5 +1,5 @@
 import type { ViewWrite } from '@roost/ports';
-import { type GateFigures, type RolloutEvent, type RolloutStatus } from '@roost/rollout';
+import { describeDataPlaneFailure, type DataPlaneJudgement, type GateFigures, type RolloutEvent, type RolloutStatus } from '@roost/rollout';
 import { assertNever } from './assert-never';
 import type { FragmentReader, FragmentRef } from './fragments';
 import { transitionWrite } from './transitions';
@@ -62,9 +62,9 @@ function statusAfter(event: LifecycleEvent, before: RolloutStatus | null): Rollo
   }
 }
 
-function gateJson(figures: GateFigures): string {
-  const { population, applied, failed, pending, disconnected, allowedFailures: allowed } = figures;
-  return JSON.stringify({ population, applied, failed, pending, disconnected, allowedFailures: allowed });
+function gateJson(figures: GateFigures & { readonly dataPlane?: DataPlaneJudgement }): string {
+  const { population, applied, failed, pending, disconnected, allowedFailures: allowed, dataPlane } = figures;
+  return JSON.stringify({ population, applied, failed, pending, disconnected, allowedFailures: allowed, ...(dataPlane === undefined ? {} : { dataPlane }) });
 }
 
 /** The status hash fields, the phase hash fields and the transition details an event sets. */
@@ -153,6 +153,7 @@ function phaseFailureText(event: Extract<LifecycleEvent, { type: 'PhaseFailed' }
   const threshold = Number(fragments.read({ key: rolloutKeys.status(event.rolloutId), field: 'threshold' }) ?? NaN);
   const reasons = Object.entries(event.reasons).map(([reason, count]) => `${reason} ${count}`).join(', ');
   const at = Number.isFinite(threshold) ? ` at threshold ${Math.round(threshold * 1000) / 10}%` : '';
+  if (event.dataPlane !== undefined) return `phase ${name} failed its data-plane gate: ${describeDataPlaneFailure(event.dataPlane)}`;
   return `phase ${name} failed: ${event.failed} of ${event.population} agents failed${reasons === '' ? '' : ` (${reasons})`}, ${event.allowedFailures} allowed${at}`;
 }
 

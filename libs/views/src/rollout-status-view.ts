@@ -1,5 +1,5 @@
 import type { Target } from '@roost/fleet';
-import { allowedFailures, memberCount, targetedCount, type FailureReason, type GateFigures, type Phase, type RolloutStatus, type SkipReason } from '@roost/rollout';
+import { allowedFailures, memberCount, targetedCount, type DataPlaneJudgement, type FailureReason, type GateFigures, type Phase, type RolloutStatus, type SkipReason } from '@roost/rollout';
 import { AGENT_OUTCOME_STATES, classCounts, type AgentOutcomeState } from './agent-outcome';
 
 export type AgentCounts = Readonly<Record<AgentOutcomeState, number>>;
@@ -23,8 +23,8 @@ export interface PhaseView {
   readonly awaitingApprovalAt: number | null;
   readonly endedAt: number | null;
   readonly passedBy: 'gate' | 'promote' | null;
-  /** The figures the gate saw when it passed, failed or asked for approval. */
-  readonly gate: GateFigures | null;
+  /** The figures the gate saw when it passed, failed or asked for approval (with the data-plane gates', when the rollout has them). */
+  readonly gate: (GateFigures & { readonly dataPlane?: DataPlaneJudgement }) | null;
   readonly failureReasons: Readonly<Partial<Record<FailureReason, number>>>;
   /** Agents this phase targeted, by their state now. */
   readonly targeted: number;
@@ -214,7 +214,7 @@ export function phaseFromHash(hash: Readonly<Record<string, string>>, rolloutEnd
     awaitingApprovalAt: numOrNull(hash.awaiting_approval_at),
     endedAt: stopped ? rolloutEndedAt : numOrNull(hash.ended_at),
     passedBy: (textOrNull(hash.passed_by) as 'gate' | 'promote' | null) ?? null,
-    gate: jsonOr<GateFigures | null>(hash.gate, null),
+    gate: jsonOr<(GateFigures & { dataPlane?: DataPlaneJudgement }) | null>(hash.gate, null),
     failureReasons: jsonOr<Partial<Record<FailureReason, number>>>(hash.failure_reasons, {}),
     targeted: targetedCount(classCounts(counts)),
     applied: counts.applied,

@@ -689,6 +689,41 @@ export interface components {
             disconnectedAt: number | null;
             lastEvent: string;
         };
+        DataPlaneJudgement: {
+            /** @description milliseconds since the epoch */
+            windowStart: number;
+            /** @description targeted agents judged applied (each counted from the later of the phase start and its apply) */
+            canary: {
+                /** @description agents in the cohort */
+                agents: number;
+                /** @description of those, agents with enough samples in the window: the ones counted */
+                reporting: number;
+                /** @description agents that do not report their own metrics: judged by the other gates only */
+                withoutOwnMetrics: number;
+            };
+            /** @description members not targeted yet, on their previous config, over the same window */
+            control: {
+                /** @description agents in the cohort */
+                agents: number;
+                /** @description of those, agents with enough samples in the window: the ones counted */
+                reporting: number;
+                /** @description agents that do not report their own metrics: judged by the other gates only */
+                withoutOwnMetrics: number;
+            };
+            gates: {
+                /** @description e.g. `exporter.failed_ratio <= control+0.01` */
+                gate: string;
+                metric: string;
+                canary: number | null;
+                control: number | null;
+                /** @description what the canary figure was compared with; null when not judged */
+                threshold: number | null;
+                /** @enum {string} */
+                outcome: "pass" | "fail" | "not_judged";
+                note?: string;
+            }[];
+            notes: string[];
+        };
         Phase: {
             index: number;
             name: string;
@@ -711,6 +746,7 @@ export interface components {
                 pending: number;
                 disconnected: number;
                 allowedFailures: number;
+                dataPlane?: components["schemas"]["DataPlaneJudgement"];
             } | null;
             failureReasons: {
                 apply_failed?: number;
@@ -718,6 +754,7 @@ export interface components {
                 disconnected?: number;
                 apply_timeout?: number;
                 self_rollback?: number;
+                data_plane?: number;
             };
             targeted: number;
             applied: number;
@@ -835,6 +872,7 @@ export interface components {
                 disconnected?: number;
                 apply_timeout?: number;
                 self_rollback?: number;
+                data_plane?: number;
             };
             failureRatio: number;
             allowedFailures: number;
@@ -913,6 +951,7 @@ export interface components {
                 disconnected?: number;
                 apply_timeout?: number;
                 self_rollback?: number;
+                data_plane?: number;
             };
             failureRatio: number;
             allowedFailures: number;
@@ -963,7 +1002,7 @@ export interface components {
             } | null;
             failure: {
                 /** @enum {string} */
-                reason: "apply_failed" | "unhealthy" | "disconnected" | "apply_timeout" | "self_rollback";
+                reason: "apply_failed" | "unhealthy" | "disconnected" | "apply_timeout" | "self_rollback" | "data_plane";
                 /** @description the most specific error the agent reported (a component's, else its remote config status message, else its health error): what failures are grouped by */
                 detail: string;
                 /** @description every distinct error the agent reported, most specific first */
@@ -1392,6 +1431,28 @@ export interface components {
             minCanaryAgents?: number;
             /** @enum {string} */
             missingComponentsPolicy?: "exclude" | "refuse" | "include";
+            dataPlane?: {
+                gates: (string | {
+                    metric: string;
+                    /** @enum {string} */
+                    op: "<=" | ">=" | "<" | ">";
+                    bound: {
+                        /** @constant */
+                        kind: "absolute";
+                        value: number;
+                    } | {
+                        /** @constant */
+                        kind: "control_plus";
+                        offset: number;
+                    } | {
+                        /** @constant */
+                        kind: "control_times";
+                        factor: number;
+                    };
+                })[];
+                minSamplesPerAgent?: number;
+                minAgentsPerCohort?: number;
+            };
         };
         RolloutActionRequest: {
             reason?: string;
@@ -3006,7 +3067,7 @@ export interface operations {
                     "application/json": components["schemas"]["RolloutSummary"];
                 };
             };
-            /** @description Refused: `request.invalid`, `request.malformed_json`, `command.invalid`, `config.invalid`, `config.invalid_ref`, `config.missing_hash`, `target.invalid`, `target.invalid_selector`, `rollout.invalid_id`, `baseline.same_as_config`, `plan.empty`, `plan.invalid_phase`, `plan.not_increasing`, `plan.not_ending_at_100`, `plan.negative_window`, `plan.invalid_min_canary`, `threshold.out_of_range`, `gate.min_outcome_ratio_out_of_range`, `timing.out_of_range` */
+            /** @description Refused: `request.invalid`, `request.malformed_json`, `command.invalid`, `config.invalid`, `config.invalid_ref`, `config.missing_hash`, `target.invalid`, `target.invalid_selector`, `rollout.invalid_id`, `baseline.same_as_config`, `plan.empty`, `plan.invalid_phase`, `plan.not_increasing`, `plan.not_ending_at_100`, `plan.negative_window`, `plan.invalid_min_canary`, `threshold.out_of_range`, `gate.min_outcome_ratio_out_of_range`, `gate.invalid_expression`, `gate.unknown_metric`, `gate.invalid_data_requirement`, `timing.out_of_range` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3015,7 +3076,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "request.invalid" | "request.malformed_json" | "command.invalid" | "config.invalid" | "config.invalid_ref" | "config.missing_hash" | "target.invalid" | "target.invalid_selector" | "rollout.invalid_id" | "baseline.same_as_config" | "plan.empty" | "plan.invalid_phase" | "plan.not_increasing" | "plan.not_ending_at_100" | "plan.negative_window" | "plan.invalid_min_canary" | "threshold.out_of_range" | "gate.min_outcome_ratio_out_of_range" | "timing.out_of_range";
+                            code: "request.invalid" | "request.malformed_json" | "command.invalid" | "config.invalid" | "config.invalid_ref" | "config.missing_hash" | "target.invalid" | "target.invalid_selector" | "rollout.invalid_id" | "baseline.same_as_config" | "plan.empty" | "plan.invalid_phase" | "plan.not_increasing" | "plan.not_ending_at_100" | "plan.negative_window" | "plan.invalid_min_canary" | "threshold.out_of_range" | "gate.min_outcome_ratio_out_of_range" | "gate.invalid_expression" | "gate.unknown_metric" | "gate.invalid_data_requirement" | "timing.out_of_range";
                             message: string;
                             details: components["schemas"]["ErrorDetails"];
                         };
@@ -3190,7 +3251,7 @@ export interface operations {
                     "application/json": components["schemas"]["RolloutForecast"];
                 };
             };
-            /** @description Refused: `request.invalid`, `request.malformed_json`, `command.invalid`, `config.invalid`, `config.invalid_ref`, `config.missing_hash`, `target.invalid`, `target.invalid_selector`, `rollout.invalid_id`, `baseline.same_as_config`, `plan.empty`, `plan.invalid_phase`, `plan.not_increasing`, `plan.not_ending_at_100`, `plan.negative_window`, `plan.invalid_min_canary`, `threshold.out_of_range`, `gate.min_outcome_ratio_out_of_range`, `timing.out_of_range` */
+            /** @description Refused: `request.invalid`, `request.malformed_json`, `command.invalid`, `config.invalid`, `config.invalid_ref`, `config.missing_hash`, `target.invalid`, `target.invalid_selector`, `rollout.invalid_id`, `baseline.same_as_config`, `plan.empty`, `plan.invalid_phase`, `plan.not_increasing`, `plan.not_ending_at_100`, `plan.negative_window`, `plan.invalid_min_canary`, `threshold.out_of_range`, `gate.min_outcome_ratio_out_of_range`, `gate.invalid_expression`, `gate.unknown_metric`, `gate.invalid_data_requirement`, `timing.out_of_range` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3199,7 +3260,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "request.invalid" | "request.malformed_json" | "command.invalid" | "config.invalid" | "config.invalid_ref" | "config.missing_hash" | "target.invalid" | "target.invalid_selector" | "rollout.invalid_id" | "baseline.same_as_config" | "plan.empty" | "plan.invalid_phase" | "plan.not_increasing" | "plan.not_ending_at_100" | "plan.negative_window" | "plan.invalid_min_canary" | "threshold.out_of_range" | "gate.min_outcome_ratio_out_of_range" | "timing.out_of_range";
+                            code: "request.invalid" | "request.malformed_json" | "command.invalid" | "config.invalid" | "config.invalid_ref" | "config.missing_hash" | "target.invalid" | "target.invalid_selector" | "rollout.invalid_id" | "baseline.same_as_config" | "plan.empty" | "plan.invalid_phase" | "plan.not_increasing" | "plan.not_ending_at_100" | "plan.negative_window" | "plan.invalid_min_canary" | "threshold.out_of_range" | "gate.min_outcome_ratio_out_of_range" | "gate.invalid_expression" | "gate.unknown_metric" | "gate.invalid_data_requirement" | "timing.out_of_range";
                             message: string;
                             details: components["schemas"]["ErrorDetails"];
                         };
@@ -4989,7 +5050,7 @@ export interface operations {
                     "application/json": components["schemas"]["OriginalRolloutStarted"];
                 };
             };
-            /** @description Refused: `request.invalid`, `request.malformed_json`, `command.invalid`, `config.invalid`, `config.invalid_ref`, `config.missing_hash`, `target.invalid`, `target.invalid_selector`, `rollout.invalid_id`, `baseline.same_as_config`, `plan.empty`, `plan.invalid_phase`, `plan.not_increasing`, `plan.not_ending_at_100`, `plan.negative_window`, `plan.invalid_min_canary`, `threshold.out_of_range`, `gate.min_outcome_ratio_out_of_range`, `timing.out_of_range` */
+            /** @description Refused: `request.invalid`, `request.malformed_json`, `command.invalid`, `config.invalid`, `config.invalid_ref`, `config.missing_hash`, `target.invalid`, `target.invalid_selector`, `rollout.invalid_id`, `baseline.same_as_config`, `plan.empty`, `plan.invalid_phase`, `plan.not_increasing`, `plan.not_ending_at_100`, `plan.negative_window`, `plan.invalid_min_canary`, `threshold.out_of_range`, `gate.min_outcome_ratio_out_of_range`, `gate.invalid_expression`, `gate.unknown_metric`, `gate.invalid_data_requirement`, `timing.out_of_range` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4998,7 +5059,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "request.invalid" | "request.malformed_json" | "command.invalid" | "config.invalid" | "config.invalid_ref" | "config.missing_hash" | "target.invalid" | "target.invalid_selector" | "rollout.invalid_id" | "baseline.same_as_config" | "plan.empty" | "plan.invalid_phase" | "plan.not_increasing" | "plan.not_ending_at_100" | "plan.negative_window" | "plan.invalid_min_canary" | "threshold.out_of_range" | "gate.min_outcome_ratio_out_of_range" | "timing.out_of_range";
+                            code: "request.invalid" | "request.malformed_json" | "command.invalid" | "config.invalid" | "config.invalid_ref" | "config.missing_hash" | "target.invalid" | "target.invalid_selector" | "rollout.invalid_id" | "baseline.same_as_config" | "plan.empty" | "plan.invalid_phase" | "plan.not_increasing" | "plan.not_ending_at_100" | "plan.negative_window" | "plan.invalid_min_canary" | "threshold.out_of_range" | "gate.min_outcome_ratio_out_of_range" | "gate.invalid_expression" | "gate.unknown_metric" | "gate.invalid_data_requirement" | "timing.out_of_range";
                             message: string;
                             details: components["schemas"]["ErrorDetails"];
                         };

@@ -2,7 +2,7 @@ import { AGENT_CAPABILITY, type FleetAgent } from '@roost/fleet';
 import { decide } from '../decide';
 import type { Decision } from '../decision';
 import type { RolloutEffect } from '../effects';
-import type { RolloutInput, StartRollout } from '../inputs';
+import { FLEET_CAUGHT_UP, type DecisionFacts, type RolloutInput, type StartRollout } from '../inputs';
 import { targetedAgentIds } from '../agent-chunks';
 import type { RevertedAgent, RolloutEvent } from '../rollout-events';
 import type { RolloutState } from '../state';
@@ -78,6 +78,8 @@ export function revertedAgents(decision: Decision): RevertedAgent[] {
 export class RolloutScenario {
   state: RolloutState | null = null;
   readonly history: RolloutEvent[] = [];
+  /** What every later decision is told (the data-plane figures a test hands in). */
+  facts: DecisionFacts = FLEET_CAUGHT_UP;
 
   static given(start: StartRollout, ...inputs: RolloutInput[]): RolloutScenario {
     const scenario = new RolloutScenario();
@@ -87,7 +89,7 @@ export class RolloutScenario {
   }
 
   when(input: RolloutInput): Decision {
-    const decision = decide(this.state, input);
+    const decision = decide(this.state, input, this.facts);
     if (decision.ok) {
       this.state = decision.state;
       this.history.push(...decision.events);

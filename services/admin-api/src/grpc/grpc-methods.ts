@@ -68,7 +68,14 @@ function startInput(r: Request): unknown {
     disconnectedPolicy: enumInput('DISCONNECTED_POLICY', r.disconnected_policy),
     minCanaryAgents: r.min_canary_agents,
     missingComponentsPolicy: enumInput('MISSING_COMPONENTS_POLICY', r.missing_components_policy),
+    dataPlane: dataPlane(r),
   });
+}
+
+function dataPlane(request: Request): unknown {
+  const gates = request.data_plane_gates as string[] | undefined;
+  if (gates === undefined || gates.length === 0) return undefined;
+  return defined({ gates, minSamplesPerAgent: request.data_plane_min_samples, minAgentsPerCohort: request.data_plane_min_agents });
 }
 
 const action = (verb: string): GrpcMethod => ({

@@ -49,6 +49,9 @@ const START: readonly KnownErrorCode[] = [
   'plan.invalid_min_canary',
   'threshold.out_of_range',
   'gate.min_outcome_ratio_out_of_range',
+  'gate.invalid_expression',
+  'gate.unknown_metric',
+  'gate.invalid_data_requirement',
   'timing.out_of_range',
   'components.missing',
 ];

@@ -92,7 +92,42 @@ export const agentSchema = named(
   }),
 );
 
-const gateFigures = z.strictObject({ population: count, applied: count, failed: count, pending: count, disconnected: count, allowedFailures: count });
+const cohortSummary = z.strictObject({
+  agents: count.describe('agents in the cohort'),
+  reporting: count.describe('of those, agents with enough samples in the window: the ones counted'),
+  withoutOwnMetrics: count.describe('agents that do not report their own metrics: judged by the other gates only'),
+});
+const dataPlaneJudgement = named(
+  'DataPlaneJudgement',
+  "The data-plane gates as judged at the end of a phase's window: each gate's canary and control figures, the threshold the canary was compared with, and why it failed or was not judged",
+  z.strictObject({
+    windowStart: millis,
+    canary: cohortSummary.describe('targeted agents judged applied (each counted from the later of the phase start and its apply)'),
+    control: cohortSummary.describe('members not targeted yet, on their previous config, over the same window'),
+    gates: z.array(
+      z.strictObject({
+        gate: z.string().describe('e.g. `exporter.failed_ratio <= control+0.01`'),
+        metric: z.string(),
+        canary: z.number().nullable(),
+        control: z.number().nullable(),
+        threshold: z.number().nullable().describe('what the canary figure was compared with; null when not judged'),
+        outcome: z.enum(['pass', 'fail', 'not_judged']),
+        note: z.string().optional(),
+      }),
+    ),
+    notes: z.array(z.string()),
+  }),
+);
+
+const gateFigures = z.strictObject({
+  population: count,
+  applied: count,
+  failed: count,
+  pending: count,
+  disconnected: count,
+  allowedFailures: count,
+  dataPlane: dataPlaneJudgement.optional(),
+});
 
 const phaseSchema = named(
   'Phase',

@@ -50,6 +50,24 @@ const targetSchema = z
   })
   .refine((target) => (target.group === undefined) !== (target.selector === undefined), { message: 'give exactly one of group or selector' });
 
+const dataPlaneGateSchema = z.strictObject({
+  metric: z.string().min(1),
+  op: z.enum(['<=', '>=', '<', '>']),
+  bound: z.union([
+    z.strictObject({ kind: z.literal('absolute'), value: z.number() }),
+    z.strictObject({ kind: z.literal('control_plus'), offset: z.number() }),
+    z.strictObject({ kind: z.literal('control_times'), factor: z.number() }),
+  ]),
+});
+/** `gates`: expressions such as `exporter.failed_ratio <= control+0.01`, or the same as data. */
+const dataPlaneSchema = z.strictObject({
+  gates: z.array(z.union([z.string().min(1), dataPlaneGateSchema])).min(1, 'name at least one gate'),
+  /** Samples an agent needs in the window to count (default 3). */
+  minSamplesPerAgent: z.number().int().min(1).optional(),
+  /** Agents a cohort needs counted before it is judged, capped by its size (default 1). */
+  minAgentsPerCohort: z.number().int().min(1).optional(),
+});
+
 export const startRolloutSchema = z
   .strictObject({
     target: targetSchema,
@@ -73,6 +91,8 @@ export const startRolloutSchema = z
     minCanaryAgents: z.number().int().min(1).optional(),
     /** Agents lacking a component the config uses (from their AvailableComponents): `exclude` (default: skipped as missing_components), `refuse` the start, or `include` them (they would fail). */
     missingComponentsPolicy: z.enum(['exclude', 'refuse', 'include']).optional(),
+    /** Data-plane gates judged at the end of each window, canary against control (docs/rollouts.md); default none. */
+    dataPlane: dataPlaneSchema.optional(),
   })
   .superRefine((request, context) => {
     if ((request.configVersion === undefined) === (request.configYaml === undefined)) {

@@ -174,6 +174,7 @@ function startRequest(input: StartRolloutInput, context: OperationContext): Star
     disconnectedPolicy: input.disconnectedPolicy,
     minCanaryAgents: input.minCanaryAgents,
     missingComponentsPolicy: input.missingComponentsPolicy,
+    dataPlane: input.dataPlane,
     actor: context.caller.name,
   };
 }

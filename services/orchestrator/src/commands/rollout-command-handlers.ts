@@ -14,7 +14,7 @@ import {
 } from '@roost/contracts';
 import { collectorYamlOf, componentTypes } from '@roost/config-versions';
 import { BusContext } from '@roost/platform-nest';
-import { skipCounts, startWarnings, summarize, type OperatorAction } from '@roost/rollout';
+import { skipCounts, startWarnings, summarize, type DataPlaneSpec, type OperatorAction } from '@roost/rollout';
 import type { InputOutcome } from '../rollouts/rollout-runner';
 import type { PreparedStart } from '../rollouts/rollout-registry';
 import { ORCHESTRATOR_COMMAND_DEPS, type OrchestratorCommandDeps } from './command-deps';
@@ -124,6 +124,7 @@ async function prepareStart(request: StartRolloutRequest, deps: RolloutCommandDe
     minCanaryAgents: request.minCanaryAgents,
     requiredComponents: yaml === null ? [] : componentTypes(yaml),
     missingComponentsPolicy: request.missingComponentsPolicy,
+    dataPlane: request.dataPlane as DataPlaneSpec | undefined,
   };
 }
 
