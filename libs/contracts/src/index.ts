@@ -2,8 +2,8 @@ export { ALL_BUCKETS, ALL_STREAMS, BUCKETS, CONSUMERS, STREAMS } from './topolog
 export { MAX_REPLICAS, TOPOLOGY_SETTINGS, TopologySettingError, topologyFromSettings } from './topology-settings';
 export type { Topology, TopologySettingSpec } from './topology-settings';
 export type { BucketDeclaration, StreamDeclaration } from './topology';
-export { CONFIG_COMMAND_VERBS, FLEET_EVENT_KINDS, GROUP_COMMAND_VERBS, ROLLOUT_COMMAND_VERBS, ROLLOUT_QUERY_VERBS, subjects } from './subjects';
-export type { ConfigCommandVerb, FleetEventKind, GroupCommandVerb, RolloutCommandVerb, RolloutQueryVerb } from './subjects';
+export { CONFIG_COMMAND_VERBS, ENROLMENT_COMMAND_VERBS, FLEET_EVENT_KINDS, GROUP_COMMAND_VERBS, ROLLOUT_COMMAND_VERBS, ROLLOUT_QUERY_VERBS, subjects } from './subjects';
+export type { ConfigCommandVerb, EnrolmentCommandVerb, FleetEventKind, GroupCommandVerb, RolloutCommandVerb, RolloutQueryVerb } from './subjects';
 export { API_ROLES, AUDIT_EVENT_SCHEMA_VERSION, AUDIT_EVENT_TYPES, auditRecordContract, auditRecordSchema } from './audit-events';
 export type { ApiRole, AuditRecord } from './audit-events';
 export { ContractViolationError, firstIssue, jsonContract } from './json-codec';
@@ -95,3 +95,44 @@ export type {
   StartRolloutRequest,
   UndoRolloutRequest,
 } from './rollout-commands';
+export {
+  DEFAULT_ENROLMENT_TTL_MS,
+  ENROLMENT_TOKEN_PREFIX,
+  ENROLMENT_TOKEN_STATES,
+  MAX_ENROLMENT_TTL_MS,
+  enrolmentCreateRequestContract,
+  enrolmentCreateRequestSchema,
+  enrolmentIssueRequestContract,
+  enrolmentIssuedReplyContract,
+  enrolmentIssuedSchema,
+  enrolmentListReplyContract,
+  enrolmentListRequestContract,
+  enrolmentListRequestSchema,
+  enrolmentListResultSchema,
+  enrolmentRevokeRequestContract,
+  enrolmentRevokeRequestSchema,
+  enrolmentScopeSchema,
+  enrolmentTokenIdSchema,
+  enrolmentTokenNameSchema,
+  enrolmentTokenRecordContract,
+  enrolmentTokenRecordSchema,
+  enrolmentTokenReplyContract,
+  enrolmentTokenSchema,
+  enrolmentTokenState,
+  enrolmentTokenText,
+  parseEnrolmentToken,
+  publicEnrolmentToken,
+} from './enrolment-tokens';
+export type {
+  EnrolmentCreateRequest,
+  EnrolmentIssueRequest,
+  EnrolmentIssued,
+  EnrolmentListRequest,
+  EnrolmentListResult,
+  EnrolmentRevokeRequest,
+  EnrolmentScope,
+  EnrolmentToken,
+  EnrolmentTokenRecord,
+  EnrolmentTokenState,
+  ParsedEnrolmentToken,
+} from './enrolment-tokens';

@@ -27,6 +27,10 @@ export type ConfigCommandVerb = (typeof CONFIG_COMMAND_VERBS)[number];
 export const GROUP_COMMAND_VERBS = ['list', 'preview'] as const;
 export type GroupCommandVerb = (typeof GROUP_COMMAND_VERBS)[number];
 
+/** Agent enrolment tokens: create (shown once), list, revoke; issue (a gateway asks for an agent's own token). */
+export const ENROLMENT_COMMAND_VERBS = ['create', 'list', 'revoke', 'issue'] as const;
+export type EnrolmentCommandVerb = (typeof ENROLMENT_COMMAND_VERBS)[number];
+
 export const subjects = {
   fleetAgentEvent: (agentId: string, kind: FleetEventKind): string => `fleet.agent.${agentId}.${kind}`,
   fleetAgentAll: (agentId: string): string => `fleet.agent.${agentId}.>`,
@@ -37,6 +41,7 @@ export const subjects = {
   rolloutQuery: (verb: RolloutQueryVerb): string => `rollout.query.${verb}`,
   configCommand: (verb: ConfigCommandVerb): string => `config.cmd.${verb}`,
   groupCommand: (verb: GroupCommandVerb): string => `group.cmd.${verb}`,
+  enrolmentCommand: (verb: EnrolmentCommandVerb): string => `enrolment.cmd.${verb}`,
   /** Audit record of an admin write; `operation` is `<resource>.<verb>`, e.g. `rollout.start`. */
   audit: (operation: string): string => `audit.${operation}`,
   auditAll: 'audit.>',

@@ -18,6 +18,7 @@ describe('topology settings', () => {
       ['agent-desired', 3],
       ['configs', 3],
       ['effective-configs', 3],
+      ['enrolment-tokens', 3],
       ['gateways', 3],
       ['leases', 3],
     ]);

@@ -46,6 +46,8 @@ export const BUCKETS = {
   configs: { name: 'configs', ttlMs: 0, history: 1, replicas: 1 },
   /** Per agent, the effective config it last reported (written by gateways when it changes). */
   effectiveConfigs: { name: 'effective-configs', ttlMs: 0, history: 1, replicas: 1 },
+  /** Agent enrolment tokens by id: name, scope, SHA-256 of the secret, expiry, revocation (enrolment-tokens.ts). */
+  enrolmentTokens: { name: 'enrolment-tokens', ttlMs: 0, history: 1, replicas: 1 },
   gateways: { name: 'gateways', ttlMs: 15_000, history: 1, replicas: 1 },
   leases: { name: 'leases', ttlMs: 10_000, history: 1, replicas: 1 },
 } as const satisfies Record<string, BucketDeclaration>;

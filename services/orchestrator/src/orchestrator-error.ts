@@ -9,6 +9,9 @@ export type OrchestratorErrorCode =
   | 'config.invalid_ref'
   | 'target.invalid_selector'
   | 'rollout.not_found'
+  | 'enrolment.not_found'
+  | 'enrolment.not_active'
+  | 'enrolment.scope_mismatch'
   | 'orchestrator.not_leader'
   | 'orchestrator.unavailable'
   | 'orchestrator.internal';

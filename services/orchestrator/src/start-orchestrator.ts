@@ -8,6 +8,7 @@ import type { Registry } from 'prom-client';
 import type { CommandServer, CommandServerFactory } from './commands/command-deps';
 import { startCommandMicroservice } from './commands/command-microservice';
 import { ConfigStore } from './configs/config-store';
+import { EnrolmentTokenStore } from './enrolment/enrolment-token-store';
 import { startFleetFeed, type FleetFeed, type FleetFeedStatus } from './fleet/fleet-feed';
 import { FleetView } from './fleet/fleet-view';
 import { GatewayLiveness } from './fleet/gateway-liveness';
@@ -67,8 +68,8 @@ export async function startOrchestrator(
     logger: silentLogger,
   });
   const { logger, now, instanceId } = resolved;
-  const [desiredBucket, configsBucket, gatewaysBucket, leasesBucket] = await Promise.all(
-    [BUCKETS.agentDesired, BUCKETS.configs, BUCKETS.gateways, BUCKETS.leases].map((bucket) => platform.kv.open(bucket.name)),
+  const [desiredBucket, configsBucket, gatewaysBucket, leasesBucket, enrolmentBucket] = await Promise.all(
+    [BUCKETS.agentDesired, BUCKETS.configs, BUCKETS.gateways, BUCKETS.leases, BUCKETS.enrolmentTokens].map((bucket) => platform.kv.open(bucket.name)),
   );
   const view = new FleetView(new GatewayLiveness(resolved.presenceTimeoutMs, now));
   const configs = new ConfigStore(configsBucket, now);
@@ -92,7 +93,8 @@ export async function startOrchestrator(
   const fleetCaughtUp = (): boolean => feed?.caughtUp() === true;
   const registry = new RolloutRegistry({ view, configs, store, mirror, writeDesired, notifier, metrics, fleetCaughtUp, now, logger });
   const invariants = startInvariantMonitor({ rollouts: () => (serving ? registry.rolloutStates() : null), mirror, view, metrics, logger, intervalMs: resolved.invariantCheckMs });
-  const commands: CommandServer = await serveCommands({ bus: platform.bus, registry, configs, view, newRolloutId: resolved.newRolloutId, logger, metrics });
+  const enrolment = new EnrolmentTokenStore({ bucket: enrolmentBucket, now, randomBytes: (size) => randomBytes(size) });
+  const commands: CommandServer = await serveCommands({ bus: platform.bus, registry, configs, view, enrolment, newRolloutId: resolved.newRolloutId, logger, metrics });
 
   let leading = false;
   const presence = await watchGatewayPresence(

@@ -1,5 +1,6 @@
 import type { Logger, MessageBus } from '@roost/ports';
 import type { ConfigStore } from '../configs/config-store';
+import type { EnrolmentTokenStore } from '../enrolment/enrolment-token-store';
 import type { FleetView } from '../fleet/fleet-view';
 import type { OrchestratorMetrics } from '../orchestrator-metrics';
 import type { RolloutRegistry } from '../rollouts/rollout-registry';
@@ -10,6 +11,7 @@ export interface OrchestratorCommandDeps {
   readonly registry: RolloutRegistry;
   readonly configs: ConfigStore;
   readonly view: FleetView;
+  readonly enrolment: EnrolmentTokenStore;
   readonly newRolloutId: () => string;
   readonly logger: Logger;
   /** Where answered commands are counted (absent: not counted). */

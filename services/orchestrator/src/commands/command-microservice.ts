@@ -4,19 +4,20 @@ import { BusTransport } from '@roost/platform-nest';
 import { ORCHESTRATOR_COMMAND_DEPS, type CommandServer, type OrchestratorCommandDeps } from './command-deps';
 import { CommandMetricsInterceptor } from './command-metrics';
 import { ConfigCommandsController } from './config-command-handlers';
+import { EnrolmentCommandsController } from './enrolment-command-handlers';
 import { GroupCommandsController } from './group-command-handlers';
 import { RolloutCommandsController } from './rollout-command-handlers';
 
 /** Queue group of the orchestrators: only the leader subscribes, so one answers. */
 export const COMMAND_QUEUE = 'roost-orchestrator';
 
-/** The command controllers over one orchestrator's rollouts, config versions and fleet view. */
+/** The command controllers over one orchestrator's rollouts, config versions, fleet view and enrolment tokens. */
 @Module({})
 class OrchestratorCommandsModule {
   static forDeps(deps: OrchestratorCommandDeps): DynamicModule {
     return {
       module: OrchestratorCommandsModule,
-      controllers: [RolloutCommandsController, ConfigCommandsController, GroupCommandsController],
+      controllers: [RolloutCommandsController, ConfigCommandsController, GroupCommandsController, EnrolmentCommandsController],
       providers: [{ provide: ORCHESTRATOR_COMMAND_DEPS, useValue: deps }, { provide: APP_INTERCEPTOR, useClass: CommandMetricsInterceptor }],
     };
   }
@@ -24,8 +25,8 @@ class OrchestratorCommandsModule {
 
 /**
  * The admin commands as a Nest microservice: its `@MessagePattern` controllers answer over
- * the platform's own bus (`BusTransport`), on `rollout.cmd.*`, `rollout.query.*`, `config.cmd.*`
- * and `group.cmd.*`, while served.
+ * the platform's own bus (`BusTransport`), on `rollout.cmd.*`, `rollout.query.*`, `config.cmd.*`,
+ * `group.cmd.*` and `enrolment.cmd.*`, while served.
  */
 export async function startCommandMicroservice(deps: OrchestratorCommandDeps): Promise<CommandServer> {
   const transport = new BusTransport(deps.bus, { queue: COMMAND_QUEUE, logger: deps.logger });
