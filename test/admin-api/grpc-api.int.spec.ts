@@ -28,6 +28,7 @@ describe('admin API over gRPC', () => {
   let groups: Record<string, any>;
   let rollouts: Record<string, any>;
   let audit: Record<string, any>;
+  let enrolment: Record<string, any>;
   let baseline: string;
   let next: string;
   const called = new Set<string>();
@@ -44,7 +45,7 @@ describe('admin API over gRPC', () => {
   beforeAll(async () => {
     bed = await AdminApiTestBed.start();
     await bed.fleet({ agents: 6, environments: 'grpc-prod', regions: 'eu-west-1,us-east-1', seed: 'grpc-prod' });
-    [configs, agents, groups, rollouts, audit] = ['ConfigService', 'AgentService', 'GroupService', 'RolloutService', 'AuditService'].map((s) => bed.grpcClient(s)) as Record<string, any>[];
+    [configs, agents, groups, rollouts, audit, enrolment] = ['ConfigService', 'AgentService', 'GroupService', 'RolloutService', 'AuditService', 'EnrolmentService'].map((s) => bed.grpcClient(s)) as Record<string, any>[];
   });
 
   afterAll(async () => {
@@ -187,6 +188,21 @@ describe('admin API over gRPC', () => {
     expect(watch).toMatchObject({ code: status.NOT_FOUND, roostCode: 'rollout.not_found' });
   });
 
+  it('makes, lists and revokes enrolment tokens; refuses a token for two scopes and an unknown id', async () => {
+    const created = await call(enrolment, 'CreateEnrolmentToken', { name: 'host-7', agent_id: '0190b7f8-bb85-72b5-8942-8533325b988a', ttl: duration(3_600_000) });
+    expect(created.secret).toMatch(/^roost_et_[0-9a-f]{16}_[-_A-Za-z0-9]{43}$/);
+    expect(created.token).toMatchObject({ name: 'host-7', agent_id: '0190b7f8-bb85-72b5-8942-8533325b988a', state: 'ENROLMENT_TOKEN_STATE_ACTIVE', expire_time: { seconds: expect.any(Number) } });
+    expect(created.token.expire_time.seconds - created.token.create_time.seconds).toBe(3_600);
+    const listed = await call(enrolment, 'ListEnrolmentTokens', {});
+    expect(listed.items.map((t: any) => t.id)).toContain(created.token.id);
+    const revoked = await call(enrolment, 'RevokeEnrolmentToken', { id: created.token.id });
+    expect(revoked.token).toMatchObject({ id: created.token.id, state: 'ENROLMENT_TOKEN_STATE_REVOKED', revoke_time: { seconds: expect.any(Number) } });
+    const both = await unary(enrolment, 'CreateEnrolmentToken', { name: 'x', group: 'grpc-prod', agent_id: '0190b7f8-bb85-72b5-8942-8533325b988a' });
+    expect(both).toMatchObject({ ok: false, error: { code: status.INVALID_ARGUMENT, roostCode: 'request.invalid' } });
+    const unknown = await unary(enrolment, 'RevokeEnrolmentToken', { id: '00000000000000ff' });
+    expect(unknown).toMatchObject({ ok: false, error: { code: status.NOT_FOUND, roostCode: 'enrolment.not_found' } });
+  });
+
   it('lists the audit trail of the gRPC writes', async () => {
     const records = await call(audit, 'ListAuditRecords', { limit: 100 });
     expect(records.items.length).toBeGreaterThan(0);
@@ -212,7 +228,7 @@ describe('admin API over gRPC', () => {
       stream.on('error', reject);
       stream.write({ list_services: '' });
     });
-    expect(services).toEqual(expect.arrayContaining(['roost.admin.v1.ConfigService', 'roost.admin.v1.AgentService', 'roost.admin.v1.GroupService', 'roost.admin.v1.RolloutService', 'roost.admin.v1.AuditService', 'grpc.health.v1.Health']));
+    expect(services).toEqual(expect.arrayContaining(['roost.admin.v1.ConfigService', 'roost.admin.v1.AgentService', 'roost.admin.v1.GroupService', 'roost.admin.v1.RolloutService', 'roost.admin.v1.EnrolmentService', 'roost.admin.v1.AuditService', 'grpc.health.v1.Health']));
   });
 
   it('called every gRPC method of the admin services', () => {

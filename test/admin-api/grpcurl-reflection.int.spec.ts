@@ -17,7 +17,7 @@ import { collectorYaml } from './admin-api-test-bed';
 jest.setTimeout(120_000);
 
 const run = promisify(execFile);
-const SERVICES = ['roost.admin.v1.ConfigService', 'roost.admin.v1.AgentService', 'roost.admin.v1.GroupService', 'roost.admin.v1.RolloutService', 'roost.admin.v1.AuditService', 'grpc.health.v1.Health'];
+const SERVICES = ['roost.admin.v1.ConfigService', 'roost.admin.v1.AgentService', 'roost.admin.v1.GroupService', 'roost.admin.v1.RolloutService', 'roost.admin.v1.EnrolmentService', 'roost.admin.v1.AuditService', 'grpc.health.v1.Health'];
 
 describe('gRPC server reflection with grpcurl', () => {
   let grpcurlPath: string;

@@ -246,6 +246,40 @@ describe('admin API over HTTP', () => {
     expect(documented(await bed.http('GET', '/api/v1/rollouts?group=prod-a&limit=2'), 200, 'rollout.list')).toMatchObject({ total: 5, items: [expect.anything(), expect.anything()] });
   });
 
+  it('makes an enrolment token whose secret is shown once, lists it without the secret, and revokes it (once)', async () => {
+    const created = documented<{ token: { id: string }; secret: string }>(
+      await bed.http('POST', '/api/v1/enrolment-tokens', { body: { name: 'prod-a collectors', group: 'prod-a', ttlMs: 3_600_000 } }),
+      201,
+      'enrolment.create',
+    );
+    expect(created.secret).toMatch(new RegExp(`^roost_et_${created.token.id}_[-_A-Za-z0-9]{43}$`));
+    expect(created.token).toMatchObject({ name: 'prod-a collectors', scope: { kind: 'group', group: 'prod-a' }, state: 'active', createdBy: 'anonymous', issuedFrom: null });
+    const listed = documented(await bed.http('GET', '/api/v1/enrolment-tokens'), 200, 'enrolment.list');
+    expect(listed.items.map((t: { id: string }) => t.id)).toContain(created.token.id);
+    expect(JSON.stringify(listed)).not.toContain(created.secret.slice(-43));
+    const revoked = documented(await bed.http('POST', `/api/v1/enrolment-tokens/${created.token.id}/revoke`, { body: {} }), 200, 'enrolment.revoke');
+    expect(revoked).toMatchObject({ id: created.token.id, state: 'revoked', revokedBy: 'anonymous' });
+    expect((await bed.http('POST', `/api/v1/enrolment-tokens/${created.token.id}/revoke`, { body: {} })).body).toEqual(revoked);
+    // The audit trail has both writes, and never the secret.
+    const audit = (await bed.http('GET', '/api/v1/audit?limit=50')).body;
+    const records = audit.items.filter((r: { subject: string | null }) => r.subject === created.token.id);
+    expect(records.map((r: { operation: string }) => r.operation).sort()).toEqual(['enrolment.create', 'enrolment.revoke', 'enrolment.revoke']);
+    expect(JSON.stringify(audit)).not.toContain(created.secret.slice(-43));
+  });
+
+  it('refuses enrolment requests it cannot act on, saying why', async () => {
+    const unknown = await bed.http('POST', '/api/v1/enrolment-tokens/00000000000000ff/revoke', { body: {} });
+    expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'enrolment.not_found', message: expect.stringContaining('00000000000000ff') } } });
+    const malformed = await bed.http('POST', '/api/v1/enrolment-tokens/not-an-id/revoke', { body: {} });
+    expect(malformed).toMatchObject({ status: 400, body: { error: { code: 'request.invalid', details: { issues: [{ path: 'id' }] } } } });
+    const both = await bed.http('POST', '/api/v1/enrolment-tokens', { body: { name: 'x', group: 'prod-a', agentId: prodIds[0] } });
+    expect(both).toMatchObject({ status: 400, body: { error: { code: 'request.invalid', message: expect.stringContaining('exactly one of group or agentId') } } });
+    const badAgent = await bed.http('POST', '/api/v1/enrolment-tokens', { body: { name: 'x', agentId: 'collector-7' } });
+    expect(badAgent).toMatchObject({ status: 400, body: { error: { details: { issues: [{ path: 'agentId' }] } } } });
+    const tooLong = await bed.http('POST', '/api/v1/enrolment-tokens', { body: { name: 'x', group: 'prod-a', ttlMs: 11 * 365 * 24 * 3_600_000 } });
+    expect(tooLong).toMatchObject({ status: 400, body: { error: { message: expect.stringContaining('at most ten years') } } });
+  });
+
   it('tells the caller who it is: without tokens, anonymous with the loopback role', async () => {
     expect(documented(await bed.http('GET', '/api/v1/caller'), 200, 'caller.get')).toEqual({ name: 'anonymous', role: 'admin', permissions: ['read', 'write', 'audit'] });
   });

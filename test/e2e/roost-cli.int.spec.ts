@@ -307,6 +307,31 @@ describe('roost CLI against a running server', () => {
     expect(usage.stderr).toContain('rollout undo needs a rollout id');
   });
 
+  it('makes an enrolment token (its text once, on the last line), lists it without its secret, revokes it, and refuses bad input saying why', async () => {
+    const created = await roost(['enrolment', 'create', '--name', 'staging collectors', '--group', 'staging', '--expires-in', '7d'], env);
+    expect(created.code).toBe(0);
+    const lines = created.stdout.trim().split('\n');
+    const text = lines.at(-1) ?? '';
+    expect(text).toMatch(/^roost_et_[0-9a-f]{16}_[-_A-Za-z0-9]{43}$/);
+    const id = text.slice('roost_et_'.length, 'roost_et_'.length + 16);
+    expect(lines[0]).toMatch(new RegExp(`^created enrolment token ${id} "staging collectors" for group staging, expires \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC$`));
+    const listed = await roost(['enrolment', 'list'], env);
+    expect(listed.stdout).toMatch(new RegExp(`${id}\\s+staging collectors\\s+group staging\\s+active`));
+    expect(listed.stdout).not.toContain(text.slice(-43));
+    const revoked = await roost(['enrolment', 'revoke', id], env);
+    expect(revoked).toMatchObject({ code: 0, stdout: expect.stringContaining(`revoked enrolment token ${id} "staging collectors" (group staging)`) });
+    expect(json<{ items: { id: string; state: string }[] }>(await roost(['enrolment', 'list', '-o', 'json'], env)).items.find((t) => t.id === id)?.state).toBe('revoked');
+
+    const both = await roost(['enrolment', 'create', '--name', 'x', '--group', 'staging', '--agent', '0190b7f8-bb85-72b5-8942-8533325b988a'], env);
+    expect(both).toMatchObject({ code: 2, stderr: expect.stringContaining('exactly one of --group') });
+    const lifetime = await roost(['enrolment', 'create', '--name', 'x', '--group', 'staging', '--expires-in', 'soon'], env);
+    expect(lifetime).toMatchObject({ code: 2, stderr: expect.stringContaining('--expires-in "soon" is not a lifetime such as 90m, 12h or 30d') });
+    const unknown = await roost(['enrolment', 'revoke', '00000000000000ff'], env);
+    expect(unknown).toMatchObject({ code: 1, stderr: expect.stringContaining('no enrolment token 00000000000000ff') });
+    const viewer = await roost(['enrolment', 'create', '--name', 'x', '--group', 'staging'], { ROOST_URL: admin.url });
+    expect(viewer.code).toBe(3);
+  });
+
   it('says what to do when the server is unreachable, the token is missing or wrong, or the command line is wrong', async () => {
     const unreachable = await roost(['groups'], { ROOST_URL: 'http://127.0.0.1:9' });
     expect(unreachable.code).toBe(3);

@@ -12,6 +12,7 @@ import { auditOperations } from './operations/audit-operations';
 import { buildConsoleAssets, type ConsoleAssets } from './http/console-assets';
 import { callerOperations } from './operations/caller-operations';
 import { configOperations } from './operations/config-operations';
+import { enrolmentOperations } from './operations/enrolment-operations';
 import { fleetOperations } from './operations/fleet-operations';
 import type { OperationDeps } from './operations/operation-deps';
 import { OperationRunner } from './operations/operation-runner';
@@ -55,7 +56,7 @@ export async function startAdminApi(options: AdminApiOptions, platform: AdminApi
   };
   const metrics = createAdminMetrics();
   const runner = new OperationRunner(
-    [...configOperations(deps), ...fleetOperations(deps), ...rolloutOperations(deps), ...auditOperations(deps), ...callerOperations()],
+    [...configOperations(deps), ...fleetOperations(deps), ...rolloutOperations(deps), ...enrolmentOperations(deps), ...auditOperations(deps), ...callerOperations()],
     tokens,
     new AuditLog(platform.events, resolved.now, logger),
     () => viewsState(platform.views),

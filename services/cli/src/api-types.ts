@@ -25,3 +25,6 @@ export type FleetCounts = Schemas['FleetCounts'];
 export type ConfigIssue = ConfigCreated['warnings'][number];
 export type StartRolloutRequest = Schemas['StartRolloutRequest'];
 export type RolloutForecast = Schemas['RolloutForecast'];
+export type EnrolmentToken = Schemas['EnrolmentToken'];
+export type EnrolmentTokenCreated = Schemas['EnrolmentTokenCreated'];
+export type EnrolmentTokenPage = Schemas['EnrolmentTokenPage'];

@@ -5,6 +5,7 @@ import type { CliIo, CommandContext, ExitCode } from './cli-io';
 import { configDiff, configList, configPush, configShow } from './commands/config-commands';
 import { agentsConfig } from './commands/agent-config-command';
 import { agentsList, groups } from './commands/fleet-commands';
+import { enrolmentCreate, enrolmentList, enrolmentRevoke } from './commands/enrolment-commands';
 import { ROLLOUT_ACTIONS, rolloutAction, rolloutList, rolloutPlan, rolloutStart, rolloutStatus, rolloutUndo, type RolloutActionVerb } from './commands/rollout-commands';
 
 type Command = (context: CommandContext) => Promise<ExitCode>;
@@ -22,6 +23,9 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   'rollout list': rolloutList,
   'rollout status': rolloutStatus,
   'rollout undo': rolloutUndo,
+  'enrolment create': enrolmentCreate,
+  'enrolment list': enrolmentList,
+  'enrolment revoke': enrolmentRevoke,
   ...Object.fromEntries(ROLLOUT_ACTIONS.map((verb) => [`rollout ${verb}`, (context: CommandContext) => rolloutAction(context, verb as RolloutActionVerb)])),
 };
 
@@ -56,6 +60,13 @@ Rollouts
   rollout undo <id> [--fast] [--id <new id>]
                                            a new rollout returning each agent an ended rollout touched to the
                                            config it ran before (same phases and gates; --fast: all at once)
+
+Agent enrolment
+  enrolment create --name n (--group g | --agent <instance uid>) [--expires-in 30d]
+                                           a token agents present to the gateways (Authorization: Bearer <token>) instead
+                                           of the shared one; printed once, on the last line (Roost keeps only its hash)
+  enrolment list [--issued-from <id>]      tokens with their scope and state (--issued-from: those gateways issued from it)
+  enrolment revoke <id>                    agents connected with it are disconnected, and refused from then on
 
 Options
   --server <url>       admin API (default ${DEFAULT_SERVER}; env ROOST_URL)
@@ -110,6 +121,11 @@ const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   'timing.healthGraceMs': '--health-grace',
   disconnectedPolicy: '--disconnected-policy',
   minCanaryAgents: '--min-canary',
+  group: '--group',
+  agentId: '--agent',
+  ttlMs: '--expires-in',
+  id: 'the token id',
+  issuedFrom: '--issued-from',
 };
 
 function report(error: unknown, io: CliIo, json: boolean): ExitCode {

@@ -502,6 +502,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/enrolment-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Enrolment tokens, newest first, with their state (never their secrets)
+         * @description Enrolment tokens, newest first, with their state (never their secrets)
+         *
+         *     Needs a token whose role is viewer, operator or admin.
+         */
+        get: operations["enrolment.list"];
+        put?: never;
+        /**
+         * Make an agent enrolment token for one group or one agent; its secret is in this answer only
+         * @description Agents present the token as `Authorization: Bearer roost_et_…` to the gateways, instead of the shared token. A group token admits agents whose `service.environment` is the group, an agent token the one instance uid. Roost keeps the SHA-256 of the secret, never the secret: keep `secret` now, it is not shown again.
+         *
+         *     Needs a token whose role is operator or admin.
+         */
+        post: operations["enrolment.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enrolment-tokens/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke an enrolment token: agents connected with it (or with a token issued from it) are disconnected, and refused from then on
+         * @description Revoking a revoked token changes nothing and answers it as it is.
+         *
+         *     Needs a token whose role is operator or admin.
+         */
+        post: operations["enrolment.revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/caller": {
         parameters: {
             query?: never;
@@ -1121,6 +1171,39 @@ export interface components {
             /** @description milliseconds since the epoch */
             updatedAt: number;
         };
+        EnrolmentScope: {
+            /** @constant */
+            kind: "group";
+            /** @description agents whose `service.environment` identifying attribute equals this */
+            group: string;
+        } | {
+            /** @constant */
+            kind: "agent";
+            /** @description the one agent (instance uid, UUID text) */
+            agentId: string;
+        };
+        EnrolmentToken: {
+            /** @description 16 hex characters; the token text is `roost_et_<id>_<secret>` */
+            id: string;
+            /** @description who or what holds it */
+            name: string;
+            scope: components["schemas"]["EnrolmentScope"];
+            /** @description milliseconds since the epoch */
+            createdAt: number;
+            /** @description the API token that made it, or `gateway <id>` for one a gateway issued to an agent */
+            createdBy: string;
+            /** @description milliseconds since the epoch */
+            expiresAt: number;
+            revokedAt: number | null;
+            revokedBy: string | null;
+            /** @description for a token a gateway issued to one agent: the token it was issued from (revoking that one revokes this one); null for tokens operators made */
+            issuedFrom: string | null;
+            /**
+             * @description now: `revoked` outranks `expired`
+             * @enum {string}
+             */
+            state: "active" | "expired" | "revoked";
+        };
         OriginalRolloutStatus: {
             id: string;
             group: string;
@@ -1333,6 +1416,16 @@ export interface components {
             offset: number;
             items: components["schemas"]["RolloutAgent"][];
         };
+        EnrolmentTokenCreated: {
+            token: components["schemas"]["EnrolmentToken"];
+            /** @description the token text agents present as `Authorization: Bearer <secret>` (`roost_et_<id>_<secret>`); Roost keeps only its SHA-256 */
+            secret: string;
+        };
+        EnrolmentTokenPage: {
+            total: number;
+            offset: number;
+            items: components["schemas"]["EnrolmentToken"][];
+        };
         AuditRecord: {
             /** @constant */
             type: "AdminRequestHandled";
@@ -1463,6 +1556,17 @@ export interface components {
             /** @description one phase of every agent at once with no window, instead of the undone rollout's phases; the gate still judges every outcome */
             fast?: boolean;
         };
+        CreateEnrolmentTokenRequest: {
+            /** @description who or what holds the token (a fleet, a host, a pipeline) */
+            name: string;
+            /** @description agents whose `service.environment` equals this may connect with the token */
+            group?: string;
+            /** @description only the agent with this instance uid (lowercase UUID text) may connect with the token */
+            agentId?: string;
+            /** @description lifetime from now in milliseconds (default 30 days) */
+            ttlMs?: number;
+        };
+        RevokeEnrolmentTokenRequest: Record<string, never>;
         OriginalStartRequest: {
             group: string;
             config: string;
@@ -4781,6 +4885,406 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "undo.nothing_touched" | "target.no_eligible_agents";
+                            message: string;
+                            details: components["schemas"]["ErrorDetails"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused: `admin.internal`, `orchestrator.internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "admin.internal" | "orchestrator.internal";
+                            message: string;
+                            details: components["schemas"]["ErrorDetails"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused: `views.not_ready`, `orchestrator.unavailable`, `orchestrator.not_leader` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "views.not_ready" | "orchestrator.unavailable" | "orchestrator.not_leader";
+                            message: string;
+                            details: components["schemas"]["ErrorDetails"];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "enrolment.list": {
+        parameters: {
+            query?: {
+                /** @description the tokens gateways issued to single agents from this one (default: the tokens operators made) */
+                issuedFrom?: string;
+                /** @description Items to skip (default 0) */
+                offset?: number;
+                /** @description Items to return (default 50) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Enrolment tokens, newest first, with their state (never their secrets) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentTokenPage"];
+                };
+            };
+            /** @description Refused: `request.invalid`, `command.invalid` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "request.invalid" | "command.invalid";
+                            message: string;
+                            details: components["schemas"]["ErrorDetails"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused: `auth.missing_token`, `auth.invalid_token` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "auth.missing_token" | "auth.invalid_token";
+                            message: string;
+                            details: components["schemas"]["ErrorDetails"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused: `auth.forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "auth.forbidden";
+                            message: string;
+                            details: components["schemas"]["ErrorDetails"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused: `admin.internal`, `orchestrator.internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "admin.internal" | "orchestrator.internal";
+                            message: string;
+                            details: components["schemas"]["ErrorDetails"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused: `views.not_ready`, `orchestrator.unavailable`, `orchestrator.not_leader` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "views.not_ready" | "orchestrator.unavailable" | "orchestrator.not_leader";
+                            message: string;
+                            details: components["schemas"]["ErrorDetails"];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "enrolment.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEnrolmentTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description Make an agent enrolment token for one group or one agent; its secret is in this answer only */
+            201: {
+                headers: {
+                    /** @description Where the created resource is read */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentTokenCreated"];
+                };
+            };
+            /** @description Refused: `request.invalid`, `request.malformed_json`, `command.invalid` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "request.invalid" | "request.malformed_json" | "command.invalid";
+                            message: string;
+                            details: components["schemas"]["ErrorDetails"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused: `auth.missing_token`, `auth.invalid_token` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "auth.missing_token" | "auth.invalid_token";
+                            message: string;
+                            details: components["schemas"]["ErrorDetails"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused: `auth.forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "auth.forbidden";
+                            message: string;
+                            details: components["schemas"]["ErrorDetails"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused: `request.too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "request.too_large";
+                            message: string;
+                            details: components["schemas"]["ErrorDetails"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused: `request.unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "request.unsupported_media_type";
+                            message: string;
+                            details: components["schemas"]["ErrorDetails"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused: `admin.internal`, `orchestrator.internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "admin.internal" | "orchestrator.internal";
+                            message: string;
+                            details: components["schemas"]["ErrorDetails"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused: `views.not_ready`, `orchestrator.unavailable`, `orchestrator.not_leader` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "views.not_ready" | "orchestrator.unavailable" | "orchestrator.not_leader";
+                            message: string;
+                            details: components["schemas"]["ErrorDetails"];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "enrolment.revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The enrolment token's id (16 hex characters, as in roost_et_<id>_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevokeEnrolmentTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description Revoke an enrolment token: agents connected with it (or with a token issued from it) are disconnected, and refused from then on */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentToken"];
+                };
+            };
+            /** @description Refused: `request.invalid`, `request.malformed_json`, `command.invalid` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "request.invalid" | "request.malformed_json" | "command.invalid";
+                            message: string;
+                            details: components["schemas"]["ErrorDetails"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused: `auth.missing_token`, `auth.invalid_token` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "auth.missing_token" | "auth.invalid_token";
+                            message: string;
+                            details: components["schemas"]["ErrorDetails"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused: `auth.forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "auth.forbidden";
+                            message: string;
+                            details: components["schemas"]["ErrorDetails"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused: `enrolment.not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "enrolment.not_found";
+                            message: string;
+                            details: components["schemas"]["ErrorDetails"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused: `request.too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "request.too_large";
+                            message: string;
+                            details: components["schemas"]["ErrorDetails"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused: `request.unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "request.unsupported_media_type";
                             message: string;
                             details: components["schemas"]["ErrorDetails"];
                         };

@@ -1,4 +1,4 @@
-import type { AuditRecord, ClientCertificate, ConfigCreateResult, ConfigDiffResult, ConfigGetResult, ConfigNameHistory, RolloutForecastReply, RolloutSummaryReply } from '@roost/contracts';
+import type { AuditRecord, ClientCertificate, EnrolmentIssued, EnrolmentToken, ConfigCreateResult, ConfigDiffResult, ConfigGetResult, ConfigNameHistory, RolloutForecastReply, RolloutSummaryReply } from '@roost/contracts';
 import type { AgentDetailView, AgentEventView, AgentOutcome, FleetCountsView, PhaseView } from '@roost/views';
 import type { AgentRolloutPage } from '../reads/agent-rollouts';
 import type { ConfigListItem } from '../operations/config-operations';
@@ -279,3 +279,21 @@ export const auditList = (result: Paged<AuditRecord>): Message =>
     message: opt(record.result.message),
     request: struct(record.request as Record<string, unknown>),
   }));
+
+const enrolmentTokenMessage = (token: EnrolmentToken): Message => ({
+  id: token.id,
+  name: token.name,
+  group: token.scope.kind === 'group' ? token.scope.group : undefined,
+  agent_id: token.scope.kind === 'agent' ? token.scope.agentId : undefined,
+  create_time: timestamp(token.createdAt),
+  created_by: token.createdBy,
+  expire_time: timestamp(token.expiresAt),
+  revoke_time: timestamp(token.revokedAt),
+  revoked_by: opt(token.revokedBy),
+  issued_from: opt(token.issuedFrom),
+  state: enumName('ENROLMENT_TOKEN_STATE', token.state),
+});
+
+export const enrolmentTokenCreated = (issued: EnrolmentIssued): Message => ({ token: enrolmentTokenMessage(issued.token), secret: issued.secret });
+export const enrolmentTokenList = (result: Paged<EnrolmentToken>): Message => page(result, enrolmentTokenMessage);
+export const enrolmentTokenRevoked = (token: EnrolmentToken): Message => ({ token: enrolmentTokenMessage(token) });

@@ -7,7 +7,7 @@ import { enumInput, millis } from './grpc-values';
  * becomes its response message. Validation happens once, in the operation's schema.
  */
 export interface GrpcMethod {
-  readonly service: 'ConfigService' | 'AgentService' | 'GroupService' | 'RolloutService' | 'AuditService';
+  readonly service: 'ConfigService' | 'AgentService' | 'GroupService' | 'RolloutService' | 'EnrolmentService' | 'AuditService';
   readonly method: string;
   readonly operation: string;
   input(request: Request): unknown;
@@ -129,5 +129,14 @@ export const GRPC_METHODS: readonly GrpcMethod[] = [
     output: messages.rolloutSummary,
   },
   { service: 'RolloutService', method: 'WatchRollout', operation: 'rollout.watch', input: (r) => defined({ rolloutId: r.rollout_id }), output: messages.rollout, stream: true },
+  {
+    service: 'EnrolmentService',
+    method: 'CreateEnrolmentToken',
+    operation: 'enrolment.create',
+    input: (r) => defined({ name: r.name, group: r.group, agentId: r.agent_id, ttlMs: millis(r.ttl) }),
+    output: messages.enrolmentTokenCreated,
+  },
+  { service: 'EnrolmentService', method: 'ListEnrolmentTokens', operation: 'enrolment.list', input: (r) => defined({ issuedFrom: r.issued_from, ...page(r) }), output: messages.enrolmentTokenList },
+  { service: 'EnrolmentService', method: 'RevokeEnrolmentToken', operation: 'enrolment.revoke', input: (r) => defined({ id: r.id }), output: messages.enrolmentTokenRevoked },
   { service: 'AuditService', method: 'ListAuditRecords', operation: 'audit.list', input: (r) => defined(page(r)), output: messages.auditList },
 ];

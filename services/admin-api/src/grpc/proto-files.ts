@@ -9,6 +9,7 @@ export const ADMIN_PROTO_FILES = [
   'roost/admin/v1/agent_service.proto',
   'roost/admin/v1/group_service.proto',
   'roost/admin/v1/rollout_service.proto',
+  'roost/admin/v1/enrolment_service.proto',
   'roost/admin/v1/audit_service.proto',
   'grpc/health/v1/health.proto',
   'google/rpc/status.proto',

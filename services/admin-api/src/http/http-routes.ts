@@ -19,7 +19,7 @@ export interface HttpRoute {
   readonly status: number;
   /** Server-sent events instead of one JSON answer. */
   readonly stream?: boolean;
-  readonly tag: 'configs' | 'agents' | 'groups' | 'rollouts' | 'audit' | 'caller' | 'original';
+  readonly tag: 'configs' | 'agents' | 'groups' | 'rollouts' | 'enrolment' | 'audit' | 'caller' | 'original';
   readonly summary: string;
   readonly description?: string;
   readonly deprecated?: boolean;
@@ -152,6 +152,30 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
     description:
       'For a rollout that completed, was aborted, failed or rolled back partially. The undo is a rollout of its own (answered with its summary, `undoOf` naming the first; the first\'s view then shows `undoneBy`), through the undone rollout\'s phases and gates or, with `fast`, one phase of every agent at once. Agents whose config changed since are skipped as `superseded`, those already back as `already_on_config`, those that ran no remote config before as `no_previous_config`.',
     errors: [...ORCHESTRATOR, 'rollout.not_found', 'rollout.invalid_id', 'rollout.already_exists', 'undo.rollout_active', 'undo.nothing_touched', 'target.no_eligible_agents', 'target.overlaps_active_rollout'],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/enrolment-tokens',
+    operation: 'enrolment.create',
+    input: 'body',
+    status: 201,
+    tag: 'enrolment',
+    summary: 'Make an agent enrolment token for one group or one agent; its secret is in this answer only',
+    description:
+      'Agents present the token as `Authorization: Bearer roost_et_…` to the gateways, instead of the shared token. A group token admits agents whose `service.environment` is the group, an agent token the one instance uid. Roost keeps the SHA-256 of the secret, never the secret: keep `secret` now, it is not shown again.',
+    errors: [...ORCHESTRATOR],
+  },
+  { method: 'GET', path: '/api/v1/enrolment-tokens', operation: 'enrolment.list', input: 'query', status: 200, tag: 'enrolment', summary: 'Enrolment tokens, newest first, with their state (never their secrets)', errors: [...ORCHESTRATOR] },
+  {
+    method: 'POST',
+    path: '/api/v1/enrolment-tokens/{id}/revoke',
+    operation: 'enrolment.revoke',
+    input: 'body',
+    status: 200,
+    tag: 'enrolment',
+    summary: 'Revoke an enrolment token: agents connected with it (or with a token issued from it) are disconnected, and refused from then on',
+    description: 'Revoking a revoked token changes nothing and answers it as it is.',
+    errors: [...ORCHESTRATOR, 'enrolment.not_found'],
   },
   { method: 'GET', path: '/api/v1/caller', operation: 'caller.get', input: 'query', status: 200, tag: 'caller', summary: "The caller: its token's name and role, and what that role may do (a client shows only the actions it may take)", errors: [] },
   { method: 'GET', path: '/api/v1/audit', operation: 'audit.list', input: 'query', status: 200, tag: 'audit', summary: 'The audit trail of writes, newest first (admins only)', errors: [] },

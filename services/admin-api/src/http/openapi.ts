@@ -25,6 +25,7 @@ const TAGS = [
   { name: 'agents', description: 'Agents (OpenTelemetry Collectors) connected over OpAMP' },
   { name: 'groups', description: 'Agent counters of the fleet and of each group (service.environment)' },
   { name: 'rollouts', description: 'Gated rollouts of a config, phase by phase, with per-agent rollback' },
+  { name: 'enrolment', description: 'Agent enrolment tokens: per-group or per-agent credentials for the gateways, hashed at rest, expiring, revocable' },
   { name: 'audit', description: 'The audit trail of writes' },
   { name: 'caller', description: 'Who the token belongs to and what it may do' },
   { name: 'original', description: 'The original design\'s endpoints, kept for its users\' scripts (deprecated: use /api/v1)' },
@@ -82,6 +83,7 @@ const PATH_PARAMETERS: Record<string, string> = {
   agentId: 'The agent\'s instance uid, canonical text',
   group: 'The group (service.environment)',
   rolloutId: 'The rollout\'s id',
+  id: 'The enrolment token\'s id (16 hex characters, as in roost_et_<id>_…)',
 };
 const QUERY_PARAMETERS: Record<string, string> = {
   offset: 'Items to skip (default 0)',
@@ -105,6 +107,8 @@ const BODY_SCHEMA_NAMES: Record<string, string> = {
   'rollout.abort': 'RolloutActionRequest',
   'rollout.rollback': 'RolloutActionRequest',
   'rollout.undo': 'UndoRolloutRequest',
+  'enrolment.create': 'CreateEnrolmentTokenRequest',
+  'enrolment.revoke': 'RevokeEnrolmentTokenRequest',
 };
 
 /** The request body's schema (the operation's input without the path parameters), named. */

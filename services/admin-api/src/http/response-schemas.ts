@@ -6,6 +6,7 @@ import {
   configDiffResultSchema,
   configGetResultSchema,
   configNameHistorySchema,
+  ENROLMENT_TOKEN_STATES,
   FLEET_EVENT_KINDS,
   REMOTE_CONFIG_STATES,
   rolloutForecastSchema,
@@ -331,6 +332,30 @@ const effectiveConfig = named(
 
 const configSummary = named('ConfigSummary', 'A config name with its latest version', z.strictObject({ name: z.string(), versions: count, latestVersion: count, latestHash: z.string(), updatedAt: millis }));
 
+const enrolmentToken = named(
+  'EnrolmentToken',
+  'An agent enrolment token as Roost keeps it, without its secret',
+  z.strictObject({
+    id: z.string().describe('16 hex characters; the token text is `roost_et_<id>_<secret>`'),
+    name: z.string().describe('who or what holds it'),
+    scope: named(
+      'EnrolmentScope',
+      'Who may connect with a token: the agents of one group (`service.environment`), or one agent',
+      z.discriminatedUnion('kind', [
+        z.strictObject({ kind: z.literal('group'), group: z.string().describe('agents whose `service.environment` identifying attribute equals this') }),
+        z.strictObject({ kind: z.literal('agent'), agentId: z.string().describe('the one agent (instance uid, UUID text)') }),
+      ]),
+    ),
+    createdAt: millis,
+    createdBy: z.string().describe('the API token that made it, or `gateway <id>` for one a gateway issued to an agent'),
+    expiresAt: millis,
+    revokedAt: millis.nullable(),
+    revokedBy: z.string().nullable(),
+    issuedFrom: z.string().nullable().describe('for a token a gateway issued to one agent: the token it was issued from (revoking that one revokes this one); null for tokens operators made'),
+    state: z.enum(ENROLMENT_TOKEN_STATES).describe('now: `revoked` outranks `expired`'),
+  }),
+);
+
 /** The original design's status object (snake_case, as its users script against it). */
 export const originalStatusSchema = named(
   'OriginalRolloutStatus',
@@ -398,5 +423,12 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'rollout.get': rolloutSchema,
   'rollout.agents': page('RolloutAgentPage', 'a rollout\'s agents', agentOutcomeSchema),
   'rollout.watch': rolloutSchema,
+  'enrolment.create': named(
+    'EnrolmentTokenCreated',
+    'A token just made, with its secret: shown only in this answer',
+    z.strictObject({ token: enrolmentToken, secret: z.string().describe('the token text agents present as `Authorization: Bearer <secret>` (`roost_et_<id>_<secret>`); Roost keeps only its SHA-256') }),
+  ),
+  'enrolment.list': page('EnrolmentTokenPage', 'enrolment tokens, newest first', enrolmentToken),
+  'enrolment.revoke': enrolmentToken,
   'audit.list': page('AuditPage', 'audit records', named('AuditRecord', 'One write through the admin API, as the AUDIT stream holds it', auditRecordSchema)),
 };

@@ -7,6 +7,12 @@ import {
   configGetRequestContract,
   configHistoryReplyContract,
   configHistoryRequestContract,
+  enrolmentCreateRequestContract,
+  enrolmentIssuedReplyContract,
+  enrolmentListReplyContract,
+  enrolmentListRequestContract,
+  enrolmentRevokeRequestContract,
+  enrolmentTokenReplyContract,
   rolloutActionRequestContract,
   rolloutForecastReplyContract,
   rolloutReplyContract,
@@ -20,6 +26,11 @@ import {
   type ConfigDiffResult,
   type ConfigGetResult,
   type ConfigNameHistory,
+  type EnrolmentCreateRequest,
+  type EnrolmentIssued,
+  type EnrolmentListRequest,
+  type EnrolmentListResult,
+  type EnrolmentToken,
   type JsonContract,
   type RolloutActionRequest,
   type RolloutForecastReply,
@@ -78,6 +89,18 @@ export class OrchestratorClient {
 
   diffConfigs(from: string, to: string): Promise<ConfigDiffResult> {
     return this.send(subjects.configCommand('diff'), configDiffRequestContract, { from, to }, configDiffReplyContract);
+  }
+
+  createEnrolmentToken(request: EnrolmentCreateRequest): Promise<EnrolmentIssued> {
+    return this.send(subjects.enrolmentCommand('create'), enrolmentCreateRequestContract, request, enrolmentIssuedReplyContract);
+  }
+
+  listEnrolmentTokens(request: EnrolmentListRequest): Promise<EnrolmentListResult> {
+    return this.send(subjects.enrolmentCommand('list'), enrolmentListRequestContract, request, enrolmentListReplyContract);
+  }
+
+  revokeEnrolmentToken(id: string, actor: string): Promise<EnrolmentToken> {
+    return this.send(subjects.enrolmentCommand('revoke'), enrolmentRevokeRequestContract, { id, actor }, enrolmentTokenReplyContract);
   }
 
   private async send<Request, Result>(subject: string, request: JsonContract<Request>, body: Request, reply: JsonContract<CommandReply<Result>>): Promise<Result> {

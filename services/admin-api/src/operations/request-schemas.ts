@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { configNameSchema, phaseSpecSchema, rolloutIdSchema, selectorRequirementSchema } from '@roost/contracts';
+import { configNameSchema, enrolmentScopeSchema, enrolmentTokenIdSchema, enrolmentTokenNameSchema, MAX_ENROLMENT_TTL_MS, phaseSpecSchema, rolloutIdSchema, selectorRequirementSchema } from '@roost/contracts';
 import { AGENT_OUTCOME_STATES } from '@roost/views';
 
 /**
@@ -122,3 +122,25 @@ export const undoRolloutSchema = z.strictObject({
   fast: z.boolean().optional().describe('one phase of every agent at once with no window, instead of the undone rollout\'s phases; the gate still judges every outcome'),
 });
 export const listAuditSchema = pageSchema;
+
+const groupScope = enrolmentScopeSchema.options[0].shape.group;
+const agentScope = enrolmentScopeSchema.options[1].shape.agentId;
+
+/** A token for one group or one agent: exactly one of `group` and `agentId`. */
+export const createEnrolmentTokenSchema = z
+  .strictObject({
+    name: enrolmentTokenNameSchema.describe('who or what holds the token (a fleet, a host, a pipeline)'),
+    group: groupScope.optional().describe('agents whose `service.environment` equals this may connect with the token'),
+    agentId: agentScope.optional().describe('only the agent with this instance uid (lowercase UUID text) may connect with the token'),
+    ttlMs: z
+      .preprocess(integerText, z.number().int().min(60_000, 'a token lives at least a minute (ttlMs >= 60000)').max(MAX_ENROLMENT_TTL_MS, 'a token lives at most ten years'))
+      .optional()
+      .describe('lifetime from now in milliseconds (default 30 days)'),
+  })
+  .refine((input) => (input.group === undefined) !== (input.agentId === undefined), { path: ['group'], message: 'give exactly one of group or agentId' });
+export const listEnrolmentTokensSchema = z.strictObject({
+  issuedFrom: enrolmentTokenIdSchema.optional().describe('the tokens gateways issued to single agents from this one (default: the tokens operators made)'),
+  offset,
+  limit: limit(1_000),
+});
+export const enrolmentTokenIdInputSchema = z.strictObject({ id: enrolmentTokenIdSchema });
