@@ -26,8 +26,12 @@ const MISSED_BEFORE_REPLACING = 3;
 const SILENT_BEFORE_REPLACING_MS = 6_000;
 /** Wait between attempts at creating a consumer while the stream cannot take one. */
 const CREATE_RETRY_MS = 1_000;
-/** A cluster of three places a consumer with the stream's leader one time in three. */
-const PLACEMENT_ATTEMPTS = 12;
+/**
+ * How long to keep asking for a consumer placed with the stream's leader. A cluster of three
+ * places one there a time in three; one placed on a lost node costs a create timeout, one on
+ * another copy is deleted at once. Past this, a consumer on another live copy is taken.
+ */
+const PLACEMENT_BUDGET_MS = 30_000;
 
 /** The client, the manager, and whether their connection is closed for good. */
 export interface JetStreamAccess {
@@ -134,20 +138,25 @@ export class ResumableConsumer {
   }
 
   private async create(start: ConsumerStart): Promise<{ messages: ConsumerMessages; pending: number }> {
-    const options = { ...(this.spec.filterSubject ? { filter_subjects: this.spec.filterSubject } : {}), ...start };
-    for (let attempt = 1; ; attempt++) {
+    const deadline = Date.now() + PLACEMENT_BUDGET_MS;
+    for (;;) {
+      const lastChance = Date.now() >= deadline;
       let consumer: Consumer;
       try {
+        // A fresh options object each time: nats.js names the consumer by writing a prefix into
+        // the options it is given, and a second create under that name is answered from the
+        // first one's placement — a lost node that never answers, however often it is asked.
+        const options = { ...(this.spec.filterSubject ? { filter_subjects: this.spec.filterSubject } : {}), ...start };
         consumer = await this.jetStream.js.consumers.get(this.spec.stream, options);
       } catch (error) {
         // A consumer assigned to a lost node never answers: try again, elsewhere.
-        if (attempt === PLACEMENT_ATTEMPTS) throw error;
+        if (lastChance) throw error;
         continue;
       }
       const info = await consumer.info(true);
       const placedOn = info.cluster?.leader;
       const leader = placedOn === undefined ? undefined : (await this.jetStream.jsm.streams.info(this.spec.stream)).cluster?.leader;
-      if (placedOn === leader || attempt === PLACEMENT_ATTEMPTS) {
+      if (placedOn === leader || lastChance) {
         const messages = await consumer.consume({ max_messages: this.spec.pullMessages, expires: PULL_EXPIRES_MS });
         this.current = messages;
         this.lastSign = Date.now();
