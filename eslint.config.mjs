@@ -60,7 +60,7 @@ export default [
   },
   {
     // Pure domain: no clock, no randomness, no generated ids, no timers.
-    files: ['libs/opamp/**/*.ts', 'libs/rollout/**/*.ts', 'libs/fleet/**/*.ts', 'libs/contracts/**/*.ts', 'libs/event-catalog/**/*.ts', 'libs/views/**/*.ts', 'libs/config-versions/**/*.ts'],
+    files: ['libs/opamp/**/*.ts', 'libs/rollout/**/*.ts', 'libs/fleet/**/*.ts', 'libs/contracts/**/*.ts', 'libs/event-catalog/**/*.ts', 'libs/views/**/*.ts', 'libs/config-versions/**/*.ts', 'libs/telemetry/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: {
       'no-restricted-properties': [

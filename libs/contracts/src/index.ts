@@ -136,3 +136,5 @@ export type {
   EnrolmentTokenState,
   ParsedEnrolmentToken,
 } from './enrolment-tokens';
+export { telemetrySampleContract, telemetrySampleSchema } from './telemetry-samples';
+export type { TelemetrySample } from './telemetry-samples';

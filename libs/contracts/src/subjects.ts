@@ -49,4 +49,7 @@ export const subjects = {
   gatewayPush: (gatewayId: string): string => `gateway.${gatewayId}.push`,
   /** Request to a gateway: which of these plain-HTTP agents has polled you lately? */
   gatewayHttpSeen: (gatewayId: string): string => `gateway.${gatewayId}.http-seen`,
+  /** One export of an agent's own metrics, summed up by the gateway that received it (orchestrators listen). */
+  telemetryAgent: (agentId: string): string => `telemetry.agent.${agentId}`,
+  telemetryAll: 'telemetry.agent.*',
 } as const;
