@@ -11,6 +11,10 @@ bash scripts/contract-tools.sh >/dev/null || exit 1
 mkdir -p tmp
 export PATH="$PATH:/usr/sbin:/usr/local/go/bin"
 
+# The web console's build (Vite) for its browser suite (test/console), rebuilt only when its
+# sources changed since the last build; prints what it did and how long it took.
+node scripts/console-build.mjs --if-stale || exit 1
+
 # The whole suite builds the collector binaries once here (a filtered run builds them on demand,
 # in the suite that needs them). Without Go the build fails and the run stops: no suite is skipped.
 if [ "$#" -eq 0 ]; then

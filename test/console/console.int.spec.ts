@@ -11,7 +11,7 @@ import { startFleet, type RunningFleet } from '@roost/fleet-simulator';
 import { eventually } from '@roost/testing';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { AdminApiTestBed, collectorYaml } from '../admin-api/admin-api-test-bed';
-import { launchChromium, screenshot, signIn } from './browser';
+import { buildConsoleIfStale, confirmAction, launchChromium, screenshot, signIn } from './browser';
 
 jest.setTimeout(60_000);
 
@@ -26,11 +26,14 @@ describe('web console in Chromium', () => {
   let operator: Page;
   let fleet: RunningFleet;
   let restarted: RunningAdminApi | null = null;
+  /** Every URL the operator's page asked for: a token must never be in one. */
+  const operatorUrls: string[] = [];
 
   const api = (method: string, path: string, body?: unknown) => bed.http(method, path, { token: OPERATOR, body });
   const rolloutStatus = (page: Page) => page.getByTestId('rollout-status');
 
   beforeAll(async () => {
+    buildConsoleIfStale();
     [bed, browser] = await Promise.all([
       AdminApiTestBed.start({ tokens: TOKENS() }),
       launchChromium(),
@@ -41,6 +44,7 @@ describe('web console in Chromium', () => {
       expect((await api('POST', '/api/v1/configs', { name: 'shop-edge', yaml })).status).toBe(201);
     }
     operator = await signIn(browser, bed.api.url, OPERATOR);
+    operator.on('request', (request) => operatorUrls.push(request.url()));
   }, 60_000);
 
   afterAll(async () => {
@@ -65,6 +69,18 @@ describe('web console in Chromium', () => {
     return decodeURIComponent(new URL(operator.url()).hash.replace('#/rollouts/', ''));
   };
 
+  it('is served from the build as static files under its content security policy, with no token', async () => {
+    const page = await fetch(`${bed.api.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'; style-src 'self'");
+    const html = await page.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)/);
+    const script = /<script type="module" crossorigin src="(\/console\/assets\/[\w.-]+\.js)"/.exec(html)?.[1];
+    const asset = await fetch(`${bed.api.url}${script}`);
+    expect([asset.status, asset.headers.get('content-type'), asset.headers.get('cache-control')]).toEqual([200, 'text/javascript; charset=utf-8', 'public, max-age=31536000, immutable']);
+    for (const path of ['/console/..%2F..%2Fpackage.json', '/console/.inputs.sha256', '/console/assets/missing.js']) expect((await fetch(`${bed.api.url}${path}`)).status).toBe(404);
+  });
+
   it('shows the fleet by group with the signed-in role, and an agent with its effective config', async () => {
     await operator.getByTestId('caller').getByText('otto (operator)').waitFor();
     await operator.getByTestId('group-shop').getByText('8 agents').waitFor();
@@ -80,6 +96,8 @@ describe('web console in Chromium', () => {
 
   it('starts a rollout from the page and shows its phases advance live, without a reload, to completed', async () => {
     await operator.evaluate(() => Object.assign(globalThis, { stillTheSamePage: true }));
+    // the live page reads the events through fetch: the token in the Authorization header, not the URL
+    const stream = operator.waitForRequest((request) => request.url().endsWith('/events'));
     let forecastId: string | null = null;
     const rolloutId = await startFromPage('shop-edge@1', '2 1s, 50% 1s, 100%', {
       keepNew: true,
@@ -94,6 +112,8 @@ describe('web console in Chromium', () => {
     });
     // started as forecast: the same id, so exactly the forecast canaries
     expect(rolloutId).toBe(forecastId);
+    const events = await stream;
+    expect([events.headers()['authorization'], events.headers()['accept']]).toEqual([`Bearer ${OPERATOR}`, 'text/event-stream']);
     expect(await operator.getByTestId('phases').locator('li').count()).toBe(3);
     await operator.getByTestId('phase-0').getByTestId('phase-state').getByText('passed').waitFor({ timeout: 20_000 });
     await screenshot(operator, '04-rollout-running');
@@ -117,6 +137,7 @@ describe('web console in Chromium', () => {
     await operator.getByTestId('action-resume').click();
     await rolloutStatus(operator).getByText('in progress').waitFor();
     await operator.getByTestId('action-promote').click();
+    expect(await confirmAction(operator)).toMatch(/^Promote .+: end the current phase now and widen the rollout \(up to 6 more agents\)\?$/);
     await rolloutStatus(operator).getByText('completed').waitFor({ timeout: 20_000 });
     const transitions = (await api('GET', `/api/v1/rollouts/${rolloutId}`)).body.transitions.map((t: { type: string }) => t.type);
     expect(transitions).toEqual(expect.arrayContaining(['RolloutPaused', 'RolloutResumed']));
@@ -186,9 +207,12 @@ describe('web console in Chromium', () => {
     await operator.getByTestId('actions').waitFor();
     expect(await operator.getByTestId('actions').locator('button').allTextContents()).toEqual(['Pause', 'Promote', 'Abort', 'Roll back']);
     await operator.getByTestId('action-abort').click();
+    await screenshot(operator, '08a-confirm-abort');
+    expect(await confirmAction(operator)).toContain('1 agents touched');
     await rolloutStatus(operator).getByText('aborted').waitFor();
     // an ended rollout offers its undo: a rollout of its own, followed on its own page
     await operator.getByTestId('action-undo').click();
+    await confirmAction(operator);
     await operator.waitForURL((url) => url.hash.startsWith('#/rollouts/') && !url.hash.endsWith(String(started.body.rolloutId)));
     await operator.getByTestId('rollout-page').waitFor();
     const undoId = decodeURIComponent(new URL(operator.url()).hash.replace('#/rollouts/', ''));
@@ -242,6 +266,9 @@ describe('web console in Chromium', () => {
     await operator.getByTestId('live').getByText('● live').waitFor();
     expect(await operator.evaluate(() => (globalThis as { stillTheSamePage?: boolean }).stillTheSamePage)).toBe(true);
     await operator.getByTestId('action-abort').click();
+    await confirmAction(operator);
     await rolloutStatus(operator).getByText('aborted').waitFor();
+    expect(operatorUrls.length).toBeGreaterThan(20);
+    expect(operatorUrls.filter((url) => url.includes(OPERATOR))).toEqual([]);
   });
 });

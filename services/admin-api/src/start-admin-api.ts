@@ -9,7 +9,7 @@ import { ApiTokens } from './auth/api-tokens';
 import { startGrpcServer, type RunningGrpcServer } from './grpc/grpc-server';
 import { startHttpServer, type RunningHttpServer } from './http/http-server';
 import { auditOperations } from './operations/audit-operations';
-import { buildConsoleAssets, type ConsoleAssets } from './http/console-assets';
+import { CONSOLE_BUILD_COMMAND, CONSOLE_DIST_DIR, readConsoleFile } from './http/console-assets';
 import { callerOperations } from './operations/caller-operations';
 import { configOperations } from './operations/config-operations';
 import { enrolmentOperations } from './operations/enrolment-operations';
@@ -71,7 +71,6 @@ export async function startAdminApi(options: AdminApiOptions, platform: AdminApi
   };
   const ready = async () => (await readiness()).ready;
 
-  let consoleAssets: Promise<ConsoleAssets> | null = null;
   const http: RunningHttpServer = await startHttpServer(resolved.httpPort, resolved.host, {
     runner,
     watches,
@@ -80,12 +79,7 @@ export async function startAdminApi(options: AdminApiOptions, platform: AdminApi
     tls,
     ready: readiness,
     metrics: metrics.registry,
-    consoleAssets: () =>
-      (consoleAssets ??= buildConsoleAssets().catch((error: unknown) => {
-        consoleAssets = null;
-        logger.error({ err: String(error) }, 'the web console could not be built');
-        throw error;
-      })),
+    consoleDir: CONSOLE_DIST_DIR,
   });
   let grpc: RunningGrpcServer | null = null;
   try {
@@ -95,6 +89,9 @@ export async function startAdminApi(options: AdminApiOptions, platform: AdminApi
     throw error;
   }
   logger.info({ url: http.url, grpc: grpc?.address ?? null, tokens: tokens.size, tls: tls?.fingerprint ?? null, mtls: tls !== null && tls.clientCa !== null }, 'admin API listening');
+  if ((await readConsoleFile(CONSOLE_DIST_DIR, '/')).kind === 'not_built') {
+    logger.warn({ dir: CONSOLE_DIST_DIR }, `the web console is not built: ${http.url}/ says so until \`${CONSOLE_BUILD_COMMAND}\` has run (npm start runs it when needed)`);
+  }
   if (tls === null && !isLoopbackHost(resolved.host)) {
     logger.warn({ host: resolved.host }, `admin API listens on ${resolved.host} without TLS: tokens travel in clear; set ${ADMIN_TLS_SETTINGS.cert} and ${ADMIN_TLS_SETTINGS.key}, or terminate TLS in front of it`);
   }

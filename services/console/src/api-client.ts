@@ -29,20 +29,22 @@ async function problemOf(response: Response): Promise<ApiProblem> {
   }
 }
 
-async function send<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+async function send<T>(method: 'GET' | 'POST', path: string, body: unknown, signal: AbortSignal | undefined): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(`/api/v1${path}`, { method, headers: headers(body !== undefined), body: body === undefined ? undefined : JSON.stringify(body) });
+    response = await fetch(`/api/v1${path}`, { method, headers: headers(body !== undefined), body: body === undefined ? undefined : JSON.stringify(body), signal });
   } catch (error) {
+    if (signal?.aborted === true) throw error;
     throw new ApiError({ status: 0, code: 'network', message: String(error), details: {} });
   }
   if (!response.ok) throw new ApiError(await problemOf(response));
   return (await response.json()) as T;
 }
 
+/** The admin API's JSON operations; a read stops when `signal` aborts (the person left the page). */
 export const api = {
-  get: <T>(path: string): Promise<T> => send<T>('GET', path),
-  post: <T>(path: string, body: unknown): Promise<T> => send<T>('POST', path, body),
+  get: <T>(path: string, signal?: AbortSignal): Promise<T> => send<T>('GET', path, undefined, signal),
+  post: <T>(path: string, body: unknown): Promise<T> => send<T>('POST', path, body, undefined),
 };
 
 /**

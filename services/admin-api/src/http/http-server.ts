@@ -8,7 +8,7 @@ import { bearerToken } from '../auth/api-tokens';
 import { AdminError } from '../errors/admin-error';
 import type { OperationRunner } from '../operations/operation-runner';
 import type { RolloutWatches } from '../watch/rollout-watch';
-import { isConsolePath, type ConsoleAssets } from './console-assets';
+import { CONSOLE_BUILD_COMMAND, isConsolePath, notBuiltPage, readConsoleFile } from './console-assets';
 import { eventSchemaAt } from './event-schemas';
 import { errorAnswer } from './http-errors';
 import { HTTP_ROUTES, matchRoute, METRICS_PATH, OPENAPI_PATH, type RouteMatch } from './http-routes';
@@ -25,8 +25,8 @@ export interface HttpServerDeps {
   readonly ready: () => Promise<{ ready: boolean; components: unknown }>;
   /** Served as Prometheus text on `/metrics`. */
   readonly metrics: Registry;
-  /** The web console's files, built on first use. */
-  readonly consoleAssets: () => Promise<ConsoleAssets>;
+  /** The web console's build (`npm run console:build`), served at `/` and `/console/*`. */
+  readonly consoleDir: string;
   /** Serve HTTPS (mTLS with a client CA); null: plain HTTP. */
   readonly tls: TlsMaterial | null;
 }
@@ -131,11 +131,28 @@ const CONSOLE_HEADERS = {
   'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
 };
 
+/** The console's files, read from its build on each request (a rebuild is served at once). */
 async function sendConsole(response: ServerResponse, path: string, deps: HttpServerDeps): Promise<void> {
-  const asset = (await deps.consoleAssets()).get(path);
-  if (asset === undefined) throw new AdminError('route.not_found', `no console file ${path}; the console is at /`);
-  response.writeHead(200, { ...CONSOLE_HEADERS, 'content-type': asset.contentType, 'content-length': asset.body.length });
-  response.end(asset.body);
+  const answer = await readConsoleFile(deps.consoleDir, path);
+  switch (answer.kind) {
+    case 'not_built': {
+      // The API works without its console: say what to run rather than fail.
+      if (path !== '/') throw new AdminError('route.not_found', `the web console is not built (${CONSOLE_BUILD_COMMAND}); no console file ${path}`);
+      const page = Buffer.from(notBuiltPage());
+      response.writeHead(503, { ...CONSOLE_HEADERS, 'content-type': 'text/html; charset=utf-8', 'content-length': page.length });
+      response.end(page);
+      return;
+    }
+    case 'not_found':
+      throw new AdminError('route.not_found', `no console file ${path}; the console is at /`);
+    case 'file': {
+      const { file } = answer;
+      const cache = file.immutable ? { 'cache-control': 'public, max-age=31536000, immutable' } : {};
+      response.writeHead(200, { ...CONSOLE_HEADERS, ...cache, 'content-type': file.contentType, 'content-length': file.body.length });
+      response.end(file.body);
+      return;
+    }
+  }
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
