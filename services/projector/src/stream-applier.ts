@@ -1,4 +1,4 @@
-import type { EventStore, Logger, StoredEvent, ViewStore } from '@roost/ports';
+import type { EventStore, Logger, StoredEvent, ViewStore, ViewWrite } from '@roost/ports';
 import { batchReads, FragmentCache, projectBatch, ViewsError, type StreamProjection } from '@roost/views';
 import type { ProjectorMetrics } from './projector-metrics';
 
@@ -13,6 +13,14 @@ export class ViewsLostError extends Error {
     super(`${stream}: the views hold checkpoint ${stored} but ${applied} was applied; they were flushed or wiped`);
     this.name = 'ViewsLostError';
   }
+}
+
+interface ProjectedBatch {
+  /** The batch's last sequence: the checkpoint its write moves to. */
+  readonly last: number;
+  readonly events: number;
+  readonly writes: readonly ViewWrite[];
+  readonly started: number;
 }
 
 /** Fragments a catch-up keeps between batches before starting afresh (memory bound). */
@@ -59,15 +67,27 @@ export class StreamApplier<E> {
   /**
    * Applies the events (in sequence order) not applied yet; resolves to how many were new.
    * Consecutive batches share one fragment cache: what a batch read or wrote is not read again.
+   * The next batch is read and projected while the previous one's write runs in Redis; it is
+   * sent only once that write has landed, and projected again from fresh reads if it did not.
    */
   async apply(stored: readonly StoredEvent[]): Promise<number> {
     const fresh = stored.filter((event) => event.sequence > this.appliedSequence);
     let cache = new FragmentCache();
+    let writing: Promise<boolean> | undefined;
     for (let i = 0; i < fresh.length; i += this.batchSize) {
       if (cache.size > MAX_HELD_FRAGMENTS) cache = new FragmentCache();
+      const batch = fresh.slice(i, i + this.batchSize);
+      let projected = await this.project(batch, cache);
       // Not written: another writer got there first, and what the cache holds may be stale.
-      if (!(await this.applyBatch(fresh.slice(i, i + this.batchSize), cache))) cache = new FragmentCache();
+      if (writing !== undefined && !(await writing)) {
+        cache = new FragmentCache();
+        projected = await this.project(batch, cache);
+      }
+      writing = this.write(projected);
+      // Awaited with the next batch or below; a failure must not count as unhandled meanwhile.
+      writing.catch(() => undefined);
     }
+    await writing;
     return fresh.length;
   }
 
@@ -77,27 +97,31 @@ export class StreamApplier<E> {
     return this.apply(stored);
   }
 
-  /** Resolves true when the batch was written, false when the stored checkpoint already covered it. */
-  private async applyBatch(batch: readonly StoredEvent[], cache: FragmentCache): Promise<boolean> {
-    const last = batch[batch.length - 1];
-    if (last === undefined) return true;
+  /**
+   * A batch's writes, from the fragments the cache holds and those read now. The reads go to
+   * Redis after any write in flight, on the same connection, so they see what it wrote.
+   */
+  private async project(batch: readonly StoredEvent[], cache: FragmentCache): Promise<ProjectedBatch> {
     const started = performance.now();
-    const appliedBefore = this.appliedSequence;
     const decoded = this.decodeAll(batch);
     const refs = cache.missing(batchReads(this.projection, decoded));
     const [stored, values] = await Promise.all([
       this.views.checkpoint(this.projection.checkpointKey),
       Promise.all(refs.map((ref) => (ref.field === undefined ? this.views.get(ref.key) : this.views.hget(ref.key, ref.field)))),
     ]);
-    if (stored < appliedBefore) throw new ViewsLostError(this.projection.stream, appliedBefore, stored);
+    if (stored < this.appliedSequence) throw new ViewsLostError(this.projection.stream, this.appliedSequence, stored);
     refs.forEach((ref, i) => cache.fill(ref, values[i] ?? null));
-    const writes = projectBatch(this.projection, decoded, cache);
-    const wrote = await this.views.applyOnce(this.projection.checkpointKey, last.sequence, writes);
+    return { last: batch[batch.length - 1]?.sequence ?? this.appliedSequence, events: decoded.length, writes: projectBatch(this.projection, decoded, cache), started };
+  }
+
+  /** Resolves true when the batch was written, false when the stored checkpoint already covered it. */
+  private async write({ last, events, writes, started }: ProjectedBatch): Promise<boolean> {
+    const wrote = await this.views.applyOnce(this.projection.checkpointKey, last, writes);
     // Not written means the stored checkpoint was already there: another writer got ahead.
-    this.appliedSequence = wrote ? last.sequence : Math.max(last.sequence, await this.views.checkpoint(this.projection.checkpointKey));
+    this.appliedSequence = wrote ? last : Math.max(last, await this.views.checkpoint(this.projection.checkpointKey));
     const labels = { stream: this.projection.stream };
     this.metrics.appliedSequence.set(labels, this.appliedSequence);
-    if (wrote) this.metrics.eventsApplied.inc(labels, decoded.length);
+    if (wrote) this.metrics.eventsApplied.inc(labels, events);
     this.metrics.batchSeconds.observe(labels, (performance.now() - started) / 1000);
     return wrote;
   }

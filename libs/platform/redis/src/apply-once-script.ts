@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { ViewWrite } from '@roost/ports';
 
 /**
@@ -40,8 +39,6 @@ end
 redis.call('SET', KEYS[1], ARGV[1])
 return 1
 `;
-
-export const APPLY_ONCE_SHA = createHash('sha1').update(APPLY_ONCE_LUA).digest('hex');
 
 /** Lua's unpack() has a stack limit; long member lists go out as several commands. */
 const MAX_ARGS_PER_COMMAND = 1_000;

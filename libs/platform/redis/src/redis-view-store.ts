@@ -7,7 +7,7 @@ import {
   type ViewWrite,
   type ZRangeQuery,
 } from '@roost/ports';
-import { APPLY_ONCE_LUA, APPLY_ONCE_SHA, encodeBatch, formatScore } from './apply-once-script';
+import { APPLY_ONCE_LUA, encodeBatch, formatScore } from './apply-once-script';
 import { connectRedis, type RedisClient, type RedisConnectOptions } from './redis-connection';
 
 const SCAN_COUNT = 500;
@@ -27,14 +27,10 @@ export class RedisViewStore implements OwnedViewStore {
 
   async applyOnce(checkpointKey: string, sequence: number, writes: readonly ViewWrite[]): Promise<boolean> {
     const { keys, argv } = encodeBatch(checkpointKey, sequence, writes);
-    return this.run(`applyOnce ${checkpointKey}@${sequence}`, async () => {
-      try {
-        return (await this.redis.evalsha(APPLY_ONCE_SHA, keys.length, ...keys, ...argv)) === 1;
-      } catch (error) {
-        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-        return (await this.redis.eval(APPLY_ONCE_LUA, keys.length, ...keys, ...argv)) === 1;
-      }
-    });
+    // EVAL with the script each time, never EVALSHA with a retry on NOSCRIPT: a retry would go
+    // out after commands sent meanwhile, and a caller that reads while a write is in flight
+    // relies on the connection's order (Redis caches the compiled script by its hash anyway).
+    return this.run(`applyOnce ${checkpointKey}@${sequence}`, async () => (await this.redis.eval(APPLY_ONCE_LUA, keys.length, ...keys, ...argv)) === 1);
   }
 
   async checkpoint(checkpointKey: string): Promise<number> {
