@@ -17,6 +17,7 @@ export interface FleetAgent {
 export const AGENT_CAPABILITY = {
   AcceptsRemoteConfig: 0x2,
   ReportsEffectiveConfig: 0x4,
+  ReportsOwnMetrics: 0x40,
   ReportsHealth: 0x800,
   ReportsRemoteConfig: 0x1000,
 } as const;

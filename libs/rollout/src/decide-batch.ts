@@ -21,6 +21,8 @@ export interface BatchDecision {
   readonly refusals: readonly (RolloutError | null)[];
   /** Why gates or deadlines due in this batch were held, if any were (see DecisionFacts). */
   readonly held: string | null;
+  /** Why a phase whose window is over waits on (too few data-plane figures), after the last item; null when none does. */
+  readonly waiting: string | null;
 }
 
 /**
@@ -30,6 +32,7 @@ export interface BatchDecision {
 export function decideBatch(state: RolloutState | null, items: readonly BatchItem[], facts: DecisionFacts = FLEET_CAUGHT_UP): BatchDecision {
   let current = state;
   let held: string | null = null;
+  let waiting: string | null = null;
   const events: RolloutEvent[] = [];
   const effects: RolloutEffect[] = [];
   const refusals: (RolloutError | null)[] = [];
@@ -42,11 +45,12 @@ export function decideBatch(state: RolloutState | null, items: readonly BatchIte
         continue;
       }
       held = decision.held ?? held;
+      waiting = decision.waiting ?? null;
       current = decision.state ?? current;
       events.push(...decision.events);
       effects.push(...decision.effects);
     }
     refusals.push(refusal);
   }
-  return { events, effects, state: current, refusals, held };
+  return { events, effects, state: current, refusals, held, waiting };
 }

@@ -37,6 +37,10 @@ export interface RoostSettings {
   readonly gatewayId: string | undefined;
   readonly orchestratorId: string | undefined;
   readonly heartbeatSeconds: number;
+  /** Offer own_metrics to agents that report them (data-plane gates). */
+  readonly ownMetrics: boolean;
+  readonly ownMetricsEndpoint: string | undefined;
+  readonly ownMetricsKey: string | undefined;
   readonly webhookUrls: readonly string[];
   /** Signs webhook deliveries; undefined: unsigned. */
   readonly webhookSecret: string | undefined;
@@ -157,6 +161,9 @@ function settingsFrom(services: readonly ServiceName[], read: (name: SettingName
     gatewayId: read('gatewayId'),
     orchestratorId: read('orchestratorId'),
     heartbeatSeconds: number('heartbeatSeconds'),
+    ownMetrics: onOff('ownMetrics', read('ownMetrics') ?? 'off'),
+    ownMetricsEndpoint: read('ownMetricsEndpoint'),
+    ownMetricsKey: read('ownMetricsKey'),
     webhookUrls: splitList(read('webhookUrls') ?? ''),
     webhookSecret: read('webhookSecret'),
     logLevel,
@@ -215,4 +222,10 @@ function splitList(text: string): string[] {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function onOff(name: SettingName, value: string): boolean {
+  if (['on', 'true', '1', 'yes'].includes(value.toLowerCase())) return true;
+  if (['off', 'false', '0', 'no'].includes(value.toLowerCase())) return false;
+  throw new CommandLineError(`${describe(SETTINGS[name])} must be on or off, got "${value}"`);
 }

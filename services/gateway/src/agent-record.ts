@@ -62,6 +62,8 @@ export interface SettingsOfferRecord {
   readonly connection: number;
   /** It carried the heartbeat interval. */
   readonly heartbeat: boolean;
+  /** It carried `own_metrics` (absent in records from before own metrics were offered). */
+  readonly ownMetrics?: boolean;
 }
 
 /** The heartbeat interval was offered on the agent's current connection. */

@@ -29,6 +29,9 @@ const FLAGS = {
   'ping-interval-ms': 'GATEWAY_PING_INTERVAL_MS',
   'desired-resync-ms': 'GATEWAY_DESIRED_RESYNC_MS',
   'advertised-endpoint': 'GATEWAY_ADVERTISED_ENDPOINT',
+  'own-metrics': 'GATEWAY_OWN_METRICS',
+  'own-metrics-endpoint': 'GATEWAY_OWN_METRICS_ENDPOINT',
+  'own-metrics-key': 'GATEWAY_OWN_METRICS_KEY',
   'nats-url': 'NATS_URL',
   'log-level': 'LOG_LEVEL',
 } as const;
@@ -68,6 +71,13 @@ export function parseGatewayCommandLine(argv: readonly string[], env: Readonly<R
     if (!Number.isFinite(parsed)) throw new CommandLineError(`--${name} (${FLAGS[name]}) must be a number, got "${value}"`);
     return parsed;
   };
+  const flag = (name: FlagName): boolean | undefined => {
+    const value = text(name)?.toLowerCase();
+    if (value === undefined) return undefined;
+    if (['on', 'true', '1', 'yes'].includes(value)) return true;
+    if (['off', 'false', '0', 'no'].includes(value)) return false;
+    throw new CommandLineError(`--${name} (${FLAGS[name]}) must be on or off, got "${value}"`);
+  };
   return {
     gateway: {
       port: num('port'),
@@ -85,6 +95,9 @@ export function parseGatewayCommandLine(argv: readonly string[], env: Readonly<R
       pingIntervalMs: num('ping-interval-ms'),
       desiredResyncMs: num('desired-resync-ms'),
       advertisedEndpoint: text('advertised-endpoint'),
+      ownMetrics: flag('own-metrics'),
+      ownMetricsEndpoint: text('own-metrics-endpoint'),
+      ownMetricsKey: text('own-metrics-key'),
     },
     natsUrl: text('nats-url'),
     topology: topologyOf((variable) => topologyFlags.get(variable) ?? nonEmpty(env[variable])),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AgentCapability as Cap, bitsOf, ConnectionSettingsOffers, ServerToAgent } from '@roost/opamp';
-import { composeConnectionSettingsOffer, type ConnectionSettingsPlan, type OpampSettings } from './connection-settings-offer';
+import { composeConnectionSettingsOffer, type ConnectionSettingsPlan, type OpampSettings, type TelemetrySettings } from './connection-settings-offer';
 
 const caps = (...bits: number[]): number => bitsOf(Cap.ReportsStatus, ...bits).toNumber();
 const SERVER: OpampSettings = {
@@ -9,6 +9,13 @@ const SERVER: OpampSettings = {
   caCertPem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
 };
 const plan = (capabilities: number, overrides: Partial<ConnectionSettingsPlan> = {}): ConnectionSettingsPlan => ({ capabilities, heartbeatIntervalSeconds: 30, opamp: null, ...overrides });
+const OWN_METRICS: TelemetrySettings = {
+  destinationEndpoint: 'https://opamp.example:4320/v1/metrics',
+  headers: [
+    { key: 'x-roost-agent', value: 'a1' },
+    { key: 'x-roost-agent-key', value: 'proof' },
+  ],
+};
 const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 describe('composeConnectionSettingsOffer', () => {
@@ -69,5 +76,21 @@ describe('composeConnectionSettingsOffer', () => {
     expect(ConnectionSettingsOffers.toObject(decoded as ConnectionSettingsOffers, { longs: Number, bytes: String })).toMatchObject({
       opamp: { destinationEndpoint: SERVER.destinationEndpoint, heartbeatIntervalSeconds: 30, headers: { headers: [{ key: 'Authorization', value: 'Bearer roost_et_abc_def' }] } },
     });
+  });
+
+  it('offers own metrics, beside the heartbeat, only to an agent that reports them', () => {
+    expect(composeConnectionSettingsOffer(plan(caps(), { heartbeatIntervalSeconds: 0, ownMetrics: OWN_METRICS }))).toBeNull();
+    const composed = composeConnectionSettingsOffer(plan(caps(Cap.ReportsHeartbeat, Cap.ReportsOwnMetrics), { ownMetrics: OWN_METRICS }))!;
+    expect(composed.offer.ownMetrics).toEqual({ destinationEndpoint: OWN_METRICS.destinationEndpoint, headers: { headers: OWN_METRICS.headers } });
+    expect(composed.offer.opamp).toEqual({ heartbeatIntervalSeconds: expect.objectContaining({ low: 30 }) });
+    expect(composed).toMatchObject({ heartbeat: true, serverSettings: false, ownMetrics: true });
+    // an equal offer, an equal hash (the supervisor restarts its collector only for a different one); another endpoint, another hash
+    expect(composeConnectionSettingsOffer(plan(caps(Cap.ReportsHeartbeat, Cap.ReportsOwnMetrics), { ownMetrics: { ...OWN_METRICS } }))?.hash).toBe(composed.hash);
+    const moved = composeConnectionSettingsOffer(plan(caps(Cap.ReportsHeartbeat, Cap.ReportsOwnMetrics), { ownMetrics: { ...OWN_METRICS, destinationEndpoint: 'https://elsewhere/v1/metrics' } }));
+    expect(moved?.hash).not.toBe(composed.hash);
+    expect(composeConnectionSettingsOffer(plan(caps(Cap.ReportsHeartbeat)))?.hash).not.toBe(composed.hash);
+    // survives the wire
+    const decoded = ServerToAgent.decode(ServerToAgent.encode({ instanceUid: new Uint8Array(16), connectionSettings: composed.offer }).finish());
+    expect(decoded.connectionSettings?.ownMetrics?.headers?.headers?.map((h) => h.key)).toEqual(['x-roost-agent', 'x-roost-agent-key']);
   });
 });

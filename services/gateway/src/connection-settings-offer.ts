@@ -1,7 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex } from '@noble/hashes/utils';
 import Long from 'long';
-import { AgentCapability, hasCapability, type ConnectionSettingsOffersInit, type OpAMPConnectionSettingsInit } from '@roost/opamp';
+import { AgentCapability, hasCapability, type ConnectionSettingsOffersInit, type OpAMPConnectionSettingsInit, type TelemetryConnectionSettingsInit } from '@roost/opamp';
 
 /**
  * New OpAMP server settings for one agent: where to connect and with which headers (a
@@ -27,6 +27,16 @@ export interface OfferedHeader {
   readonly value: string;
 }
 
+/**
+ * Where an agent sends its own telemetry (OTLP/HTTP) and with which headers. The collector's
+ * opampsupervisor rewrites the collector's `service.telemetry` from it and restarts the
+ * collector when the result differs from what runs, so an equal offer changes nothing.
+ */
+export interface TelemetrySettings {
+  readonly destinationEndpoint: string;
+  readonly headers: readonly OfferedHeader[];
+}
+
 /** What the gateway would have one agent use; each part goes only to an agent able to take it. */
 export interface ConnectionSettingsPlan {
   /** The agent's AgentCapabilities bits, as last reported. */
@@ -35,6 +45,8 @@ export interface ConnectionSettingsPlan {
   readonly heartbeatIntervalSeconds: number;
   /** New OpAMP server settings for the agent; null: none. */
   readonly opamp: OpampSettings | null;
+  /** Where it sends its own metrics (to ReportsOwnMetrics agents); null or absent: none. */
+  readonly ownMetrics?: TelemetrySettings | null;
 }
 
 /** What the agent can take of a plan, ready to send. */
@@ -46,6 +58,8 @@ export interface ComposedOffer {
   readonly heartbeat: boolean;
   /** The offer carries new OpAMP server settings (the agent will reconnect with them). */
   readonly serverSettings: boolean;
+  /** The offer carries `own_metrics`. */
+  readonly ownMetrics: boolean;
 }
 
 /**
@@ -56,6 +70,7 @@ export interface ComposedOffer {
  * - An agent with AcceptsOpAMPConnectionSettings gets `opamp` only with server settings to
  *   hand over: it would take a heartbeat-only offer as new server settings (no endpoint, no
  *   headers) and fail or reconnect with them. When it gets them, the heartbeat rides along.
+ * - `own_metrics` goes to ReportsOwnMetrics agents (data-plane gates read what they send).
  * - `hash` is SHA-256 of a canonical text of every part offered (opamp-go re-processes an offer
  *   without a hash on every message); a heartbeat-only offer keeps the hash it always had.
  */
@@ -64,16 +79,31 @@ export function composeConnectionSettingsOffer(plan: ConnectionSettingsPlan): Co
   const acceptsServerSettings = hasCapability(plan.capabilities, AgentCapability.AcceptsOpAMPConnectionSettings);
   const heartbeat = reportsHeartbeat && plan.heartbeatIntervalSeconds > 0 ? plan.heartbeatIntervalSeconds : 0;
   const server = acceptsServerSettings ? plan.opamp : null;
+  const ownMetrics = hasCapability(plan.capabilities, AgentCapability.ReportsOwnMetrics) ? (plan.ownMetrics ?? null) : null;
   // Every message of a new connection comes here: the common case is served from a cache.
-  if (server === null) return heartbeat > 0 && !acceptsServerSettings ? heartbeatOnly(heartbeat) : null;
+  if (server === null && ownMetrics === null) return heartbeat > 0 && !acceptsServerSettings ? heartbeatOnly(heartbeat) : null;
 
   // Each part adds its fields and its canonical lines (in field order); a part not offered adds neither.
   const offer: ConnectionSettingsOffersInit = {};
   const lines: string[] = [];
-  offer.opamp = serverSettingsPart(server, heartbeat, lines);
+  if (server !== null) offer.opamp = serverSettingsPart(server, heartbeat, lines);
+  else if (heartbeat > 0 && !acceptsServerSettings) offer.opamp = heartbeatPart(heartbeat, lines);
+  if (ownMetrics !== null) offer.ownMetrics = telemetryPart('own_metrics', ownMetrics, lines);
   const hash = canonicalHash(lines);
   offer.hash = hash;
-  return { offer, hash: bytesToHex(hash), heartbeat: heartbeat > 0, serverSettings: true };
+  return { offer, hash: bytesToHex(hash), heartbeat: offer.opamp?.heartbeatIntervalSeconds !== undefined, serverSettings: server !== null, ownMetrics: ownMetrics !== null };
+}
+
+function heartbeatPart(seconds: number, lines: string[]): OpAMPConnectionSettingsInit {
+  lines.push(`heartbeat_interval_seconds=${seconds}`);
+  return { heartbeatIntervalSeconds: Long.fromNumber(seconds, true) };
+}
+
+/** `own_metrics` (and, later, `own_logs`): endpoint and headers. */
+function telemetryPart(field: string, settings: TelemetrySettings, lines: string[]): TelemetryConnectionSettingsInit {
+  lines.push(`${field}.destination_endpoint=${JSON.stringify(settings.destinationEndpoint)}`);
+  for (const header of settings.headers) lines.push(`${field}.header=${JSON.stringify([header.key, header.value])}`);
+  return { destinationEndpoint: settings.destinationEndpoint, headers: { headers: settings.headers.map((header) => ({ key: header.key, value: header.value })) } };
 }
 
 /** `opamp` with new server settings: endpoint, headers, the CA on TLS, and the heartbeat. */
@@ -102,7 +132,7 @@ function heartbeatOnly(seconds: number): ComposedOffer {
   let composed = heartbeatOffers.get(seconds);
   if (!composed) {
     const hash = canonicalHash([`heartbeat_interval_seconds=${seconds}`]);
-    composed = { offer: { hash, opamp: { heartbeatIntervalSeconds: Long.fromNumber(seconds, true) } }, hash: bytesToHex(hash), heartbeat: true, serverSettings: false };
+    composed = { offer: { hash, opamp: { heartbeatIntervalSeconds: Long.fromNumber(seconds, true) } }, hash: bytesToHex(hash), heartbeat: true, serverSettings: false, ownMetrics: false };
     heartbeatOffers.set(seconds, composed);
   }
   return composed;

@@ -51,6 +51,8 @@ export interface GatewayMetrics {
   readonly configsSent: Counter<'transport'>;
   readonly pushToApplied: Histogram;
   readonly refusedConnections: Counter<'reason'>;
+  /** Own-metrics exports (POST /v1/metrics) by outcome. */
+  readonly ownMetricsExports: Counter<'outcome'>;
   readonly duplicateUids: Counter;
   readonly messageBytesHeld: Gauge<'pool'>;
   readonly messageBytesBudget: Gauge<'pool'>;
@@ -77,6 +79,12 @@ export function createGatewayMetrics(gatewayId: string): GatewayMetrics {
       name: 'roost_gateway_push_to_applied_seconds',
       help: 'Time from sending a remote config to the agent reporting it APPLIED',
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+      registers: [registry],
+    }),
+    ownMetricsExports: new Counter({
+      name: 'roost_gateway_own_metrics_exports_total',
+      help: "Agents' own-metrics exports (POST /v1/metrics), by outcome (accepted, unauthorised, not_attributed, unsupported_media_type, malformed, too_large, refused)",
+      labelNames: ['outcome'],
       registers: [registry],
     }),
     refusedConnections: new Counter({

@@ -73,6 +73,16 @@ export interface GatewayOptions {
   readonly desiredResyncMs?: number;
   /** Address advertised in the presence entry, e.g. `ws://gw-1:4320/v1/opamp`. */
   readonly advertisedEndpoint?: string;
+  /**
+   * Offer `own_metrics` to agents that report ReportsOwnMetrics: they then send their own
+   * metrics (OTLP/HTTP) to `POST /v1/metrics` on this port, which data-plane gates read. Default
+   * false: taking the offer makes each collector's supervisor restart the collector once.
+   */
+  readonly ownMetrics?: boolean;
+  /** The URL offered, as agents reach it (the load balancer's). Default: from advertisedEndpoint, else this gateway's own address. */
+  readonly ownMetricsEndpoint?: string;
+  /** Key of the per-agent proof in the offer's headers; every gateway behind one address needs the same. Default: random per process. */
+  readonly ownMetricsKey?: string;
   readonly logger?: Logger;
   /** Injected for tests: wall clock in ms. */
   readonly now?: () => number;
@@ -80,7 +90,9 @@ export interface GatewayOptions {
   readonly randomBytes?: (size: number) => Uint8Array;
 }
 
-export type ResolvedGatewayOptions = Required<Omit<GatewayOptions, 'bearerToken' | 'advertisedEndpoint' | 'heartbeatIntervalSeconds' | 'tls'>> & {
+export type ResolvedGatewayOptions = Required<Omit<GatewayOptions, 'bearerToken' | 'advertisedEndpoint' | 'heartbeatIntervalSeconds' | 'tls' | 'ownMetricsEndpoint' | 'ownMetricsKey'>> & {
+  readonly ownMetricsEndpoint: string | undefined;
+  readonly ownMetricsKey: string | undefined;
   readonly tls: TlsFiles | undefined;
   readonly bearerToken: string | undefined;
   readonly advertisedEndpoint: string | undefined;
@@ -132,6 +144,9 @@ export function resolveGatewayOptions(
     desiredReadConcurrency: positive(options.desiredReadConcurrency, 128, 'desiredReadConcurrency'),
     desiredResyncMs: positive(options.desiredResyncMs, 30_000, 'desiredResyncMs'),
     advertisedEndpoint: options.advertisedEndpoint,
+    ownMetrics: options.ownMetrics ?? false,
+    ownMetricsEndpoint: options.ownMetricsEndpoint === '' ? undefined : options.ownMetricsEndpoint,
+    ownMetricsKey: options.ownMetricsKey === '' ? undefined : options.ownMetricsKey,
     logger: options.logger ?? defaults.logger,
     now: options.now ?? defaults.now,
     randomBytes: options.randomBytes ?? defaults.randomBytes,

@@ -22,7 +22,7 @@ import { decideConfigOffer, rememberFailures } from './config-offer';
 import { effectiveConfigReport } from './effective-config-report';
 import type { OfferableConfig } from './config-source';
 import type { Transport } from './gateway-metrics';
-import { composeConnectionSettingsOffer } from './connection-settings-offer';
+import { composeConnectionSettingsOffer, type TelemetrySettings } from './connection-settings-offer';
 import { nextOnTimePolls } from './poll-interval';
 
 /** A uid just assigned has no desired config yet: the orchestrator learns of it from our event. */
@@ -54,6 +54,8 @@ export interface MessageContext {
   readonly reassignTo?: Uint8Array;
   /** The verified TLS client certificate of the connection the message came on (mTLS); null or absent without one. */
   readonly clientCertificate?: ClientCertificate | null;
+  /** Where this agent would send its own metrics; absent or null: own metrics are not offered. */
+  readonly ownMetricsFor?: (agentId: string) => TelemetrySettings | null;
 }
 
 export type MessageOutcome = RejectedMessage | HandledMessage;
@@ -178,7 +180,7 @@ export function handleAgentMessage(record: AgentRecord | undefined, message: Age
 export function attachOffers(
   record: AgentRecord,
   message: ServerToAgentInit,
-  ctx: Pick<MessageContext, 'now' | 'redeliverAfterMs' | 'heartbeatIntervalSeconds' | 'offerable'>,
+  ctx: Pick<MessageContext, 'now' | 'redeliverAfterMs' | 'heartbeatIntervalSeconds' | 'offerable' | 'ownMetricsFor'>,
 ): { record: AgentRecord; missingConfig: string | null } {
   let next = record;
   let missingConfig: string | null = null;
@@ -193,14 +195,30 @@ export function attachOffers(
       missingConfig = decision.hash;
     }
   }
-  const settings = composeConnectionSettingsOffer({ capabilities: next.state.capabilities, heartbeatIntervalSeconds: ctx.heartbeatIntervalSeconds, opamp: null });
   const offered = next.settingsOffer;
+  const ownMetrics = ctx.ownMetricsFor !== undefined && (offered?.ownMetrics === true && offered.connection === next.connection ? true : ownMetricsDue(next)) ? ctx.ownMetricsFor(next.agentId) : null;
+  const settings = composeConnectionSettingsOffer({ capabilities: next.state.capabilities, heartbeatIntervalSeconds: ctx.heartbeatIntervalSeconds, opamp: null, ownMetrics });
   // Once per connection, and again when what the agent should use changes.
   if (settings && (offered === null || offered.connection !== next.connection || offered.hash !== settings.hash)) {
     message.connectionSettings = settings.offer;
-    next = { ...next, settingsOffer: { hash: settings.hash, connection: next.connection, heartbeat: settings.heartbeat } };
+    next = { ...next, settingsOffer: { hash: settings.hash, connection: next.connection, heartbeat: settings.heartbeat, ownMetrics: settings.ownMetrics } };
   }
   return { record: next, missingConfig };
+}
+
+/**
+ * Own metrics are first offered only while no config is on its way to the agent: its collector's
+ * supervisor restarts the collector to take the offer, and that restart must not overlap an
+ * apply a rollout is judging. Once offered on a connection, the offer stays in what the agent is
+ * offered (an equal offer changes nothing in the collector).
+ */
+function ownMetricsDue(record: AgentRecord): boolean {
+  if (!record.state.verified || record.desiredHash === undefined) return false;
+  if (record.desiredHash === null) return true;
+  const status = record.state.remoteConfigStatus;
+  if (status?.hash === record.desiredHash && status.status === 'APPLIED') return true;
+  // A config it reported FAILED under this assignment is not sent again: nothing is on its way.
+  return record.failedHashes.some((failed) => failed.hash === record.desiredHash && failed.revision === record.desiredRevision);
 }
 
 /** agent_disconnect: said once, by a gateway that announced the connection (another holds it otherwise). */

@@ -6,6 +6,7 @@ import { clientCertificateOf } from './client-certificate';
 import { acceptsGzip, BodyError, gzipAsync, readBody } from './http-body';
 import { BudgetHolder, type BudgetRefusal, type MemoryBudget } from './memory-budget';
 import type { GatewayMetrics } from './gateway-metrics';
+import { OWN_METRICS_PATH } from './own-metrics-receiver';
 
 /** The one content type OpAMP over plain HTTP uses, compared exactly (pitfall §13.10). */
 export const PROTOBUF_CONTENT_TYPE = 'application/x-protobuf';
@@ -32,6 +33,8 @@ export interface HttpEndpointHooks {
   /** `clientCertificate`: the verified TLS client certificate of the request's connection (mTLS), null without one. */
   readonly handleHttpMessage: (body: Buffer, clientCertificate: ClientCertificate | null) => HttpOpampResult | Promise<HttpOpampResult>;
   readonly acceptUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** `POST /v1/metrics`: agents' own metrics (own-metrics-receiver.ts). */
+  readonly ownMetrics?: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
   readonly metricsText: () => Promise<{ contentType: string; body: string }>;
   readonly healthy: () => boolean;
   readonly ready: () => Promise<{ ready: boolean; detail: Record<string, unknown> }>;
@@ -53,6 +56,7 @@ export function createRequestListener(hooks: HttpEndpointHooks): (request: Incom
 async function route(hooks: HttpEndpointHooks, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const path = pathOf(request.url);
   if (path === hooks.path) return opampRequest(hooks, request, response);
+  if (path === OWN_METRICS_PATH && hooks.ownMetrics !== undefined) return hooks.ownMetrics(request, response);
   if (request.method !== 'GET' && request.method !== 'HEAD') return plain(response, 405, 'method not allowed');
   switch (path) {
     case '/metrics': {

@@ -1,4 +1,5 @@
 import { isOpampError, parseInstanceUid, type AgentToServer, type ServerToAgentInit } from '@roost/opamp';
+import type { TelemetrySettings } from './connection-settings-offer';
 import type { ClientCertificate } from '@roost/contracts';
 import type { Logger } from '@roost/ports';
 import { markDisconnected, reconcileConfig } from './agent-lifecycle';
@@ -25,6 +26,8 @@ export interface AgentSessionsDeps {
   readonly openSockets: () => number;
   readonly newInstanceUid: () => Uint8Array;
   readonly nextEventId: () => string;
+  /** Where an agent sends its own metrics; absent: own metrics are not offered. */
+  readonly ownMetricsFor?: (agentId: string) => TelemetrySettings | null;
 }
 
 /**
@@ -171,6 +174,7 @@ export class SessionCore {
       offerable: configs.cached,
       sha256: this.sha256,
       clientCertificate,
+      ...(this.deps.ownMetricsFor === undefined ? {} : { ownMetricsFor: this.deps.ownMetricsFor }),
     };
   }
 
@@ -180,13 +184,14 @@ export class SessionCore {
     });
   }
 
-  private offerContext(): Pick<MessageContext, 'now' | 'redeliverAfterMs' | 'heartbeatIntervalSeconds' | 'offerable'> {
+  private offerContext(): Pick<MessageContext, 'now' | 'redeliverAfterMs' | 'heartbeatIntervalSeconds' | 'offerable' | 'ownMetricsFor'> {
     const { options, configs } = this.deps;
     return {
       now: options.now(),
       redeliverAfterMs: options.redeliverAfterMs,
       heartbeatIntervalSeconds: options.heartbeatIntervalSeconds,
       offerable: configs.cached,
+      ...(this.deps.ownMetricsFor === undefined ? {} : { ownMetricsFor: this.deps.ownMetricsFor }),
     };
   }
 

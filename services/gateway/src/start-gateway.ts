@@ -1,11 +1,11 @@
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { hostname, totalmem } from 'node:os';
 import { v7 as uuidv7 } from 'uuid';
-import { BUCKETS, type ClientCertificate } from '@roost/contracts';
+import { BUCKETS, subjects, telemetrySampleContract, type ClientCertificate } from '@roost/contracts';
 import { isLoopbackHost, loadTlsFiles, watchTlsFiles, type TlsFiles, type TlsMaterial } from '@roost/platform-process';
 import { silentLogger, type Logger, type Platform } from '@roost/ports';
 import { AgentSessions } from './agent-sessions';
@@ -24,6 +24,9 @@ import { startPresence } from './presence';
 import { cgroupMemoryLimit, defaultMemoryBudget, MemoryBudget } from './memory-budget';
 import { listenForPushNudges } from './push-nudges';
 import { createWebSocketTransport } from './websocket-transport';
+import type { TelemetrySettings } from './connection-settings-offer';
+import { AGENT_ID_HEADER, AGENT_KEY_HEADER, OwnMetricsCredentials } from './own-metrics-credential';
+import { OWN_METRICS_PATH, receiveOwnMetrics } from './own-metrics-receiver';
 
 /** The ports the gateway uses; `health` (when present) feeds /readyz. */
 export type GatewayPlatform = Pick<Platform, 'bus' | 'events' | 'kv'> & Partial<Pick<Platform, 'health'>>;
@@ -114,6 +117,12 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
   const publisher = createFleetPublisher(platform.events, metrics, logger);
   const effectiveConfigs = createEffectiveConfigWriter(effectiveBucket, logger);
 
+  // Agents' own metrics: offered (when enabled) with a per-agent proof, received on this port.
+  const ownMetricsCredentials = new OwnMetricsCredentials(resolved.ownMetricsKey ?? cryptoRandomBytes(32));
+  let ownMetricsEndpoint = resolved.ownMetricsEndpoint ?? '';
+  const ownMetricsFor = (agentId: string): TelemetrySettings | null =>
+    ownMetricsEndpoint === '' ? null : { destinationEndpoint: ownMetricsEndpoint, headers: ownMetricsHeaders(agentId, ownMetricsCredentials, resolved.bearerToken) };
+
   // The transport and the sessions refer to each other; the transport is created second.
   let openSockets = (): number => 0;
   const sessions = new AgentSessions({
@@ -126,6 +135,7 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
     openSockets: () => openSockets(),
     newInstanceUid: () => uuidv7({ msecs: resolved.now(), random: resolved.randomBytes(16) }, new Uint8Array(16)),
     nextEventId: () => `${gatewayId}.${bootId}.${++eventCounter}`,
+    ...(resolved.ownMetrics ? { ownMetricsFor } : {}),
   });
   const ws = createWebSocketTransport(sessions, {
     maxFrameBytes: resolved.maxMessageBytes,
@@ -154,6 +164,21 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
     admitsWebSocket: () => !stopping && sessions.admitsNewConnection(),
     handleHttpMessage: (body: Buffer, clientCertificate: ClientCertificate | null) => (stopping ? { kind: 'over_capacity' as const } : sessions.onHttpBody(body, clientCertificate)),
     acceptUpgrade: ws.accept,
+    ownMetrics: (request: IncomingMessage, response: ServerResponse) =>
+      receiveOwnMetrics(
+        {
+          authorised: (incoming) => bearerOk(incoming.headers),
+          credentials: ownMetricsCredentials,
+          budget,
+          retryAfterSeconds: resolved.retryAfterSeconds,
+          publish: (sample) => platform.bus.publish(subjects.telemetryAgent(sample.agentId), telemetrySampleContract.encode(sample)),
+          counted: (outcome) => metrics.ownMetricsExports.inc({ outcome }),
+          now: resolved.now,
+          logger,
+        },
+        request,
+        response,
+      ),
     metricsText: async () => {
       metrics.agents.set({ transport: 'websocket' }, sessions.agents.socketCount);
       metrics.agents.set({ transport: 'http' }, sessions.agents.pollingCount);
@@ -207,6 +232,13 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
 
   const host = resolved.host === '0.0.0.0' || resolved.host === '::' ? '127.0.0.1' : resolved.host;
   const secure = resolved.tls !== undefined ? 's' : '';
+  if (ownMetricsEndpoint === '') ownMetricsEndpoint = ownMetricsEndpointOf(resolved.advertisedEndpoint, `http${secure}://${host}:${port}`);
+  if (resolved.ownMetrics) {
+    logger.info({ endpoint: ownMetricsEndpoint, sharedKey: resolved.ownMetricsKey !== undefined }, 'offering own metrics to agents that report them (data-plane gates)');
+    if (resolved.ownMetricsEndpoint === undefined && resolved.advertisedEndpoint === undefined && host !== resolved.host) {
+      logger.warn({ endpoint: ownMetricsEndpoint }, 'agents on other hosts cannot reach the own-metrics endpoint offered; set GATEWAY_OWN_METRICS_ENDPOINT to the URL they reach');
+    }
+  }
   logger.info({ gatewayId, port, path: resolved.path, tls: resolved.tls !== undefined, mtls: resolved.tls?.clientCaFile !== undefined, backlog }, 'gateway listening');
   if (resolved.tls === undefined && !isLoopbackHost(resolved.host)) {
     logger.warn({ host: resolved.host }, `gateway listens on ${resolved.host} without TLS: agent tokens and configs travel in clear; set ${TLS_SETTINGS.cert} and ${TLS_SETTINGS.key}, or terminate TLS in front of it`);
@@ -290,4 +322,27 @@ function listen(server: Server, port: number, host: string, backlog: number): Pr
       resolve((server.address() as AddressInfo).port);
     });
   });
+}
+
+/** `ws://gw-1:4320/v1/opamp` → `http://gw-1:4320/v1/metrics`: the same host and port, the OTLP/HTTP path. */
+export function ownMetricsEndpointOf(advertisedEndpoint: string | undefined, ownBase: string): string {
+  if (advertisedEndpoint !== undefined) {
+    try {
+      const url = new URL(advertisedEndpoint);
+      const scheme = url.protocol === 'wss:' || url.protocol === 'https:' ? 'https:' : 'http:';
+      return `${scheme}//${url.host}${OWN_METRICS_PATH}`;
+    } catch {
+      // Not a URL: fall back to this gateway's own address.
+    }
+  }
+  return `${ownBase}${OWN_METRICS_PATH}`;
+}
+
+/** The headers of an own-metrics offer: the gateway's bearer token when it has one, and the agent's proof. */
+function ownMetricsHeaders(agentId: string, credentials: OwnMetricsCredentials, bearerToken: string | undefined): { key: string; value: string }[] {
+  return [
+    ...(bearerToken === undefined ? [] : [{ key: 'Authorization', value: `Bearer ${bearerToken}` }]),
+    { key: AGENT_ID_HEADER, value: agentId },
+    { key: AGENT_KEY_HEADER, value: credentials.keyFor(agentId) },
+  ];
 }

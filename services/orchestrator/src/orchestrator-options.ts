@@ -44,6 +44,10 @@ export interface OrchestratorOptions {
   readonly desiredWriteConcurrency?: number;
   /** How often the running invariant checker looks (a violation counts when two checks in a row find it). Default 10 000. */
   readonly invariantCheckMs?: number;
+  /** Agents whose own-metrics samples are kept for data-plane gates (least recently heard dropped first). Default 50 000. */
+  readonly telemetryMaxAgents?: number;
+  /** Own-metrics samples kept per agent. Default 32 (at the collector's default 60 s export, half an hour). */
+  readonly telemetrySamplesPerAgent?: number;
   /**
    * Serve `/metrics` and `/healthz` on this port (0 picks a free one); absent or null: not
    * served (the caller reads `metrics` itself).
@@ -89,6 +93,8 @@ export function resolveOrchestratorOptions(
     nudgeBatchSize: positive(options.nudgeBatchSize, 1_000, 'nudgeBatchSize'),
     desiredWriteConcurrency: positive(options.desiredWriteConcurrency, 512, 'desiredWriteConcurrency'),
     invariantCheckMs: positive(options.invariantCheckMs, 10_000, 'invariantCheckMs'),
+    telemetryMaxAgents: positive(options.telemetryMaxAgents, 50_000, 'telemetryMaxAgents'),
+    telemetrySamplesPerAgent: positive(options.telemetrySamplesPerAgent, 32, 'telemetrySamplesPerAgent'),
     metricsPort: metricsPort(options.metricsPort),
     metricsHost: options.metricsHost ?? '127.0.0.1',
     webhookAttempts: positive(options.webhookAttempts, 5, 'webhookAttempts'),

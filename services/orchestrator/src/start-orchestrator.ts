@@ -24,6 +24,7 @@ import { RolloutRegistry } from './rollouts/rollout-registry';
 import { RolloutStore } from './rollouts/rollout-store';
 import { refusalGauge, refuseToLead, UnreadableHistoryError } from './rollouts/unreadable-history';
 import { startInvariantMonitor } from './truth/invariant-monitor';
+import { listenForTelemetry, TelemetryWindows } from './telemetry/telemetry-windows';
 
 /** The ports the orchestrator uses. */
 export type OrchestratorPlatform = Pick<Platform, 'bus' | 'events' | 'kv'>;
@@ -91,7 +92,10 @@ export async function startOrchestrator(
   // defect 1); the feed starts below, and the registry acts only once this process leads.
   let feed: FleetFeed | null = null;
   const fleetCaughtUp = (): boolean => feed?.caughtUp() === true;
-  const registry = new RolloutRegistry({ view, configs, store, mirror, writeDesired, notifier, metrics, fleetCaughtUp, now, logger });
+  // Agents' own metrics, for data-plane gates: every instance listens, so a standby takes over with the windows.
+  const telemetry = new TelemetryWindows({ maxAgents: resolved.telemetryMaxAgents, samplesPerAgent: resolved.telemetrySamplesPerAgent });
+  const telemetrySubscription = listenForTelemetry(platform.bus, telemetry, logger);
+  const registry = new RolloutRegistry({ view, configs, store, mirror, writeDesired, notifier, metrics, fleetCaughtUp, telemetry: telemetry.figuresOf((agentId) => view.agent(agentId)), now, logger });
   const invariants = startInvariantMonitor({ rollouts: () => (serving ? registry.rolloutStates() : null), mirror, view, metrics, logger, intervalMs: resolved.invariantCheckMs });
   const enrolment = new EnrolmentTokenStore({ bucket: enrolmentBucket, now, randomBytes: (size) => randomBytes(size) });
   const commands: CommandServer = await serveCommands({ bus: platform.bus, registry, configs, view, enrolment, newRolloutId: resolved.newRolloutId, logger, metrics });
@@ -175,6 +179,7 @@ export async function startOrchestrator(
         notifier.close();
         await Promise.all([started.stop(), notifier.idle()]);
         presence.stop();
+        telemetrySubscription.unsubscribe();
         invariants.stop();
         configs.stop();
         mirror.stop();

@@ -15,6 +15,7 @@ import {
   type RolloutInput,
   type RolloutState,
   type StartRollout,
+  type TelemetryFiguresOf,
 } from '@roost/rollout';
 import type { ConfigStore } from '../configs/config-store';
 import type { FleetView } from '../fleet/fleet-view';
@@ -39,6 +40,8 @@ export class RolloutFacts {
      * gates and deadlines are held while it is false. The source is the fleet feed's consumer.
      */
     readonly fleetCaughtUp: () => boolean = () => true,
+    /** Each agent's own-metrics figures over a stretch of time (data-plane gates); absent: none. */
+    readonly telemetry?: TelemetryFiguresOf,
   ) {}
 
   lockedBy(agentId: string, except: string | null = null): string | null {

@@ -55,6 +55,7 @@ export class RolloutRunner {
   private stopped = false;
   /** The reason decisions are held (fleet view behind), while they are. */
   private heldFor: string | null = null;
+  private waitingFor: string | null = null;
   state: RolloutState | null;
   private lastSequence: number;
 
@@ -178,6 +179,7 @@ export class RolloutRunner {
       this.state = decided.state;
       this.watchUntil = this.state === null || this.active ? null : lateReportsUntil(this.state);
       this.noteHeld(decided.held);
+      this.noteWaiting(decided.waiting);
       release.stored(decided.events.length);
       batch.forEach((item, index) => item.settle?.(decided.outcomes[index] as InputOutcome));
       if ((await release.settled()).length > 0) this.scheduleResync();
@@ -194,7 +196,8 @@ export class RolloutRunner {
 
   private decideBatch(batch: readonly QueuedInput[]) {
     const now = this.deps.now();
-    const facts = { fleetCaughtUp: this.deps.facts.fleetCaughtUp() };
+    const telemetry = this.deps.facts.telemetry;
+    const facts = { fleetCaughtUp: this.deps.facts.fleetCaughtUp(), ...(telemetry === undefined ? {} : { telemetry }) };
     const decided = decideBatch(this.state, batch.map((item) => (state: RolloutState | null) => item.build(now, state)), facts);
     // Outcomes report the state after the whole batch: that is what is stored together.
     const outcomes = decided.refusals.map((error): InputOutcome => {
@@ -210,6 +213,12 @@ export class RolloutRunner {
     if (held !== null && this.heldFor === null) this.deps.logger.warn({ rolloutId: this.rolloutId, reason: held }, 'rollout decisions held');
     if (held === null && this.heldFor !== null) this.deps.logger.info({ rolloutId: this.rolloutId }, 'rollout decisions resumed: the fleet view has caught up');
     this.heldFor = held;
+  }
+
+  /** Says so when a phase starts waiting for data-plane figures, and whenever the reason changes. */
+  private noteWaiting(waiting: string | null): void {
+    if (waiting !== null && waiting !== this.waitingFor) this.deps.logger.info({ rolloutId: this.rolloutId, reason: waiting }, 'phase waiting for data-plane figures');
+    this.waitingFor = waiting;
   }
 
   /** Timers and notifications, once the decision is stored and its desired configs written. */
