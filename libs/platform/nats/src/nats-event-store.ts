@@ -12,7 +12,6 @@ import { nanos, type NatsConnection } from '@nats-io/nats-core';
 import { ALL_STREAMS, type StreamDeclaration } from '@roost/contracts';
 import {
   ConcurrencyConflictError,
-  PortError,
   silentLogger,
   type AppendOptions,
   type AppendResult,
@@ -28,6 +27,7 @@ import { followJetStream } from './jetstream-follower';
 import { createJetStreamPublisher, type JetStreamPublisher } from './jetstream-publisher';
 import { hasJetStreamCode, toPortError, WRONG_LAST_SEQUENCE } from './nats-errors';
 import { declaredStream, streamFor } from './stream-routing';
+import { placeOnLeader, READ_PLACEMENT } from './leader-placement';
 import { placementAccess, type JetStreamAccess } from './resumable-consumer';
 import { toStoredEvent } from './stored-event';
 
@@ -41,8 +41,6 @@ export interface NatsEventStoreOptions {
 }
 
 const READ_BATCH = 500;
-/** A cluster of three places a cursor on the stream's leader one time in three: (2/3)^24 < 1e-4. */
-const PLACEMENT_ATTEMPTS = 24;
 const READ_EXPIRES_MS = 5_000;
 
 /** The event store on JetStream. The streams must exist (see ensureTopology). */
@@ -112,24 +110,16 @@ class NatsEventStore implements EventStore {
    * The read's cursor, on the server that leads the stream. On a cluster a cursor lands on any
    * server holding a copy, and a copy can trail the leader — by seconds while a restarted node
    * catches up — so a read from it can miss events already appended (a new orchestrator leader
-   * would then decide from a stale history). A cursor elsewhere is dropped and placed again.
+   * would then decide from a stale history). See placeOnLeader.
    */
-  private async cursorOnLeader(stream: string, config: Partial<ConsumerConfig>): Promise<ConsumerInfo> {
+  private cursorOnLeader(stream: string, config: Partial<ConsumerConfig>): Promise<ConsumerInfo> {
     const { jsm } = this.placement;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const info = await jsm.consumers.add(stream, config);
-        const placedOn = info.cluster?.leader;
-        const leader = placedOn === undefined ? undefined : (await jsm.streams.info(stream)).cluster?.leader;
-        if (placedOn === leader) return info;
-        await jsm.consumers.delete(stream, info.name).catch(() => false);
-      } catch (error) {
-        // A cursor assigned to a lost node never answers: try again, elsewhere.
-        if (attempt === PLACEMENT_ATTEMPTS) throw error;
-        continue;
-      }
-      if (attempt === PLACEMENT_ATTEMPTS) throw new PortError('unavailable', `could not place a read of ${stream} on its leader in ${PLACEMENT_ATTEMPTS} tries; retry shortly`);
-    }
+    return placeOnLeader<ConsumerInfo>({
+      create: () => jsm.consumers.add(stream, config),
+      placedOn: (info) => info.cluster?.leader,
+      drop: (info) => jsm.consumers.delete(stream, info.name),
+      leader: async () => (await jsm.streams.info(stream)).cluster?.leader,
+    }, READ_PLACEMENT);
   }
 
   async lastSequence(stream: string): Promise<number> {

@@ -4,12 +4,14 @@ import {
   jetstreamManager,
   type Consumer,
   type ConsumerMessages,
+  type ConsumerInfo,
   type ConsumerNotification,
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
+import { FOLLOWER_PLACEMENT, placeOnLeader } from './leader-placement';
 
 /**
  * A pull lasts this long; the server's idle heartbeats come at half of it, so a silent
@@ -26,12 +28,6 @@ const MISSED_BEFORE_REPLACING = 3;
 const SILENT_BEFORE_REPLACING_MS = 6_000;
 /** Wait between attempts at creating a consumer while the stream cannot take one. */
 const CREATE_RETRY_MS = 1_000;
-/**
- * How long to keep asking for a consumer placed with the stream's leader. A cluster of three
- * places one there a time in three; one placed on a lost node costs a create timeout, one on
- * another copy is deleted at once. Past this, a consumer on another live copy is taken.
- */
-const PLACEMENT_BUDGET_MS = 30_000;
 
 /** The client, the manager, and whether their connection is closed for good. */
 export interface JetStreamAccess {
@@ -138,37 +134,28 @@ export class ResumableConsumer {
   }
 
   private async create(start: ConsumerStart): Promise<{ messages: ConsumerMessages; pending: number }> {
-    const deadline = Date.now() + PLACEMENT_BUDGET_MS;
-    for (;;) {
-      const lastChance = Date.now() >= deadline;
-      let consumer: Consumer;
-      try {
+    const { js, jsm } = this.jetStream;
+    const { consumer, info } = await placeOnLeader<{ consumer: Consumer; info: ConsumerInfo }>({
+      create: async () => {
         // A fresh options object each time: nats.js names the consumer by writing a prefix into
         // the options it is given, and a second create under that name is answered from the
         // first one's placement — a lost node that never answers, however often it is asked.
-        const options = { ...(this.spec.filterSubject ? { filter_subjects: this.spec.filterSubject } : {}), ...start };
-        consumer = await this.jetStream.js.consumers.get(this.spec.stream, options);
-      } catch (error) {
-        // A consumer assigned to a lost node never answers: try again, elsewhere.
-        if (lastChance) throw error;
-        continue;
-      }
-      const info = await consumer.info(true);
-      const placedOn = info.cluster?.leader;
-      const leader = placedOn === undefined ? undefined : (await this.jetStream.jsm.streams.info(this.spec.stream)).cluster?.leader;
-      if (placedOn === leader || lastChance) {
-        const messages = await consumer.consume({ max_messages: this.spec.pullMessages, expires: PULL_EXPIRES_MS });
-        this.current = messages;
-        this.lastSign = Date.now();
-        this.watchdog ??= setInterval(() => {
-          if (!this.stopped && Date.now() - this.lastSign > SILENT_BEFORE_REPLACING_MS) this.current?.stop();
-        }, 1_000);
-        this.watchdog.unref();
-        void this.watch(messages);
-        return { messages, pending: info.num_pending };
-      }
-      await consumer.delete().catch(() => false);
-    }
+        const created = await js.consumers.get(this.spec.stream, { ...(this.spec.filterSubject ? { filter_subjects: this.spec.filterSubject } : {}), ...start });
+        return { consumer: created, info: await created.info(true) };
+      },
+      placedOn: (created) => created.info.cluster?.leader,
+      drop: (created) => created.consumer.delete(),
+      leader: async () => (await jsm.streams.info(this.spec.stream)).cluster?.leader,
+    }, FOLLOWER_PLACEMENT);
+    const messages = await consumer.consume({ max_messages: this.spec.pullMessages, expires: PULL_EXPIRES_MS });
+    this.current = messages;
+    this.lastSign = Date.now();
+    this.watchdog ??= setInterval(() => {
+      if (!this.stopped && Date.now() - this.lastSign > SILENT_BEFORE_REPLACING_MS) this.current?.stop();
+    }, 1_000);
+    this.watchdog.unref();
+    void this.watch(messages);
+    return { messages, pending: info.num_pending };
   }
 
   private async watch(messages: ConsumerMessages): Promise<void> {
