@@ -28,7 +28,7 @@ function sessionsAt(clock: { now: number }, heartbeatIntervalSeconds?: number) {
   const sessions = new AgentSessions({
     options,
     configs: noConfigs,
-    publisher: { publish: (published) => void events.push(published), drain: async () => undefined },
+    publisher: { publish: (published) => void events.push(published), drain: async () => undefined, stop: async () => undefined },
     effectiveConfigs: { save: () => undefined, drain: async () => undefined },
     metrics: createGatewayMetrics('gw-sweep'),
     logger: silentLogger,

@@ -274,7 +274,7 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await nudges.idle();
-      await publisher.drain();
+      await publisher.stop();
       await effectiveConfigs.drain();
       logger.info({ gatewayId }, 'gateway stopped');
     },
