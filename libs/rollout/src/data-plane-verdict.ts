@@ -164,7 +164,19 @@ function judgeGate(gate: DataPlaneGate, canary: Counted, control: Counted, capab
 }
 
 function noFigure(metric: DataPlaneMetric, cohort: string): string {
-  return metric === 'exporter.queue_fill' || metric === 'memory.growth' ? `the ${cohort} reported no ${metric === 'memory.growth' ? 'memory' : 'exporter queue'}` : `no items flowed through the ${cohort} in the window`;
+  switch (metric) {
+    case 'exporter.queue_fill':
+      return `the ${cohort} reported no exporter queue`;
+    case 'memory.growth':
+      return `the ${cohort} reported no memory`;
+    case 'processor.dropped_ratio':
+      // The collector sends otelcol_processor_incoming_items / outgoing_items at telemetry level detailed only.
+      return `the ${cohort} reported no items into its processors (collectors count them at service::telemetry::metrics::level detailed)`;
+    case 'exporter.failed_ratio':
+    case 'receiver.refused_ratio':
+    case 'exporter.sent_rate':
+      return `no items flowed through the ${cohort} in the window`;
+  }
 }
 
 function thresholdOf(gate: DataPlaneGate, control: number): number {

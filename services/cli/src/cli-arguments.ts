@@ -8,6 +8,8 @@ export interface Arguments {
   /** Words that are not flags: the command, its subcommand and their arguments. */
   readonly words: readonly string[];
   readonly flags: ReadonlyMap<string, string | true>;
+  /** Every value of a flag given more than once (`--gate a --gate b`), in order; `flags` holds the last. */
+  readonly repeated?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface GlobalOptions {
@@ -25,6 +27,7 @@ export const DEFAULT_SERVER = 'http://127.0.0.1:8080';
 export function parseArguments(argv: readonly string[], extraSwitches: readonly string[] = []): Arguments {
   const words: string[] = [];
   const flags = new Map<string, string | true>();
+  const repeated = new Map<string, string[]>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--') {
@@ -48,8 +51,14 @@ export function parseArguments(argv: readonly string[], extraSwitches: readonly 
     const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
     if (value === undefined) throw new CliError('cli.usage', `--${name} needs a value`, `e.g. --${name}=...`);
     flags.set(name, value);
+    repeated.set(name, [...(repeated.get(name) ?? []), value]);
   }
-  return { words, flags };
+  return { words, flags, repeated };
+}
+
+/** Every value given for a flag, in order (empty when not given). */
+export function allValues(args: Arguments, name: string): readonly string[] {
+  return args.repeated?.get(name) ?? (typeof args.flags.get(name) === 'string' ? [args.flags.get(name) as string] : []);
 }
 
 export function globalOptions(args: Arguments, env: Readonly<Record<string, string | undefined>>): GlobalOptions {

@@ -53,6 +53,8 @@ Rollouts
                 [--baseline <ref>] [--accept-keep-new] [--stratify-by cloud.region] [--id <rollout id>]
                 [--apply-timeout 2m] [--disconnect-grace 1m] [--health-grace 30s] [--disconnected-policy fail|exclude]
                 [--min-canary 5] [--missing-components exclude|refuse|include]
+                [--gate 'exporter.failed_ratio <= control+0.01' ...] [--gate-min-samples 3] [--gate-min-agents 1]
+                                           data-plane gates: canary against control on the collectors' own metrics
   rollout plan …                           the flags of start: who each phase would reach, who is skipped and why (a dry run)
   rollout list [--status s | --group g]
   rollout status <id>
@@ -121,6 +123,10 @@ const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   'timing.healthGraceMs': '--health-grace',
   disconnectedPolicy: '--disconnected-policy',
   minCanaryAgents: '--min-canary',
+  dataPlane: '--gate',
+  'dataPlane.gates': '--gate',
+  'dataPlane.minSamplesPerAgent': '--gate-min-samples',
+  'dataPlane.minAgentsPerCohort': '--gate-min-agents',
   group: '--group',
   agentId: '--agent',
   ttlMs: '--expires-in',

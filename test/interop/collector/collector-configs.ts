@@ -47,3 +47,34 @@ export const BAD_CONFIGS = {
 } as const;
 
 export type BadConfigKind = keyof typeof BAD_CONFIGS;
+
+/**
+ * A config that exports what the collector receives: OTLP over HTTP on ${env:portName} in, a
+ * batch processor named after `label`, an `otlphttp` exporter to `backendUrl` out. Retries are
+ * off, so a refused batch counts at once in otelcol_exporter_send_failed_spans (with the default
+ * retries it would count only after five minutes of trying, meanwhile filling the queue).
+ */
+export function exportingConfig(portName: string, label: string, backendUrl: string): string {
+  return [
+    'receivers:',
+    '  otlp:',
+    '    protocols:',
+    '      http:',
+    `        endpoint: 127.0.0.1:\${env:${portName}}`,
+    'processors:',
+    `  batch/${label}:`,
+    '    timeout: 200ms',
+    'exporters:',
+    '  otlphttp:',
+    `    endpoint: ${backendUrl}`,
+    '    retry_on_failure:',
+    '      enabled: false',
+    'service:',
+    '  pipelines:',
+    '    traces:',
+    '      receivers: [otlp]',
+    `      processors: [batch/${label}]`,
+    '      exporters: [otlphttp]',
+    '',
+  ].join('\n');
+}

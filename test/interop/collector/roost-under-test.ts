@@ -19,6 +19,8 @@ export interface RoostUnderTest {
   readonly httpUrl: string;
   readonly api: AdminClient;
   readonly gateway: RunningGateway;
+  /** The in-memory platform it runs on (a test may listen on its bus). */
+  readonly platform: Platform;
   stop(): Promise<void>;
 }
 
@@ -43,7 +45,7 @@ export async function startRoostUnderTest(gatewayOptions: Partial<GatewayOptions
     await stop();
     throw error;
   }
-  return { wsUrl: started.gateway.url, httpUrl: started.gateway.httpUrl, api: new AdminClient(started.adminApi.url), gateway: started.gateway, stop };
+  return { wsUrl: started.gateway.url, httpUrl: started.gateway.httpUrl, api: new AdminClient(started.adminApi.url), gateway: started.gateway, platform, stop };
 }
 
 /** The admin API answered with an error status; `body` is its JSON error. */

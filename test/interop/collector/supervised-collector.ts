@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { CollectorBinaries } from './collector-build';
 import { childProcesses, processAlive, type ProcessIdentity } from './probes';
-import { supervisorConfigYaml } from './supervisor-config';
+import { collectorLauncherScript, supervisorConfigYaml } from './supervisor-config';
 
 /** How long a SIGINT'd supervisor gets to stop its collector and exit before both are killed. */
 const STOP_TIMEOUT_MS = 15_000;
@@ -27,6 +27,8 @@ export interface SupervisedCollectorOptions {
   readonly configApplyTimeout?: string;
   /** Extra identifying attributes. */
   readonly identifying?: Readonly<Record<string, string>>;
+  /** Export the collector's own metrics this often once Roost offers where to (data-plane gates); absent: off. */
+  readonly ownMetricsIntervalMs?: number;
 }
 
 /** How a stop went: `clean` when the supervisor exited on SIGINT and took its collector with it. */
@@ -73,6 +75,8 @@ export class SupervisedCollector {
     const storageDir = join(dir, 'storage');
     mkdirSync(storageDir);
     const configPath = join(dir, 'supervisor.yaml');
+    const launcher = join(dir, 'collector-launcher.sh');
+    if (o.ownMetricsIntervalMs !== undefined) writeFileSync(launcher, collectorLauncherScript(o.binaries.collector), { mode: 0o755 });
     writeFileSync(
       configPath,
       supervisorConfigYaml({
@@ -84,6 +88,7 @@ export class SupervisedCollector {
         env: Object.fromEntries(Object.entries(o.ports).map(([name, port]) => [name, String(port)])),
         configApplyTimeout: o.configApplyTimeout,
         logFile: join(dir, 'supervisor.log'),
+        ...(o.ownMetricsIntervalMs === undefined ? {} : { ownMetrics: { launcher, exportIntervalMs: o.ownMetricsIntervalMs } }),
       }),
     );
     const child = spawn(o.binaries.supervisor, ['--config', configPath], { cwd: dir, stdio: 'ignore' });

@@ -20,6 +20,8 @@ export interface SupervisedFleetOptions {
   readonly portNames: readonly string[];
   /** The supervisor's config_apply_timeout (default 2s). */
   readonly configApplyTimeout?: string;
+  /** Each collector exports its own metrics this often once Roost offers where to; absent: off. */
+  readonly ownMetricsIntervalMs?: number;
 }
 
 export interface SupervisedFleet {
@@ -39,7 +41,7 @@ export async function startSupervisedFleet(o: SupervisedFleetOptions): Promise<S
     const ports: Record<string, number> = {};
     o.portNames.forEach((name, index) => (ports[name] = picked[i * o.portNames.length + index] as number));
     collectors.push(
-      SupervisedCollector.start({ binaries, serverUrl, instanceUid: randomUUID(), group: o.group, ports, configApplyTimeout: o.configApplyTimeout }),
+      SupervisedCollector.start({ binaries, serverUrl, instanceUid: randomUUID(), group: o.group, ports, configApplyTimeout: o.configApplyTimeout, ownMetricsIntervalMs: o.ownMetricsIntervalMs }),
     );
   }
   return {

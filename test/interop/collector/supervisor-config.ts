@@ -21,6 +21,12 @@ export interface SupervisorConfigOptions {
   readonly configApplyTimeout?: string;
   /** The supervisor's own log file. */
   readonly logFile: string;
+  /**
+   * Own metrics (data-plane gates): the collector runs through `launcher` (see
+   * collectorLauncherScript) and exports its metrics every `exportIntervalMs` once Roost offers
+   * where to. Absent: the collector's own metrics are off.
+   */
+  readonly ownMetrics?: { readonly launcher: string; readonly exportIntervalMs: number };
 }
 
 /** The capabilities the suite turns on; every one is an OpAMP capability Roost reads. */
@@ -38,12 +44,13 @@ export function supervisorConfigYaml(o: SupervisorConfigOptions): string {
     server: { endpoint: o.serverUrl, ...(o.serverUrl.startsWith('ws://') || o.serverUrl.startsWith('http://') ? { tls: { insecure: true } } : {}) },
     capabilities: SUPERVISOR_CAPABILITIES,
     agent: {
-      executable: o.collectorPath,
+      executable: o.ownMetrics?.launcher ?? o.collectorPath,
       instance_id: o.instanceUid,
       config_apply_timeout: o.configApplyTimeout ?? '2s',
-      args: [...COLLECTOR_ARGS],
+      args: o.ownMetrics === undefined ? [...COLLECTOR_ARGS] : [],
       description: { identifying_attributes: { ...o.identifying } },
-      env: { ...o.env },
+      // The SDK's periodic reader reads its interval from here (the supervisor's offer sets none: 60 s by default).
+      env: { ...o.env, ...(o.ownMetrics === undefined ? {} : { OTEL_METRIC_EXPORT_INTERVAL: String(o.ownMetrics.exportIntervalMs) }) },
       passthrough_logs: true,
     },
     storage: { directory: o.storageDir },
@@ -58,3 +65,22 @@ export function supervisorConfigYaml(o: SupervisorConfigOptions): string {
  * the host fails to start). A local config file would not do: the bootstrap run ignores them.
  */
 export const COLLECTOR_ARGS = ['--set=service::telemetry::metrics::level=none'] as const;
+
+/**
+ * The collector, run through a small launcher when its own metrics are on. A collector whose
+ * config names no metric reader binds localhost:8888 for them (the default), so a second one on
+ * the host fails to start: every run whose config has no OTLP reader yet — the supervisor's
+ * bootstrap run, runs before Roost's offer — gets COLLECTOR_ARGS, as without own metrics; runs
+ * with the offered `periodic` reader run the collector unchanged. `exec` keeps the pid the
+ * supervisor started, and /proc shows the collector's own path for it.
+ */
+export function collectorLauncherScript(collectorPath: string): string {
+  return [
+    '#!/bin/sh',
+    'config=""; previous=""',
+    'for arg in "$@"; do [ "$previous" = "--config" ] && config="$arg"; previous="$arg"; done',
+    `if [ -n "$config" ] && grep -q "periodic:" "$config" 2>/dev/null; then exec ${JSON.stringify(collectorPath)} "$@"; fi`,
+    `exec ${JSON.stringify(collectorPath)} "$@" ${COLLECTOR_ARGS.map((arg) => JSON.stringify(arg)).join(' ')}`,
+    '',
+  ].join('\n');
+}

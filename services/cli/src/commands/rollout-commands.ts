@@ -1,5 +1,5 @@
 import type { RolloutForecast, RolloutPage, RolloutSummary } from '../api-types';
-import { onlyFlags, text, type Arguments } from '../cli-arguments';
+import { allValues, onlyFlags, text, type Arguments } from '../cli-arguments';
 import { CliError } from '../cli-error';
 import { printJson, type CommandContext, type ExitCode } from '../cli-io';
 import { durationMs, parsePlan } from '../plan-spec';
@@ -28,6 +28,9 @@ export const START_FLAGS = [
   'disconnected-policy',
   'min-canary',
   'missing-components',
+  'gate',
+  'gate-min-samples',
+  'gate-min-agents',
 ];
 
 export const ROLLOUT_ACTIONS = ['pause', 'resume', 'promote', 'abort', 'rollback'] as const;
@@ -178,6 +181,8 @@ export async function startBody(args: Arguments, readFile: (path: string) => Pro
   if (args.flags.get('accept-keep-new') === true) body['acceptKeepNewOnFailure'] = true;
   const minCanary = text(args, 'min-canary');
   if (minCanary !== undefined) body['minCanaryAgents'] = wholeNumber(minCanary, '--min-canary');
+  const dataPlane = dataPlaneOf(args);
+  if (dataPlane !== undefined) body['dataPlane'] = dataPlane;
   const timing: Record<string, number> = {};
   for (const [flag, field] of [['apply-timeout', 'applyTimeoutMs'], ['disconnect-grace', 'disconnectGraceMs'], ['health-grace', 'healthGraceMs']] as const) {
     const value = text(args, flag);
@@ -187,9 +192,32 @@ export async function startBody(args: Arguments, readFile: (path: string) => Pro
   return body;
 }
 
-function wholeNumber(value: string, flag: string): number {
+/**
+ * `--gate 'exporter.failed_ratio <= control+0.01'` (repeatable; `;` also separates gates), with
+ * `--gate-min-samples N` and `--gate-min-agents N`. The server parses the expressions and names
+ * what it cannot read.
+ */
+function dataPlaneOf(args: Arguments): Record<string, unknown> | undefined {
+  const gates = allValues(args, 'gate')
+    .flatMap((value) => value.split(';'))
+    .map((gate) => gate.trim())
+    .filter((gate) => gate !== '');
+  const minSamples = text(args, 'gate-min-samples');
+  const minAgents = text(args, 'gate-min-agents');
+  if (gates.length === 0) {
+    if (minSamples !== undefined || minAgents !== undefined) throw new CliError('cli.usage', '--gate-min-samples and --gate-min-agents go with --gate', "e.g. --gate 'exporter.failed_ratio <= control+0.01' --gate-min-samples 5");
+    return undefined;
+  }
+  return {
+    gates,
+    ...(minSamples === undefined ? {} : { minSamplesPerAgent: wholeNumber(minSamples, '--gate-min-samples', 'samples') }),
+    ...(minAgents === undefined ? {} : { minAgentsPerCohort: wholeNumber(minAgents, '--gate-min-agents') }),
+  };
+}
+
+function wholeNumber(value: string, flag: string, what = 'agents'): number {
   const number = Number(value);
-  if (!/^\d+$/.test(value) || number < 1) throw new CliError('cli.usage', `${flag} must be a whole number of agents (1 or more), got "${value}"`);
+  if (!/^\d+$/.test(value) || number < 1) throw new CliError('cli.usage', `${flag} must be a whole number of ${what} (1 or more), got "${value}"`);
   return number;
 }
 

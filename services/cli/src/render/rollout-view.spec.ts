@@ -2,7 +2,7 @@ import type { PhaseView } from '@roost/views';
 import { parseEvent, progressLine } from '../watch-rollout';
 import { startBody } from '../commands/rollout-commands';
 import { parseArguments } from '../cli-arguments';
-import { renderRollout, type RolloutResource } from './rollout-view';
+import { dataPlaneLines, renderRollout, type RolloutResource } from './rollout-view';
 
 const NOW = 1_800_000_000_000;
 
@@ -110,5 +110,40 @@ describe('rollout start request', () => {
     await expect(startBody(parseArguments(['--config', 'x']), read)).rejects.toThrow('give exactly one of --group or --selector');
     await expect(startBody(parseArguments(['--group', 'g', '--config', 'x', '--file', 'y']), read)).rejects.toThrow('give exactly one of --config');
     await expect(startBody(parseArguments(['--group', 'g', '--config', 'x', '--threshold', '150%']), read)).rejects.toThrow('--threshold must be a percentage');
+  });
+
+  it('carries data-plane gates: --gate repeated or split on ;, with the data each cohort needs', async () => {
+    const args = parseArguments(['--group', 'g', '--config', 'x', '--gate', 'exporter.failed_ratio <= control+0.01', '--gate', 'exporter.sent_rate >= control*0.8; memory.growth <= 0.2', '--gate-min-samples', '5']);
+    expect((await startBody(args, read))['dataPlane']).toEqual({
+      gates: ['exporter.failed_ratio <= control+0.01', 'exporter.sent_rate >= control*0.8', 'memory.growth <= 0.2'],
+      minSamplesPerAgent: 5,
+    });
+    await expect(startBody(parseArguments(['--group', 'g', '--config', 'x', '--gate-min-agents', '2']), read)).rejects.toThrow('go with --gate');
+  });
+
+  it('shows each data-plane gate: canary against control, the threshold, and why it failed', () => {
+    const failed = phase(0, 'canary', '1 agents', 'failed', {
+      gate: {
+        population: 1,
+        applied: 0,
+        failed: 1,
+        pending: 0,
+        disconnected: 0,
+        allowedFailures: 0,
+        dataPlane: {
+          windowStart: NOW,
+          canary: { agents: 1, reporting: 1, withoutOwnMetrics: 0 },
+          control: { agents: 2, reporting: 2, withoutOwnMetrics: 0 },
+          gates: [{ gate: 'exporter.failed_ratio <= control+0.01', metric: 'exporter.failed_ratio', canary: 1, control: 0, threshold: 0.01, outcome: 'fail', note: 'canary 1 is not <= 0.01 (control 0)' }],
+          notes: [],
+        },
+      },
+    });
+    // the API's generated type has mutable arrays where the view's are readonly
+    expect(dataPlaneLines(failed as unknown as Parameters<typeof dataPlaneLines>[0])).toEqual([
+      '    data plane  exporter.failed_ratio <= control+0.01   canary 1  control 0  threshold 0.01  FAIL: canary 1 is not <= 0.01 (control 0)',
+      '    cohorts     canary 1/1 reporting, control 2/2 reporting',
+    ]);
+    expect(dataPlaneLines(phase(1, 'full', '100%', 'planned') as unknown as Parameters<typeof dataPlaneLines>[0])).toEqual([]);
   });
 });

@@ -21,6 +21,7 @@ export function renderRollout(rollout: RolloutResource, now: number): string {
     sofar.pending += phase.pending;
     sofar.targeted += phase.targeted;
     lines.push(`  ${phaseLine(phase, sofar, width, rollout.status === 'paused' ? (rollout.timestamps['paused'] ?? now) : null, now)}`);
+    lines.push(...dataPlaneLines(phase));
   }
   if (rollout.failureReason) lines.push(`  why: ${rollout.failureReason}`);
   if (rollout.failures.length > 0) {
@@ -29,6 +30,24 @@ export function renderRollout(rollout: RolloutResource, now: number): string {
     if (rollout.failures.length > 5) lines.push(`    … and ${rollout.failures.length - 5} more kinds of failure`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * A phase's data-plane gates as judged: per gate, canary against control with the threshold, and
+ * why it failed or was not judged; then what the judgement left out.
+ *   data plane  exporter.failed_ratio <= control+0.01   canary 1  control 0  threshold 0.01  FAIL: canary 1 is not <= 0.01 (control 0)
+ */
+export function dataPlaneLines(phase: Phase): string[] {
+  const judgement = phase.gate?.dataPlane;
+  if (judgement === undefined) return [];
+  const figure = (value: number | null): string => (value === null ? '-' : String(Math.round(value * 10_000) / 10_000));
+  const lines = judgement.gates.map((gate) => {
+    const outcome = gate.outcome === 'not_judged' ? 'not judged' : gate.outcome.toUpperCase();
+    return `    data plane  ${gate.gate}   canary ${figure(gate.canary)}  control ${figure(gate.control)}  threshold ${figure(gate.threshold)}  ${outcome}${gate.note ? `: ${gate.note}` : ''}`;
+  });
+  lines.push(`    cohorts     canary ${judgement.canary.reporting}/${judgement.canary.agents} reporting, control ${judgement.control.reporting}/${judgement.control.agents} reporting`);
+  for (const note of judgement.notes) lines.push(`    note        ${note}`);
+  return lines;
 }
 
 /** The link between an undo and the rollout it undoes, and who the undo left alone and why. */
