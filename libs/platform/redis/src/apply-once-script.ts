@@ -51,53 +51,62 @@ export interface EncodedBatch {
 export function encodeBatch(checkpointKey: string, sequence: number, writes: readonly ViewWrite[]): EncodedBatch {
   const keys = [checkpointKey];
   const index = new Map<string, number>();
-  const keyIndex = (key: string): number => {
-    let i = index.get(key);
-    if (i === undefined) {
-      keys.push(key);
-      i = keys.length; // Lua arrays start at 1
-      index.set(key, i);
-    }
-    return i;
-  };
   const ops: Array<[string, number, string[]]> = [];
   for (const write of writes) {
-    for (const [command, args] of toCommands(write)) ops.push([command, keyIndex(write.key), args]);
+    let keyIndex = index.get(write.key);
+    if (keyIndex === undefined) {
+      keys.push(write.key);
+      keyIndex = keys.length; // Lua arrays start at 1
+      index.set(write.key, keyIndex);
+    }
+    addCommands(ops, keyIndex, write);
   }
   return { keys, argv: [String(sequence), JSON.stringify(ops)] };
 }
 
-function toCommands(write: ViewWrite): Array<[string, string[]]> {
+/** Appends the commands of one write (built in place: a batch encodes thousands of them). */
+function addCommands(ops: Array<[string, number, string[]]>, keyIndex: number, write: ViewWrite): void {
   switch (write.op) {
     case 'set':
-      return [['set', [write.value]]];
+      ops.push(['set', keyIndex, [write.value]]);
+      return;
     case 'del':
-      return [['del', []]];
-    case 'hset':
-      return chunk(Object.entries(write.fields).flat(), 'hset', 2);
+      ops.push(['del', keyIndex, []]);
+      return;
+    case 'hset': {
+      const args: string[] = [];
+      for (const field in write.fields) args.push(field, write.fields[field] ?? '');
+      return chunk(ops, keyIndex, 'hset', args, 2);
+    }
     case 'hincrby':
-      return [['hincrby', [write.field, String(Math.trunc(write.by))]]];
+      ops.push(['hincrby', keyIndex, [write.field, String(Math.trunc(write.by))]]);
+      return;
     case 'hdel':
-      return chunk([...write.fields], 'hdel', 1);
-    case 'zadd':
-      return chunk(write.members.flatMap((m) => [formatScore(m.score), m.member]), 'zadd', 2);
+      return chunk(ops, keyIndex, 'hdel', [...write.fields], 1);
+    case 'zadd': {
+      const args: string[] = [];
+      for (const member of write.members) args.push(formatScore(member.score), member.member);
+      return chunk(ops, keyIndex, 'zadd', args, 2);
+    }
     case 'zrem':
-      return chunk([...write.members], 'zrem', 1);
+      return chunk(ops, keyIndex, 'zrem', [...write.members], 1);
     case 'sadd':
-      return chunk([...write.members], 'sadd', 1);
+      return chunk(ops, keyIndex, 'sadd', [...write.members], 1);
     case 'srem':
-      return chunk([...write.members], 'srem', 1);
+      return chunk(ops, keyIndex, 'srem', [...write.members], 1);
     default:
       return assertNever(write);
   }
 }
 
 /** Splits args into commands of at most MAX_ARGS_PER_COMMAND, keeping groups of `width` together. */
-function chunk(args: string[], command: string, width: number): Array<[string, string[]]> {
+function chunk(ops: Array<[string, number, string[]]>, keyIndex: number, command: string, args: string[], width: number): void {
+  if (args.length <= MAX_ARGS_PER_COMMAND) {
+    ops.push([command, keyIndex, args]);
+    return;
+  }
   const size = MAX_ARGS_PER_COMMAND - (MAX_ARGS_PER_COMMAND % width);
-  const commands: Array<[string, string[]]> = [];
-  for (let i = 0; i < args.length; i += size) commands.push([command, args.slice(i, i + size)]);
-  return commands;
+  for (let i = 0; i < args.length; i += size) ops.push([command, keyIndex, args.slice(i, i + size)]);
 }
 
 export function formatScore(score: number): string {
