@@ -15,6 +15,14 @@ export const clientCertificateSchema = z.object({
 });
 export type ClientCertificate = z.infer<typeof clientCertificateSchema>;
 
+/** The enrolment token an agent connected with (instead of the shared token): which one, by id and name. */
+export const agentEnrolmentSchema = z.object({
+  tokenId: z.string().meta({ description: 'the token\'s id (`roost_et_<id>_…`)' }),
+  name: z.string().meta({ description: 'the token\'s name' }),
+  issuedFrom: z.string().nullable().meta({ description: 'for a token a gateway issued to this agent: the token it was issued from; null for one an operator made' }),
+});
+export type AgentEnrolment = z.infer<typeof agentEnrolmentSchema>;
+
 /**
  * The compact view of one agent that every fleet event carries, so a reader never needs an
  * earlier event to know an agent's current state.
@@ -59,6 +67,10 @@ export const agentSnapshotSchema = z.object({
     .nullable()
     .optional()
     .meta({ description: 'the TLS client certificate the agent connected with (mTLS), null without one; absent in events of earlier gateways' }),
+  enrolment: agentEnrolmentSchema
+    .nullable()
+    .optional()
+    .meta({ description: 'the enrolment token the agent connected with, null when it used the shared token or none; absent in events of earlier gateways' }),
 });
 export type AgentSnapshot = z.infer<typeof agentSnapshotSchema>;
 

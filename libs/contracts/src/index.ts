@@ -22,8 +22,8 @@ export { effectiveConfigEntryContract, effectiveConfigEntrySchema } from './effe
 export type { EffectiveConfigEntry } from './effective-config';
 export { desiredWriteSchema, gatewayPresenceContract, gatewayPresenceSchema, pushNudgeContract, pushNudgeSchema } from './gateway-messages';
 export type { DesiredWrite, GatewayPresence, PushNudge } from './gateway-messages';
-export { agentSnapshotSchema, clientCertificateSchema, FLEET_EVENT_SCHEMA_VERSION, fleetEventBaseSchema, fleetEventContract, fleetEventSchema, REMOTE_CONFIG_STATES } from './fleet-events';
-export type { AgentSnapshot, ClientCertificate, FleetEvent } from './fleet-events';
+export { agentEnrolmentSchema, agentSnapshotSchema, clientCertificateSchema, FLEET_EVENT_SCHEMA_VERSION, fleetEventBaseSchema, fleetEventContract, fleetEventSchema, REMOTE_CONFIG_STATES } from './fleet-events';
+export type { AgentEnrolment, AgentSnapshot, ClientCertificate, FleetEvent } from './fleet-events';
 export {
   commandErrorSchema,
   commandReplyContract,

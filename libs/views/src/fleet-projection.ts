@@ -141,7 +141,7 @@ function capabilityNamesJson(capabilities: number): string {
   return names;
 }
 
-/** The detail fields that change only with the agent's description or its client certificate (rare). */
+/** The detail fields that change only with the agent's description, its client certificate or its enrolment token (rare). */
 function descriptionFields(event: FleetEvent, group: string, firstSeenAt: number): Record<string, string> {
   const { snapshot } = event;
   return {
@@ -153,6 +153,7 @@ function descriptionFields(event: FleetEvent, group: string, firstSeenAt: number
     non_identifying: JSON.stringify(snapshot.nonIdentifying),
     // Changes only with a new connection: kept with the description, written when either changes.
     client_certificate: snapshot.clientCertificate == null ? '' : JSON.stringify(snapshot.clientCertificate),
+    enrolment: snapshot.enrolment == null ? '' : JSON.stringify(snapshot.enrolment),
     group,
     first_seen_at: String(firstSeenAt),
   };

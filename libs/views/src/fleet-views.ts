@@ -1,4 +1,4 @@
-import type { AgentSnapshot, ClientCertificate } from '@roost/contracts';
+import type { AgentEnrolment, AgentSnapshot, ClientCertificate } from '@roost/contracts';
 import type { HealthState } from './fleet-projection';
 
 /** The config the rollout events last assigned an agent (`roost:fleet:desired`). */
@@ -29,6 +29,8 @@ export interface AgentDetailView {
   readonly effectiveConfigHash: string | null;
   /** The TLS client certificate it last connected with (mTLS); null without one. */
   readonly clientCertificate: ClientCertificate | null;
+  /** The enrolment token it last connected with; null with the shared token or none. */
+  readonly enrolment: AgentEnrolment | null;
   /** What it runs: the remote config it reported APPLIED, else its effective config hash; `none` otherwise. */
   readonly currentConfigHash: string;
   readonly desired: DesiredConfigView | null;
@@ -68,6 +70,7 @@ export function agentDetailFromHash(hash: Readonly<Record<string, string>>, desi
     remoteConfigStatus: parse<AgentSnapshot['remoteConfigStatus']>(hash.remote_config_status, null),
     effectiveConfigHash: hash.effective_config_hash === undefined || hash.effective_config_hash === '' ? null : hash.effective_config_hash,
     clientCertificate: parse<ClientCertificate | null>(hash.client_certificate, null),
+    enrolment: parse<AgentEnrolment | null>(hash.enrolment, null),
     currentConfigHash: hash.config_hash ?? 'none',
     desired: parse<DesiredConfigView | null>(desired, null),
     firstSeenAt: Number(hash.first_seen_at ?? 0),

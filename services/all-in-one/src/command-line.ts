@@ -21,6 +21,8 @@ export interface RoostSettings {
   /** undefined: the admin API's default (admin without tokens, none with them). */
   readonly anonymousRole: ApiRole | null | undefined;
   readonly agentToken: string | undefined;
+  /** Agents must present an enrolment token (GATEWAY_REQUIRE_ENROLMENT). */
+  readonly requireEnrolment: boolean;
   readonly gatewayMaxMessageBytes: number;
   /** The OpAMP port's TLS files; undefined: plain text. */
   readonly gatewayTls: TlsFiles | undefined;
@@ -151,6 +153,7 @@ function settingsFrom(services: readonly ServiceName[], read: (name: SettingName
     apiTokens,
     anonymousRole,
     agentToken: read('agentToken'),
+    requireEnrolment: booleanSetting('requireEnrolment', read('requireEnrolment')),
     gatewayMaxMessageBytes: number('gatewayMaxMessageBytes'),
     gatewayTls: tlsOf(read, 'gatewayTlsCert', 'gatewayTlsKey', 'gatewayTlsClientCa'),
     adminTls: tlsOf(read, 'adminTlsCert', 'adminTlsKey', 'adminTlsClientCa'),
@@ -187,6 +190,12 @@ function servicesFrom(named: readonly string[]): readonly ServiceName[] {
   const unknown = named.filter((name) => !(SERVICE_NAMES as readonly string[]).includes(name));
   if (unknown.length > 0) throw new CommandLineError(`unknown service ${unknown.map((u) => `"${u}"`).join(', ')}; name one or more of: all, ${SERVICE_NAMES.join(', ')}`);
   return SERVICE_NAMES.filter((name) => named.includes(name));
+}
+
+function booleanSetting(name: SettingName, text: string | undefined): boolean {
+  if (text === undefined || text === 'false') return false;
+  if (text === 'true') return true;
+  throw new CommandLineError(`${describe(SETTINGS[name])} must be true or false, got "${text}"`);
 }
 
 function roleSetting(text: string | undefined): ApiRole | null | undefined {

@@ -20,7 +20,14 @@ export const SETTINGS = {
   grpcPort: { flag: 'grpc-port', env: 'ADMIN_GRPC_PORT', kind: 'port', fallback: '9090', help: 'admin API over gRPC (roost.admin.v1, health, reflection); 0 picks a free one, off serves no gRPC' },
   apiTokens: { flag: 'api-tokens', env: 'ROOST_API_TOKENS', kind: 'list', help: 'admin API tokens as name:role:sha256 (role viewer, operator or admin; sha256 of the token: printf %s "$TOKEN" | sha256sum)' },
   anonymousRole: { flag: 'anonymous-role', env: 'ROOST_ANONYMOUS_ROLE', kind: 'text', fallback: 'admin without tokens (on a loopback host only), none with tokens', help: 'role of admin requests without a token: viewer, operator, admin or none' },
-  agentToken: { flag: 'agent-token', env: 'GATEWAY_BEARER_TOKEN', kind: 'text', help: 'bearer token agents must present to the gateway; unset = none' },
+  agentToken: { flag: 'agent-token', env: 'GATEWAY_BEARER_TOKEN', kind: 'text', help: 'shared bearer token agents present to the gateway (or an enrolment token, roost enrolment create); unset = none needed' },
+  requireEnrolment: {
+    flag: 'require-enrolment',
+    env: 'GATEWAY_REQUIRE_ENROLMENT',
+    kind: 'text',
+    fallback: 'false',
+    help: 'true: agents must present an enrolment token (roost_et_…, roost enrolment create); not with --agent-token',
+  },
   gatewayMaxMessageBytes: { flag: 'max-message-bytes', env: 'GATEWAY_MAX_MESSAGE_BYTES', kind: 'number', fallback: '8388608', help: 'largest message an agent may send the gateway, after decompression (8 MiB)' },
   gatewayMemoryBudgetBytes: {
     flag: 'memory-budget-bytes',

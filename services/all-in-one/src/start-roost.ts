@@ -129,6 +129,7 @@ function serviceModule(service: ServiceName, settings: RoostSettings, logger: Pi
         host: settings.host,
         gatewayId: settings.gatewayId,
         bearerToken: settings.agentToken,
+        requireEnrolment: settings.requireEnrolment,
         heartbeatIntervalSeconds: settings.heartbeatSeconds,
         ownMetrics: settings.ownMetrics,
         ...(settings.ownMetricsEndpoint !== undefined ? { ownMetricsEndpoint: settings.ownMetricsEndpoint } : {}),

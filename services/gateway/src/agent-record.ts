@@ -1,4 +1,4 @@
-import { FLEET_EVENT_KINDS, type AgentSnapshot, type ClientCertificate, type FleetEvent, type FleetEventKind } from '@roost/contracts';
+import { FLEET_EVENT_KINDS, type AgentEnrolment, type AgentSnapshot, type ClientCertificate, type FleetEvent, type FleetEventKind } from '@roost/contracts';
 import type { AgentState } from '@roost/opamp';
 import type { Transport } from './gateway-metrics';
 
@@ -45,6 +45,8 @@ export interface AgentRecord {
   readonly onTimePolls: number;
   /** The TLS client certificate of the connection its messages arrive on (mTLS); null without one. */
   readonly clientCertificate: ClientCertificate | null;
+  /** The enrolment token its connection showed; null with the shared token or none. */
+  readonly enrolment: AgentEnrolment | null;
 }
 
 export interface ConfigOfferRecord {
@@ -142,5 +144,6 @@ export function agentSnapshot(record: AgentRecord, gatewayId: string): AgentSnap
     effectiveConfigHash: state.effectiveConfigHash,
     availableComponents: state.availableComponents as string[] | null,
     clientCertificate: record.clientCertificate,
+    enrolment: record.enrolment,
   };
 }

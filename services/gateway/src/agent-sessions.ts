@@ -1,5 +1,6 @@
 import type { ClientCertificate } from '@roost/contracts';
 import type { DesiredEntry } from './agent-record';
+import type { EnrolmentCredential } from './enrolment-check';
 import type { AgentStore } from './agent-store';
 import type { HttpOpampResult } from './http-endpoint';
 import { HttpPolls } from './http-polls';
@@ -56,8 +57,29 @@ export class AgentSessions implements WsPeerHandler {
     this.websocket.onClose(peer);
   }
 
-  onHttpBody(body: Buffer, clientCertificate: ClientCertificate | null = null): Promise<HttpOpampResult> {
-    return this.http.onBody(body, clientCertificate);
+  onHttpBody(body: Buffer, clientCertificate: ClientCertificate | null = null, enrolment: EnrolmentCredential | null = null): Promise<HttpOpampResult> {
+    return this.http.onBody(body, clientCertificate, enrolment);
+  }
+
+  /**
+   * An enrolment token was revoked (or deleted): every connection that showed it, or a token
+   * issued from it, ends: WebSockets are closed with 1008, HTTP agents are disconnected (their
+   * next poll is refused with 401). Returns how many connections ended.
+   */
+  endConnectionsOf(tokenId: string, sockets: Iterable<WsPeer>): number {
+    const uses = (enrolment: { readonly tokenId: string; readonly issuedFrom: string | null } | null): boolean => enrolment !== null && (enrolment.tokenId === tokenId || enrolment.issuedFrom === tokenId);
+    let ended = 0;
+    for (const peer of sockets) {
+      if (peer.closed || !uses(peer.enrolment)) continue;
+      peer.close(1008, `enrolment token ${tokenId} was revoked`);
+      ended += 1;
+    }
+    for (const agentId of this.core.agents.pollingIds()) {
+      if (!uses(this.core.agents.get(agentId)?.enrolment ?? null)) continue;
+      this.core.disconnect(agentId, `enrolment token ${tokenId} was revoked`);
+      ended += 1;
+    }
+    return ended;
   }
 
   disconnect(agentId: string, why: string): void {

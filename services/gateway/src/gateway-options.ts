@@ -36,8 +36,16 @@ export interface GatewayOptions {
   readonly tls?: TlsFiles;
   /** How often the TLS files are checked for a change. Default 10 000. */
   readonly tlsReloadIntervalMs?: number;
-  /** When set, every OpAMP request and upgrade must carry `Authorization: Bearer <token>`. */
+  /**
+   * When set, every OpAMP request and upgrade must carry `Authorization: Bearer <token>` with
+   * this token or a valid enrolment token (`roost_et_…`, made with `roost enrolment create`).
+   */
   readonly bearerToken?: string;
+  /**
+   * Only enrolment tokens are accepted (not with `bearerToken`). Default false: without a
+   * bearer token, agents need none (an enrolment token shown is still checked and recorded).
+   */
+  readonly requireEnrolment?: boolean;
   /**
    * Heartbeat interval offered to agents that report heartbeats (and do not accept OpAMP
    * connection settings, which would treat the offer as new server settings). 0 or null: no
@@ -133,6 +141,7 @@ export function resolveGatewayOptions(
     tls: options.tls,
     tlsReloadIntervalMs: positive(options.tlsReloadIntervalMs, 10_000, 'tlsReloadIntervalMs'),
     bearerToken: options.bearerToken === '' ? undefined : options.bearerToken,
+    requireEnrolment: requireEnrolment(options),
     heartbeatIntervalSeconds,
     httpPollIntervalSeconds: positive(options.httpPollIntervalSeconds, Math.max(30, heartbeatIntervalSeconds), 'httpPollIntervalSeconds'),
     httpMissedPolls: positive(options.httpMissedPolls, 3, 'httpMissedPolls'),
@@ -151,6 +160,14 @@ export function resolveGatewayOptions(
     now: options.now ?? defaults.now,
     randomBytes: options.randomBytes ?? defaults.randomBytes,
   };
+}
+
+function requireEnrolment(options: GatewayOptions): boolean {
+  const required = options.requireEnrolment ?? false;
+  if (required && options.bearerToken !== undefined && options.bearerToken !== '') {
+    throw new Error('gateway options bearerToken and requireEnrolment exclude each other: with enrolment tokens required, the shared token would not be accepted; unset one');
+  }
+  return required;
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {

@@ -93,7 +93,7 @@ describe('handleAgentMessage: every reply', () => {
   ])('answers an instance uid of %s with BadRequest and nothing else', (_name, uid) => {
     const message = AgentToServer.decode(AgentToServer.encode({ instanceUid: uid, sequenceNum: seq(1), capabilities: FULL_CAPS }).finish());
     const outcome = handleAgentMessage(undefined, message, context());
-    expect(outcome.kind).toBe('rejected');
+    if (outcome.kind !== 'rejected') throw new Error(`expected rejected, got ${outcome.kind}`);
     expect(outcome.response.errorResponse?.type).toBe(ServerErrorResponseType.ServerErrorResponseType_BadRequest);
     expect(outcome.response.remoteConfig).toBeUndefined();
     expect(Buffer.from(outcome.response.instanceUid!)).toEqual(Buffer.from(uid));
@@ -267,5 +267,53 @@ describe('handleAgentMessage: available components', () => {
     const same = handled(handleAgentMessage(answer.record, wire({ sequenceNum: seq(2), availableComponents: { hash: Buffer.from('c1') } }), context()));
     expect(hasBits(same.response.flags, ServerToAgentFlag.ReportAvailableComponents)).toBe(false);
     expect(same.event).toBeNull();
+  });
+});
+
+describe('handleAgentMessage: enrolment tokens', () => {
+  const groupToken = { tokenId: '0123456789abcdef', name: 'edge', scope: { kind: 'group', group: 'edge' }, issuedFrom: null, expiresAt: 10_000 } as const;
+  const withEnrolment = (credential: NonNullable<MessageContext['enrolment']>['credential'], standing: 'ok' | 'revoked' | 'expired' = 'ok') => context({ newConnection: true, enrolment: { credential, standing } });
+  const described = (environment: string): AgentToServerInit => ({
+    sequenceNum: seq(0),
+    capabilities: FULL_CAPS,
+    agentDescription: { identifyingAttributes: [{ key: 'service.environment', value: { stringValue: environment } }] },
+    remoteConfigStatus: status('', APPLIED),
+  });
+
+  it('records the token on the agent and in its fleet event when the agent is in its group', () => {
+    const outcome = handled(handleAgentMessage(undefined, wire(described('edge')), withEnrolment(groupToken)));
+    expect(outcome.record.enrolment).toEqual({ tokenId: '0123456789abcdef', name: 'edge', issuedFrom: null });
+    expect(outcome.event?.snapshot.enrolment).toEqual({ tokenId: '0123456789abcdef', name: 'edge', issuedFrom: null });
+  });
+
+  it('refuses an agent of another group, keeping nothing and answering nothing', () => {
+    const outcome = handleAgentMessage(undefined, wire(described('prod')), withEnrolment(groupToken));
+    expect(outcome).toEqual({ kind: 'refused', reason: 'enrolment token is for group edge; the agent says service.environment=prod', credentialGone: false });
+  });
+
+  it('waits for the agent to describe itself before judging its group, and offers nothing meanwhile', () => {
+    const outcome = handled(handleAgentMessage(undefined, wire({ sequenceNum: seq(3), capabilities: FULL_CAPS }), context({ newConnection: true, desired: { hash: HASH_A, revision: 1 }, enrolment: { credential: groupToken, standing: 'ok' } })));
+    expect(outcome.response.remoteConfig).toBeUndefined();
+    expect(outcome.event).toBeNull();
+    expect(handleAgentMessage(outcome.record, wire({ ...described('prod'), sequenceNum: seq(4) }), context({ enrolment: { credential: groupToken, standing: 'ok' } })).kind).toBe('refused');
+  });
+
+  it('refuses an agent that moves to another group on a connection whose token is for the first', () => {
+    const known = handled(handleAgentMessage(undefined, wire(described('edge')), withEnrolment(groupToken))).record;
+    expect(handleAgentMessage(known, wire({ ...described('prod'), sequenceNum: seq(1) }), context({ enrolment: { credential: groupToken, standing: 'ok' } })).kind).toBe('refused');
+  });
+
+  it('lets an agent token speak for its uid only, and not take a new uid', () => {
+    const own = { ...groupToken, scope: { kind: 'agent', agentId: UID } } as const;
+    expect(handleAgentMessage(undefined, wire(described('anything')), withEnrolment(own)).kind).toBe('handled');
+    const other = { ...groupToken, scope: { kind: 'agent', agentId: NEW_UID } } as const;
+    expect(handleAgentMessage(undefined, wire(described('edge')), withEnrolment(other))).toMatchObject({ kind: 'refused', reason: `enrolment token is for agent ${NEW_UID}, not ${UID}` });
+    const renamed = handleAgentMessage(undefined, wire({ ...described('edge'), flags: Long.fromNumber(AgentToServerFlag.RequestInstanceUid, true) }), withEnrolment(own));
+    expect(renamed).toMatchObject({ kind: 'refused', reason: `enrolment token is for agent ${UID}, not ${NEW_UID}` });
+  });
+
+  it('refuses every message once the connection\u2019s token was revoked or has expired', () => {
+    expect(handleAgentMessage(undefined, wire(described('edge')), withEnrolment(groupToken, 'revoked'))).toEqual({ kind: 'refused', reason: 'enrolment token 0123456789abcdef was revoked', credentialGone: true });
+    expect(handleAgentMessage(undefined, wire(described('edge')), withEnrolment(groupToken, 'expired'))).toMatchObject({ reason: 'enrolment token 0123456789abcdef expired' });
   });
 });

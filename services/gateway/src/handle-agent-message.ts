@@ -23,6 +23,8 @@ import { effectiveConfigReport } from './effective-config-report';
 import type { OfferableConfig } from './config-source';
 import type { Transport } from './gateway-metrics';
 import { composeConnectionSettingsOffer, type TelemetrySettings } from './connection-settings-offer';
+import { scopeRefusal, type EnrolmentCredential } from './enrolment-check';
+import type { TokenStanding } from './enrolment-authority';
 import { nextOnTimePolls } from './poll-interval';
 
 /** A uid just assigned has no desired config yet: the orchestrator learns of it from our event. */
@@ -56,9 +58,19 @@ export interface MessageContext {
   readonly clientCertificate?: ClientCertificate | null;
   /** Where this agent would send its own metrics; absent or null: own metrics are not offered. */
   readonly ownMetricsFor?: (agentId: string) => TelemetrySettings | null;
+  /** The enrolment token the connection showed, and where it stands now; null or absent without one. */
+  readonly enrolment?: { readonly credential: EnrolmentCredential; readonly standing: TokenStanding } | null;
 }
 
-export type MessageOutcome = RejectedMessage | HandledMessage;
+export type MessageOutcome = RejectedMessage | RefusedMessage | HandledMessage;
+
+/** The agent may not speak with the token its connection showed (another scope, revoked or expired since): nothing is kept, the connection ends. */
+export interface RefusedMessage {
+  readonly kind: 'refused';
+  readonly reason: string;
+  /** The token's fault (revoked, expired since the connection opened) rather than the agent being out of its scope. */
+  readonly credentialGone: boolean;
+}
 
 /** The message was refused (bad instance_uid): answer with BadRequest, change nothing. */
 export interface RejectedMessage {
@@ -137,7 +149,12 @@ export function handleAgentMessage(record: AgentRecord | undefined, message: Age
     saidState: record?.saidState ?? null,
     onTimePolls: nextOnTimePolls(record, ctx.now, record !== undefined && heartbeatOffered(record) ? ctx.heartbeatIntervalSeconds : 0, !reconnect),
     clientCertificate: ctx.clientCertificate ?? null,
+    enrolment: ctx.enrolment ? { tokenId: ctx.enrolment.credential.tokenId, name: ctx.enrolment.credential.name, issuedFrom: ctx.enrolment.credential.issuedFrom } : null,
   };
+  if (ctx.enrolment) {
+    const refusal = enrolmentRefusal(ctx.enrolment, next);
+    if (refusal !== null) return refusal;
+  }
   const appliedAfterMs = appliedLatency(record, next, merge.changes, ctx.now);
 
   const response: ServerToAgentInit = {
@@ -219,6 +236,19 @@ function ownMetricsDue(record: AgentRecord): boolean {
   if (status?.hash === record.desiredHash && status.status === 'APPLIED') return true;
   // A config it reported FAILED under this assignment is not sent again: nothing is on its way.
   return record.failedHashes.some((failed) => failed.hash === record.desiredHash && failed.revision === record.desiredRevision);
+}
+
+/**
+ * A connection's token lets it speak for `next` only while it stands, and only within its scope:
+ * an agent token for its one uid (whatever uid the message leaves the agent with), a group token
+ * for agents whose verified description names the group.
+ */
+function enrolmentRefusal(enrolment: NonNullable<MessageContext['enrolment']>, next: AgentRecord): RefusedMessage | null {
+  const { credential, standing } = enrolment;
+  if (standing !== 'ok') return { kind: 'refused', reason: `enrolment token ${credential.tokenId} ${standing === 'revoked' ? 'was revoked' : 'expired'}`, credentialGone: true };
+  const identifying = next.state.verified ? (next.state.description?.identifying ?? {}) : null;
+  const reason = scopeRefusal(credential.scope, next.agentId, identifying);
+  return reason === null ? null : { kind: 'refused', reason, credentialGone: false };
 }
 
 /** agent_disconnect: said once, by a gateway that announced the connection (another holds it otherwise). */

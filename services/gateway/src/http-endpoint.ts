@@ -3,6 +3,8 @@ import type { Duplex } from 'node:stream';
 import type { ClientCertificate } from '@roost/contracts';
 import type { Logger } from '@roost/ports';
 import { clientCertificateOf } from './client-certificate';
+import type { Authorisation } from './enrolment-authority';
+import type { EnrolmentCredential } from './enrolment-check';
 import { acceptsGzip, BodyError, gzipAsync, readBody } from './http-body';
 import { BudgetHolder, type BudgetRefusal, type MemoryBudget } from './memory-budget';
 import type { GatewayMetrics } from './gateway-metrics';
@@ -18,6 +20,8 @@ const GZIP_MIN_BYTES = 512;
 export type HttpOpampResult =
   | { readonly kind: 'reply'; readonly body: Uint8Array }
   | { readonly kind: 'malformed'; readonly reason: string }
+  /** The agent may not speak with the token it showed (another group or agent): 403. */
+  | { readonly kind: 'forbidden'; readonly reason: string }
   | { readonly kind: 'over_capacity' };
 
 export interface HttpEndpointHooks {
@@ -27,12 +31,16 @@ export interface HttpEndpointHooks {
   /** Holds request bodies while they are read and handled (as unauthenticated connections). */
   readonly budget: MemoryBudget;
   readonly onRefused: (reason: BudgetRefusal) => void;
-  readonly authorised: (request: IncomingMessage) => boolean;
+  /** The request's bearer token: the shared one, an enrolment token (which it returns), or none where none is needed. */
+  readonly authorise: (request: IncomingMessage) => Authorisation | Promise<Authorisation>;
   /** True when one more WebSocket agent may connect. */
   readonly admitsWebSocket: () => boolean;
-  /** `clientCertificate`: the verified TLS client certificate of the request's connection (mTLS), null without one. */
-  readonly handleHttpMessage: (body: Buffer, clientCertificate: ClientCertificate | null) => HttpOpampResult | Promise<HttpOpampResult>;
-  readonly acceptUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /**
+   * `clientCertificate`: the verified TLS client certificate of the request's connection (mTLS),
+   * null without one; `enrolment`: the enrolment token the request showed, null without one.
+   */
+  readonly handleHttpMessage: (body: Buffer, clientCertificate: ClientCertificate | null, enrolment: EnrolmentCredential | null) => HttpOpampResult | Promise<HttpOpampResult>;
+  readonly acceptUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer, enrolment: EnrolmentCredential | null) => void;
   /** `POST /v1/metrics`: agents' own metrics (own-metrics-receiver.ts). */
   readonly ownMetrics?: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
   readonly metricsText: () => Promise<{ contentType: string; body: string }>;
@@ -78,11 +86,12 @@ async function route(hooks: HttpEndpointHooks, request: IncomingMessage, respons
 
 async function opampRequest(hooks: HttpEndpointHooks, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const { metrics } = hooks;
-  if (!hooks.authorised(request)) {
-    metrics.refusedConnections.inc({ reason: 'unauthorised' });
+  const authorisation = await hooks.authorise(request);
+  if (!authorisation.ok) {
+    metrics.refusedConnections.inc({ reason: authorisation.status === 401 ? 'unauthorised' : 'auth_unavailable' });
     request.resume();
-    response.writeHead(401, { 'WWW-Authenticate': 'Bearer', 'Content-Type': 'text/plain' });
-    response.end('unauthorised');
+    response.writeHead(authorisation.status, authorisation.status === 401 ? UNAUTHORISED_HEADERS : { 'Retry-After': String(hooks.retryAfterSeconds), 'Content-Type': 'text/plain' });
+    response.end(authorisation.reason);
     return;
   }
   if (request.method !== 'POST') {
@@ -96,13 +105,13 @@ async function opampRequest(hooks: HttpEndpointHooks, request: IncomingMessage, 
   }
   const holder = new BudgetHolder();
   try {
-    return await readAndHandle(hooks, request, response, holder);
+    return await readAndHandle(hooks, request, response, holder, authorisation.enrolment);
   } finally {
     hooks.budget.release(holder);
   }
 }
 
-async function readAndHandle(hooks: HttpEndpointHooks, request: IncomingMessage, response: ServerResponse, holder: BudgetHolder): Promise<void> {
+async function readAndHandle(hooks: HttpEndpointHooks, request: IncomingMessage, response: ServerResponse, holder: BudgetHolder, enrolment: EnrolmentCredential | null): Promise<void> {
   const { metrics } = hooks;
   let body: Buffer;
   try {
@@ -111,12 +120,15 @@ async function readAndHandle(hooks: HttpEndpointHooks, request: IncomingMessage,
     if (!(error instanceof BodyError)) throw error;
     return bodyRefused(hooks, response, error);
   }
-  const result = await hooks.handleHttpMessage(body, clientCertificateOf(request.socket));
+  const result = await hooks.handleHttpMessage(body, clientCertificateOf(request.socket), enrolment);
   switch (result.kind) {
     case 'reply':
       return reply(request, response, result.body);
     case 'malformed':
       return plain(response, 400, result.reason);
+    case 'forbidden':
+      metrics.refusedConnections.inc({ reason: 'out_of_scope' });
+      return plain(response, 403, result.reason);
     case 'over_capacity':
       metrics.refusedConnections.inc({ reason: 'over_capacity' });
       response.writeHead(503, { 'Retry-After': String(hooks.retryAfterSeconds), 'Content-Type': 'text/plain' });
@@ -161,26 +173,48 @@ async function reply(request: IncomingMessage, response: ServerResponse, body: U
   response.end(body);
 }
 
+const UNAUTHORISED_HEADERS = { 'WWW-Authenticate': 'Bearer realm="roost", error="invalid_token"', 'Content-Type': 'text/plain' };
+
 /** Upgrade listener: only the OpAMP path, authorised, under the agent limit. */
 export function createUpgradeListener(hooks: HttpEndpointHooks): (request: IncomingMessage, socket: Duplex, head: Buffer) => void {
   return (request, socket, head) => {
     socket.on('error', () => socket.destroy());
     if (pathOf(request.url) !== hooks.path) return refuseUpgrade(socket, 404, 'Not Found');
-    if (!hooks.authorised(request)) {
-      hooks.metrics.refusedConnections.inc({ reason: 'unauthorised' });
-      return refuseUpgrade(socket, 401, 'Unauthorized', { 'WWW-Authenticate': 'Bearer' });
+    const authorisation = hooks.authorise(request);
+    if (authorisation instanceof Promise) {
+      // The socket is not read meanwhile: what the agent sends waits in the kernel.
+      authorisation.then(
+        (settled) => upgradeAuthorised(hooks, request, socket, head, settled),
+        (error: unknown) => {
+          hooks.logger.error({ err: String(error) }, 'upgrade authorisation failed');
+          refuseUpgrade(socket, 500, 'Internal Server Error');
+        },
+      );
+      return;
     }
-    if (!hooks.admitsWebSocket()) {
-      hooks.metrics.refusedConnections.inc({ reason: 'over_capacity' });
-      return refuseUpgrade(socket, 503, 'Service Unavailable', { 'Retry-After': String(hooks.retryAfterSeconds) });
-    }
-    hooks.acceptUpgrade(request, socket, head);
+    upgradeAuthorised(hooks, request, socket, head, authorisation);
   };
 }
 
-function refuseUpgrade(socket: Duplex, status: number, text: string, headers: Record<string, string> = {}): void {
-  const lines = [`HTTP/1.1 ${status} ${text}`, 'Connection: close', 'Content-Length: 0', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
-  socket.end(`${lines.join('\r\n')}\r\n\r\n`);
+function upgradeAuthorised(hooks: HttpEndpointHooks, request: IncomingMessage, socket: Duplex, head: Buffer, authorisation: Authorisation): void {
+  if (socket.destroyed) return;
+  if (!authorisation.ok) {
+    hooks.metrics.refusedConnections.inc({ reason: authorisation.status === 401 ? 'unauthorised' : 'auth_unavailable' });
+    if (authorisation.status === 401) return refuseUpgrade(socket, 401, 'Unauthorized', { 'WWW-Authenticate': UNAUTHORISED_HEADERS['WWW-Authenticate'] }, authorisation.reason);
+    return refuseUpgrade(socket, 503, 'Service Unavailable', { 'Retry-After': String(hooks.retryAfterSeconds) }, authorisation.reason);
+  }
+  if (!hooks.admitsWebSocket()) {
+    hooks.metrics.refusedConnections.inc({ reason: 'over_capacity' });
+    return refuseUpgrade(socket, 503, 'Service Unavailable', { 'Retry-After': String(hooks.retryAfterSeconds) });
+  }
+  hooks.acceptUpgrade(request, socket, head, authorisation.enrolment);
+}
+
+/** An HTTP answer to an upgrade request, with the reason as its body. */
+function refuseUpgrade(socket: Duplex, status: number, text: string, headers: Record<string, string> = {}, body = ''): void {
+  const length = Buffer.byteLength(body);
+  const lines = [`HTTP/1.1 ${status} ${text}`, 'Connection: close', `Content-Length: ${length}`, ...(length > 0 ? ['Content-Type: text/plain'] : []), ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+  socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
 }
 
 function pathOf(url: string | undefined): string {

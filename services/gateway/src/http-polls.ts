@@ -3,6 +3,7 @@ import type { ClientCertificate } from '@roost/contracts';
 import Long from 'long';
 import type { AgentRecord } from './agent-record';
 import { sameCertificate } from './client-certificate';
+import type { EnrolmentCredential } from './enrolment-check';
 import { handleAgentMessage } from './handle-agent-message';
 import type { HttpOpampResult } from './http-endpoint';
 import { encodeReply } from './reply-encoding';
@@ -23,8 +24,11 @@ export class HttpPolls {
     this.messagesOut = core.deps.metrics.messagesOut.labels('http');
   }
 
-  /** `clientCertificate`: of the TLS connection the body came on; another one than the agent's last is a new connection. */
-  async onBody(body: Buffer, clientCertificate: ClientCertificate | null): Promise<HttpOpampResult> {
+  /**
+   * `clientCertificate`: of the TLS connection the body came on; `enrolment`: the token the
+   * request showed. Another one of either than the agent's last is a new connection.
+   */
+  async onBody(body: Buffer, clientCertificate: ClientCertificate | null, enrolment: EnrolmentCredential | null): Promise<HttpOpampResult> {
     const { core } = this;
     const { agents } = core;
     let message: AgentToServer;
@@ -37,20 +41,31 @@ export class HttpPolls {
     this.messagesIn.inc();
     const agentId = uidTextOf(message);
     const known = agentId === null ? undefined : agents.get(agentId);
-    const newConnection = !known || !known.connected || known.transport !== 'http' || !sameCertificate(known.clientCertificate, clientCertificate);
+    const newConnection =
+      !known || !known.connected || known.transport !== 'http' || !sameCertificate(known.clientCertificate, clientCertificate) || (known.enrolment?.tokenId ?? null) !== (enrolment?.tokenId ?? null);
     if (newConnection && !(known?.connected ?? false) && !core.admitsNewConnection()) return { kind: 'over_capacity' };
     // Polls of one agent may land on any gateway: after a poll this one did not see, a nudge
     // may have gone elsewhere too, so the desired entry is read again.
     const readDesired = agentId !== null && (newConnection || missedMessages(known, message));
     const desired = readDesired ? await core.whileOpening(agentId, core.deps.configs.desiredOnConnect(agentId)) : undefined;
     const record = (): AgentRecord | undefined => (agentId === null ? undefined : agents.get(agentId));
-    let outcome = handleAgentMessage(record(), message, core.context('http', newConnection, desired, clientCertificate));
+    let outcome = handleAgentMessage(record(), message, core.context('http', newConnection, desired, clientCertificate, enrolment));
     if (outcome.kind === 'handled' && outcome.response.remoteConfig && !readDesired) {
       // Nothing is offered from an entry this gateway may have missed the change of.
       const current = await core.deps.configs.desiredOnConnect(outcome.record.agentId);
       if (current !== undefined && (current.revision !== outcome.record.desiredRevision || current.hash !== outcome.record.desiredHash)) {
-        outcome = handleAgentMessage(record(), message, core.context('http', newConnection, current, clientCertificate));
+        outcome = handleAgentMessage(record(), message, core.context('http', newConnection, current, clientCertificate, enrolment));
       }
+    }
+    if (outcome.kind === 'refused') {
+      core.refused('http', agentId, outcome);
+      // An agent that polled only before describing itself, on this token, was never said: it is forgotten.
+      const held = agentId === null ? undefined : agents.get(agentId);
+      if (agentId !== null && held?.saidState === null && agents.socket(agentId) === undefined) {
+        agents.setPolling(agentId, false);
+        agents.forget(agentId);
+      }
+      return { kind: 'forbidden', reason: outcome.reason };
     }
     if (outcome.kind === 'rejected') {
       core.deps.metrics.decodeErrors.inc({ transport: 'http', reason: 'bad_instance_uid' });

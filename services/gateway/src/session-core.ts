@@ -4,13 +4,15 @@ import type { ClientCertificate } from '@roost/contracts';
 import type { Logger } from '@roost/ports';
 import { markDisconnected, reconcileConfig } from './agent-lifecycle';
 import type { DesiredEntry } from './agent-record';
+import type { TokenStanding } from './enrolment-authority';
+import type { EnrolmentCredential } from './enrolment-check';
 import { AgentStore } from './agent-store';
 import type { ConfigSource } from './config-source';
 import type { EffectiveConfigWriter } from './effective-config-writer';
 import type { FleetPublisher } from './fleet-publisher';
 import { decodeErrorReason, type DecodeErrorReason, type GatewayMetrics, type Transport } from './gateway-metrics';
 import type { ResolvedGatewayOptions } from './gateway-options';
-import type { HandledMessage, MessageContext } from './handle-agent-message';
+import type { HandledMessage, MessageContext, RefusedMessage } from './handle-agent-message';
 import { nativeSha256, rememberingSha256 } from './native-sha256';
 import { encodeReplyFrame, type ReplyLimit } from './reply-encoding';
 import type { WsPeer } from './websocket-transport';
@@ -28,6 +30,8 @@ export interface AgentSessionsDeps {
   readonly nextEventId: () => string;
   /** Where an agent sends its own metrics; absent: own metrics are not offered. */
   readonly ownMetricsFor?: (agentId: string) => TelemetrySettings | null;
+  /** Where a connection's enrolment token stands now (revoked or expired since it connected); absent: always good. */
+  readonly tokenStanding?: (credential: EnrolmentCredential) => TokenStanding;
 }
 
 /**
@@ -105,6 +109,15 @@ export class SessionCore {
     if (outcome.disconnect) this.agents.unbindSocket(outcome.record.agentId);
   }
 
+  /**
+   * A message refused for its connection's token (the agent out of the token's scope, or the
+   * token revoked or expired since): counted, logged at debug, nothing kept.
+   */
+  refused(transport: Transport, agentId: string | null, outcome: RefusedMessage): void {
+    this.deps.metrics.refusedConnections.inc({ reason: outcome.credentialGone ? 'token_gone' : 'out_of_scope' });
+    this.deps.logger.debug({ transport, agentId, reason: outcome.reason }, 'refused a message for its enrolment token');
+  }
+
   /** Marks an agent gone (socket closed, polls missed) and says so once. */
   disconnect(agentId: string, why: string): void {
     const record = this.agents.get(agentId);
@@ -159,7 +172,7 @@ export class SessionCore {
     return reason;
   }
 
-  context(transport: Transport, newConnection: boolean, desired: DesiredEntry | undefined, clientCertificate: ClientCertificate | null): MessageContext {
+  context(transport: Transport, newConnection: boolean, desired: DesiredEntry | undefined, clientCertificate: ClientCertificate | null, enrolment: EnrolmentCredential | null): MessageContext {
     const { options, configs } = this.deps;
     return {
       now: options.now(),
@@ -175,6 +188,7 @@ export class SessionCore {
       sha256: this.sha256,
       clientCertificate,
       ...(this.deps.ownMetricsFor === undefined ? {} : { ownMetricsFor: this.deps.ownMetricsFor }),
+      enrolment: enrolment === null ? null : { credential: enrolment, standing: this.deps.tokenStanding?.(enrolment) ?? 'ok' },
     };
   }
 

@@ -10,6 +10,7 @@ import { isLoopbackHost, loadTlsFiles, watchTlsFiles, type TlsFiles, type TlsMat
 import { silentLogger, type Logger, type Platform } from '@roost/ports';
 import { AgentSessions } from './agent-sessions';
 import { createBearerCheck } from './bearer-auth';
+import { EnrolmentAuthority } from './enrolment-authority';
 import { createRefusalReporter } from './budget-refusals';
 import { createConfigSource } from './config-source';
 import { createEffectiveConfigWriter } from './effective-config-writer';
@@ -27,6 +28,7 @@ import { createWebSocketTransport } from './websocket-transport';
 import type { TelemetrySettings } from './connection-settings-offer';
 import { AGENT_ID_HEADER, AGENT_KEY_HEADER, OwnMetricsCredentials } from './own-metrics-credential';
 import { OWN_METRICS_PATH, receiveOwnMetrics } from './own-metrics-receiver';
+import type { EnrolmentCredential } from './enrolment-check';
 
 /** The ports the gateway uses; `health` (when present) feeds /readyz. */
 export type GatewayPlatform = Pick<Platform, 'bus' | 'events' | 'kv'> & Partial<Pick<Platform, 'health'>>;
@@ -107,11 +109,12 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
     smallReserveBytes: Math.min(Math.floor(resolved.memoryBudgetBytes / 8), resolved.memoryBudgetBytes - resolved.maxMessageBytes),
   });
   const refused = createRefusalReporter(metrics, logger, budget, Date.now);
-  const [desiredBucket, configsBucket, gatewaysBucket, effectiveBucket] = await Promise.all([
+  const [desiredBucket, configsBucket, gatewaysBucket, effectiveBucket, enrolmentBucket] = await Promise.all([
     platform.kv.open(BUCKETS.agentDesired.name),
     platform.kv.open(BUCKETS.configs.name),
     platform.kv.open(BUCKETS.gateways.name),
     platform.kv.open(BUCKETS.effectiveConfigs.name),
+    platform.kv.open(BUCKETS.enrolmentTokens.name),
   ]);
   const configs = createConfigSource(desiredBucket, configsBucket, logger);
   const publisher = createFleetPublisher(platform.events, metrics, logger);
@@ -125,6 +128,20 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
 
   // The transport and the sessions refer to each other; the transport is created second.
   let openSockets = (): number => 0;
+  let endConnectionsOf = (_tokenId: string): number => 0;
+  const authority = new EnrolmentAuthority(
+    enrolmentBucket,
+    { sharedToken: resolved.bearerToken, requireEnrolment: resolved.requireEnrolment },
+    {
+      now: resolved.now,
+      logger,
+      onRevoked: (tokenId) => {
+        const ended = endConnectionsOf(tokenId);
+        logger.info({ tokenId, ended }, 'enrolment token revoked: the connections that showed it end');
+      },
+    },
+  );
+  await authority.start();
   const sessions = new AgentSessions({
     options: resolved,
     configs,
@@ -136,6 +153,7 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
     newInstanceUid: () => uuidv7({ msecs: resolved.now(), random: resolved.randomBytes(16) }, new Uint8Array(16)),
     nextEventId: () => `${gatewayId}.${bootId}.${++eventCounter}`,
     ...(resolved.ownMetrics ? { ownMetricsFor } : {}),
+    tokenStanding: (credential) => authority.standing(credential),
   });
   const ws = createWebSocketTransport(sessions, {
     maxFrameBytes: resolved.maxMessageBytes,
@@ -150,8 +168,10 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
     logger,
   });
   openSockets = () => ws.peerCount;
-
+  endConnectionsOf = (tokenId) => sessions.endConnectionsOf(tokenId, ws.peers());
+  // Own metrics exports carry the shared token the offer handed over (and a per-agent proof).
   const bearerOk = createBearerCheck(resolved.bearerToken);
+
   let stopping = false;
   let presenceHealthy = (): boolean => false;
   const hooks = {
@@ -160,9 +180,10 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
     retryAfterSeconds: resolved.retryAfterSeconds,
     budget,
     onRefused: (reason: string) => refused('http', reason),
-    authorised: (request: IncomingMessage) => bearerOk(request.headers),
+    authorise: (request: IncomingMessage) => authority.authorise(request.headers.authorization),
     admitsWebSocket: () => !stopping && sessions.admitsNewConnection(),
-    handleHttpMessage: (body: Buffer, clientCertificate: ClientCertificate | null) => (stopping ? { kind: 'over_capacity' as const } : sessions.onHttpBody(body, clientCertificate)),
+    handleHttpMessage: (body: Buffer, clientCertificate: ClientCertificate | null, enrolment: EnrolmentCredential | null) =>
+      stopping ? { kind: 'over_capacity' as const } : sessions.onHttpBody(body, clientCertificate, enrolment),
     acceptUpgrade: ws.accept,
     ownMetrics: (request: IncomingMessage, response: ServerResponse) =>
       receiveOwnMetrics(
@@ -264,6 +285,7 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
       if (stopping) return;
       stopping = true;
       nudges.stop();
+      authority.stop();
       stopSweeps();
       await presence.stop();
       await ws.close();

@@ -48,6 +48,19 @@ export class WebSocketSessions implements WsPeerHandler {
     this.core.disconnect(agentId, 'socket closed');
   }
 
+  /**
+   * Lets go of the agent a refused socket speaks for: said disconnected when something was said
+   * of it, forgotten when nothing was (it spoke only before describing itself, on this token).
+   */
+  private release(peer: WsPeer, why: string): void {
+    const agentId = peer.agentId;
+    peer.agentId = null;
+    if (agentId === null || this.core.agents.socket(agentId) !== peer) return;
+    this.core.agents.unbindSocket(agentId);
+    if (this.core.agents.get(agentId)?.saidState === null) this.core.agents.forget(agentId);
+    else this.core.disconnect(agentId, why);
+  }
+
   private track(peer: WsPeer, pending: Promise<void>): void {
     const settled = pending.catch((error: unknown) => this.core.deps.logger.error({ err: String(error), agentId: peer.agentId }, 'WebSocket message failed'));
     peer.queue = settled;
@@ -73,8 +86,15 @@ export class WebSocketSessions implements WsPeerHandler {
     const { agents } = core;
     const reassignTo = stillOld ? peer.reassigned?.to : this.reassignmentFor(peer, claimedId, newConnection);
     const agentId = reassignTo ? (peer.reassigned?.toText ?? null) : claimedId;
-    const context = core.context('websocket', newConnection, desired, peer.clientCertificate);
+    const context = core.context('websocket', newConnection, desired, peer.clientCertificate, peer.enrolment);
     const outcome = handleAgentMessage(agentId === null ? undefined : agents.get(agentId), message, reassignTo ? { ...context, reassignTo } : context);
+    if (outcome.kind === 'refused') {
+      // Policy violation: the socket ends, and with it the agent's connection if it held one.
+      core.refused('websocket', agentId, outcome);
+      this.release(peer, outcome.reason);
+      peer.close(1008, closeReason(outcome.reason));
+      return;
+    }
     if (outcome.kind === 'rejected') {
       core.deps.metrics.decodeErrors.inc({ transport: 'websocket', reason: 'bad_instance_uid' });
       core.deps.logger.debug({ reason: outcome.reason }, 'refused a message with a bad instance_uid');
@@ -128,4 +148,12 @@ export class WebSocketSessions implements WsPeerHandler {
     );
     return to;
   }
+}
+
+/** A WebSocket close reason is at most 123 bytes of UTF-8. */
+export function closeReason(text: string): string {
+  if (Buffer.byteLength(text) <= 123) return text;
+  let cut = text.slice(0, 120);
+  while (Buffer.byteLength(cut) > 120) cut = cut.slice(0, -1);
+  return `${cut}...`;
 }

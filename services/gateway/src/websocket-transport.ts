@@ -4,6 +4,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { ClientCertificate } from '@roost/contracts';
 import type { Logger } from '@roost/ports';
 import { clientCertificateOf } from './client-certificate';
+import type { EnrolmentCredential } from './enrolment-check';
 import type { GatewayMetrics } from './gateway-metrics';
 import { InboundQueue } from './inbound-queue';
 import { BudgetHolder, type BudgetRefusal, type MemoryBudget } from './memory-budget';
@@ -44,6 +45,8 @@ export class WsPeer {
     private readonly limits: PeerLimits,
     /** The verified TLS client certificate of the connection (mTLS); null without one. */
     readonly clientCertificate: ClientCertificate | null = null,
+    /** The enrolment token the upgrade request showed; null without one. */
+    readonly enrolment: EnrolmentCredential | null = null,
   ) {}
 
   /** Sends one binary frame; false when the socket is no longer open or this frame would pass a limit. */
@@ -100,9 +103,11 @@ export interface WsPeerHandler {
 }
 
 export interface WebSocketTransport {
-  /** Completes an upgrade the HTTP layer already authorised. */
-  accept(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Completes an upgrade the HTTP layer already authorised (with the enrolment token it showed, if any). */
+  accept(request: IncomingMessage, socket: Duplex, head: Buffer, enrolment: EnrolmentCredential | null): void;
   readonly peerCount: number;
+  /** The open sockets, bound to an agent or not yet. */
+  peers(): IterableIterator<WsPeer>;
   /** Closes every socket (1001 going away), stops pinging, and handles what is still queued. */
   close(): Promise<void>;
 }
@@ -252,9 +257,9 @@ export function createWebSocketTransport(
   pinger.unref();
 
   return {
-    accept(request, socket, head) {
+    accept(request, socket, head, enrolment) {
       server.handleUpgrade(request, socket, head, (ws) => {
-        const peer = new WsPeer(ws, limits, clientCertificateOf(socket));
+        const peer = new WsPeer(ws, limits, clientCertificateOf(socket), enrolment);
         PEERS.set(ws, peer);
         // `ws` has just added its data listener (and put `head` back to be read again): every
         // chunk now goes through the meter first.
@@ -279,6 +284,7 @@ export function createWebSocketTransport(
     get peerCount() {
       return peers.size;
     },
+    peers: () => peers.values(),
     async close() {
       clearInterval(pinger);
       const open = [...peers];

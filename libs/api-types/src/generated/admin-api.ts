@@ -723,6 +723,15 @@ export interface components {
                 /** @description when the certificate expires */
                 notAfter: number;
             } | null;
+            /** @description the enrolment token the agent last connected with; null when it used the shared token or none */
+            enrolment: {
+                /** @description the enrolment token's id (`roost_et_<id>_…`) */
+                tokenId: string;
+                /** @description the token's name */
+                name: string;
+                /** @description for a token a gateway issued to this agent: the token it was issued from; null for one an operator made */
+                issuedFrom: string | null;
+            } | null;
             currentConfigHash: string;
             desired: {
                 configHash: string | null;

@@ -71,6 +71,7 @@ const agentMessage = (view: AgentDetailView): Message => ({
   disconnect_time: timestamp(view.disconnectedAt),
   last_event: view.lastEvent,
   client_certificate: view.clientCertificate === null ? undefined : clientCertificateMessage(view.clientCertificate),
+  enrolment: view.enrolment === null ? undefined : { token_id: view.enrolment.tokenId, name: view.enrolment.name, issued_from: opt(view.enrolment.issuedFrom) },
 });
 
 export const agent = (view: AgentDetailView): Message => ({ agent: agentMessage(view) });

@@ -83,6 +83,14 @@ export const agentSchema = named(
       })
       .nullable()
       .describe('the TLS client certificate the agent last connected with (gateway mTLS); null without one'),
+    enrolment: z
+      .strictObject({
+        tokenId: z.string().describe('the enrolment token\'s id (`roost_et_<id>_…`)'),
+        name: z.string().describe('the token\'s name'),
+        issuedFrom: z.string().nullable().describe('for a token a gateway issued to this agent: the token it was issued from; null for one an operator made'),
+      })
+      .nullable()
+      .describe('the enrolment token the agent last connected with; null when it used the shared token or none'),
     currentConfigHash: z.string(),
     desired: z.strictObject({ configHash: z.string().nullable(), rolloutId: z.string(), setBy: z.string(), at: millis }).nullable(),
     firstSeenAt: millis,
