@@ -47,6 +47,10 @@ export interface GoAgentOptions {
   caFile?: string;
   certFile?: string;
   keyFile?: string;
+  /** Request headers sent on every connection, e.g. `{ Authorization: 'Bearer roost_et_…' }`. */
+  headers?: Record<string, string>;
+  /** Advertise AcceptsOpAMPConnectionSettings and reconnect with offered settings (as the collector supervisor does). */
+  acceptsOpampConnectionSettings?: boolean;
 }
 
 export type GoAgentCommand = 'stop' | 'restart' | 'drop' | 'health ok' | `health fail ${string}`;
@@ -68,11 +72,13 @@ function toArgs(o: GoAgentOptions): string[] {
   flag('reports-health', o.reportsHealth);
   flag('reports-heartbeat', o.reportsHeartbeat);
   flag('request-instance-uid', o.requestInstanceUid);
+  flag('accepts-opamp-connection-settings', o.acceptsOpampConnectionSettings);
   flag('tap', o.tap);
   if (o.heartbeatMs !== undefined) args.push('--heartbeat', `${o.heartbeatMs}ms`);
   if (o.rejectMarker !== undefined) args.push('--reject-marker', o.rejectMarker);
   for (const [k, v] of Object.entries(o.labels ?? {})) args.push('--label', `${k}=${v}`);
   for (const [k, v] of Object.entries(o.attributes ?? {})) args.push('--attr', `${k}=${v}`);
+  for (const [k, v] of Object.entries(o.headers ?? {})) args.push('--header', `${k}=${v}`);
   if (o.caFile !== undefined) args.push('--ca-file', o.caFile);
   if (o.certFile !== undefined) args.push('--cert-file', o.certFile, '--key-file', o.keyFile ?? '');
   return args;

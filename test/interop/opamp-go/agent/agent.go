@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -33,6 +34,8 @@ type Agent struct {
 	effective  *protobufs.AgentConfigMap
 	health     *protobufs.ComponentHealth
 	linkUp     bool
+	// The OpAMP server settings in use: the command line's, then an offer's.
+	headers http.Header
 }
 
 func NewAgent(opts Options, events *Emitter) (*Agent, error) {
@@ -45,7 +48,11 @@ func NewAgent(opts Options, events *Emitter) (*Agent, error) {
 		effective: &protobufs.AgentConfigMap{ConfigMap: map[string]*protobufs.AgentConfigFile{
 			"": {Body: []byte(opts.LocalConfig), ContentType: "text/yaml"},
 		}},
-		health: &protobufs.ComponentHealth{Healthy: true, StartTimeUnixNano: uint64(time.Now().UnixNano()), Status: "ok"},
+		health:  &protobufs.ComponentHealth{Healthy: true, StartTimeUnixNano: uint64(time.Now().UnixNano()), Status: "ok"},
+		headers: http.Header{},
+	}
+	for _, kv := range opts.Headers {
+		a.headers.Add(kv[0], kv[1])
 	}
 	if opts.Tap {
 		tap, err := StartTap(opts.ServerURL, events)
@@ -71,6 +78,8 @@ func (a *Agent) Start(ctx context.Context) error {
 		lastStatus = proto.Clone(a.lastStatus).(*protobufs.RemoteConfigStatus)
 	}
 	a.linkUp = false
+	target := a.target
+	headers := a.headers.Clone()
 	a.mu.Unlock()
 
 	c := a.newClient()
@@ -91,7 +100,8 @@ func (a *Agent) Start(ctx context.Context) error {
 		c.SetFlags(protobufs.AgentToServerFlags_AgentToServerFlags_RequestInstanceUid)
 	}
 	settings := types.StartSettings{
-		OpAMPServerURL: a.target,
+		OpAMPServerURL: target,
+		Header:         headers,
 		InstanceUid:    types.InstanceUid(uid),
 		Callbacks:      a.callbacks(c, gen),
 		// nil (no config yet) makes opamp-go report UNSET, which asks the server for config.
@@ -211,6 +221,9 @@ func (a *Agent) callbacks(c client.OpAMPClient, gen int) types.Callbacks {
 			a.events.Emit("error", Event{"source": "server", "type": er.Type.String(), "message": er.ErrorMessage})
 		},
 		OnMessage: func(ctx context.Context, msg *types.MessageData) { a.onMessage(ctx, c, msg) },
+		OnOpampConnectionSettings: func(_ context.Context, settings *protobufs.OpAMPConnectionSettings) error {
+			return a.onOpampConnectionSettings(settings)
+		},
 		GetEffectiveConfig: func(context.Context) (*protobufs.EffectiveConfig, error) {
 			a.mu.Lock()
 			defer a.mu.Unlock()
@@ -290,6 +303,37 @@ func (a *Agent) applyRemoteConfig(ctx context.Context, c client.OpAMPClient, rc 
 	ev := statusEvent(status)
 	ev["reported"] = reported
 	a.events.Emit("status_reported", ev)
+}
+
+// onOpampConnectionSettings takes an offer of new OpAMP server settings as the collector's
+// supervisor does (a new endpoint, headers replacing the old ones) and reconnects with them.
+// The reconnect runs apart: the client cannot be stopped from its own callback.
+func (a *Agent) onOpampConnectionSettings(settings *protobufs.OpAMPConnectionSettings) error {
+	if settings.GetDestinationEndpoint() == "" {
+		return fmt.Errorf("offered OpAMP settings have no destination endpoint")
+	}
+	headers := http.Header{}
+	shown := map[string]string{}
+	for _, h := range settings.GetHeaders().GetHeaders() {
+		headers.Add(h.Key, h.Value)
+		shown[h.Key] = h.Value
+	}
+	a.events.Emit("opamp_connection_settings", Event{
+		"endpoint": settings.GetDestinationEndpoint(), "headers": shown,
+		"heartbeat_seconds": settings.GetHeartbeatIntervalSeconds(), "has_ca_cert": len(settings.GetCertificate().GetCaCert()) > 0,
+	})
+	a.mu.Lock()
+	a.headers = headers
+	if settings.GetDestinationEndpoint() != a.opts.ServerURL.String() {
+		a.target = settings.GetDestinationEndpoint()
+	}
+	a.mu.Unlock()
+	go func() {
+		if err := a.Restart(context.Background()); err != nil {
+			a.events.Emit("error", Event{"source": "client", "message": "reconnect with offered settings: " + err.Error()})
+		}
+	}()
+	return nil
 }
 
 func statusEvent(s *protobufs.RemoteConfigStatus) Event {

@@ -37,6 +37,11 @@ type Options struct {
 	CAFile   string
 	CertFile string
 	KeyFile  string
+	// Headers sent on every connection (e.g. Authorization: Bearer <token>).
+	Headers keyValues
+	// AcceptsOpAMPConnectionSettings: advertise the capability and take an offer as the
+	// collector's supervisor does: reconnect with the offered endpoint and headers.
+	AcceptsOpAMPConnectionSettings bool
 }
 
 // Transport is "ws" or "http", chosen by the server URL's scheme as opamp-go's users do.
@@ -61,6 +66,7 @@ func (o Options) Capabilities() protobufs.AgentCapabilities {
 	set(o.ReportsEffectiveConfig, protobufs.AgentCapabilities_AgentCapabilities_ReportsEffectiveConfig)
 	set(o.ReportsHealth, protobufs.AgentCapabilities_AgentCapabilities_ReportsHealth)
 	set(o.ReportsHeartbeat, protobufs.AgentCapabilities_AgentCapabilities_ReportsHeartbeat)
+	set(o.AcceptsOpAMPConnectionSettings, protobufs.AgentCapabilities_AgentCapabilities_AcceptsOpAMPConnectionSettings)
 	return caps
 }
 
@@ -89,7 +95,8 @@ official client, for Roost's interoperability tests.
 
 It prints one JSON object per line on stdout for each notable event: started, connected,
 connect_failed, remote_config_received {hash, body_length}, status_reported {hash, status},
-new_instance_uid, health_set, dropped, client_stopped, stopped, error; with the wire tap on,
+new_instance_uid, health_set, opamp_connection_settings {endpoint, headers, heartbeat_seconds,
+has_ca_cert}, dropped, client_stopped, stopped, error; with the wire tap on,
 also sent / received {seq, flags, fields, ...} for every OpAMP message in either direction.
 Logs go to stderr.
 
@@ -132,6 +139,8 @@ func ParseOptions(args []string, stderr io.Writer) (Options, error) {
 	fs.StringVar(&o.CAFile, "ca-file", "", "PEM CA that the server's certificate must chain to (wss://, https://)")
 	fs.StringVar(&o.CertFile, "cert-file", "", "PEM client certificate presented to the server (mTLS); with --key-file")
 	fs.StringVar(&o.KeyFile, "key-file", "", "PEM key of --cert-file")
+	fs.Var(&o.Headers, "header", "request header key=value sent on every connection, repeatable (e.g. Authorization=Bearer roost_et_...)")
+	fs.BoolVar(&o.AcceptsOpAMPConnectionSettings, "accepts-opamp-connection-settings", false, "advertise AcceptsOpAMPConnectionSettings and reconnect with offered endpoint and headers, as the collector supervisor does")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
