@@ -723,8 +723,8 @@ export interface components {
                 /** @description when the certificate expires */
                 notAfter: number;
             } | null;
-            /** @description the enrolment token the agent last connected with; null when it used the shared token or none */
-            enrolment: {
+            /** @description the enrolment token the agent last connected with; null when it used the shared token or none (always sent; absent only from a Roost before enrolment tokens) */
+            enrolment?: {
                 /** @description the enrolment token's id (`roost_et_<id>_…`) */
                 tokenId: string;
                 /** @description the token's name */

@@ -90,7 +90,8 @@ export const agentSchema = named(
         issuedFrom: z.string().nullable().describe('for a token a gateway issued to this agent: the token it was issued from; null for one an operator made'),
       })
       .nullable()
-      .describe('the enrolment token the agent last connected with; null when it used the shared token or none'),
+      .optional()
+      .describe('the enrolment token the agent last connected with; null when it used the shared token or none (always sent; absent only from a Roost before enrolment tokens)'),
     currentConfigHash: z.string(),
     desired: z.strictObject({ configHash: z.string().nullable(), rolloutId: z.string(), setBy: z.string(), at: millis }).nullable(),
     firstSeenAt: millis,
