@@ -30,6 +30,14 @@ export interface AdminApiOptions {
   /** Largest request body. Default 4 MiB (config YAML). */
   readonly maxBodyBytes?: number;
   /**
+   * Bytes held in request bodies being received, over every HTTP request: a body that would
+   * pass it is refused with 503 and Retry-After. Default 64 MiB (sixteen bodies of the largest
+   * size); at least maxBodyBytes.
+   */
+  readonly bodyBudgetBytes?: number;
+  /** A request whose headers and body have not all arrived within this is cut off. Default 30 000. */
+  readonly requestTimeoutMs?: number;
+  /**
    * PEM files: HTTP and gRPC then serve only TLS; with `clientCaFile`, clients must present a
    * certificate that CA signed (mTLS). Read again when they change or on SIGHUP.
    */
@@ -51,6 +59,8 @@ export interface ResolvedAdminApiOptions {
   readonly settleMs: number;
   readonly watchIntervalMs: number;
   readonly maxBodyBytes: number;
+  readonly bodyBudgetBytes: number;
+  readonly requestTimeoutMs: number;
   readonly tls: TlsFiles | undefined;
   readonly tlsReloadIntervalMs: number;
   readonly logger: Logger;
@@ -68,7 +78,8 @@ export function resolveAdminApiOptions(options: AdminApiOptions, logger: Logger)
     commandTimeoutMs: positive(options.commandTimeoutMs, 10_000, 'commandTimeoutMs'),
     settleMs: nonNegative(options.settleMs, 2_000, 'settleMs'),
     watchIntervalMs: positive(options.watchIntervalMs, 250, 'watchIntervalMs'),
-    maxBodyBytes: positive(options.maxBodyBytes, 4 * 1024 * 1024, 'maxBodyBytes'),
+    ...bodyLimits(options),
+    requestTimeoutMs: positive(options.requestTimeoutMs, 30_000, 'requestTimeoutMs'),
     tls: options.tls,
     tlsReloadIntervalMs: positive(options.tlsReloadIntervalMs, 10_000, 'tlsReloadIntervalMs'),
     logger: options.logger ?? logger,
@@ -92,4 +103,13 @@ function nonNegative(value: number | undefined, fallback: number, name: string):
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value < 0) throw new Error(`admin API option ${name} must be 0 or more, got ${value}`);
   return value;
+}
+
+function bodyLimits(options: AdminApiOptions): { maxBodyBytes: number; bodyBudgetBytes: number } {
+  const maxBodyBytes = positive(options.maxBodyBytes, 4 * 1024 * 1024, 'maxBodyBytes');
+  const bodyBudgetBytes = positive(options.bodyBudgetBytes, Math.max(64 * 1024 * 1024, maxBodyBytes), 'bodyBudgetBytes');
+  if (bodyBudgetBytes < maxBodyBytes) {
+    throw new Error(`admin API option bodyBudgetBytes (${bodyBudgetBytes}) must be at least maxBodyBytes (${maxBodyBytes}), or no body that large could be received`);
+  }
+  return { maxBodyBytes, bodyBudgetBytes };
 }

@@ -29,6 +29,8 @@ export interface AdminApiEnvironment {
  *                        (default none with tokens, admin without)
  *   ADMIN_TLS_CERT_FILE, ADMIN_TLS_KEY_FILE  PEM certificate and key: HTTP and gRPC serve only TLS
  *   ADMIN_TLS_CLIENT_CA_FILE  PEM CA that client certificates must chain to (mTLS)
+ *   ADMIN_BODY_BUDGET_BYTES   bytes held in request bodies being received, over every request
+ *                        (default 64 MiB); past it a body is refused with 503 and Retry-After
  *   LOG_LEVEL            pino level (default info)
  * Throws naming the variable at fault.
  */
@@ -49,6 +51,7 @@ export function adminApiEnvironment(env: Readonly<Record<string, string | undefi
       tokens: parseTokenList(env['ROOST_API_TOKENS'] ?? ''),
       ...(env['ROOST_ANONYMOUS_ROLE'] ? { anonymousRole: roleOf(env['ROOST_ANONYMOUS_ROLE']) } : {}),
       ...tlsOf(env['ADMIN_TLS_CERT_FILE'], env['ADMIN_TLS_KEY_FILE'], env['ADMIN_TLS_CLIENT_CA_FILE']),
+      ...(env['ADMIN_BODY_BUDGET_BYTES'] ? { bodyBudgetBytes: bytesOf(env['ADMIN_BODY_BUDGET_BYTES'], 'ADMIN_BODY_BUDGET_BYTES') } : {}),
     },
   };
 }
@@ -69,4 +72,10 @@ function roleOf(text: string): ApiRole | null {
   if (text === 'none') return null;
   if (!(API_ROLES as readonly string[]).includes(text)) throw new Error(`ROOST_ANONYMOUS_ROLE must be one of ${API_ROLES.join(', ')} or none, got "${text}"`);
   return text as ApiRole;
+}
+
+function bytesOf(text: string, name: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a whole number of bytes > 0, got "${text}"`);
+  return value;
 }

@@ -13,6 +13,7 @@ import { CONSOLE_BUILD_COMMAND, CONSOLE_DIST_DIR, readConsoleFile } from './http
 import { callerOperations } from './operations/caller-operations';
 import { configOperations } from './operations/config-operations';
 import { enrolmentOperations } from './operations/enrolment-operations';
+import { BodyBudget } from './http/body-budget';
 import { fleetOperations } from './operations/fleet-operations';
 import type { OperationDeps } from './operations/operation-deps';
 import { OperationRunner } from './operations/operation-runner';
@@ -71,11 +72,15 @@ export async function startAdminApi(options: AdminApiOptions, platform: AdminApi
   };
   const ready = async () => (await readiness()).ready;
 
+  const bodyBudget = new BodyBudget(resolved.bodyBudgetBytes, { logger, now: Date.now, refused: () => metrics.bodyRefused() });
+  metrics.watchBodies(() => bodyBudget.used, resolved.bodyBudgetBytes);
   const http: RunningHttpServer = await startHttpServer(resolved.httpPort, resolved.host, {
     runner,
     watches,
     logger,
     maxBodyBytes: resolved.maxBodyBytes,
+    bodyBudget,
+    requestTimeoutMs: resolved.requestTimeoutMs,
     tls,
     ready: readiness,
     metrics: metrics.registry,
@@ -83,7 +88,7 @@ export async function startAdminApi(options: AdminApiOptions, platform: AdminApi
   });
   let grpc: RunningGrpcServer | null = null;
   try {
-    if (resolved.grpcPort !== null) grpc = await startGrpcServer(resolved.grpcPort, resolved.host, { runner, watches, logger, ready, tls });
+    if (resolved.grpcPort !== null) grpc = await startGrpcServer(resolved.grpcPort, resolved.host, { runner, watches, logger, ready, tls, maxMessageBytes: resolved.maxBodyBytes });
   } catch (error) {
     await http.close();
     throw error;

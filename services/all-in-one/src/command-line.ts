@@ -30,6 +30,8 @@ export interface RoostSettings {
   readonly adminTls: TlsFiles | undefined;
   /** undefined: the gateway's default (a quarter of the memory limit). */
   readonly gatewayMemoryBudgetBytes: number | undefined;
+  /** Bytes the admin API holds in request bodies being received (ADMIN_BODY_BUDGET_BYTES). */
+  readonly adminBodyBudgetBytes: number;
   readonly natsUrl: string | undefined;
   readonly redisUrl: string | undefined;
   /** Where the views' Redis is (REDIS_URL, or REDIS_SENTINELS and REDIS_SENTINEL_MASTER); undefined = none. */
@@ -158,6 +160,7 @@ function settingsFrom(services: readonly ServiceName[], read: (name: SettingName
     gatewayTls: tlsOf(read, 'gatewayTlsCert', 'gatewayTlsKey', 'gatewayTlsClientCa'),
     adminTls: tlsOf(read, 'adminTlsCert', 'adminTlsKey', 'adminTlsClientCa'),
     gatewayMemoryBudgetBytes: optionalNumber('gatewayMemoryBudgetBytes'),
+    adminBodyBudgetBytes: number('adminBodyBudgetBytes'),
     natsUrl: read('natsUrl'),
     redisUrl: read('redisUrl'),
     redis: redisOf(read),

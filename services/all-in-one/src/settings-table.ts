@@ -36,6 +36,13 @@ export const SETTINGS = {
     fallback: 'a quarter of the memory limit, 32 MiB to 1 GiB',
     help: 'bytes the gateway holds in messages partly received, queued or unsent, over all connections; past it sockets are cut off (1013) and HTTP bodies refused (503)',
   },
+  adminBodyBudgetBytes: {
+    flag: 'admin-body-budget-bytes',
+    env: 'ADMIN_BODY_BUDGET_BYTES',
+    kind: 'number',
+    fallback: '67108864',
+    help: 'bytes the admin API holds in request bodies being received, over every request (64 MiB); past it a body is refused with 503 and Retry-After',
+  },
   gatewayTlsCert: { flag: 'gateway-tls-cert', env: 'GATEWAY_TLS_CERT_FILE', kind: 'text', help: 'PEM certificate (chain) of the OpAMP port: it then serves only wss:// and https://; with --gateway-tls-key' },
   gatewayTlsKey: { flag: 'gateway-tls-key', env: 'GATEWAY_TLS_KEY_FILE', kind: 'text', help: 'PEM private key of that certificate' },
   gatewayTlsClientCa: { flag: 'gateway-tls-client-ca', env: 'GATEWAY_TLS_CLIENT_CA_FILE', kind: 'text', help: 'PEM CA: agents must present a certificate it signed (mTLS); unset = none asked' },

@@ -119,6 +119,7 @@ function serviceModule(service: ServiceName, settings: RoostSettings, logger: Pi
         httpPort: settings.adminPort,
         grpcPort: settings.grpcPort,
         tokens: parseTokenList(settings.apiTokens),
+        bodyBudgetBytes: settings.adminBodyBudgetBytes,
         ...(settings.adminTls !== undefined ? { tls: settings.adminTls } : {}),
         ...(settings.anonymousRole !== undefined ? { anonymousRole: settings.anonymousRole } : {}),
       });

@@ -1854,7 +1854,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused: `views.not_ready`, `orchestrator.unavailable`, `orchestrator.not_leader` */
+            /** @description Refused: `views.not_ready`, `request.over_budget`, `orchestrator.unavailable`, `orchestrator.not_leader` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1863,7 +1863,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "views.not_ready" | "orchestrator.unavailable" | "orchestrator.not_leader";
+                            code: "views.not_ready" | "request.over_budget" | "orchestrator.unavailable" | "orchestrator.not_leader";
                             message: string;
                             details: components["schemas"]["ErrorDetails"];
                         };
@@ -3324,7 +3324,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused: `views.not_ready`, `orchestrator.unavailable`, `orchestrator.not_leader` */
+            /** @description Refused: `views.not_ready`, `request.over_budget`, `orchestrator.unavailable`, `orchestrator.not_leader` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3333,7 +3333,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "views.not_ready" | "orchestrator.unavailable" | "orchestrator.not_leader";
+                            code: "views.not_ready" | "request.over_budget" | "orchestrator.unavailable" | "orchestrator.not_leader";
                             message: string;
                             details: components["schemas"]["ErrorDetails"];
                         };
@@ -3508,7 +3508,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused: `views.not_ready`, `orchestrator.unavailable`, `orchestrator.not_leader` */
+            /** @description Refused: `views.not_ready`, `request.over_budget`, `orchestrator.unavailable`, `orchestrator.not_leader` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3517,7 +3517,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "views.not_ready" | "orchestrator.unavailable" | "orchestrator.not_leader";
+                            code: "views.not_ready" | "request.over_budget" | "orchestrator.unavailable" | "orchestrator.not_leader";
                             message: string;
                             details: components["schemas"]["ErrorDetails"];
                         };
@@ -4043,7 +4043,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused: `views.not_ready`, `orchestrator.unavailable`, `orchestrator.not_leader` */
+            /** @description Refused: `views.not_ready`, `request.over_budget`, `orchestrator.unavailable`, `orchestrator.not_leader` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4052,7 +4052,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "views.not_ready" | "orchestrator.unavailable" | "orchestrator.not_leader";
+                            code: "views.not_ready" | "request.over_budget" | "orchestrator.unavailable" | "orchestrator.not_leader";
                             message: string;
                             details: components["schemas"]["ErrorDetails"];
                         };
@@ -4214,7 +4214,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused: `views.not_ready`, `orchestrator.unavailable`, `orchestrator.not_leader` */
+            /** @description Refused: `views.not_ready`, `request.over_budget`, `orchestrator.unavailable`, `orchestrator.not_leader` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4223,7 +4223,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "views.not_ready" | "orchestrator.unavailable" | "orchestrator.not_leader";
+                            code: "views.not_ready" | "request.over_budget" | "orchestrator.unavailable" | "orchestrator.not_leader";
                             message: string;
                             details: components["schemas"]["ErrorDetails"];
                         };
@@ -4385,7 +4385,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused: `views.not_ready`, `orchestrator.unavailable`, `orchestrator.not_leader` */
+            /** @description Refused: `views.not_ready`, `request.over_budget`, `orchestrator.unavailable`, `orchestrator.not_leader` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4394,7 +4394,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "views.not_ready" | "orchestrator.unavailable" | "orchestrator.not_leader";
+                            code: "views.not_ready" | "request.over_budget" | "orchestrator.unavailable" | "orchestrator.not_leader";
                             message: string;
                             details: components["schemas"]["ErrorDetails"];
                         };
@@ -4556,7 +4556,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused: `views.not_ready`, `orchestrator.unavailable`, `orchestrator.not_leader` */
+            /** @description Refused: `views.not_ready`, `request.over_budget`, `orchestrator.unavailable`, `orchestrator.not_leader` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4565,7 +4565,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "views.not_ready" | "orchestrator.unavailable" | "orchestrator.not_leader";
+                            code: "views.not_ready" | "request.over_budget" | "orchestrator.unavailable" | "orchestrator.not_leader";
                             message: string;
                             details: components["schemas"]["ErrorDetails"];
                         };
@@ -4727,7 +4727,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused: `views.not_ready`, `orchestrator.unavailable`, `orchestrator.not_leader` */
+            /** @description Refused: `views.not_ready`, `request.over_budget`, `orchestrator.unavailable`, `orchestrator.not_leader` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4736,7 +4736,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "views.not_ready" | "orchestrator.unavailable" | "orchestrator.not_leader";
+                            code: "views.not_ready" | "request.over_budget" | "orchestrator.unavailable" | "orchestrator.not_leader";
                             message: string;
                             details: components["schemas"]["ErrorDetails"];
                         };
@@ -4916,7 +4916,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused: `views.not_ready`, `orchestrator.unavailable`, `orchestrator.not_leader` */
+            /** @description Refused: `views.not_ready`, `request.over_budget`, `orchestrator.unavailable`, `orchestrator.not_leader` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4925,7 +4925,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "views.not_ready" | "orchestrator.unavailable" | "orchestrator.not_leader";
+                            code: "views.not_ready" | "request.over_budget" | "orchestrator.unavailable" | "orchestrator.not_leader";
                             message: string;
                             details: components["schemas"]["ErrorDetails"];
                         };
@@ -5161,7 +5161,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused: `views.not_ready`, `orchestrator.unavailable`, `orchestrator.not_leader` */
+            /** @description Refused: `views.not_ready`, `request.over_budget`, `orchestrator.unavailable`, `orchestrator.not_leader` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5170,7 +5170,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "views.not_ready" | "orchestrator.unavailable" | "orchestrator.not_leader";
+                            code: "views.not_ready" | "request.over_budget" | "orchestrator.unavailable" | "orchestrator.not_leader";
                             message: string;
                             details: components["schemas"]["ErrorDetails"];
                         };
@@ -5316,7 +5316,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused: `views.not_ready`, `orchestrator.unavailable`, `orchestrator.not_leader` */
+            /** @description Refused: `views.not_ready`, `request.over_budget`, `orchestrator.unavailable`, `orchestrator.not_leader` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5325,7 +5325,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "views.not_ready" | "orchestrator.unavailable" | "orchestrator.not_leader";
+                            code: "views.not_ready" | "request.over_budget" | "orchestrator.unavailable" | "orchestrator.not_leader";
                             message: string;
                             details: components["schemas"]["ErrorDetails"];
                         };
@@ -5707,7 +5707,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused: `views.not_ready`, `orchestrator.unavailable`, `orchestrator.not_leader` */
+            /** @description Refused: `views.not_ready`, `request.over_budget`, `orchestrator.unavailable`, `orchestrator.not_leader` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5716,7 +5716,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "views.not_ready" | "orchestrator.unavailable" | "orchestrator.not_leader";
+                            code: "views.not_ready" | "request.over_budget" | "orchestrator.unavailable" | "orchestrator.not_leader";
                             message: string;
                             details: components["schemas"]["ErrorDetails"];
                         };

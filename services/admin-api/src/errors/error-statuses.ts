@@ -34,6 +34,7 @@ export const ERROR_STATUSES = {
   'request.invalid': invalid(),
   'request.malformed_json': invalid('(body)'),
   'request.too_large': { http: 413, grpc: 'RESOURCE_EXHAUSTED' },
+  'request.over_budget': { http: 503, grpc: 'RESOURCE_EXHAUSTED' },
   'request.unsupported_media_type': { http: 415, grpc: 'INVALID_ARGUMENT' },
   'route.not_found': notFound,
   'method.not_allowed': { http: 405, grpc: 'UNIMPLEMENTED' },

@@ -23,6 +23,8 @@ export interface GrpcServerDeps {
   readonly ready: () => Promise<boolean>;
   /** Serve TLS (mTLS with a client CA); null: plain text. */
   readonly tls: TlsMaterial | null;
+  /** Largest request message (the HTTP API's largest body). */
+  readonly maxMessageBytes: number;
 }
 
 export interface RunningGrpcServer {
@@ -38,7 +40,7 @@ export interface RunningGrpcServer {
 export async function startGrpcServer(port: number, host: string, deps: GrpcServerDeps): Promise<RunningGrpcServer> {
   const definition = loadAdminProtos();
   const loaded = loadPackageDefinition(definition);
-  const server = new Server();
+  const server = new Server({ 'grpc.max_receive_message_length': deps.maxMessageBytes });
   const services = new Set(GRPC_METHODS.map((method) => method.service));
   for (const service of services) {
     const constructor = lookup(loaded, `${ADMIN_PACKAGE}.${service}`);

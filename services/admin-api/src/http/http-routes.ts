@@ -209,7 +209,7 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
 /** Codes every route may answer with, whatever it does. */
 // views.not_ready: the views are being rebuilt (a read, or a write waiting for them to show its change).
 const EVERY_ROUTE: readonly KnownErrorCode[] = ['request.invalid', 'auth.missing_token', 'auth.invalid_token', 'auth.forbidden', 'views.not_ready', 'admin.internal'];
-const BODY_ROUTE: readonly KnownErrorCode[] = ['request.malformed_json', 'request.too_large', 'request.unsupported_media_type'];
+const BODY_ROUTE: readonly KnownErrorCode[] = ['request.malformed_json', 'request.too_large', 'request.over_budget', 'request.unsupported_media_type'];
 
 /** Every code a route may answer with. */
 export function errorCodesOf(route: HttpRoute): KnownErrorCode[] {

@@ -13,7 +13,8 @@ import { eventSchemaAt } from './event-schemas';
 import { errorAnswer } from './http-errors';
 import { HTTP_ROUTES, matchRoute, METRICS_PATH, OPENAPI_PATH, type RouteMatch } from './http-routes';
 import { openApiDocument } from './openapi';
-import { readJsonBody } from './request-body';
+import type { BodyBudget } from './body-budget';
+import { BODY_RETRY_AFTER_SECONDS, readJsonBody } from './request-body';
 import { streamRollout } from './rollout-sse';
 
 export interface HttpServerDeps {
@@ -21,6 +22,10 @@ export interface HttpServerDeps {
   readonly watches: RolloutWatches;
   readonly logger: Logger;
   readonly maxBodyBytes: number;
+  /** Bytes of request bodies being received, over every request. */
+  readonly bodyBudget: BodyBudget;
+  /** A request (headers and body) not received in full within this is cut off. */
+  readonly requestTimeoutMs: number;
   /** Readiness of what the API depends on (NATS, Redis). */
   readonly ready: () => Promise<{ ready: boolean; components: unknown }>;
   /** Served as Prometheus text on `/metrics`. */
@@ -46,6 +51,9 @@ export async function startHttpServer(port: number, host: string, deps: HttpServ
   const tlsServer: TlsServer | null = deps.tls === null ? null : createTlsServer({ ...secureContextOf(deps.tls), requestCert: deps.tls.clientCa !== null, rejectUnauthorized: deps.tls.clientCa !== null }, listener);
   const server: Server = tlsServer ?? createServer(listener);
   server.keepAliveTimeout = 5_000;
+  // A body trickled in holds its bytes in the budget: it gets this long, not Node's 300 s.
+  server.requestTimeout = deps.requestTimeoutMs;
+  server.headersTimeout = Math.min(server.headersTimeout, deps.requestTimeoutMs);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -85,8 +93,10 @@ async function handle(request: IncomingMessage, response: ServerResponse, deps: 
     await answer(match, request, response, url, deps);
   } catch (error) {
     const failure = errorAnswer(error, deps.logger);
-    // The rest of an oversize body is never read: close the connection rather than reuse it.
-    if (failure.status === 413 && !response.headersSent) response.setHeader('connection', 'close');
+    const unread = failure.body.error.code === 'request.too_large' || failure.body.error.code === 'request.over_budget';
+    // The rest of a refused body is never read: close the connection rather than reuse it.
+    if (unread && !response.headersSent) response.setHeader('connection', 'close');
+    if (failure.body.error.code === 'request.over_budget' && !response.headersSent) response.setHeader('retry-after', String(BODY_RETRY_AFTER_SECONDS));
     if (!response.headersSent) sendJson(response, failure.status, failure.body);
     else response.end();
   }
@@ -95,7 +105,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, deps: 
 async function answer(match: RouteMatch, request: IncomingMessage, response: ServerResponse, url: URL, deps: HttpServerDeps): Promise<void> {
   const { route, params } = match;
   const named = Object.fromEntries(Object.entries(params).map(([name, value]) => [route.params?.[name] ?? name, value]));
-  const input = route.input === 'body' ? { ...(await readJsonBody(request, deps.maxBodyBytes)), ...named } : { ...queryOf(url), ...named };
+  const input = route.input === 'body' ? { ...(await readJsonBody(request, deps.maxBodyBytes, deps.bodyBudget)), ...named } : { ...queryOf(url), ...named };
   const { result } = await deps.runner.invoke({ operation: route.operation, input, token: bearerToken(request.headers.authorization), transport: 'http', successStatus: route.status });
   if (route.stream) return streamRollout((result as { rolloutId: string }).rolloutId, request, response, deps.watches);
   const status = route.operation === 'config.create' && (result as { created?: boolean }).created === false ? 200 : route.status;
