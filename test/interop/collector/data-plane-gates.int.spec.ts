@@ -28,7 +28,7 @@ const EXPORT_INTERVAL_MS = 1_000;
 const GATE = 'exporter.failed_ratio <= control+0.01';
 const DATA_PLANE = { gates: [GATE], minSamplesPerAgent: 3 };
 /** One canary for 8 s, then everyone. */
-const PLAN = [{ count: 1, windowMs: 8_000 }, { percent: 100 }];
+const PLAN = [{ name: 'canary', count: 1, windowMs: 8_000 }, { name: 'everyone', percent: 100 }];
 
 describe('data-plane gates on real collectors', () => {
   let roost: RoostUnderTest;
@@ -126,7 +126,7 @@ describe('data-plane gates on real collectors', () => {
     expect(canary?.['health']).toMatchObject({ healthy: true });
     expect(refusing.requests.refused).toBeGreaterThan(0);
     const detail = await roost.api.rollout(String(rollout['rolloutId']));
-    expect(detail['failureReason']).toMatch(/failed its data-plane gate: exporter.failed_ratio <= control\+0.01: canary 1 is not <= 0.01 \(control 0\)/);
+    expect(detail['failureReason']).toBe('phase canary failed its data-plane gate: exporter.failed_ratio <= control+0.01: canary 1 is not <= 0.01 (control 0)');
   }, 150_000);
 
   it('passes a good config: canary and control export alike', async () => {
