@@ -66,11 +66,6 @@ export function touched(before: AgentFacts | null, agentId: string, at: number):
   return { ...(before ?? unknownAgentFacts(agentId, at)), updatedAt: at };
 }
 
-function stripDerived(outcome: AgentOutcome): AgentFacts {
-  const { state: _state, error: _error, stateSince: _since, ...facts } = outcome;
-  return facts;
-}
-
 /**
  * Moves one agent's outcome record on: appends the counter writes the change implies to
  * `writes` and returns the new record, which the caller stores (see storeOutcomes).
@@ -84,7 +79,9 @@ export function changeAgent(
   writes: ViewWrite[],
 ): AgentOutcome {
   const before = readOutcome(fragments, rolloutId, agentId);
-  const after = settle(before, next(before === null ? null : stripDerived(before)), at);
+  // An outcome is its facts plus what settle derives from them; settle derives them again and
+  // nothing reads them before, so the record goes in as it is, not copied without them.
+  const after = settle(before, next(before), at);
   for (const write of agentChangeWrites(rolloutId, before, after)) writes.push(write);
   return after;
 }
