@@ -83,7 +83,7 @@ export function createGatewayMetrics(gatewayId: string): GatewayMetrics {
     }),
     ownMetricsExports: new Counter({
       name: 'roost_gateway_own_metrics_exports_total',
-      help: "Agents' own-metrics exports (POST /v1/metrics), by outcome (accepted, unauthorised, not_attributed, unsupported_media_type, malformed, too_large, refused)",
+      help: "Agents' own-metrics exports (POST /v1/metrics), by outcome (accepted, not_attributed, unsupported_media_type, malformed, too_large, refused)",
       labelNames: ['outcome'],
       registers: [registry],
     }),

@@ -12,11 +12,9 @@ export const OWN_METRICS_PATH = '/v1/metrics';
 /** An agent's own-metrics export is a few hundred data points: 4 MiB is far above any. */
 export const OWN_METRICS_MAX_BYTES = 4 * 1024 * 1024;
 
-export type OwnMetricsOutcome = 'accepted' | 'unauthorised' | 'not_attributed' | 'unsupported_media_type' | 'malformed' | 'too_large' | 'refused';
+export type OwnMetricsOutcome = 'accepted' | 'not_attributed' | 'unsupported_media_type' | 'malformed' | 'too_large' | 'refused';
 
 export interface OwnMetricsReceiver {
-  /** Agent authentication of the gateway (the bearer token, when one is set). */
-  readonly authorised: (request: IncomingMessage) => boolean;
   readonly credentials: OwnMetricsCredentials;
   readonly budget: MemoryBudget;
   readonly retryAfterSeconds: number;
@@ -29,14 +27,13 @@ export interface OwnMetricsReceiver {
 
 /**
  * `POST /v1/metrics`: an OTLP/HTTP metrics export (protobuf or JSON, gzip or not) of an agent's
- * own metrics. Behind the gateway's agent authentication, attributed by the per-agent headers
- * Roost offered (own-metrics-credential.ts); summed up at once (collectorSample) and published;
+ * own metrics, authenticated and attributed by the per-agent headers Roost offered on the agent's
+ * authenticated OpAMP connection (own-metrics-credential.ts); summed up at once (collectorSample) and published;
  * nothing is kept here. Bad input gets a 4xx naming what is wrong (OTLP/HTTP: 400 is not
  * retried), never a crash.
  */
 export async function receiveOwnMetrics(receiver: OwnMetricsReceiver, request: IncomingMessage, response: ServerResponse): Promise<void> {
   if (request.method !== 'POST') return refuse(receiver, request, response, 405, 'refused', 'OTLP/HTTP metrics are POSTed to /v1/metrics');
-  if (!receiver.authorised(request)) return refuse(receiver, request, response, 401, 'unauthorised', 'unauthorised', { 'WWW-Authenticate': 'Bearer' });
   const agent = receiver.credentials.verify(request.headers);
   if (!agent.ok) return refuse(receiver, request, response, 403, 'not_attributed', agent.reason);
   let encoding: OtlpEncoding;
@@ -95,7 +92,7 @@ function refuse(
 ): void {
   request?.resume();
   receiver.counted(outcome);
-  if (outcome !== 'unauthorised') receiver.logger.debug({ status, outcome, reason: text }, 'own-metrics export refused');
+  receiver.logger.debug({ status, outcome, reason: text }, 'own-metrics export refused');
   response.writeHead(status, { 'Content-Type': 'text/plain', ...headers });
   response.end(text);
 }

@@ -9,7 +9,6 @@ import { BUCKETS, subjects, telemetrySampleContract, type ClientCertificate } fr
 import { isLoopbackHost, loadTlsFiles, watchTlsFiles, type TlsFiles, type TlsMaterial } from '@roost/platform-process';
 import { silentLogger, type Logger, type Platform } from '@roost/ports';
 import { AgentSessions } from './agent-sessions';
-import { createBearerCheck } from './bearer-auth';
 import { EnrolmentAuthority } from './enrolment-authority';
 import { createRefusalReporter } from './budget-refusals';
 import { createConfigSource } from './config-source';
@@ -124,7 +123,7 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
   const ownMetricsCredentials = new OwnMetricsCredentials(resolved.ownMetricsKey ?? cryptoRandomBytes(32));
   let ownMetricsEndpoint = resolved.ownMetricsEndpoint ?? '';
   const ownMetricsFor = (agentId: string): TelemetrySettings | null =>
-    ownMetricsEndpoint === '' ? null : { destinationEndpoint: ownMetricsEndpoint, headers: ownMetricsHeaders(agentId, ownMetricsCredentials, resolved.bearerToken) };
+    ownMetricsEndpoint === '' ? null : { destinationEndpoint: ownMetricsEndpoint, headers: ownMetricsHeaders(agentId, ownMetricsCredentials) };
 
   // The transport and the sessions refer to each other; the transport is created second.
   let openSockets = (): number => 0;
@@ -169,8 +168,6 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
   });
   openSockets = () => ws.peerCount;
   endConnectionsOf = (tokenId) => sessions.endConnectionsOf(tokenId, ws.peers());
-  // Own metrics exports carry the shared token the offer handed over (and a per-agent proof).
-  const bearerOk = createBearerCheck(resolved.bearerToken);
 
   let stopping = false;
   let presenceHealthy = (): boolean => false;
@@ -188,7 +185,6 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
     ownMetrics: (request: IncomingMessage, response: ServerResponse) =>
       receiveOwnMetrics(
         {
-          authorised: (incoming) => bearerOk(incoming.headers),
           credentials: ownMetricsCredentials,
           budget,
           retryAfterSeconds: resolved.retryAfterSeconds,
@@ -360,10 +356,13 @@ export function ownMetricsEndpointOf(advertisedEndpoint: string | undefined, own
   return `${ownBase}${OWN_METRICS_PATH}`;
 }
 
-/** The headers of an own-metrics offer: the gateway's bearer token when it has one, and the agent's proof. */
-function ownMetricsHeaders(agentId: string, credentials: OwnMetricsCredentials, bearerToken: string | undefined): { key: string; value: string }[] {
+/**
+ * The headers of an own-metrics offer: the agent's id and its proof. The proof is issued only on
+ * the agent's authenticated OpAMP connection, so it stands for that authentication; the offer
+ * never hands the shared agent token to an agent that connected with an enrolment token.
+ */
+function ownMetricsHeaders(agentId: string, credentials: OwnMetricsCredentials): { key: string; value: string }[] {
   return [
-    ...(bearerToken === undefined ? [] : [{ key: 'Authorization', value: `Bearer ${bearerToken}` }]),
     { key: AGENT_ID_HEADER, value: agentId },
     { key: AGENT_KEY_HEADER, value: credentials.keyFor(agentId) },
   ];
