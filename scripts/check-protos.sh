@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The commit tagged proto-v1 (for clones made without tags).
-PROTO_V1_COMMIT=83851099f0d10db8553fd3bf5e8864d0cfa3ac31
+# The commit tagged proto-v1 (for clones made without tags): the first on main with the
+# roost.admin.v1 layout (the work that introduced it landed as one restored commit).
+PROTO_V1_COMMIT=3cb51e2a4a3df3a4a5d04640aeabef12056a031a
 
 bin="$(bash scripts/contract-tools.sh)"
 echo "buf lint"
