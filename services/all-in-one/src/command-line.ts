@@ -23,6 +23,8 @@ export interface RoostSettings {
   readonly agentToken: string | undefined;
   /** Agents must present an enrolment token (GATEWAY_REQUIRE_ENROLMENT). */
   readonly requireEnrolment: boolean;
+  /** Token handover (GATEWAY_TOKEN_HANDOVER_*); undefined: none. */
+  readonly tokenHandover: { readonly url: string; readonly caFile?: string; readonly ttlSeconds: number } | undefined;
   readonly gatewayMaxMessageBytes: number;
   /** The OpAMP port's TLS files; undefined: plain text. */
   readonly gatewayTls: TlsFiles | undefined;
@@ -156,6 +158,7 @@ function settingsFrom(services: readonly ServiceName[], read: (name: SettingName
     anonymousRole,
     agentToken: read('agentToken'),
     requireEnrolment: booleanSetting('requireEnrolment', read('requireEnrolment')),
+    tokenHandover: handoverOf(read, number('tokenHandoverTtlSeconds')),
     gatewayMaxMessageBytes: number('gatewayMaxMessageBytes'),
     gatewayTls: tlsOf(read, 'gatewayTlsCert', 'gatewayTlsKey', 'gatewayTlsClientCa'),
     adminTls: tlsOf(read, 'adminTlsCert', 'adminTlsKey', 'adminTlsClientCa'),
@@ -193,6 +196,16 @@ function servicesFrom(named: readonly string[]): readonly ServiceName[] {
   const unknown = named.filter((name) => !(SERVICE_NAMES as readonly string[]).includes(name));
   if (unknown.length > 0) throw new CommandLineError(`unknown service ${unknown.map((u) => `"${u}"`).join(', ')}; name one or more of: all, ${SERVICE_NAMES.join(', ')}`);
   return SERVICE_NAMES.filter((name) => named.includes(name));
+}
+
+function handoverOf(read: (name: SettingName) => string | undefined, ttlSeconds: number): RoostSettings['tokenHandover'] {
+  const url = read('tokenHandoverUrl');
+  const caFile = read('tokenHandoverCaFile');
+  if (url === undefined) {
+    if (caFile !== undefined) throw new CommandLineError(`${describe(SETTINGS.tokenHandoverCaFile)} goes with ${describe(SETTINGS.tokenHandoverUrl)}`);
+    return undefined;
+  }
+  return { url, ...(caFile !== undefined ? { caFile } : {}), ttlSeconds };
 }
 
 function booleanSetting(name: SettingName, text: string | undefined): boolean {

@@ -28,6 +28,14 @@ export const SETTINGS = {
     fallback: 'false',
     help: 'true: agents must present an enrolment token (roost_et_…, roost enrolment create); not with --agent-token',
   },
+  tokenHandoverUrl: {
+    flag: 'token-handover-url',
+    env: 'GATEWAY_TOKEN_HANDOVER_URL',
+    kind: 'text',
+    help: 'the OpAMP address agents use (ws(s):// or http(s)://): agents that show an enrolment token and accept OpAMP connection settings are handed a token of their own and reconnect with it; unset = no handover',
+  },
+  tokenHandoverCaFile: { flag: 'token-handover-ca-file', env: 'GATEWAY_TOKEN_HANDOVER_CA_FILE', kind: 'text', help: 'PEM CA put in the handover offer; needed with a wss:// or https:// address' },
+  tokenHandoverTtlSeconds: { flag: 'token-handover-ttl-seconds', env: 'GATEWAY_TOKEN_HANDOVER_TTL_SECONDS', kind: 'number', fallback: '2592000', help: 'lifetime of the tokens handed over (30 days); renewed in their last third' },
   gatewayMaxMessageBytes: { flag: 'max-message-bytes', env: 'GATEWAY_MAX_MESSAGE_BYTES', kind: 'number', fallback: '8388608', help: 'largest message an agent may send the gateway, after decompression (8 MiB)' },
   gatewayMemoryBudgetBytes: {
     flag: 'memory-budget-bytes',

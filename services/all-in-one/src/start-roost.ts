@@ -131,6 +131,7 @@ function serviceModule(service: ServiceName, settings: RoostSettings, logger: Pi
         gatewayId: settings.gatewayId,
         bearerToken: settings.agentToken,
         requireEnrolment: settings.requireEnrolment,
+        ...(settings.tokenHandover !== undefined ? { tokenHandover: settings.tokenHandover } : {}),
         heartbeatIntervalSeconds: settings.heartbeatSeconds,
         ownMetrics: settings.ownMetrics,
         ...(settings.ownMetricsEndpoint !== undefined ? { ownMetricsEndpoint: settings.ownMetricsEndpoint } : {}),

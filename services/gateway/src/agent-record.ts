@@ -1,6 +1,7 @@
 import { FLEET_EVENT_KINDS, type AgentEnrolment, type AgentSnapshot, type ClientCertificate, type FleetEvent, type FleetEventKind } from '@roost/contracts';
 import type { AgentState } from '@roost/opamp';
 import type { Transport } from './gateway-metrics';
+import type { PendingHandover } from './token-handover';
 
 /**
  * What this gateway keeps per agent, keyed by instance uid text (never by socket), across
@@ -47,6 +48,10 @@ export interface AgentRecord {
   readonly clientCertificate: ClientCertificate | null;
   /** The enrolment token its connection showed; null with the shared token or none. */
   readonly enrolment: AgentEnrolment | null;
+  /** A token of its own offered to it and not yet taken (token-handover.ts); null when none is. */
+  readonly handover: PendingHandover | null;
+  /** When a token of its own was last issued for it (ms; 0: never): the next try waits an hour. */
+  readonly handoverTriedAt: number;
 }
 
 export interface ConfigOfferRecord {

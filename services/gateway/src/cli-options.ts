@@ -22,6 +22,9 @@ const FLAGS = {
   'retry-after-seconds': 'GATEWAY_RETRY_AFTER_SECONDS',
   'bearer-token': 'GATEWAY_BEARER_TOKEN',
   'require-enrolment': 'GATEWAY_REQUIRE_ENROLMENT',
+  'token-handover-url': 'GATEWAY_TOKEN_HANDOVER_URL',
+  'token-handover-ca-file': 'GATEWAY_TOKEN_HANDOVER_CA_FILE',
+  'token-handover-ttl-seconds': 'GATEWAY_TOKEN_HANDOVER_TTL_SECONDS',
   'tls-cert': 'GATEWAY_TLS_CERT_FILE',
   'tls-key': 'GATEWAY_TLS_KEY_FILE',
   'tls-client-ca': 'GATEWAY_TLS_CLIENT_CA_FILE',
@@ -91,6 +94,7 @@ export function parseGatewayCommandLine(argv: readonly string[], env: Readonly<R
       retryAfterSeconds: num('retry-after-seconds'),
       bearerToken: text('bearer-token'),
       requireEnrolment: flag('require-enrolment'),
+      ...handoverOf(text('token-handover-url'), text('token-handover-ca-file'), num('token-handover-ttl-seconds')),
       ...tlsOf(text('tls-cert'), text('tls-key'), text('tls-client-ca')),
       heartbeatIntervalSeconds: num('heartbeat-interval-seconds'),
       httpMissedPolls: num('http-missed-polls'),
@@ -105,6 +109,14 @@ export function parseGatewayCommandLine(argv: readonly string[], env: Readonly<R
     topology: topologyOf((variable) => topologyFlags.get(variable) ?? nonEmpty(env[variable])),
     logLevel: text('log-level') ?? 'info',
   };
+}
+
+function handoverOf(url: string | undefined, caFile: string | undefined, ttlSeconds: number | undefined): Pick<GatewayOptions, 'tokenHandover'> {
+  if (url === undefined) {
+    if (caFile !== undefined || ttlSeconds !== undefined) throw new CommandLineError('--token-handover-ca-file and --token-handover-ttl-seconds go with --token-handover-url (GATEWAY_TOKEN_HANDOVER_URL)');
+    return {};
+  }
+  return { tokenHandover: { url, ...(caFile !== undefined ? { caFile } : {}), ...(ttlSeconds !== undefined ? { ttlSeconds } : {}) } };
 }
 
 function tlsOf(certFile: string | undefined, keyFile: string | undefined, clientCaFile: string | undefined): Pick<GatewayOptions, 'tls'> {

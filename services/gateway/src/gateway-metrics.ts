@@ -54,6 +54,7 @@ export interface GatewayMetrics {
   /** Own-metrics exports (POST /v1/metrics) by outcome. */
   readonly ownMetricsExports: Counter<'outcome'>;
   readonly duplicateUids: Counter;
+  readonly tokenHandovers: Counter<'kind' | 'outcome'>;
   readonly messageBytesHeld: Gauge<'pool'>;
   readonly messageBytesBudget: Gauge<'pool'>;
 }
@@ -89,8 +90,14 @@ export function createGatewayMetrics(gatewayId: string): GatewayMetrics {
     }),
     refusedConnections: new Counter({
       name: 'roost_gateway_refused_total',
-      help: 'Requests, upgrades and sockets refused or cut off before OpAMP handling, by reason (unauthorised, over_capacity, memory_budget, pre_auth_budget, slow_sender, slow_reader)',
+      help: 'Requests, upgrades and sockets refused or cut off before OpAMP handling, by reason (unauthorised, auth_unavailable, out_of_scope, token_gone, over_capacity, memory_budget, pre_auth_budget, slow_sender, slow_reader)',
       labelNames: ['reason'],
+      registers: [registry],
+    }),
+    tokenHandovers: new Counter({
+      name: 'roost_gateway_token_handovers_total',
+      help: 'Tokens of their own handed over to agents, by kind (exchange: for a group token; renew: for its own token near expiry) and outcome (offered; failed: not issued)',
+      labelNames: ['kind', 'outcome'],
       registers: [registry],
     }),
     duplicateUids: new Counter({

@@ -1,6 +1,12 @@
 import type { TlsFiles } from '@roost/platform-process';
 import type { Logger } from '@roost/ports';
 
+export interface TokenHandoverOptions {
+  readonly url: string;
+  readonly caFile?: string;
+  readonly ttlSeconds?: number;
+}
+
 /** Everything `startGateway` can be told; every field has a default (see `resolveGatewayOptions`). */
 export interface GatewayOptions {
   /** Stable id of this gateway process: KV key in `gateways` and token of `gateway.<id>.push`. */
@@ -46,6 +52,17 @@ export interface GatewayOptions {
    * bearer token, agents need none (an enrolment token shown is still checked and recorded).
    */
   readonly requireEnrolment?: boolean;
+  /**
+   * Token handover (token-handover.ts): agents that connect with an enrolment token and accept
+   * OpAMP connection settings are handed a token of their own in a ConnectionSettingsOffers and
+   * reconnect with it. `url`: the OpAMP address agents use (through any load balancer; the
+   * scheme is switched between ws(s) and http(s) per transport); `caFile`: PEM of the CA agents
+   * must trust, required with wss:// or https:// (an offer without it tells the collector's
+   * supervisor to stop verifying the server); `ttlSeconds`: lifetime of the tokens handed over
+   * (default 30 days; renewed in their last third). Not with client certificates (mTLS): an
+   * agent taking the offer would drop its certificate. Absent: no handover.
+   */
+  readonly tokenHandover?: TokenHandoverOptions;
   /**
    * Heartbeat interval offered to agents that report heartbeats (and do not accept OpAMP
    * connection settings, which would treat the offer as new server settings). 0 or null: no
@@ -98,10 +115,11 @@ export interface GatewayOptions {
   readonly randomBytes?: (size: number) => Uint8Array;
 }
 
-export type ResolvedGatewayOptions = Required<Omit<GatewayOptions, 'bearerToken' | 'advertisedEndpoint' | 'heartbeatIntervalSeconds' | 'tls' | 'ownMetricsEndpoint' | 'ownMetricsKey'>> & {
+export type ResolvedGatewayOptions = Required<Omit<GatewayOptions, 'bearerToken' | 'advertisedEndpoint' | 'heartbeatIntervalSeconds' | 'tls' | 'tokenHandover' | 'ownMetricsEndpoint' | 'ownMetricsKey'>> & {
   readonly ownMetricsEndpoint: string | undefined;
   readonly ownMetricsKey: string | undefined;
   readonly tls: TlsFiles | undefined;
+  readonly tokenHandover: { readonly url: string; readonly caFile: string | undefined; readonly ttlSeconds: number } | undefined;
   readonly bearerToken: string | undefined;
   readonly advertisedEndpoint: string | undefined;
   /** 0 = no heartbeat offer. */
@@ -142,6 +160,7 @@ export function resolveGatewayOptions(
     tlsReloadIntervalMs: positive(options.tlsReloadIntervalMs, 10_000, 'tlsReloadIntervalMs'),
     bearerToken: options.bearerToken === '' ? undefined : options.bearerToken,
     requireEnrolment: requireEnrolment(options),
+    tokenHandover: tokenHandoverOf(options),
     heartbeatIntervalSeconds,
     httpPollIntervalSeconds: positive(options.httpPollIntervalSeconds, Math.max(30, heartbeatIntervalSeconds), 'httpPollIntervalSeconds'),
     httpMissedPolls: positive(options.httpMissedPolls, 3, 'httpMissedPolls'),
@@ -160,6 +179,26 @@ export function resolveGatewayOptions(
     now: options.now ?? defaults.now,
     randomBytes: options.randomBytes ?? defaults.randomBytes,
   };
+}
+
+const MAX_HANDOVER_TTL_SECONDS = 3650 * 24 * 3600;
+
+function tokenHandoverOf(options: GatewayOptions): ResolvedGatewayOptions['tokenHandover'] {
+  const handover = options.tokenHandover;
+  if (handover === undefined || handover.url === '') return undefined;
+  const protocol = /^([a-z]+):\/\//.exec(handover.url)?.[1];
+  if (protocol === undefined || !['ws', 'wss', 'http', 'https'].includes(protocol)) {
+    throw new Error(`gateway option tokenHandover.url "${handover.url}" must be the OpAMP address agents use: ws://, wss://, http:// or https://`);
+  }
+  if ((protocol === 'wss' || protocol === 'https') && handover.caFile === undefined) {
+    throw new Error('gateway option tokenHandover.caFile is needed with a wss:// or https:// address: an offer without the CA tells the collector supervisor to stop verifying the server certificate');
+  }
+  if (options.tls?.clientCaFile !== undefined) {
+    throw new Error('gateway option tokenHandover cannot go with client certificates (tls.clientCaFile): an agent taking the offer would drop its certificate');
+  }
+  const ttlSeconds = positive(handover.ttlSeconds, 30 * 24 * 3600, 'tokenHandover.ttlSeconds');
+  if (ttlSeconds > MAX_HANDOVER_TTL_SECONDS) throw new Error(`gateway option tokenHandover.ttlSeconds must be at most ten years (${MAX_HANDOVER_TTL_SECONDS}), got ${ttlSeconds}`);
+  return { url: handover.url, caFile: handover.caFile, ttlSeconds };
 }
 
 function requireEnrolment(options: GatewayOptions): boolean {

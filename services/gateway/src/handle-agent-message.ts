@@ -26,6 +26,7 @@ import { composeConnectionSettingsOffer, type TelemetrySettings } from './connec
 import { scopeRefusal, type EnrolmentCredential } from './enrolment-check';
 import type { TokenStanding } from './enrolment-authority';
 import { nextOnTimePolls } from './poll-interval';
+import { handoverAfterConnect, handoverDue, type HandoverKind } from './token-handover';
 
 /** A uid just assigned has no desired config yet: the orchestrator learns of it from our event. */
 const NO_DESIRED = { desiredHash: null, desiredRevision: 0 } as const;
@@ -60,6 +61,8 @@ export interface MessageContext {
   readonly ownMetricsFor?: (agentId: string) => TelemetrySettings | null;
   /** The enrolment token the connection showed, and where it stands now; null or absent without one. */
   readonly enrolment?: { readonly credential: EnrolmentCredential; readonly standing: TokenStanding } | null;
+  /** Lifetime of tokens handed over to agents (token-handover.ts); absent: no handover. */
+  readonly handoverTtlMs?: number;
 }
 
 export type MessageOutcome = RejectedMessage | RefusedMessage | HandledMessage;
@@ -96,6 +99,8 @@ export interface HandledMessage {
   readonly appliedAfterMs: number | null;
   /** The effective config to keep in `effective-configs`: the message reported a new one. */
   readonly effectiveConfig: EffectiveConfigEntry | null;
+  /** The agent should be handed a token of its own (issued from the one its connection showed). */
+  readonly handover: HandoverKind | null;
 }
 
 /** Bits every ServerToAgent carries (pitfall §13.2: set on every response, not just the first). */
@@ -150,6 +155,8 @@ export function handleAgentMessage(record: AgentRecord | undefined, message: Age
     onTimePolls: nextOnTimePolls(record, ctx.now, record !== undefined && heartbeatOffered(record) ? ctx.heartbeatIntervalSeconds : 0, !reconnect),
     clientCertificate: ctx.clientCertificate ?? null,
     enrolment: ctx.enrolment ? { tokenId: ctx.enrolment.credential.tokenId, name: ctx.enrolment.credential.name, issuedFrom: ctx.enrolment.credential.issuedFrom } : null,
+    handover: handoverAfterConnect(record?.handover ?? null, reconnect),
+    handoverTriedAt: record?.handoverTriedAt ?? 0,
   };
   if (ctx.enrolment) {
     const refusal = enrolmentRefusal(ctx.enrolment, next);
@@ -190,6 +197,7 @@ export function handleAgentMessage(record: AgentRecord | undefined, message: Age
     missingConfig,
     appliedAfterMs,
     effectiveConfig: effectiveConfigReport(message, merge.changes.includes('effectiveConfigHash'), merge.state.effectiveConfigHash, ctx.now, ctx.gatewayId),
+    handover: ctx.handoverTtlMs !== undefined && ctx.enrolment ? handoverDue(next, ctx.enrolment.credential, ctx.now, ctx.handoverTtlMs) : null,
   };
 }
 
@@ -214,11 +222,12 @@ export function attachOffers(
   }
   const offered = next.settingsOffer;
   const ownMetrics = ctx.ownMetricsFor !== undefined && (offered?.ownMetrics === true && offered.connection === next.connection ? true : ownMetricsDue(next)) ? ctx.ownMetricsFor(next.agentId) : null;
-  const settings = composeConnectionSettingsOffer({ capabilities: next.state.capabilities, heartbeatIntervalSeconds: ctx.heartbeatIntervalSeconds, opamp: null, ownMetrics });
+  const settings = composeConnectionSettingsOffer({ capabilities: next.state.capabilities, heartbeatIntervalSeconds: ctx.heartbeatIntervalSeconds, opamp: next.handover?.settings ?? null, ownMetrics });
   // Once per connection, and again when what the agent should use changes.
   if (settings && (offered === null || offered.connection !== next.connection || offered.hash !== settings.hash)) {
     message.connectionSettings = settings.offer;
     next = { ...next, settingsOffer: { hash: settings.hash, connection: next.connection, heartbeat: settings.heartbeat, ownMetrics: settings.ownMetrics } };
+    message.capabilities = serverCapabilities(true);
   }
   return { record: next, missingConfig };
 }

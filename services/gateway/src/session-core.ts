@@ -1,18 +1,19 @@
-import { isOpampError, parseInstanceUid, type AgentToServer, type ServerToAgentInit } from '@roost/opamp';
+import { instanceUidToBytes, isOpampError, parseInstanceUid, type AgentToServer, type ServerToAgentInit } from '@roost/opamp';
 import type { TelemetrySettings } from './connection-settings-offer';
 import type { ClientCertificate } from '@roost/contracts';
 import type { Logger } from '@roost/ports';
 import { markDisconnected, reconcileConfig } from './agent-lifecycle';
-import type { DesiredEntry } from './agent-record';
+import type { AgentRecord, DesiredEntry } from './agent-record';
 import type { TokenStanding } from './enrolment-authority';
 import type { EnrolmentCredential } from './enrolment-check';
+import { handoverSettings, type HandoverKind, type TokenHandoverSettings } from './token-handover';
 import { AgentStore } from './agent-store';
 import type { ConfigSource } from './config-source';
 import type { EffectiveConfigWriter } from './effective-config-writer';
 import type { FleetPublisher } from './fleet-publisher';
 import { decodeErrorReason, type DecodeErrorReason, type GatewayMetrics, type Transport } from './gateway-metrics';
 import type { ResolvedGatewayOptions } from './gateway-options';
-import type { HandledMessage, MessageContext, RefusedMessage } from './handle-agent-message';
+import { attachOffers, serverCapabilities, type HandledMessage, type MessageContext, type RefusedMessage } from './handle-agent-message';
 import { nativeSha256, rememberingSha256 } from './native-sha256';
 import { encodeReplyFrame, type ReplyLimit } from './reply-encoding';
 import type { WsPeer } from './websocket-transport';
@@ -30,6 +31,8 @@ export interface AgentSessionsDeps {
   readonly nextEventId: () => string;
   /** Where an agent sends its own metrics; absent: own metrics are not offered. */
   readonly ownMetricsFor?: (agentId: string) => TelemetrySettings | null;
+  /** Token handover (token-handover.ts): its settings, and how a token is issued for an agent; absent: no handover. */
+  readonly tokenHandover?: { readonly settings: TokenHandoverSettings; readonly issue: (fromTokenId: string, agentId: string) => Promise<{ tokenId: string; text: string }> };
   /** Where a connection's enrolment token stands now (revoked or expired since it connected); absent: always good. */
   readonly tokenStanding?: (credential: EnrolmentCredential) => TokenStanding;
 }
@@ -42,6 +45,8 @@ export interface AgentSessionsDeps {
 export class SessionCore {
   readonly agents = new AgentStore();
   readonly limit: { readonly maxMessageBytes: number };
+  /** Agents a token of their own is being issued for. */
+  private readonly handingOver = new Set<string>();
   /** Connections opening, by agent, until the message that opened them is handled. */
   private readonly opening = new Map<string, Promise<unknown>>();
   /** Effective configs are hashed per report; a rollout makes thousands of them identical. */
@@ -107,6 +112,48 @@ export class SessionCore {
     if (outcome.appliedAfterMs !== null) this.deps.metrics.pushToApplied.observe(outcome.appliedAfterMs / 1000);
     if (outcome.missingConfig !== null) this.loadAndReconcile(outcome.record.agentId, outcome.missingConfig);
     if (outcome.disconnect) this.agents.unbindSocket(outcome.record.agentId);
+    if (outcome.handover !== null) this.handOver(outcome.record, outcome.handover);
+  }
+
+  /**
+   * Has a token of its own issued for the agent (from the token its connection showed) and
+   * offers it: pushed now over WebSocket, in the reply to the next poll over HTTP. Tried once
+   * an hour at most per agent; a token issued after the connection ended is not offered.
+   */
+  private handOver(record: AgentRecord, kind: HandoverKind): void {
+    const handover = this.deps.tokenHandover;
+    const fromTokenId = record.enrolment?.tokenId;
+    if (handover === undefined || fromTokenId === undefined || this.handingOver.has(record.agentId)) return;
+    const { agentId, connection } = record;
+    this.handingOver.add(agentId);
+    this.agents.set({ ...record, handoverTriedAt: this.deps.options.now() });
+    const handed = handover.issue(fromTokenId, agentId).then(
+      ({ tokenId, text }) => {
+        const current = this.agents.get(agentId);
+        if (current === undefined || !current.connected || current.connection !== connection) return;
+        this.agents.set({ ...current, handover: { tokenId, settings: handoverSettings(handover.settings, current.transport, text) } });
+        this.deps.metrics.tokenHandovers.inc({ kind, outcome: 'offered' });
+        this.deps.logger.info({ agentId, kind, fromTokenId, tokenId }, 'token of its own offered to an agent');
+        this.pushSettings(agentId);
+      },
+      (error: unknown) => {
+        this.deps.metrics.tokenHandovers.inc({ kind, outcome: 'failed' });
+        this.deps.logger.warn({ agentId, kind, fromTokenId, err: error instanceof Error ? error.message : String(error) }, 'could not issue a token of its own for an agent; the next try is in an hour');
+      },
+    );
+    void handed.finally(() => this.handingOver.delete(agentId));
+  }
+
+  /** Pushes what is due to a WebSocket agent now (its connection settings, say); an HTTP agent gets it in its next reply. */
+  private pushSettings(agentId: string): void {
+    const record = this.agents.get(agentId);
+    const peer = this.agents.socket(agentId);
+    if (record === undefined || peer === undefined) return;
+    const message: ServerToAgentInit = { instanceUid: instanceUidToBytes(agentId), capabilities: serverCapabilities(true) };
+    const offered = attachOffers(record, message, this.offerContext());
+    if (message.connectionSettings === undefined && message.remoteConfig === undefined) return;
+    this.agents.set(offered.record);
+    this.sendWs(peer, message);
   }
 
   /**
@@ -189,6 +236,7 @@ export class SessionCore {
       clientCertificate,
       ...(this.deps.ownMetricsFor === undefined ? {} : { ownMetricsFor: this.deps.ownMetricsFor }),
       enrolment: enrolment === null ? null : { credential: enrolment, standing: this.deps.tokenStanding?.(enrolment) ?? 'ok' },
+      ...(this.deps.tokenHandover === undefined ? {} : { handoverTtlMs: this.deps.tokenHandover.settings.ttlMs }),
     };
   }
 

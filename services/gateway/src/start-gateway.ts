@@ -5,7 +5,7 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { hostname, totalmem } from 'node:os';
 import { v7 as uuidv7 } from 'uuid';
-import { BUCKETS, subjects, telemetrySampleContract, type ClientCertificate } from '@roost/contracts';
+import { BUCKETS, enrolmentIssuedReplyContract, enrolmentIssueRequestContract, subjects, telemetrySampleContract, type ClientCertificate } from '@roost/contracts';
 import { isLoopbackHost, loadTlsFiles, watchTlsFiles, type TlsFiles, type TlsMaterial } from '@roost/platform-process';
 import { silentLogger, type Logger, type Platform } from '@roost/ports';
 import { AgentSessions } from './agent-sessions';
@@ -28,6 +28,7 @@ import type { TelemetrySettings } from './connection-settings-offer';
 import { AGENT_ID_HEADER, AGENT_KEY_HEADER, OwnMetricsCredentials } from './own-metrics-credential';
 import { OWN_METRICS_PATH, receiveOwnMetrics } from './own-metrics-receiver';
 import type { EnrolmentCredential } from './enrolment-check';
+import { handoverUrls, type TokenHandoverSettings } from './token-handover';
 
 /** The ports the gateway uses; `health` (when present) feeds /readyz. */
 export type GatewayPlatform = Pick<Platform, 'bus' | 'events' | 'kv'> & Partial<Pick<Platform, 'health'>>;
@@ -153,6 +154,7 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
     nextEventId: () => `${gatewayId}.${bootId}.${++eventCounter}`,
     ...(resolved.ownMetrics ? { ownMetricsFor } : {}),
     tokenStanding: (credential) => authority.standing(credential),
+    ...(resolved.tokenHandover === undefined ? {} : { tokenHandover: { settings: tokenHandoverSettings(resolved.tokenHandover), issue: tokenIssuer(platform.bus, gatewayId, resolved.tokenHandover.ttlSeconds) } }),
   });
   const ws = createWebSocketTransport(sessions, {
     maxFrameBytes: resolved.maxMessageBytes,
@@ -296,6 +298,27 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
       await effectiveConfigs.drain();
       logger.info({ gatewayId }, 'gateway stopped');
     },
+  };
+}
+
+/** What the handover offers: both transports' addresses, the CA (read now: an unusable file stops the start), the tokens' lifetime. */
+function tokenHandoverSettings(handover: NonNullable<ResolvedGatewayOptions['tokenHandover']>): TokenHandoverSettings {
+  const { websocketUrl, httpUrl } = handoverUrls(handover.url);
+  let caCertPem: string | null = null;
+  if (handover.caFile !== undefined) {
+    caCertPem = readFileSync(handover.caFile, 'utf8');
+    if (!caCertPem.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`GATEWAY_TOKEN_HANDOVER_CA_FILE ${handover.caFile} holds no PEM certificate`);
+  }
+  return { websocketUrl, httpUrl, caCertPem, ttlMs: handover.ttlSeconds * 1000 };
+}
+
+/** Asks the orchestrator for a token of the agent's own, issued from the token its connection showed. */
+function tokenIssuer(bus: GatewayPlatform['bus'], gatewayId: string, ttlSeconds: number): (fromTokenId: string, agentId: string) => Promise<{ tokenId: string; text: string }> {
+  return async (fromTokenId, agentId) => {
+    const request = enrolmentIssueRequestContract.encode({ fromTokenId, agentId, ttlMs: ttlSeconds * 1000, gatewayId });
+    const reply = enrolmentIssuedReplyContract.decode(await bus.request(subjects.enrolmentCommand('issue'), request, { timeoutMs: 10_000 }));
+    if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
+    return { tokenId: reply.result.token.id, text: reply.result.secret };
   };
 }
 
