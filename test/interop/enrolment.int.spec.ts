@@ -7,6 +7,7 @@
  * Go is required: without it the driver throws and this suite fails, it never passes silently.
  */
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { AgentCapabilities, DIAG_CH_SEND_FAIL, createOpAMPClient } from '@elastic/opamp-client-node';
 import { startAdminApi, type RunningAdminApi } from '@roost/admin-api';
@@ -29,6 +30,18 @@ interface Created {
 }
 
 const SHARED = 'shared-agent-token';
+
+/** A port free now (the handover address must be known before the gateway starts). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 const is = (name: string, fields: Record<string, unknown> = {}) => (e: GoAgentEvent) => e.event === name && Object.entries(fields).every(([k, v]) => e[k] === v);
 
 describe('interop: enrolment tokens with opamp-go and the Elastic client', () => {
@@ -206,5 +219,83 @@ describe('interop: enrolment tokens with opamp-go and the Elastic client', () =>
     } finally {
       unsubscribe(DIAG_CH_SEND_FAIL, onFail);
     }
+  });
+
+  describe('token handover to agents that accept OpAMP connection settings', () => {
+    let handing: RunningGateway;
+
+    beforeAll(async () => {
+      const port = await freePort();
+      handing = await startGateway(
+        { port, host: '127.0.0.1', gatewayId: 'gw-handover', heartbeatIntervalSeconds: 1, tokenHandover: { url: `ws://127.0.0.1:${port}/v1/opamp`, ttlSeconds: 3_600 } },
+        platform,
+      );
+    });
+
+    afterAll(async () => {
+      await handing?.stop();
+    });
+
+    const startAccepting = async (transport: Transport, token: string, uid: string = randomUUID()): Promise<GoAgent> => {
+      const agent = await GoAgent.start({
+        server: transport === 'websocket' ? handing.url : handing.httpUrl,
+        instanceUid: uid,
+        heartbeatMs: 500,
+        labels: { 'service.environment': 'edge' },
+        headers: { Authorization: `Bearer ${token}` },
+        acceptsOpampConnectionSettings: true,
+      });
+      agents.push(agent);
+      return agent;
+    };
+
+    it.each<Transport>(['websocket', 'http'])('over %s, hands an agent on a group token a token of its own; it reconnects with it, and revoking the group token cuts it too', async (transport) => {
+      const edge = await createToken({ name: `edge handover ${transport}`, group: 'edge' });
+      const agent = await startAccepting(transport, edge.secret);
+      const uid = agent.events.find(is('started'))?.['uid'] as string;
+      const offer = await agent.waitFor(is('opamp_connection_settings'), { timeoutMs: 15_000 });
+      expect(offer).toMatchObject({ endpoint: transport === 'websocket' ? handing.url : handing.httpUrl, heartbeat_seconds: 1, has_ca_cert: false });
+      const bearer = String((offer['headers'] as Record<string, string>)['Authorization']);
+      expect(bearer).toMatch(/^Bearer roost_et_[0-9a-f]{16}_[-_A-Za-z0-9]{43}$/);
+      const ownId = bearer.slice('Bearer roost_et_'.length, 'Bearer roost_et_'.length + 16);
+      // It reconnected with the token handed over: the agent API shows it, issued from the group token.
+      const view = await connectedWith(uid, ownId);
+      expect(view.enrolment).toEqual({ tokenId: ownId, name: `edge handover ${transport} (agent ${uid})`, issuedFrom: edge.token.id });
+      const issued = (await http('GET', `/api/v1/enrolment-tokens?issuedFrom=${edge.token.id}`)).body;
+      expect(issued.items).toEqual([expect.objectContaining({ id: ownId, scope: { kind: 'agent', agentId: uid }, createdBy: 'gateway gw-handover', state: 'active' })]);
+      // Only once: the agent is not handed another token on its new connection.
+      await sleep(1_500);
+      expect(agent.events.filter(is('opamp_connection_settings'))).toHaveLength(1);
+
+      const mark = agent.mark();
+      expect((await http('POST', `/api/v1/enrolment-tokens/${edge.token.id}/revoke`, {})).status).toBe(200);
+      if (transport === 'websocket') {
+        expect(await agent.waitFor(is('ws_closed', { by: 'server' }), { from: mark, timeoutMs: 10_000 })).toMatchObject({ code: 1008, reason: `enrolment token ${edge.token.id} was revoked` });
+        await agent.waitFor(is('upgrade_refused', { status: 401 }), { from: mark, timeoutMs: 20_000 });
+      } else {
+        await agent.waitFor(is('http_status', { status: 401 }), { from: mark, timeoutMs: 10_000 });
+      }
+    });
+
+    it('renews an agent token in the last third of its life', async () => {
+      const uid = randomUUID();
+      const short = await createToken({ name: 'host-9', agentId: uid, ttlMs: 10 * 60_000 });
+      const agent = await startAccepting('websocket', short.secret, uid);
+      const offer = await agent.waitFor(is('opamp_connection_settings'), { timeoutMs: 15_000 });
+      const renewedId = String((offer['headers'] as Record<string, string>)['Authorization']).slice('Bearer roost_et_'.length, 'Bearer roost_et_'.length + 16);
+      expect(renewedId).not.toBe(short.token.id);
+      const view = await connectedWith(uid, renewedId);
+      expect(view.enrolment).toEqual({ tokenId: renewedId, name: 'host-9', issuedFrom: short.token.id });
+    });
+
+    it('hands nothing to an agent that does not accept OpAMP connection settings', async () => {
+      const edge = await createToken({ name: 'edge, no handover', group: 'edge' });
+      const agent = await startAgent('websocket', edge.secret, 'edge', { server: handing.url });
+      const uid = agent.events.find(is('started'))?.['uid'] as string;
+      await connectedWith(uid, edge.token.id);
+      await sleep(1_500);
+      expect(agent.events.filter(is('opamp_connection_settings'))).toHaveLength(0);
+      expect((await http('GET', `/api/v1/enrolment-tokens?issuedFrom=${edge.token.id}`)).body.total).toBe(0);
+    });
   });
 });

@@ -29,6 +29,10 @@ export interface SupervisedCollectorOptions {
   readonly identifying?: Readonly<Record<string, string>>;
   /** Export the collector's own metrics this often once Roost offers where to (data-plane gates); absent: off. */
   readonly ownMetricsIntervalMs?: number;
+  /** Request headers to Roost (`Authorization: Bearer <token>`). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Take OpAMP connection settings Roost offers (a token handed over). */
+  readonly acceptsOpampConnectionSettings?: boolean;
 }
 
 /** How a stop went: `clean` when the supervisor exited on SIGINT and took its collector with it. */
@@ -89,6 +93,8 @@ export class SupervisedCollector {
         configApplyTimeout: o.configApplyTimeout,
         logFile: join(dir, 'supervisor.log'),
         ...(o.ownMetricsIntervalMs === undefined ? {} : { ownMetrics: { launcher, exportIntervalMs: o.ownMetricsIntervalMs } }),
+        ...(o.headers === undefined ? {} : { headers: o.headers }),
+        ...(o.acceptsOpampConnectionSettings === undefined ? {} : { acceptsOpampConnectionSettings: o.acceptsOpampConnectionSettings }),
       }),
     );
     const child = spawn(o.binaries.supervisor, ['--config', configPath], { cwd: dir, stdio: 'ignore' });

@@ -27,6 +27,10 @@ export interface SupervisorConfigOptions {
    * where to. Absent: the collector's own metrics are off.
    */
   readonly ownMetrics?: { readonly launcher: string; readonly exportIntervalMs: number };
+  /** Request headers to the server (`Authorization: Bearer <token>`). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Take OpAMP connection settings the server offers (accepts_opamp_connection_settings). */
+  readonly acceptsOpampConnectionSettings?: boolean;
 }
 
 /** The capabilities the suite turns on; every one is an OpAMP capability Roost reads. */
@@ -41,8 +45,12 @@ export const SUPERVISOR_CAPABILITIES = {
 
 export function supervisorConfigYaml(o: SupervisorConfigOptions): string {
   const config = {
-    server: { endpoint: o.serverUrl, ...(o.serverUrl.startsWith('ws://') || o.serverUrl.startsWith('http://') ? { tls: { insecure: true } } : {}) },
-    capabilities: SUPERVISOR_CAPABILITIES,
+    server: {
+      endpoint: o.serverUrl,
+      ...(o.headers === undefined ? {} : { headers: { ...o.headers } }),
+      ...(o.serverUrl.startsWith('ws://') || o.serverUrl.startsWith('http://') ? { tls: { insecure: true } } : {}),
+    },
+    capabilities: { ...SUPERVISOR_CAPABILITIES, ...(o.acceptsOpampConnectionSettings === true ? { accepts_opamp_connection_settings: true } : {}) },
     agent: {
       executable: o.ownMetrics?.launcher ?? o.collectorPath,
       instance_id: o.instanceUid,
