@@ -50,8 +50,8 @@ export interface DataPlaneGateResult {
   readonly control: number | null;
   /** What the canary's figure was compared with; null when the gate could not be judged. */
   readonly threshold: number | null;
-  /** 'pass', 'fail', or 'not_judged' (with `note` saying why; it does not hold the phase back). */
-  readonly outcome: 'pass' | 'fail' | 'not_judged';
+  /** 'pass', 'fail', 'not_judged' (with `note` saying why; it does not hold the phase back), or 'waiting' for enough figures. */
+  readonly outcome: 'pass' | 'fail' | 'not_judged' | 'waiting';
   readonly note?: string;
 }
 
@@ -62,11 +62,13 @@ export interface DataPlaneJudgement {
   readonly control: CohortSummary;
   readonly gates: readonly DataPlaneGateResult[];
   readonly notes: readonly string[];
+  /** Set while the gates wait for figures (PhaseWaitingForData): why, with how many agents report. */
+  readonly waiting?: string;
 }
 
 export type DataPlaneVerdict =
   | { readonly verdict: 'pass' | 'fail'; readonly judgement: DataPlaneJudgement; readonly breaching: readonly string[] }
-  | { readonly verdict: 'wait'; readonly why: string };
+  | { readonly verdict: 'wait'; readonly why: string; readonly judgement: DataPlaneJudgement };
 
 /** Who is compared: the canaries (targeted, applied) and the control (members still on their previous config). */
 export interface Cohorts {
@@ -98,15 +100,16 @@ export function dataPlaneVerdict(settings: DataPlaneSettings, cohorts: Cohorts, 
   const capableCanaries = canary.summary.agents - canary.summary.withoutOwnMetrics;
   const capableControls = control.summary.agents - control.summary.withoutOwnMetrics;
   const relative = settings.gates.some((gate) => gate.bound.kind !== 'absolute');
-  if (capableCanaries > 0 && canary.summary.reporting < Math.min(settings.minAgentsPerCohort, capableCanaries)) {
-    return { verdict: 'wait', why: waitReason('canary', canary, settings) };
-  }
-  if (relative && capableCanaries > 0 && capableControls > 0 && control.summary.reporting < Math.min(settings.minAgentsPerCohort, capableControls)) {
-    return { verdict: 'wait', why: waitReason('control', control, settings) };
-  }
   const notes: string[] = [];
   if (capableCanaries === 0) notes.push(`no canary reports its own metrics (ReportsOwnMetrics): the phase is judged by the apply and health gates only`);
   else if (canary.summary.withoutOwnMetrics > 0) notes.push(`${canary.summary.withoutOwnMetrics} of ${canary.summary.agents} canaries do not report their own metrics: judged by the apply and health gates only`);
+  const waitingFor = (cohort: 'canary' | 'control', counted: Counted): DataPlaneVerdict => {
+    const why = waitReason(cohort, counted, settings);
+    const gates = settings.gates.map((gate): DataPlaneGateResult => ({ gate: formatGate(gate), metric: gate.metric, canary: null, control: null, threshold: null, outcome: 'waiting' }));
+    return { verdict: 'wait', why, judgement: { windowStart: cohorts.windowStart, canary: canary.summary, control: control.summary, gates, notes, waiting: why } };
+  };
+  if (capableCanaries > 0 && canary.summary.reporting < Math.min(settings.minAgentsPerCohort, capableCanaries)) return waitingFor('canary', canary);
+  if (relative && capableCanaries > 0 && capableControls > 0 && control.summary.reporting < Math.min(settings.minAgentsPerCohort, capableControls)) return waitingFor('control', control);
   const results = settings.gates.map((gate) => judgeGate(gate, canary, control, capableCanaries));
   const breaching = new Set<string>();
   for (const [index, result] of results.entries()) {

@@ -64,21 +64,33 @@ describe('data-plane gates', () => {
   });
 
   it('waits past the window while a canary has too few samples, then judges once it has them', () => {
-    const scenario = givenCanariesApplied(FAILED_RATIO, figures(600, 0, { samples: 2 }), figures(600, 0));
+    const scenario = givenCanariesApplied({ ...FAILED_RATIO, minAgentsPerCohort: 2 }, figures(600, 0, { samples: 2 }), figures(600, 0));
 
     const waiting = scenario.when(tick(MIN));
 
-    expect(typesOf(waiting)).toEqual([]);
+    // recorded once, with the cohorts as they stand and every gate waiting, so the views can say so
+    expect(typesOf(waiting)).toEqual(['PhaseWaitingForData']);
     expect(waiting.ok && waiting.waiting).toMatch(/0 of 2 canary agents .* have 3 samples/);
+    expect(ofType(waiting, 'PhaseWaitingForData')[0]?.dataPlane).toMatchObject({
+      canary: { agents: 2, reporting: 0, withoutOwnMetrics: 0 },
+      gates: [{ gate: 'exporter.failed_ratio <= control+0.01', canary: null, control: null, threshold: null, outcome: 'waiting' }],
+      waiting: expect.stringMatching(/0 of 2 canary agents .* have 3 samples in the window, 2 needed/),
+    });
     expect(effectsOf(waiting)).toContainEqual({ type: 'ArmTimer', rolloutId: 'r1', at: MIN + 2_000 });
+    // the same reason is not recorded again; a changed one is
+    expect(typesOf(scenario.when(tick(MIN + 2_000)))).toEqual([]);
+    const [first] = scenario.targeted;
+    scenario.facts = { fleetCaughtUp: true, telemetry: (agentId) => figures(600, 0, agentId === first ? {} : { samples: 2 }) };
+    const more = scenario.when(tick(MIN + 4_000));
+    expect(ofType(more, 'PhaseWaitingForData')[0]?.dataPlane.waiting).toMatch(/1 of 2 canary agents/);
     scenario.facts = { fleetCaughtUp: true, telemetry: () => figures(600, 0) };
-    expect(typesOf(scenario.when(tick(MIN + 2_000)))).toContain('PhasePassed');
+    expect(typesOf(scenario.when(tick(MIN + 6_000)))).toContain('PhasePassed');
   });
 
   it('waits for the control cohort before judging a relative gate', () => {
     const scenario = givenCanariesApplied(FAILED_RATIO, figures(0, 600), figures(0, 0, { samples: 1 }));
     const decision = scenario.when(tick(MIN));
-    expect(typesOf(decision)).toEqual([]);
+    expect(typesOf(decision)).toEqual(['PhaseWaitingForData']);
     expect(decision.ok && decision.waiting).toMatch(/control agents/);
   });
 

@@ -42,6 +42,7 @@ function startedDraft(event: RolloutStarted): DraftState {
     phaseStartedAt: null,
     phasePausedMs: 0,
     awaitingApproval: false,
+    dataWaiting: null,
     pause: null,
     agents: emptyTable(),
     counts: zeroCounts(),
@@ -73,6 +74,7 @@ function applyToDraft(draft: DraftState, event: Exclude<RolloutEvent, RolloutSta
       draft.phaseStartedAt = at;
       draft.phasePausedMs = 0;
       draft.awaitingApproval = false;
+      draft.dataWaiting = null;
       return;
     case 'AgentsTargeted':
       for (const { agentId } of event.agents) {
@@ -112,12 +114,17 @@ function applyToDraft(draft: DraftState, event: Exclude<RolloutEvent, RolloutSta
     case 'AgentsReleased':
       for (const { agentId, configHash } of event.agents) agent(agentId, (r) => ({ ...r, release: { configHash, at } }));
       return;
+    case 'PhaseWaitingForData':
+      draft.dataWaiting = event.dataPlane.waiting ?? null;
+      return;
     case 'PhaseAwaitingApproval':
       draft.awaitingApproval = true;
+      draft.dataWaiting = null;
       return;
     case 'PhasePassed':
     case 'PhaseFailed':
       draft.awaitingApproval = false;
+      draft.dataWaiting = null;
       return;
     case 'RolloutPaused':
       draft.status = 'paused';

@@ -68,6 +68,8 @@ export function progress(recorder: Recorder): void {
     const dataPlane = judgeDataPlane(recorder);
     if (dataPlane?.verdict === 'wait') {
       recorder.waiting = dataPlane.why;
+      // Recorded when the reason changes (more agents reporting), so the views can say what the phase waits for.
+      if (draft.dataWaiting !== dataPlane.why) emit(recorder, { type: 'PhaseWaitingForData', phase: draft.phaseIndex, ...figures, dataPlane: dataPlane.judgement });
       return;
     }
     if (dataPlane?.verdict === 'fail') return failDataPlane(recorder, dataPlane);

@@ -53,6 +53,7 @@ export type {
   AgentsEnrolled,
   AgentsTargeted,
   GateFigures,
+  PhaseWaitingForData,
   PhaseAwaitingApproval,
   PhaseFailed,
   PhasePassed,

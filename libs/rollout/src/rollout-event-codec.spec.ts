@@ -40,7 +40,7 @@ describe('rollout events on the wire', () => {
   });
 
   it('knows every type the engine writes, from the one list of schemas', () => {
-    expect(ROLLOUT_EVENT_TYPES).toHaveLength(28);
+    expect(ROLLOUT_EVENT_TYPES).toHaveLength(29);
     expect(new Set(ROLLOUT_EVENT_TYPES).size).toBe(ROLLOUT_EVENT_TYPES.length);
     expect(ROLLOUT_EVENT_TYPES).toEqual(Object.keys(ROLLOUT_EVENT_SCHEMAS));
   });

@@ -116,11 +116,12 @@ const dataPlaneJudgement = z
         canary: figure("the canary cohort's figure; null when it had none"),
         control: figure("the control cohort's figure; null when it had none"),
         threshold: figure('what the canary figure was compared with; null when not judged'),
-        outcome: z.enum(['pass', 'fail', 'not_judged']),
+        outcome: z.enum(['pass', 'fail', 'not_judged', 'waiting']),
         note: z.string().optional().meta({ description: 'why it failed, why it was not judged, or that the control was as bad' }),
       }),
     ),
     notes: z.array(z.string()).meta({ description: 'what the judgement left out (agents without own metrics)' }),
+    waiting: z.string().optional().meta({ description: 'set while the gates wait for figures: why, with how many agents report' }),
   })
   .optional()
   .meta({ description: 'the data-plane gates as judged (rollouts with data-plane gates)' });
@@ -180,6 +181,11 @@ export const ROLLOUT_EVENT_SCHEMAS = {
   AgentConnectionLost: event('AgentConnectionLost', 'A member disconnected.', { agentId }),
   AgentConnectionRestored: event('AgentConnectionRestored', 'A member reconnected.', { agentId }),
   AgentExcluded: event('AgentExcluded', 'A member no longer counts at all.', { agentId, reason: z.enum(['disconnected', 'left_target']) }),
+  PhaseWaitingForData: event('PhaseWaitingForData', 'The window is over and the apply and health gates would pass, but the data-plane gates wait for enough figures (recorded when the reason changes).', {
+    phase: phaseIndex,
+    ...gateFigures,
+    dataPlane: dataPlaneJudgement.unwrap(),
+  }),
   PhaseAwaitingApproval: event('PhaseAwaitingApproval', 'The gate is met; the phase waits for an operator to promote it.', { phase: phaseIndex, ...gateFigures, dataPlane: dataPlaneJudgement }),
   PhasePassed: event('PhasePassed', 'A phase passed its gate or was promoted.', { phase: phaseIndex, ...gateFigures, by: z.enum(['gate', 'promote']), dataPlane: dataPlaneJudgement }),
   PhaseFailed: event('PhaseFailed', 'A phase failed its gate.', {

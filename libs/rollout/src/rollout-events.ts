@@ -122,6 +122,12 @@ export interface GateFigures {
   readonly disconnected: number;
   readonly allowedFailures: number;
 }
+/** The window is over and the apply and health gates would pass, but the data-plane gates wait for enough figures; recorded when the reason changes. */
+export interface PhaseWaitingForData extends EventBase<'PhaseWaitingForData'>, GateFigures {
+  readonly phase: number;
+  /** The cohorts as they stand, every gate `waiting`, and `waiting` saying why. */
+  readonly dataPlane: DataPlaneJudgement;
+}
 export interface PhaseAwaitingApproval extends EventBase<'PhaseAwaitingApproval'>, GateFigures {
   readonly phase: number;
   /** The data-plane gates' figures, when the rollout has data-plane gates. */
@@ -231,6 +237,7 @@ export type RolloutEvent =
   | AgentConnectionLost
   | AgentConnectionRestored
   | AgentExcluded
+  | PhaseWaitingForData
   | PhaseAwaitingApproval
   | PhasePassed
   | PhaseFailed

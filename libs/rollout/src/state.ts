@@ -29,6 +29,8 @@ export interface RolloutState {
   /** Time the current phase spent paused: its window is suspended meanwhile (see windowEndsAt). */
   readonly phasePausedMs: number;
   readonly awaitingApproval: boolean;
+  /** Why the current phase's data-plane gates wait for figures (the last PhaseWaitingForData); null when they do not. */
+  readonly dataWaiting: string | null;
   readonly pause: { readonly cause: PauseCause; readonly at: number } | null;
   readonly agents: AgentTable;
   /** How many records are in each class; kept in step with `agents`, so gates are O(1). */
@@ -49,6 +51,7 @@ export interface DraftState extends Omit<RolloutState, 'agents' | 'counts' | 'st
   phaseStartedAt: number | null;
   phasePausedMs: number;
   awaitingApproval: boolean;
+  dataWaiting: string | null;
   pause: { readonly cause: PauseCause; readonly at: number } | null;
   undoOf: string | null;
   readonly agents: TableDraft;

@@ -1,3 +1,4 @@
+import { ROLLOUT_EVENT_SCHEMA_VERSION, type PhaseWaitingForData } from '@roost/rollout';
 import { simulateRollout } from '@roost/rollout/testing';
 import { projectRolloutEvent } from './rollout-projection';
 import { phaseFromHash, rolloutStatusFromHash } from './rollout-status-view';
@@ -47,5 +48,37 @@ describe('rollout lifecycle views', () => {
     expect(view).toMatchObject({ status: 'aborted', group: 'edge', target: 'group edge', endedAt: T0 + 5_000, timestamps: { aborted: T0 + 5_000 } });
     expect(model.hgetall(rolloutKeys.status('r1')).abort_reason).toBe('wrong config');
     expect(model.zrange(rolloutListKeys.byGroup('edge')).map((m) => m.member)).toEqual(['r1']);
+  });
+
+  it("keeps what a running phase's data-plane gates wait for in its gate, the phase still running", () => {
+    const { model } = projectUntil(30_000, [], [{ count: 2, windowMs: 60_000, requireApproval: false }, { percent: 100 }]);
+    const waiting = 'waiting for data-plane figures: 1 of 2 canary agents reporting their own metrics have 3 samples in the window, 2 needed';
+    const event: PhaseWaitingForData = {
+      type: 'PhaseWaitingForData',
+      schemaVersion: ROLLOUT_EVENT_SCHEMA_VERSION,
+      id: 'r1-900',
+      rolloutId: 'r1',
+      at: T0 + 30_000,
+      phase: 0,
+      population: 2,
+      applied: 2,
+      failed: 0,
+      pending: 0,
+      disconnected: 0,
+      allowedFailures: 0,
+      dataPlane: {
+        windowStart: T0,
+        canary: { agents: 2, reporting: 1, withoutOwnMetrics: 0 },
+        control: { agents: 8, reporting: 8, withoutOwnMetrics: 0 },
+        gates: [{ gate: 'exporter.failed_ratio <= control+0.01', metric: 'exporter.failed_ratio', canary: null, control: null, threshold: null, outcome: 'waiting' }],
+        notes: [],
+        waiting,
+      },
+    };
+    model.apply(projectRolloutEvent(event, model));
+    const phase = phaseFromHash(model.hgetall(rolloutKeys.phase('r1', 0)))!;
+    expect(phase.state).toBe('running');
+    expect(phase.gate).toMatchObject({ population: 2, applied: 2, dataPlane: { waiting, canary: { reporting: 1 }, gates: [{ outcome: 'waiting' }] } });
+    expect(rolloutStatusFromHash(model.hgetall(rolloutKeys.status('r1')))).toMatchObject({ status: 'in_progress' });
   });
 });

@@ -11,6 +11,7 @@ export type LifecycleEvent = Extract<
   {
     type:
       | 'PhaseStarted'
+      | 'PhaseWaitingForData'
       | 'PhaseAwaitingApproval'
       | 'PhasePassed'
       | 'PhaseFailed'
@@ -53,6 +54,7 @@ function statusAfter(event: LifecycleEvent, before: RolloutStatus | null): Rollo
       return 'aborted';
     case 'RolloutFailed':
       return 'failed';
+    case 'PhaseWaitingForData':
     case 'PhaseAwaitingApproval':
     case 'PhasePassed':
     case 'PhaseFailed':
@@ -85,6 +87,13 @@ function fieldsOf(event: LifecycleEvent, fragments: FragmentReader): LifecycleFi
           fields: { state: 'running', started_at: at, window_ends_at: String(event.at + event.windowMs), allowance: String(event.allowance), window_ms: String(event.windowMs) },
         },
         details: { phase: event.phase, name: event.name, allowance: event.allowance, windowMs: event.windowMs },
+      };
+    case 'PhaseWaitingForData':
+      // The phase runs on; its gate shows the cohorts and what the data-plane gates wait for.
+      return {
+        status: {},
+        phase: { index: event.phase, fields: { gate: gateJson(event) } },
+        details: { phase: event.phase, waiting: event.dataPlane.waiting ?? '' },
       };
     case 'PhaseAwaitingApproval':
       return {
@@ -164,7 +173,8 @@ export function projectLifecycleEvent(event: LifecycleEvent, fragments: Fragment
   const startedAt = Number(fragments.read({ key, field: 'started_at' }) ?? event.at);
   const after = statusAfter(event, before);
   const { status, phase, details } = fieldsOf(event, fragments);
-  const writes: ViewWrite[] = [{ op: 'hset', key, fields: after === null ? status : { ...status, status: after } }];
+  const statusFields = after === null ? status : { ...status, status: after };
+  const writes: ViewWrite[] = Object.keys(statusFields).length === 0 ? [] : [{ op: 'hset', key, fields: statusFields }];
   if (phase !== undefined) writes.push({ op: 'hset', key: rolloutKeys.phase(event.rolloutId, phase.index), fields: phase.fields });
   if (after !== null && after !== before) {
     if (before !== null) writes.push({ op: 'zrem', key: rolloutListKeys.byStatus(before), members: [event.rolloutId] });

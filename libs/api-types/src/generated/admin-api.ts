@@ -778,10 +778,12 @@ export interface components {
                 /** @description what the canary figure was compared with; null when not judged */
                 threshold: number | null;
                 /** @enum {string} */
-                outcome: "pass" | "fail" | "not_judged";
+                outcome: "pass" | "fail" | "not_judged" | "waiting";
                 note?: string;
             }[];
             notes: string[];
+            /** @description while the phase waits for figures: why, with how many agents of the cohort report (e.g. `waiting for data-plane figures: 1 of 3 canary agents reporting their own metrics have 3 samples in the window, 3 needed`) */
+            waiting?: string;
         };
         Phase: {
             index: number;

@@ -109,7 +109,7 @@ const cohortSummary = z.strictObject({
 });
 const dataPlaneJudgement = named(
   'DataPlaneJudgement',
-  "The data-plane gates as judged at the end of a phase's window: each gate's canary and control figures, the threshold the canary was compared with, and why it failed or was not judged",
+  "The data-plane gates as judged at the end of a phase's window: each gate's canary and control figures, the threshold the canary was compared with, and why it failed or was not judged; while they wait for enough figures, every gate is `waiting` and `waiting` says why",
   z.strictObject({
     windowStart: millis,
     canary: cohortSummary.describe('targeted agents judged applied (each counted from the later of the phase start and its apply)'),
@@ -121,11 +121,12 @@ const dataPlaneJudgement = named(
         canary: z.number().nullable(),
         control: z.number().nullable(),
         threshold: z.number().nullable().describe('what the canary figure was compared with; null when not judged'),
-        outcome: z.enum(['pass', 'fail', 'not_judged']),
+        outcome: z.enum(['pass', 'fail', 'not_judged', 'waiting']),
         note: z.string().optional(),
       }),
     ),
     notes: z.array(z.string()),
+    waiting: z.string().optional().describe('while the phase waits for figures: why, with how many agents of the cohort report (e.g. `waiting for data-plane figures: 1 of 3 canary agents reporting their own metrics have 3 samples in the window, 3 needed`)'),
   }),
 );
 

@@ -145,5 +145,29 @@ describe('rollout start request', () => {
       '    cohorts     canary 1/1 reporting, control 2/2 reporting',
     ]);
     expect(dataPlaneLines(phase(1, 'full', '100%', 'planned') as unknown as Parameters<typeof dataPlaneLines>[0])).toEqual([]);
+    const why = 'waiting for data-plane figures: 1 of 3 canary agents reporting their own metrics have 3 samples in the window, 3 needed';
+    const waiting = phase(0, 'canary', '3 agents', 'running', {
+      gate: {
+        population: 3,
+        applied: 3,
+        failed: 0,
+        pending: 0,
+        disconnected: 0,
+        allowedFailures: 0,
+        dataPlane: {
+          windowStart: NOW,
+          canary: { agents: 3, reporting: 1, withoutOwnMetrics: 0 },
+          control: { agents: 7, reporting: 7, withoutOwnMetrics: 0 },
+          gates: [{ gate: 'exporter.failed_ratio <= control+0.01', metric: 'exporter.failed_ratio', canary: null, control: null, threshold: null, outcome: 'waiting' }],
+          notes: [],
+          waiting: why,
+        },
+      },
+    });
+    expect(dataPlaneLines(waiting as unknown as Parameters<typeof dataPlaneLines>[0])).toEqual([
+      '    data plane  exporter.failed_ratio <= control+0.01   canary -  control -  threshold -  WAITING',
+      '    cohorts     canary 1/3 reporting, control 7/7 reporting',
+      `    waiting     ${why}`,
+    ]);
   });
 });

@@ -46,6 +46,7 @@ export function dataPlaneLines(phase: Phase): string[] {
     return `    data plane  ${gate.gate}   canary ${figure(gate.canary)}  control ${figure(gate.control)}  threshold ${figure(gate.threshold)}  ${outcome}${gate.note ? `: ${gate.note}` : ''}`;
   });
   lines.push(`    cohorts     canary ${judgement.canary.reporting}/${judgement.canary.agents} reporting, control ${judgement.control.reporting}/${judgement.control.agents} reporting`);
+  if (judgement.waiting !== undefined) lines.push(`    waiting     ${judgement.waiting}`);
   for (const note of judgement.notes) lines.push(`    note        ${note}`);
   return lines;
 }

@@ -95,6 +95,7 @@ export function rolloutMetricSamples(events: readonly RolloutEvent[], phaseStart
         end('failed');
         break;
       case 'UndoStarted':
+      case 'PhaseWaitingForData':
       case 'AgentsEnrolled':
       case 'AgentJoined':
       case 'AgentsTargeted':
