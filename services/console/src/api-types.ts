@@ -13,6 +13,7 @@ export type ConfigDiff = Schemas['ConfigDiff'];
 export type ConfigHistory = Schemas['ConfigHistory'];
 export type ConfigPage = Schemas['ConfigPage'];
 export type ConfigVersion = Schemas['ConfigVersion'];
+export type DataPlaneJudgement = Schemas['DataPlaneJudgement'];
 export type EffectiveConfig = Schemas['EffectiveConfig'];
 export type FailureGroup = Schemas['FailureGroup'];
 export type GroupList = Schemas['GroupList'];

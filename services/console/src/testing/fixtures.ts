@@ -1,5 +1,5 @@
 /** Answers of the admin API as the component tests need them, typed by the generated API types. */
-import type { Agent, Caller, ConfigPage, GroupList, Phase, Rollout, RolloutAgent, RolloutForecast } from '../api-types';
+import type { Agent, Caller, ConfigPage, DataPlaneJudgement, GroupList, Phase, Rollout, RolloutAgent, RolloutForecast } from '../api-types';
 
 export const HASH_V1 = 'a1'.repeat(32);
 export const HASH_V2 = 'b2'.repeat(32);
@@ -27,6 +27,16 @@ export const phase = (over: Partial<Phase> = {}): Phase => ({
   pending: 0,
   disconnected: 0,
   excluded: 0,
+  ...over,
+});
+
+/** A phase's data-plane judgement: 3 canaries and 5 control agents, all reporting, one gate on the exporter failure ratio. */
+export const judgement = (over: Partial<DataPlaneJudgement> = {}): DataPlaneJudgement => ({
+  windowStart: 1_000,
+  canary: { agents: 3, reporting: 3, withoutOwnMetrics: 0 },
+  control: { agents: 5, reporting: 5, withoutOwnMetrics: 0 },
+  gates: [{ gate: 'exporter.failed_ratio <= control+0.01', metric: 'exporter.failed_ratio', canary: 0, control: 0, threshold: 0.01, outcome: 'pass' }],
+  notes: [],
   ...over,
 });
 

@@ -3,6 +3,7 @@ import { api } from '../api-client';
 import type { Permission, Phase, Rollout } from '../api-types';
 import { shortHash, time } from '../format';
 import { followRollout, type LiveRollout } from '../live-rollout';
+import { dataPlaneView } from '../data-plane-figures';
 import { countdown, failureGroups, gateText, outcomeEntries, phaseProgress, rolloutActions, skippedEntries, totalProgress, windowLeftMs, type RolloutAction } from '../rollout-figures';
 import { hrefs } from '../route';
 import { useNow, useSession } from '../session';
@@ -124,6 +125,7 @@ export function RolloutPage({ state, permissions, onAct }: RolloutPageProps) {
           ))}
         </ol>
       </section>
+      <DataPlaneGates phases={rollout.phases} />
       <Failures state={state} />
       <Skipped state={state} />
       <Transitions rollout={rollout} />
@@ -153,6 +155,7 @@ function PhaseItem({ phase, current }: { phase: Phase; current: number }) {
       <div class="gate" data-testid={`gate-${phase.index}`}>
         {gateText(phase)}
       </div>
+      <DataPlaneHeadline phase={phase} />
       {phase.state === 'running' && phase.windowEndsAt !== null ? (
         <PhaseWindow phase={phase} />
       ) : (
@@ -160,6 +163,84 @@ function PhaseItem({ phase, current }: { phase: Phase; current: number }) {
       )}
       {phase.state === 'awaiting_approval' ? <div class="error">waiting for approval</div> : null}
     </li>
+  );
+}
+
+/** The phase card's one line on its data-plane gates (passed, failed, waiting for data, not judged). */
+function DataPlaneHeadline({ phase }: { phase: Phase }) {
+  const view = dataPlaneView(phase);
+  if (view === null) return null;
+  return (
+    <div class={`data-plane-headline data-plane-${view.state}`} data-testid={`data-plane-headline-${phase.index}`}>
+      {view.headline}
+    </div>
+  );
+}
+
+/**
+ * Each judged (or waiting) phase's data-plane gates: per gate the canary's figure against the
+ * control's and the threshold it was compared with, the outcome and why; then the cohorts (how
+ * many report their own metrics, how many are judged by apply and health only) and the notes.
+ */
+function DataPlaneGates({ phases }: { phases: readonly Phase[] }) {
+  const judged = phases.flatMap((phase) => {
+    const view = dataPlaneView(phase);
+    return view === null ? [] : [{ phase, view }];
+  });
+  if (judged.length === 0) return null;
+  return (
+    <section data-testid="data-plane">
+      <h2>Data-plane gates</h2>
+      {judged.map(({ phase, view }) => (
+        <div key={phase.index} class={`data-plane data-plane-${view.state}`} data-testid={`data-plane-${phase.index}`} data-state={view.state}>
+          <h3>
+            {phase.name} <span class="muted">{view.headline}</span>
+          </h3>
+          <table class="data-plane-gates">
+            <thead>
+              <tr>
+                <th scope="col">gate</th>
+                <th scope="col">canary</th>
+                <th scope="col">control</th>
+                <th scope="col">threshold</th>
+                <th scope="col">result</th>
+              </tr>
+            </thead>
+            <tbody>
+              {view.rows.map((row) => (
+                <tr key={row.gate} class={`gate-${row.outcome}`} data-testid="data-plane-gate">
+                  <td>
+                    <code>{row.gate}</code>
+                  </td>
+                  <td data-testid="gate-canary">{row.canary}</td>
+                  <td data-testid="gate-control">{row.control}</td>
+                  <td data-testid="gate-threshold">{row.threshold}</td>
+                  <td data-testid="gate-outcome">
+                    <strong>{row.outcomeText}</strong>
+                    {row.note === null ? null : <span data-testid="gate-note">{` — ${row.note}`}</span>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <ul class="data-plane-cohorts" data-testid="data-plane-cohorts">
+            {view.cohorts.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+          {view.waiting === null ? null : (
+            <p class="muted" data-testid="data-plane-waiting">
+              {view.waiting}
+            </p>
+          )}
+          {view.notes.map((note) => (
+            <p key={note} class="muted" data-testid="data-plane-note">
+              {note}
+            </p>
+          ))}
+        </div>
+      ))}
+    </section>
   );
 }
 
