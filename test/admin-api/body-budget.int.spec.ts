@@ -83,12 +83,18 @@ describe('the admin API under many slow large request bodies', () => {
     const fit = Math.floor((BUDGET - BUDGET / 8) / (BODY_BYTES - 1024));
     await eventually(() => hogs.filter((h) => h.status === null).length <= fit, { timeoutMs: 20_000, what: `at most ${fit} bodies still held` });
     const refused = hogs.filter((h) => h.status === 503);
-    expect(refused.length).toBe(HOGS - fit);
+    // The answer goes out before the connection closes, but a client still writing its body when
+    // the close arrives may see the reset before it reads the 503 (-1 here; seen under load).
+    const reset = hogs.filter((h) => h.status === -1);
+    const statuses: Record<string, number> = {};
+    for (const h of hogs) statuses[String(h.status)] = (statuses[String(h.status)] ?? 0) + 1;
+    expect({ refusedOrReset: refused.length + reset.length, statuses }).toEqual({ refusedOrReset: HOGS - fit, statuses });
+    expect(refused.length).toBeGreaterThan(reset.length);
     expect(refused.every((h) => h.retryAfter === '5')).toBe(true);
     expect(hogs.filter((h) => h.status === null).length).toBeGreaterThan(0);
-    expect(hogs.map((h) => h.status).filter((status) => status !== null && status !== 503)).toEqual([]);
+    expect(hogs.map((h) => h.status).filter((status) => status !== null && status !== 503 && status !== -1)).toEqual([]);
     expect(await metric(base, 'roost_admin_request_body_bytes_held')).toBeLessThanOrEqual(BUDGET);
-    expect(await metric(base, 'roost_admin_refused_total{reason="body_budget"}')).toBe(refused.length);
+    expect(await metric(base, 'roost_admin_refused_total{reason="body_budget"}')).toBe(HOGS - fit);
 
     // An ordinary write and a read are answered while the budget is full.
     const stored = await fetch(`${base}/api/v1/configs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'ordinary', yaml: collectorYaml('basic') }) });
