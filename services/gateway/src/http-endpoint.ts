@@ -127,7 +127,7 @@ async function readAndHandle(hooks: HttpEndpointHooks, request: IncomingMessage,
     case 'malformed':
       return plain(response, 400, result.reason);
     case 'forbidden':
-      metrics.refusedConnections.inc({ reason: 'out_of_scope' });
+      // Counted by the sessions, which refused it.
       return plain(response, 403, result.reason);
     case 'over_capacity':
       metrics.refusedConnections.inc({ reason: 'over_capacity' });
