@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { BUCKETS, gatewayPresenceContract } from '@roost/contracts';
-import { RemoteConfigStatuses, ServerToAgentFlag, hasFlag } from '@roost/opamp';
+import { BUCKETS, enrolmentTokenRecordContract, enrolmentTokenText, gatewayPresenceContract, type EnrolmentTokenRecord } from '@roost/contracts';
+import { RemoteConfigStatuses, ServerToAgentFlag, encodeAgentToServer, hasFlag, instanceUidToBytes } from '@roost/opamp';
 import { silentLogger } from '@roost/ports';
 import { connectNatsServicePlatform, type ServicePlatform } from '@roost/platform-nats';
 import { eventually, startNatsServer, type TestServer } from '@roost/testing';
 import { startGateway, type RunningGateway } from './start-gateway';
 import { fleetEvents, nudge, setDesired, storeConfig } from './testing/fleet-fixture';
-import { HttpTestAgent, WsTestAgent, offeredConfigHash, testDescription } from './testing/opamp-test-agent';
+import { HttpTestAgent, WsTestAgent, offeredConfigHash, postOpamp, testDescription } from './testing/opamp-test-agent';
+import { secretDigest } from './enrolment-check';
 
 const APPLIED = RemoteConfigStatuses.RemoteConfigStatuses_APPLIED;
 const status = (hash: string) => ({ remoteConfigStatus: { lastRemoteConfigHash: Buffer.from(hash, 'hex'), status: APPLIED } });
@@ -97,4 +98,34 @@ describe('gateway on NATS (JetStream fleet events, KV desired configs, core push
     expect(events.find((e) => e.snapshot.gatewayId === 'gw-nats-b')?.snapshot).toMatchObject({ identifying: { 'service.name': 'mover' }, remoteConfigStatus: { hash } });
     await moved.close();
   });
+
+  it('answers 503 with Retry-After for an enrolment token it cannot read while NATS is down, and keeps admitting a token it has read', async () => {
+    const gateway = await start('gw-nats-enrol');
+    const bucket = await platform.kv.open(BUCKETS.enrolmentTokens.name);
+    const token = async (id: string, c: string): Promise<string> => {
+      const record: EnrolmentTokenRecord = {
+        id, name: id, scope: { kind: 'group', group: 'edge' }, secretSha256: secretDigest(c.repeat(43)).toString('hex'),
+        createdAt: Date.now(), createdBy: 'test', expiresAt: Date.now() + 600_000, revokedAt: null, revokedBy: null, issuedFrom: null,
+      };
+      await bucket.put(id, enrolmentTokenRecordContract.encode(record));
+      return enrolmentTokenText(id, c.repeat(43));
+    };
+    const read = await token('00000000000000a1', 'a');
+    const unread = await token('00000000000000a2', 'b');
+    const poll = (text: string) => postOpamp(gateway.httpUrl, encodeAgentToServer({ instanceUid: instanceUidToBytes(randomUUID()) }), { headers: { Authorization: `Bearer ${text}` } });
+    expect((await poll(read)).status).toBe(200);
+    await nats.kill();
+    try {
+      const refused = await poll(unread);
+      expect({ status: refused.status, retryAfter: refused.headers['retry-after'], body: refused.body.toString() }).toEqual({
+        status: 503,
+        retryAfter: '30',
+        body: 'the gateway cannot check enrolment tokens right now; retry shortly',
+      });
+      expect((await poll(read)).status).toBe(200);
+    } finally {
+      await nats.restart();
+    }
+    await eventually(async () => (await poll(unread)).status === 200, { timeoutMs: 20_000, what: 'the token read once NATS is back' });
+  }, 60_000);
 });
