@@ -3,7 +3,6 @@
  * WebSocket connections, driven over IPC. Kept apart from the server under test so the server's
  * RSS and event loop measure the server alone.
  */
-import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { serve } from './ipc';
 import { SimulatedAgent, type AgentHooks } from './simulated-agent';
 
@@ -15,7 +14,7 @@ const counters = { replies: 0, configsApplied: 0, reportsSent: 0, firstApplyAt: 
  * answers an agent's messages in order), and from the reply's arrival the time it took, in µs.
  */
 const sentAt = new Map<SimulatedAgent, number[]>();
-let latency: RecordableHistogram = createHistogram();
+let latencyUs: number[] = [];
 let latencyWindow: { startedAt: number; endedAt: number; cpu: NodeJS.CpuUsage; replies: number; reportsSent: number } | undefined;
 
 const hooks: AgentHooks = {
@@ -28,7 +27,7 @@ const hooks: AgentHooks = {
     counters.replies++;
     const sent = sentAt.get(agent)?.shift();
     if (sent !== undefined && latencyWindow && sent >= latencyWindow.startedAt && sent < latencyWindow.endedAt) {
-      latency.record(Math.max(1, Math.round((performance.now() - sent) * 1000)));
+      latencyUs.push(Math.max(1, Math.round((performance.now() - sent) * 1000)));
     }
   },
   onConfigApplied() {
@@ -95,7 +94,7 @@ async function connect(p: { url: string; count: number; concurrency?: number; ti
 
 /** Starts a window of agent-observed latency: replies to messages sent before it are not counted. */
 function startLatencyWindow() {
-  latency = createHistogram();
+  latencyUs = [];
   latencyWindow = { startedAt: performance.now(), endedAt: Infinity, cpu: process.cpuUsage(), replies: counters.replies, reportsSent: counters.reportsSent };
   return {};
 }
@@ -109,8 +108,9 @@ function unansweredBefore(time: number): number {
 
 /**
  * Ends the window: what was sent and this process's own CPU (as a share of one core) up to now;
- * then waits (up to `graceMs`) for the replies to what the window sent, and gives their
- * latency percentiles in ms. Replies still missing after the wait are counted, not timed.
+ * then waits (up to `graceMs`) for the replies to what the window sent, and gives each one's
+ * latency in µs (the runner merges the fleets' and takes percentiles). Replies still missing
+ * after the wait are counted, not timed.
  */
 async function stopLatencyWindow(p: { graceMs?: number }) {
   const w = latencyWindow;
@@ -124,16 +124,12 @@ async function stopLatencyWindow(p: { graceMs?: number }) {
   while (unansweredBefore(w.endedAt) > 0 && performance.now() < giveUpAt) await new Promise((r) => setTimeout(r, 20));
   const unanswered = unansweredBefore(w.endedAt);
   latencyWindow = undefined;
-  const ms = (us: number) => us / 1000;
   return {
     seconds,
     reportsSent,
     replies,
     unanswered,
-    samples: latency.count,
-    p50Ms: ms(latency.percentile(50)),
-    p99Ms: ms(latency.percentile(99)),
-    maxMs: ms(latency.max),
+    latencyUs,
     clientCpuPercent: ((cpu.user + cpu.system) / 1e6 / seconds) * 100,
   };
 }

@@ -76,27 +76,54 @@ export const SERVER_NICENESS = -10;
 const FLEET_NICENESS = 0;
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Server processes of one kind (each with its URL) and fleet processes, all started. */
+export interface Rig {
+  servers: ChildProcess[];
+  urls: string[];
+  fleets: ChildProcess[];
+}
+
+/**
+ * Runs `body` with `servers` started server processes of a kind (each a server of its own: two
+ * gateways are two gateway processes on their own ports) and `fleets` empty fleet processes;
+ * tears them all down whatever happens.
+ */
+export async function withRig<T>(
+  kind: ServerKind,
+  shape: { servers: number; fleets: number; fleetNiceness?: number },
+  body: (rig: Rig) => Promise<T>,
+): Promise<Outcome<T>> {
+  const servers = Array.from({ length: shape.servers }, () => spawnChild('server-process.ts', [kind], SERVER_NICENESS));
+  const fleets: ChildProcess[] = [];
+  try {
+    const started = await Promise.all(servers.map((server) => request<Started>(server, 'start')));
+    const notWired = started.find((s) => s.notWired);
+    if (notWired) return { notWired: notWired.notWired! };
+    for (let i = 0; i < shape.fleets; i++) fleets.push(spawnChild('agents-process.ts', [], shape.fleetNiceness ?? FLEET_NICENESS));
+    return { ok: await body({ servers, urls: started.map((s) => s.url!), fleets }) };
+  } finally {
+    await Promise.all(
+      fleets.map(async (fleet) => {
+        await request(fleet, 'closeAll', {}, 60_000).catch(() => undefined);
+        await endChild(fleet);
+      }),
+    );
+    await Promise.all(
+      servers.map(async (server) => {
+        await request(server, 'stop', {}, 30_000).catch(() => undefined);
+        await endChild(server);
+      }),
+    );
+  }
+}
+
 /** Runs `body` with a started server and an empty fleet; tears both down whatever happens. */
-export async function withServerAndFleet<T>(
+export function withServerAndFleet<T>(
   kind: ServerKind,
   body: (server: ChildProcess, fleet: ChildProcess, url: string) => Promise<T>,
   fleetNiceness = FLEET_NICENESS,
 ): Promise<Outcome<T>> {
-  const server = spawnChild('server-process.ts', [kind], SERVER_NICENESS);
-  let fleet: ChildProcess | undefined;
-  try {
-    const started = await request<Started>(server, 'start');
-    if (started.notWired) return { notWired: started.notWired };
-    fleet = spawnChild('agents-process.ts', [], fleetNiceness);
-    return { ok: await body(server, fleet, started.url!) };
-  } finally {
-    if (fleet) {
-      await request(fleet, 'closeAll', {}, 60_000).catch(() => undefined);
-      await endChild(fleet);
-    }
-    await request(server, 'stop', {}, 30_000).catch(() => undefined);
-    await endChild(server);
-  }
+  return withRig(kind, { servers: 1, fleets: 1, fleetNiceness }, ({ servers, fleets, urls }) => body(servers[0]!, fleets[0]!, urls[0]!));
 }
 
 export async function grow(server: ChildProcess, fleet: ChildProcess, url: string, from: number, to: number) {

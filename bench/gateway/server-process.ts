@@ -1,13 +1,16 @@
 /**
- * Hosts one server under test in its own process and measures it from the inside: RSS, and the
- * event loop's delay with `perf_hooks.monitorEventLoopDelay`, reported to the runner over IPC.
- * Usage (by run.ts): server-process.ts baseline|gateway
+ * Hosts one server under test in its own process and measures it from the inside: RSS, CPU, and
+ * the event loop's delay with `perf_hooks.monitorEventLoopDelay`, reported to the runner over
+ * IPC. For a server in a process of its own (the opamp-go peer) RSS and CPU are that process's,
+ * and there is no event loop to measure.
+ * Usage (by run.ts, latency.ts): server-process.ts baseline|gateway|opamp-go
  */
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { createRoundProfiler } from './delivery-profiler';
 import { serve } from './ipc';
 import { createBareWsServer } from './servers/bare-ws';
+import { createOpampGoPeer } from './servers/opamp-go';
 import { createRoostGateway } from './servers/roost-gateway';
 import { ServerNotWiredError, type ServerKind, type ServerUnderTest } from './server-under-test';
 
@@ -19,6 +22,8 @@ function create(k: ServerKind): ServerUnderTest {
       return createBareWsServer();
     case 'gateway':
       return createRoostGateway();
+    case 'opamp-go':
+      return createOpampGoPeer();
     default:
       throw new Error(`unknown server kind ${String(k)}`);
   }
@@ -51,9 +56,21 @@ function loopMonitor(): { stop(): { p99Ms: number; maxMs: number } } {
   };
 }
 
+/** The server's CPU time (µs, user + system) and resident memory: this process's, or its own process's. */
+async function usage(): Promise<{ cpuMicros: number; rssBytes: number }> {
+  if (server?.externalUsage) return server.externalUsage();
+  const cpu = process.cpuUsage();
+  return { cpuMicros: cpu.user + cpu.system, rssBytes: process.memoryUsage.rss() };
+}
+
+/** The event loop's delay, for a server that runs on this process's loop. */
+const serverLoopMonitor = () => (server?.externalUsage ? undefined : loopMonitor());
+
 let server: ServerUnderTest | undefined;
 const profiler = createRoundProfiler();
-let window: { monitor: ReturnType<typeof loopMonitor>; startedAt: bigint; messages: number; cpu: NodeJS.CpuUsage } | undefined;
+let window:
+  | { monitor?: ReturnType<typeof loopMonitor>; startedAt: bigint; messages: number; cpuMicros: number; rss: { start: number; peak: number }; sampler: NodeJS.Timeout }
+  | undefined;
 
 serve({
   start: async () => {
@@ -66,52 +83,73 @@ serve({
     return server.start();
   },
   rss: async () => {
-    gc?.();
-    await new Promise((r) => setTimeout(r, 200));
-    gc?.();
-    await new Promise((r) => setTimeout(r, 200));
-    return { rss: process.memoryUsage.rss(), agents: server!.connectedAgents(), retained: server!.retainedBytes?.() };
+    for (let i = 0; i < 2; i++) {
+      if (server?.collectGarbage) await server.collectGarbage();
+      else gc?.();
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return { rss: (await usage()).rssBytes, agents: await server!.connectedAgents(), retained: server!.retainedBytes?.() };
   },
   waitAgents: async (p: { count: number; timeoutMs: number }) => {
     const deadline = Date.now() + p.timeoutMs;
-    while (server!.connectedAgents() < p.count) {
-      if (Date.now() > deadline) throw new Error(`only ${server!.connectedAgents()} of ${p.count} agents connected`);
+    let agents: number;
+    while ((agents = await server!.connectedAgents()) < p.count) {
+      if (Date.now() > deadline) throw new Error(`only ${agents} of ${p.count} agents connected`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    return { agents: server!.connectedAgents() };
+    return { agents };
   },
   deliver: async (p: { bytes: number; round: number }) => {
     const body = Buffer.alloc(p.bytes, 'x'.charCodeAt(0));
     // A new config version each round: agents that applied the last one must take this one.
     body.write(`receivers: {otlp: {}}\n# round ${p.round}, padding follows\n`);
     await server!.prepareConfig(body);
-    const monitor = loopMonitor();
+    const monitor = serverLoopMonitor();
     await new Promise((r) => setTimeout(r, 50)); // the monitor's timer must be running before the push
     await profiler.start();
     const start = process.hrtime.bigint();
-    const cpu = process.cpuUsage();
-    const waitedBefore = runQueueWaitMs();
+    const cpu = (await usage()).cpuMicros;
+    // The run-queue wait is this thread's: of no meaning for a server in another process.
+    const waitedBefore = server!.externalUsage ? undefined : runQueueWaitMs();
     const { agents, fanOutMs } = await server!.deliverConfig();
     const elapsedMs = ms(Number(process.hrtime.bigint() - start));
-    const used = process.cpuUsage(cpu);
+    const used = (await usage()).cpuMicros - cpu;
     const waitedAfter = runQueueWaitMs();
     const waitMs = waitedBefore === undefined || waitedAfter === undefined ? undefined : waitedAfter - waitedBefore;
     await profiler.stop(`${kind}-delivery-${p.round}`);
-    return { agents, ms: elapsedMs, fanOutMs, cpuMs: (used.user + used.system) / 1000, waitMs, ...monitor.stop() };
+    return { agents, ms: elapsedMs, fanOutMs, cpuMs: used / 1000, waitMs, ...monitor?.stop() };
   },
+  usage: () => usage(),
+  // A measured window of load: messages processed, CPU, event-loop delay, and RSS (at its start,
+  // its end, and the highest of samples every 250 ms; no garbage collection forced).
   windowStart: async () => {
     const messages = await server!.messagesProcessed();
     await profiler.start();
-    window = { monitor: loopMonitor(), startedAt: process.hrtime.bigint(), messages, cpu: process.cpuUsage() };
+    const u = await usage();
+    const rss = { start: u.rssBytes, peak: u.rssBytes };
+    const sampler = setInterval(() => {
+      void usage().then((s) => (rss.peak = Math.max(rss.peak, s.rssBytes)), () => undefined);
+    }, 250);
+    window = { monitor: serverLoopMonitor(), startedAt: process.hrtime.bigint(), messages, cpuMicros: u.cpuMicros, rss, sampler };
     return {};
   },
   windowStop: async () => {
     const w = window!;
+    clearInterval(w.sampler);
     const seconds = Number(process.hrtime.bigint() - w.startedAt) / 1e9;
     const messages = (await server!.messagesProcessed()) - w.messages;
-    const cpu = process.cpuUsage(w.cpu);
+    const u = await usage();
     await profiler.stop(`${kind}-status-${Math.round(messages / seconds)}`);
-    return { messages, seconds, perSecond: messages / seconds, cpuPercent: ((cpu.user + cpu.system) / 1e6 / seconds) * 100, ...w.monitor.stop() };
+    return {
+      messages,
+      seconds,
+      perSecond: messages / seconds,
+      cpuPercent: ((u.cpuMicros - w.cpuMicros) / 1e6 / seconds) * 100,
+      rssStart: w.rss.start,
+      rssEnd: u.rssBytes,
+      rssPeak: Math.max(w.rss.peak, u.rssBytes),
+      ...w.monitor?.stop(),
+    };
   },
   stop: async () => {
     await server?.stop();
