@@ -94,7 +94,7 @@ export function invalidReason(step: Pick<LatencyStep, 'offeredPerSecond' | 'sent
   const reasons: string[] = [];
   if (step.clientCpuPercent > CLIENT_CPU_LIMIT_PERCENT) reasons.push(`load client used ${step.clientCpuPercent.toFixed(0)}% of a core (> ${CLIENT_CPU_LIMIT_PERCENT}%)`);
   if (step.sentPerSecond < MIN_SENT_SHARE * step.offeredPerSecond) {
-    reasons.push(`sent ${(step.sentPerSecond / step.offeredPerSecond * 100).toFixed(0)}% of the offered rate (< ${MIN_SENT_SHARE * 100}%)`);
+    reasons.push(`sent ${(step.sentPerSecond / step.offeredPerSecond * 100).toFixed(1)}% of the offered rate (< ${MIN_SENT_SHARE * 100}%)`);
   }
   if (step.sentPerSecond > MAX_SENT_SHARE * step.offeredPerSecond) {
     reasons.push(`sent ${(step.sentPerSecond / step.offeredPerSecond * 100).toFixed(0)}% of the offered rate (> ${MAX_SENT_SHARE * 100}%: the client stalled, then sent a burst)`);
