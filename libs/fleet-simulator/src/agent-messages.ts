@@ -13,6 +13,9 @@ export const SIMULATED_CAPABILITIES = bitsOf(
   AgentCapability.ReportsHealth,
 );
 
+/** … and with `capabilities.reports_own_metrics: true`: it sends its own metrics where it is offered. */
+export const REPORTS_OWN_METRICS = bitsOf(AgentCapability.ReportsOwnMetrics);
+
 /** The config a collector runs before any remote config: its own local file. */
 export const LOCAL_CONFIG: HeldConfig = {
   hash: null,

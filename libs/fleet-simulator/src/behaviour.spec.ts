@@ -67,7 +67,7 @@ describe('fleet stats', () => {
       remoteStatus: status === null ? null : { hash: runningHash ?? 'x', status },
       healthy: status !== 'FAILED',
     });
-    const stats = fleetStats([agent('prod', true, 'abcdef0123', 'APPLIED'), agent('prod', false, null, null), agent('stage', true, 'abcdef0123', 'FAILED')], { offers: 3, applied: 2, failed: 1, connects: 2, disconnects: 0 });
+    const stats = fleetStats([agent('prod', true, 'abcdef0123', 'APPLIED'), agent('prod', false, null, null), agent('stage', true, 'abcdef0123', 'FAILED')], { offers: 3, applied: 2, failed: 1, connects: 2, disconnects: 0, ownMetricsSent: 0, ownMetricsRefused: 0 });
     expect(stats).toMatchObject({ agents: 3, connected: 2, healthy: 2, statuses: { UNSET: 1, APPLIED: 1, FAILED: 1, APPLYING: 0 } });
     expect(stats.running).toEqual([{ config: 'abcdef0123', agents: 2 }, { config: 'local', agents: 1 }]);
     expect(stats.environments).toEqual({ prod: { agents: 2, connected: 1 }, stage: { agents: 1, connected: 1 } });

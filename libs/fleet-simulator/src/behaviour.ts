@@ -10,8 +10,10 @@ import type { Share } from './shares';
  * - `rollback`: applies it, fails to become healthy and goes back to the config it ran before,
  *   as the collector supervisor does: FAILED for the new config, then APPLIED for the old one.
  * - `flaky`: applies every config, and drops its connection at random times.
+ * - `drops`: applies it and stays healthy, but its exporter fails every batch while it runs it
+ *   (seen only in its own metrics, when offered own_metrics: what a data-plane gate catches).
  */
-export const BEHAVIOURS = ['healthy', 'fail', 'unhealthy', 'rollback', 'flaky'] as const;
+export const BEHAVIOURS = ['healthy', 'fail', 'unhealthy', 'rollback', 'flaky', 'drops'] as const;
 export type Behaviour = (typeof BEHAVIOURS)[number];
 
 export const DEFAULT_MARKER = '# roost-sim: break';
@@ -82,6 +84,7 @@ export function reactTo(behaviour: Behaviour, offered: HeldConfig & { readonly h
   switch (behaviour) {
     case 'healthy':
     case 'flaky':
+    case 'drops':
       return outcome({ ...applied, health: HEALTHY });
     case 'fail':
       return outcome({ remoteStatus: { hash: offered.hash, status: 'FAILED', error: `invalid configuration: ${markerLine(offered.body, marker)}` }, health: HEALTHY });
@@ -99,6 +102,11 @@ export function reactTo(behaviour: Behaviour, offered: HeldConfig & { readonly h
     default:
       return assertNever(behaviour);
   }
+}
+
+/** Whether an agent of this behaviour, running `running`, fails to export every batch (healthy all the while). */
+export function exportFails(behaviour: Behaviour, running: HeldConfig, marker: string): boolean {
+  return behaviour === 'drops' && running.body.includes(marker);
 }
 
 /** `line N: <text>` of the first line holding the marker, for error messages that point somewhere. */

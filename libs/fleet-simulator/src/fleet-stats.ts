@@ -17,6 +17,9 @@ export interface FleetStats {
 
 export interface FleetTotals {
   readonly offers: number;
+  /** Exports of own metrics the endpoint took (2xx), and those it refused or that did not reach it. */
+  readonly ownMetricsSent: number;
+  readonly ownMetricsRefused: number;
   readonly applied: number;
   readonly failed: number;
   readonly connects: number;
@@ -63,5 +66,5 @@ export function statsLine(stats: FleetStats): string {
     .filter((status) => stats.statuses[status] > 0)
     .map((status) => `${status} ${stats.statuses[status]}`)
     .join(', ');
-  return `${stats.connected}/${stats.agents} connected, ${stats.healthy} healthy | runs ${running}${statuses ? ` | ${statuses}` : ''} | offers ${stats.totals.offers}, applied ${stats.totals.applied}, failed ${stats.totals.failed}, disconnects ${stats.totals.disconnects}`;
+  return `${stats.connected}/${stats.agents} connected, ${stats.healthy} healthy | runs ${running}${statuses ? ` | ${statuses}` : ''} | offers ${stats.totals.offers}, applied ${stats.totals.applied}, failed ${stats.totals.failed}, disconnects ${stats.totals.disconnects}${stats.totals.ownMetricsSent + stats.totals.ownMetricsRefused > 0 ? ` | own metrics sent ${stats.totals.ownMetricsSent}, refused ${stats.totals.ownMetricsRefused}` : ''}`;
 }

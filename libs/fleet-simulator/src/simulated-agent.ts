@@ -1,11 +1,12 @@
 import Long from 'long';
 import { AgentCapability, ServerToAgentFlag, bitsOf, hasFlag, instanceUidToBytes, parseInstanceUid, type AgentToServerInit, type ServerToAgent } from '@roost/opamp';
 import type { Logger } from '@roost/ports';
-import { availableComponentsOf, descriptionOf, effectiveConfigOf, healthOf, LOCAL_CONFIG, remoteStatusOf, SIMULATED_CAPABILITIES } from './agent-messages';
-import { reactTo, type AgentReport, type HeldConfig } from './behaviour';
+import { availableComponentsOf, descriptionOf, effectiveConfigOf, healthOf, LOCAL_CONFIG, remoteStatusOf, REPORTS_OWN_METRICS, SIMULATED_CAPABILITIES } from './agent-messages';
+import { exportFails, reactTo, type AgentReport, type HeldConfig } from './behaviour';
 import type { Connection, ConnectionHooks } from './connection';
 import type { AgentPlan } from './fleet-plan';
 import { HttpConnection } from './http-connection';
+import { advance, ownMetricsExport, sendOwnMetrics, type OwnCounters, type OwnMetricsOffer } from './own-metrics';
 import { between, exponential, seededRandom, type Random } from './seeded-random';
 import { WsConnection } from './ws-connection';
 
@@ -24,6 +25,8 @@ export interface AgentSettings {
   readonly now: () => number;
   /** The components it reports it can run (`kind/type`), as a collector distribution does; null: it reports none. */
   readonly components: readonly string[] | null;
+  /** With ReportsOwnMetrics: sends its own metrics this often where own_metrics is offered; null: it lacks the capability. */
+  readonly ownMetricsIntervalMs: number | null;
 }
 
 /** What happened to an agent, for the fleet's counters and progress output. */
@@ -31,7 +34,8 @@ export type AgentEvent =
   | { readonly kind: 'connected'; readonly url: string }
   | { readonly kind: 'disconnected' }
   | { readonly kind: 'offered'; readonly hash: string }
-  | { readonly kind: 'reported'; readonly report: AgentReport };
+  | { readonly kind: 'reported'; readonly report: AgentReport }
+  | { readonly kind: 'own_metrics'; readonly status: number | string };
 
 export interface AgentSnapshot {
   readonly agentId: string;
@@ -67,6 +71,10 @@ export class SimulatedAgent implements ConnectionHooks {
   private readonly startedAt: number;
   private readonly connection: Connection;
   private stopped = false;
+  /** Where its own metrics go (the last own_metrics offer), and its collector process's counters. */
+  private ownMetrics: OwnMetricsOffer | null = null;
+  private ownTimer: NodeJS.Timeout | null = null;
+  private counters: OwnCounters;
 
   constructor(
     readonly plan: AgentPlan,
@@ -76,6 +84,7 @@ export class SimulatedAgent implements ConnectionHooks {
     this.agentId = plan.agentId;
     this.random = seededRandom(plan.seed);
     this.startedAt = settings.now();
+    this.counters = { startMs: this.startedAt, accepted: 0, sent: 0, failed: 0 };
     const options = { urls: settings.urls, startIndex: plan.index, headers: settings.headers, random: this.random, logger: settings.logger, pollIntervalMs: settings.pollIntervalMs };
     this.connection = settings.transport === 'ws' ? new WsConnection(this, options) : new HttpConnection(this, options);
   }
@@ -90,6 +99,7 @@ export class SimulatedAgent implements ConnectionHooks {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.ownTimer !== null) clearInterval(this.ownTimer);
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     await this.connection.stop();
@@ -101,7 +111,8 @@ export class SimulatedAgent implements ConnectionHooks {
   }
 
   envelope(init: AgentToServerInit): AgentToServerInit {
-    const capabilities = this.settings.components === null ? SIMULATED_CAPABILITIES : SIMULATED_CAPABILITIES.or(REPORTS_AVAILABLE_COMPONENTS);
+    let capabilities = this.settings.components === null ? SIMULATED_CAPABILITIES : SIMULATED_CAPABILITIES.or(REPORTS_AVAILABLE_COMPONENTS);
+    if (this.settings.ownMetricsIntervalMs !== null) capabilities = capabilities.or(REPORTS_OWN_METRICS);
     return { instanceUid: instanceUidToBytes(this.agentId), sequenceNum: Long.fromNumber(this.sequence++, true), capabilities, ...init };
   }
 
@@ -130,6 +141,10 @@ export class SimulatedAgent implements ConnectionHooks {
     if (hasFlag(message.flags ?? 0, ServerToAgentFlag.ReportFullState)) this.connection.push(this.fullState());
     if (hasFlag(message.flags ?? 0, ServerToAgentFlag.ReportAvailableComponents) && this.settings.components !== null) {
       this.connection.push({ availableComponents: availableComponentsOf(this.settings.components, true) });
+    }
+    const own = message.connectionSettings?.ownMetrics;
+    if (own?.destinationEndpoint && this.settings.ownMetricsIntervalMs !== null) {
+      this.offeredOwnMetrics({ endpoint: own.destinationEndpoint, headers: Object.fromEntries((own.headers?.headers ?? []).map((header) => [header.key ?? '', header.value ?? ''])) });
     }
     const remote = message.remoteConfig;
     if (remote?.configHash && remote.configHash.length > 0) this.offered(Buffer.from(remote.configHash).toString('hex'), remote.config?.configMap ?? {});
@@ -163,9 +178,33 @@ export class SimulatedAgent implements ConnectionHooks {
     run(0, 0);
   }
 
+  /**
+   * As the supervisor does on an own_metrics offer: the collector exports its own metrics there,
+   * every interval, with the offered headers (a later offer replaces the earlier one).
+   */
+  private offeredOwnMetrics(offer: OwnMetricsOffer): void {
+    this.ownMetrics = offer;
+    if (this.ownTimer !== null || this.stopped) return;
+    const interval = this.settings.ownMetricsIntervalMs ?? 60_000;
+    let last = this.settings.now();
+    this.ownTimer = setInterval(() => {
+      const now = this.settings.now();
+      const fails = exportFails(this.plan.behaviour, this.running, this.settings.marker);
+      advance(this.counters, now - last, fails);
+      last = now;
+      const destination = this.ownMetrics;
+      if (destination === null) return;
+      void sendOwnMetrics(destination, ownMetricsExport(this.agentId, this.counters, now, fails)).then((status) => {
+        if (!this.stopped) this.listener(this, { kind: 'own_metrics', status });
+      });
+    }, interval);
+  }
+
   private report(report: AgentReport): void {
     const message: AgentToServerInit = {};
     if (report.runs) {
+      // A new config restarts the collector: its own counters begin again.
+      if (report.runs.hash !== this.running.hash) this.counters = { startMs: this.settings.now(), accepted: 0, sent: 0, failed: 0 };
       this.running = report.runs;
       message.effectiveConfig = effectiveConfigOf(report.runs);
     }

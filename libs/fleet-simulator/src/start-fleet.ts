@@ -31,6 +31,11 @@ export interface FleetOptions {
   readonly connectPerSecond?: number;
   /** Components every agent reports it can run (`receivers/otlp,processors/batch,…`), hash first and the list when asked; absent: none reported. */
   readonly components?: readonly string[];
+  /**
+   * Agents report ReportsOwnMetrics and, offered own_metrics (GATEWAY_OWN_METRICS=on), send their
+   * own metrics as a v0.149.0 collector does, this often (ms). Default 60 000 as the collector; 0: no capability.
+   */
+  readonly ownMetricsIntervalMs?: number;
   readonly flakyUptimeMs?: number;
   readonly flakyDowntimeMs?: { readonly min: number; readonly max: number };
   readonly logger?: Logger;
@@ -61,7 +66,7 @@ export async function startFleet(options: FleetOptions): Promise<RunningFleet> {
     behaviours: parseBehaviourShares(options.behaviours ?? ''),
     seed,
   });
-  const totals = { offers: 0, applied: 0, failed: 0, connects: 0, disconnects: 0 };
+  const totals = { offers: 0, applied: 0, failed: 0, connects: 0, disconnects: 0, ownMetricsSent: 0, ownMetricsRefused: 0 };
   const waiters = new Set<() => void>();
   const settings: AgentSettings = {
     transport,
@@ -75,6 +80,7 @@ export async function startFleet(options: FleetOptions): Promise<RunningFleet> {
     logger: options.logger ?? silentLogger,
     now: Date.now,
     components: options.components ?? null,
+    ownMetricsIntervalMs: options.ownMetricsIntervalMs === 0 ? null : (options.ownMetricsIntervalMs ?? 60_000),
   };
   const listen = (agent: SimulatedAgent, event: AgentEvent): void => {
     count(totals, event);
@@ -129,6 +135,10 @@ function count(totals: { -readonly [K in keyof FleetTotals]: number }, event: Ag
       if (status === 'FAILED') totals.failed += 1;
       return;
     }
+    case 'own_metrics':
+      if (typeof event.status === 'number' && event.status >= 200 && event.status < 300) totals.ownMetricsSent += 1;
+      else totals.ownMetricsRefused += 1;
+      return;
     default:
       return assertNever(event);
   }
