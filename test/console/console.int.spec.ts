@@ -3,11 +3,13 @@
  * gateway, orchestrator, projector and admin API on real NATS and Redis, with simulated
  * collectors: a person signs in with a token, sees the fleet, starts rollouts from the page and
  * watches them advance over the server-sent events, pauses and resumes one, sees a bad config's
- * failures grouped and rolled back; a viewer sees no action. Assertions read the DOM; each step
+ * failures grouped and rolled back, sees a data-plane gate's figures on a config whose simulated
+ * collectors stay healthy but fail every batch; a viewer sees no action. Assertions read the DOM; each step
  * also leaves a screenshot in tmp/console-e2e.
  */
 import { sha256Hex, startAdminApi, type RunningAdminApi } from '@roost/admin-api';
 import { startFleet, type RunningFleet } from '@roost/fleet-simulator';
+import { startGateway } from '@roost/gateway';
 import { eventually } from '@roost/testing';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { AdminApiTestBed, collectorYaml } from '../admin-api/admin-api-test-bed';
@@ -244,6 +246,41 @@ describe('web console in Chromium', () => {
     await operator.waitForURL(/version=4$/);
     await operator.getByRole('heading', { name: 'shop-edge@4' }).waitFor();
     expect(await operator.getByTestId('config-yaml').textContent()).toBe(collectorYaml('verbose'));
+  });
+
+  it("shows a data-plane gate's canary and control figures against the threshold, and the canaries it failed grouped under it", async () => {
+    // A gateway that offers own_metrics, and simulated collectors that stay healthy but fail every batch under the marked config.
+    const gateway = await startGateway({ port: 0, host: '127.0.0.1', gatewayId: 'gw-own-metrics', heartbeatIntervalSeconds: null, pingIntervalMs: 60_000, ownMetrics: true }, bed.client);
+    const drops = await startFleet({ urls: [gateway.url], agents: 6, environments: 'edge', behaviours: 'drops:100', applyDelayMs: { min: 10, max: 60 }, ownMetricsIntervalMs: 200, seed: 'console-drops' });
+    try {
+      await eventually(async () => (await api('GET', '/api/v1/groups/edge')).body?.connected === 6, { timeoutMs: 15_000, what: '6 agents of edge in the views' });
+      for (const yaml of [collectorYaml('basic'), collectorYaml('normal', { marker: MARKER })]) expect((await api('POST', '/api/v1/configs', { name: 'edge-sim', yaml })).status).toBe(201);
+      const gate = 'exporter.failed_ratio <= control+0.01';
+      const rollOut = async (configVersion: string, extra: Record<string, unknown> = {}) => {
+        const started = await api('POST', '/api/v1/rollouts', { target: { group: 'edge' }, configVersion, plan: [{ name: 'canary', count: 2, windowMs: 2_500 }, { percent: 100 }], dataPlane: { gates: [gate] }, ...extra });
+        expect(started.status).toBe(201);
+        await operator.goto(`${bed.api.url}/#/rollouts/${started.body.rolloutId}`);
+        await operator.getByTestId('rollout-page').waitFor();
+      };
+      await rollOut('edge-sim@1', { acceptKeepNewOnFailure: true });
+      await rolloutStatus(operator).getByText('completed').waitFor({ timeout: 20_000 });
+      expect(await operator.getByTestId('data-plane-headline-0').textContent()).toBe('data plane: passed');
+
+      await rollOut('edge-sim@2');
+      await rolloutStatus(operator).getByText('rolled back').waitFor({ timeout: 20_000 });
+      expect(await operator.getByTestId('data-plane-headline-0').textContent()).toBe('data plane: failed');
+      const row = operator.getByTestId('data-plane-0').getByTestId('data-plane-gate');
+      expect([await row.getByTestId('gate-canary').textContent(), await row.getByTestId('gate-control').textContent(), await row.getByTestId('gate-threshold').textContent()]).toEqual(['100%', '0%', '1%']);
+      expect(await row.getByTestId('gate-outcome').textContent()).toBe('FAIL — canary 1 is not <= 0.01 (control 0)');
+      expect(await operator.getByTestId('data-plane-cohorts').textContent()).toBe('canaries: 2 of 2 reportingcontrol: 4 of 4 reporting');
+      const group = operator.getByTestId('failure-group');
+      expect(await group.getByTestId('failure-message').textContent()).toBe(`data-plane gate failed: ${gate}`);
+      expect(await group.getByTestId('failure-count').textContent()).toBe('2');
+      await screenshot(operator, '11-data-plane-gate-failed');
+    } finally {
+      await drops.stop();
+      await gateway.stop();
+    }
   });
 
   it('follows a rollout again after its admin API restarted under the page, and shows what changed meanwhile', async () => {
