@@ -66,4 +66,28 @@ describe('data-plane gates on a simulated fleet', () => {
       expect(canary).toMatchObject({ appliedAt: expect.any(Number), health: { healthy: true }, failure: { reason: 'data_plane' } });
     }
   }, 40_000);
+
+  it('says what a phase waits for while the canaries have too few samples, then judges it', async () => {
+    const created = await roost.api.createConfig('sim-edge', config('https://backend-2.example:4318', false));
+    // 12 samples at one per 200 ms: the canaries need about 2.4 s after their apply, the window is 0.5 s
+    const started = await roost.api.startRollout({ target: { group: GROUP }, configVersion: created['hash'], plan: [{ name: 'canary', count: 2, windowMs: 500 }, { percent: 100 }], dataPlane: { gates: [GATE], minSamplesPerAgent: 12 } });
+    const rolloutId = String(started['rolloutId']);
+    const waiting = await eventually(
+      async () => {
+        const judgement = (await roost.api.rollout(rolloutId))['phases'][0]['gate']?.['dataPlane'] as Json | undefined;
+        return judgement?.['waiting'] === undefined ? undefined : judgement;
+      },
+      { timeoutMs: 10_000, intervalMs: 100, what: 'the phase to say what its data-plane gates wait for' },
+    );
+    expect(waiting['waiting']).toMatch(/^waiting for data-plane figures: [01] of 2 canary agents reporting their own metrics have 12 samples in the window, 1 needed$/);
+    expect(waiting['gates']).toEqual([{ gate: GATE, metric: 'exporter.failed_ratio', canary: null, control: null, threshold: null, outcome: 'waiting' }]);
+    expect((await roost.api.rollout(rolloutId))['phases'][0]['state']).toBe('running');
+
+    const ended = await roost.api.rolloutEnded(rolloutId, 30_000);
+    expect(ended['status']).toBe('completed');
+    const judged = ended['phases'][0]['gate']['dataPlane'] as Json;
+    expect(judged['waiting']).toBeUndefined();
+    expect(judged['gates'][0]).toMatchObject({ outcome: 'pass', canary: 0, control: 0 });
+    expect((ended['transitions'] as Json[]).map((t) => t['type'])).toContain('PhaseWaitingForData');
+  }, 40_000);
 });
