@@ -143,6 +143,8 @@ serve({
   counters: () => ({ ...counters, agents: agents.length }),
   latencyStart: startLatencyWindow,
   latencyStop: stopLatencyWindow,
+  /** Messages sent and not answered yet. */
+  pending: () => ({ pending: unansweredBefore(Infinity) }),
   statusRate: (p: { perSecond: number }) => {
     setStatusRate(p.perSecond);
     return { ...counters };

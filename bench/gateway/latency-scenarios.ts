@@ -61,7 +61,7 @@ export interface LatencyStep {
 
 /** An offered rate above what the server can process, kept up for a while. */
 export interface OverloadStep extends LatencyStep {
-  /** The servers' RSS before the rate was raised. */
+  /** The servers' RSS before the rate was raised; rssPeakBytes is the highest from then to the window's end. */
   rssBeforeBytes: number;
 }
 
@@ -158,6 +158,16 @@ function offer(rig: Rig, perSecond: number): Promise<unknown> {
   return Promise.all(rig.fleets.map((fleet) => request(fleet, 'statusRate', { perSecond: perSecond / rig.fleets.length })));
 }
 
+/** Waits (up to `maxSeconds`) until every report sent has its reply; resolves with how many have none. */
+async function drain(rig: Rig, maxSeconds: number): Promise<number> {
+  const giveUpAt = performance.now() + maxSeconds * 1_000;
+  for (;;) {
+    const pending = sum(await Promise.all(rig.fleets.map(async (fleet) => (await request<{ pending: number }>(fleet, 'pending')).pending)));
+    if (pending === 0 || performance.now() > giveUpAt) return pending;
+    await sleep(200);
+  }
+}
+
 /** The servers' RSS added up, now (no garbage collection forced). */
 async function rssNow(rig: Rig): Promise<number> {
   return sum(await Promise.all(rig.servers.map(async (server) => (await request<{ rssBytes: number }>(server, 'usage')).rssBytes)));
@@ -231,7 +241,7 @@ export interface LoadPlan {
   warmUpSeconds: number;
   /** The capacity ramp: from the last rate, each step `factor` × the last, at most `steps`; none when 0 steps. */
   ramp: { factor: number; steps: number; seconds: number; warmUpSeconds: number };
-  /** The overload's offered rate: a number, or a multiple of this rig's own capacity. */
+  /** The overload's offered rate: a number, or a multiple of this rig's own capacity; `drainSeconds` bounds the wait for the last step's replies. */
   overload?: { perSecond?: number; timesCapacity?: number; seconds: number; warmUpSeconds: number; drainSeconds: number };
 }
 
@@ -243,7 +253,8 @@ const keptUp = (step: LatencyStep) => step.processedPerSecond >= KEPT_UP_SHARE *
  * measured window); stops after the first rate the servers process less than 90% of. Then the
  * ramp, past the last rate, until the servers do not keep up or the load client cannot offer the
  * rate (a step printed invalid): the capacity is the most processed per second in any step. Then
- * the overload: an offered rate above the capacity, with the servers' RSS before it was raised.
+ * the overload: once the last step's replies are in (or `drainSeconds` passed), an offered rate
+ * above the capacity, with the servers' RSS before it was raised.
  */
 async function measureLoad(rig: Rig, plan: LoadPlan, log: (line: string) => void): Promise<LoadResult> {
   await connectAgents(rig, plan.agents);
@@ -275,11 +286,21 @@ async function measureLoad(rig: Rig, plan: LoadPlan, log: (line: string) => void
     const overloadRate = o && Math.round(o.perSecond ?? (o.timesCapacity ?? 2) * capacityPerSecond);
     if (o && overloadRate) {
       await offer(rig, 0);
-      await sleep(o.drainSeconds * 1_000); // what the last step left queued drains before the RSS it starts from
+      const left = await drain(rig, o.drainSeconds);
+      if (left > 0) log(`${left} reports of the last step still unanswered after ${o.drainSeconds} s; the overload starts anyway`);
+      // RSS from before the rate is raised to the window's end, warm-up included.
       const rssBeforeBytes = await rssNow(rig);
-      const step = await latencyStep(rig, overloadRate, o.seconds, o.warmUpSeconds);
-      log(`overload ${describeStep(step)}, RSS ${mb(rssBeforeBytes)} → ${mb(step.rssPeakBytes)} MB at most`);
-      result.overload = { ...step, rssBeforeBytes };
+      let rssPeakBytes = rssBeforeBytes;
+      const sampler = setInterval(() => void rssNow(rig).then((b) => (rssPeakBytes = Math.max(rssPeakBytes, b)), () => undefined), 250);
+      let step: LatencyStep;
+      try {
+        step = await latencyStep(rig, overloadRate, o.seconds, o.warmUpSeconds);
+      } finally {
+        clearInterval(sampler);
+      }
+      rssPeakBytes = Math.max(rssPeakBytes, step.rssPeakBytes);
+      log(`overload ${describeStep(step)}, RSS ${mb(rssBeforeBytes)} → ${mb(rssPeakBytes)} MB at most`);
+      result.overload = { ...step, rssBeforeBytes, rssPeakBytes };
     }
     return result;
   } finally {

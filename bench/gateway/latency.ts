@@ -75,7 +75,7 @@ const RAMP = { factor: 1.25, seconds: 2, warmUpSeconds: 1 };
 const load = () => `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
 
 function plan(overloadPerSecond: number | undefined): LoadPlan {
-  const overloadTiming = quick ? { seconds: 1, warmUpSeconds: 0.5, drainSeconds: 0.5 } : { seconds: 5, warmUpSeconds: 2, drainSeconds: 1 };
+  const overloadTiming = quick ? { seconds: 1, warmUpSeconds: 0.5, drainSeconds: 2 } : { seconds: 5, warmUpSeconds: 2, drainSeconds: 10 };
   const fixed = overloadOption === '' ? undefined : Number(overloadOption);
   const overload =
     fixed === 0 ? undefined : fixed !== undefined ? { perSecond: fixed, ...overloadTiming } : overloadPerSecond ? { perSecond: overloadPerSecond, ...overloadTiming } : { timesCapacity: 2, ...overloadTiming };
