@@ -78,7 +78,7 @@ function rows(o: { rates: number[]; agents: number; storm: number; overloadLabel
     { label: 'capacity: most processed /s in a step', cell: (f) => {
       const l = ok(f?.load);
       if (!l) return none;
-      return l.capacityFound ? num(l.capacityPerSecond, 0) : { text: `≥ ${l.capacityPerSecond.toFixed(0)} (client-bound)` };
+      return l.capacityLimit === 'server' ? num(l.capacityPerSecond, 0) : { text: `≥ ${l.capacityPerSecond.toFixed(0)} (${l.capacityLimit})` };
     }, ratio: true },
     { label: `overload: offered /s (${o.overloadLabel})`, cell: (f) => stepCell(over(f), (s) => s.offeredPerSecond, 0) },
     { label: '  sent by the load clients /s', cell: (f) => stepCell(over(f), (s) => s.sentPerSecond, 0) },
@@ -89,7 +89,7 @@ function rows(o: { rates: number[]; agents: number; storm: number; overloadLabel
       if (!l || !s) return none;
       if (s.invalid) return { text: 'invalid' };
       const share = num((s.processedPerSecond / l.capacityPerSecond) * 100, 0);
-      return l.capacityFound ? share : { text: `≤ ${share.text}` };
+      return l.capacityLimit === 'server' ? share : { text: `≤ ${share.text}` };
     } },
     { label: '  reply p99 at the agent (ms)', cell: (f) => stepCell(over(f), (s) => s.p99Ms, 1, true), ratio: true },
     { label: `  unanswered after ${GRACE_MS / 1000} s`, cell: (f) => stepCell(over(f), (s) => s.unanswered, 0) },

@@ -71,8 +71,11 @@ export interface LoadResult {
   ramp: LatencyStep[];
   /** The most processed per second in any step. */
   capacityPerSecond: number;
-  /** Whether the ramp found the server's limit or stopped where the load client could not offer more. */
-  capacityFound: boolean;
+  /**
+   * What bounds that figure: the server (a valid step it did not keep up with), the load client (a
+   * step it could not offer; the server's capacity is higher), or the highest rate tried (likewise).
+   */
+  capacityLimit: 'server' | 'load client' | 'highest rate tried';
   overload?: OverloadStep;
 }
 
@@ -281,7 +284,9 @@ async function measureLoad(rig: Rig, plan: LoadPlan, log: (line: string) => void
       capacityFound = !keptUp(step);
     }
     const capacityPerSecond = Math.max(...[...steps, ...ramp].map((s) => s.processedPerSecond));
-    const result: LoadResult = { steps, ramp, capacityPerSecond, capacityFound };
+    const last = [...steps, ...ramp].at(-1)!;
+    const capacityLimit = capacityFound ? 'server' : last.invalid ? 'load client' : 'highest rate tried';
+    const result: LoadResult = { steps, ramp, capacityPerSecond, capacityLimit };
     const o = plan.overload;
     const overloadRate = o && Math.round(o.perSecond ?? (o.timesCapacity ?? 2) * capacityPerSecond);
     if (o && overloadRate) {
