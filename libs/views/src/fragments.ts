@@ -74,6 +74,20 @@ export class FragmentCache implements FragmentReader, JsonRecordSink {
     this.hold(ref, value);
   }
 
+  /**
+   * Fills fragments read before `since` were written (a read that went out ahead of a write):
+   * each is brought up to date by those writes; one held already is newer, and kept.
+   */
+  fillBehind(refs: readonly FragmentRef[], values: readonly (string | null)[], since: readonly ViewWrite[]): void {
+    const read = new FragmentCache();
+    refs.forEach((ref, i) => {
+      if (!this.has(ref)) read.fill(ref, values[i] ?? null);
+    });
+    read.absorb(since);
+    for (const [key, value] of read.strings) this.hold({ key }, value);
+    for (const [key, fields] of read.hashes) for (const [field, value] of fields) this.hold({ key, field }, value);
+  }
+
   read(ref: FragmentRef): string | null {
     const held = this.lookUp(ref);
     if (held === null || typeof held === 'string') return held;

@@ -1,5 +1,5 @@
 import type { EventStore, Logger, StoredEvent, ViewStore, ViewWrite } from '@roost/ports';
-import { batchReads, FragmentCache, projectBatch, ViewsError, type StreamProjection } from '@roost/views';
+import { batchReads, FragmentCache, projectBatch, ViewsError, type FragmentRef, type StreamProjection } from '@roost/views';
 import type { ProjectorMetrics } from './projector-metrics';
 
 /** The stored checkpoint went backwards: Redis was flushed or the views were wiped under us. */
@@ -13,6 +13,14 @@ export class ViewsLostError extends Error {
     super(`${stream}: the views hold checkpoint ${stored} but ${applied} was applied; they were flushed or wiped`);
     this.name = 'ViewsLostError';
   }
+}
+
+interface BatchReads<E> {
+  readonly decoded: E[];
+  readonly refs: FragmentRef[];
+  readonly values: (string | null)[];
+  readonly last: number;
+  readonly started: number;
 }
 
 interface ProjectedBatch {
@@ -67,27 +75,44 @@ export class StreamApplier<E> {
   /**
    * Applies the events (in sequence order) not applied yet; resolves to how many were new.
    * Consecutive batches share one fragment cache: what a batch read or wrote is not read again.
-   * The next batch is read and projected while the previous one's write runs in Redis; it is
-   * sent only once that write has landed, and projected again from fresh reads if it did not.
+   * Redis runs a batch's write while the next batch is projected: the next batch's reads go out
+   * before that write (so they come back at once) and are brought up to date with its writes
+   * when they arrive (FragmentCache.fillBehind); a batch is sent once the one before it landed.
    */
   async apply(stored: readonly StoredEvent[]): Promise<number> {
     const fresh = stored.filter((event) => event.sequence > this.appliedSequence);
+    const batches: StoredEvent[][] = [];
+    for (let i = 0; i < fresh.length; i += this.batchSize) batches.push(fresh.slice(i, i + this.batchSize));
     let cache = new FragmentCache();
     let writing: Promise<boolean> | undefined;
-    for (let i = 0; i < fresh.length; i += this.batchSize) {
-      if (cache.size > MAX_HELD_FRAGMENTS) cache = new FragmentCache();
-      const batch = fresh.slice(i, i + this.batchSize);
-      let projected = await this.project(batch, cache);
-      // Not written: another writer got there first, and what the cache holds may be stale.
+    let reading = batches[0] === undefined ? undefined : this.read(batches[0], cache);
+    /** The writes sent after `reading` went out, which its fragments have not seen. */
+    let unseen: readonly ViewWrite[] = [];
+    for (let b = 0; b < batches.length && reading !== undefined; b += 1) {
+      const read = await reading;
+      cache.fillBehind(read.refs, read.values, unseen);
+      const projected: ProjectedBatch = { last: read.last, events: read.decoded.length, writes: projectBatch(this.projection, read.decoded, cache), started: read.started };
+      const following = batches[b + 1];
+      // A cache past its bound starts afresh once this batch is sent, and its next reads follow the write.
+      const restart = cache.size > MAX_HELD_FRAGMENTS;
+      reading = following === undefined || restart ? undefined : this.read(following, cache);
       if (writing !== undefined && !(await writing)) {
-        cache = new FragmentCache();
-        projected = await this.project(batch, cache);
+        // Another writer got ahead, and what the cache holds may be stale: start over from where the views are.
+        await reading?.catch(() => undefined);
+        await this.apply(stored);
+        return fresh.length;
       }
       writing = this.write(projected);
       // Awaited with the next batch or below; a failure must not count as unhandled meanwhile.
       writing.catch(() => undefined);
+      unseen = projected.writes;
+      if (restart && following !== undefined) {
+        cache = new FragmentCache();
+        reading = this.read(following, cache);
+        unseen = [];
+      }
     }
-    await writing;
+    if (writing !== undefined && !(await writing)) await this.apply(stored);
     return fresh.length;
   }
 
@@ -98,20 +123,26 @@ export class StreamApplier<E> {
   }
 
   /**
-   * A batch's writes, from the fragments the cache holds and those read now. The reads go to
-   * Redis after any write in flight, on the same connection, so they see what it wrote.
+   * A batch decoded, with the fragments it needs that the cache does not hold, read now (in
+   * Redis, after every write sent so far). Rejects with ViewsLostError when the stored
+   * checkpoint is behind what was applied when the reads went out.
    */
-  private async project(batch: readonly StoredEvent[], cache: FragmentCache): Promise<ProjectedBatch> {
+  private read(batch: readonly StoredEvent[], cache: FragmentCache): Promise<BatchReads<E>> {
     const started = performance.now();
-    const decoded = this.decodeAll(batch);
-    const refs = cache.missing(batchReads(this.projection, decoded));
-    const [stored, values] = await Promise.all([
-      this.views.checkpoint(this.projection.checkpointKey),
-      Promise.all(refs.map((ref) => (ref.field === undefined ? this.views.get(ref.key) : this.views.hget(ref.key, ref.field)))),
-    ]);
-    if (stored < this.appliedSequence) throw new ViewsLostError(this.projection.stream, this.appliedSequence, stored);
-    refs.forEach((ref, i) => cache.fill(ref, values[i] ?? null));
-    return { last: batch[batch.length - 1]?.sequence ?? this.appliedSequence, events: decoded.length, writes: projectBatch(this.projection, decoded, cache), started };
+    const appliedBefore = this.appliedSequence;
+    const reads = (async () => {
+      const decoded = this.decodeAll(batch);
+      const refs = cache.missing(batchReads(this.projection, decoded));
+      const [stored, values] = await Promise.all([
+        this.views.checkpoint(this.projection.checkpointKey),
+        Promise.all(refs.map((ref) => (ref.field === undefined ? this.views.get(ref.key) : this.views.hget(ref.key, ref.field)))),
+      ]);
+      if (stored < appliedBefore) throw new ViewsLostError(this.projection.stream, appliedBefore, stored);
+      return { decoded, refs, values, last: batch[batch.length - 1]?.sequence ?? appliedBefore, started };
+    })();
+    // Awaited when its batch's turn comes; a failure must not count as unhandled meanwhile.
+    reads.catch(() => undefined);
+    return reads;
   }
 
   /** Resolves true when the batch was written, false when the stored checkpoint already covered it. */
