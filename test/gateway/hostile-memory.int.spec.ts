@@ -175,6 +175,7 @@ describe('the gateway under hostile WebSocket clients', () => {
 
   it('answers HTTP bodies past the pre-authentication pool with 503 and serves a small poll meanwhile', async () => {
     const httpUrl = `${base}/v1/opamp`;
+    const refusedBefore = await metric(base, 'roost_gateway_refused_total{reason="pre_auth_budget"');
     const held: { status: Promise<number>; abort: () => void }[] = [];
     for (let i = 0; i < 6; i++) {
       const { hostname, port, pathname } = new URL(httpUrl);
@@ -198,9 +199,14 @@ describe('the gateway under hostile WebSocket clients', () => {
       held.push({ status, abort: () => req.destroy() });
     }
     const answered = await Promise.all(held.map(({ status }) => Promise.race([status, new Promise<number>((resolve) => setTimeout(() => resolve(0), 3_000))])));
-    // Two bodies fit the 16 MiB pool beyond their 256 KiB allowances; the others are refused.
-    expect(answered.filter((status) => status === 503).length).toBeGreaterThanOrEqual(3);
-    expect(await metric(base, 'roost_gateway_refused_total{reason="pre_auth_budget"')).toBeGreaterThan(0);
+    // Two bodies fit the 16 MiB pool beyond their 256 KiB allowances; the others are refused. A
+    // client still writing when the refusal's close arrives may see the reset before it reads
+    // the 503 (-1; seen under load): it counts as refused only as far as the gateway counted it.
+    const refused = answered.filter((status) => status === 503).length;
+    const reset = answered.filter((status) => status === -1).length;
+    expect({ refusedOrReset: refused + reset >= 3, answered }).toEqual({ refusedOrReset: true, answered });
+    expect(refused).toBeGreaterThan(0);
+    expect((await metric(base, 'roost_gateway_refused_total{reason="pre_auth_budget"')) - refusedBefore).toBeGreaterThanOrEqual(refused + reset);
     const poll = await new HttpTestAgent(httpUrl, randomUUID()).exchange({ agentDescription: testDescription('http-healthy') });
     expect(poll.status).toBe(200);
     for (const { abort } of held) abort();
