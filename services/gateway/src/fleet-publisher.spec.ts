@@ -108,6 +108,19 @@ describe('fleet publisher', () => {
     expect(await count(metrics.fleetEventFailures)).toBe(0);
   });
 
+  it('never appends an older event after a later one of the same agent that landed while it waited', async () => {
+    jest.useFakeTimers();
+    const { publisher, stored } = publisherRefusing((n) => n === 1);
+    const older = event(AGENT_A);
+    const newer = event(AGENT_A);
+    publisher.publish(older);
+    await jest.advanceTimersByTimeAsync(10); // refused once, waiting for its retry
+    publisher.publish(newer); // lands at once
+    await jest.advanceTimersByTimeAsync(1_000);
+    await publisher.drain();
+    expect(await stored()).toEqual([[`fleet.agent.${AGENT_A}.health`, newer.id]]);
+  });
+
   it('keeps retrying an event the stream refuses for as long as it refuses, and appends it once it answers', async () => {
     jest.useFakeTimers();
     let away = true;

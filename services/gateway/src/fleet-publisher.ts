@@ -29,8 +29,9 @@ const pooledUtf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
  */
 export function createFleetPublisher(events: EventStore, metrics: GatewayMetrics, logger: Logger): FleetPublisher {
   const pending = new Set<Promise<void>>();
-  /** Per agent, the order of the latest event issued (only while its append runs). */
-  const latestIssued = new Map<string, number>();
+  /** Per agent with an append still running, the order of its latest event issued, and how many run. */
+  const issuedOf = new Map<string, { latest: number; running: number }>();
+  const supersededAt = (agentId: string, issued: number): boolean => (issuedOf.get(agentId)?.latest ?? 0) > issued;
   let order = 0;
   let stopping = false;
   /** Events whose first append failed and that have not landed or been given up yet. */
@@ -67,7 +68,7 @@ export function createFleetPublisher(events: EventStore, metrics: GatewayMetrics
         return;
       } catch (error) {
         if (round === 0) startWaiting(error);
-        const superseded = (latestIssued.get(event.agentId) ?? 0) > issued;
+        const superseded = supersededAt(event.agentId, issued);
         if (superseded || stopping) {
           stopWaiting();
           if (superseded) return;
@@ -76,6 +77,12 @@ export function createFleetPublisher(events: EventStore, metrics: GatewayMetrics
           return;
         }
         await sleep(RETRY_DELAYS_MS[round] ?? RETRY_DELAYS_MS.at(-1) ?? 5_000);
+        // Checked again just before the retry goes out: a later event issued while this one
+        // waited may have landed already, and this older snapshot must not follow it.
+        if (supersededAt(event.agentId, issued)) {
+          stopWaiting();
+          return;
+        }
       }
     }
   };
@@ -87,10 +94,14 @@ export function createFleetPublisher(events: EventStore, metrics: GatewayMetrics
   return {
     publish(event) {
       const issued = ++order;
-      latestIssued.set(event.agentId, issued);
+      const agent = issuedOf.get(event.agentId) ?? { latest: 0, running: 0 };
+      issuedOf.set(event.agentId, { latest: issued, running: agent.running + 1 });
       const task = attempt(event, pooledUtf8(JSON.stringify(event)), issued).finally(() => {
         pending.delete(task);
-        if (latestIssued.get(event.agentId) === issued) latestIssued.delete(event.agentId);
+        // Kept while any append of the agent runs: an older one waiting to retry must see the later one.
+        const now = issuedOf.get(event.agentId);
+        if (now !== undefined && now.running > 1) issuedOf.set(event.agentId, { latest: now.latest, running: now.running - 1 });
+        else issuedOf.delete(event.agentId);
       });
       pending.add(task);
     },
