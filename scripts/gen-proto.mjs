@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Generates the static protobuf code of the OpAMP lib from proto/opamp/v1/*.proto and of the
-// telemetry lib (OTLP metrics, the collectors' own metrics) from proto/otlp/v1/*.proto.
+// telemetry lib (OTLP metrics and logs, the collectors' own telemetry) from proto/otlp/v1/*.proto.
 //
 //   node scripts/gen-proto.mjs          write libs/opamp/src/generated/opamp.{js,d.ts} and
 //                                       libs/telemetry/src/generated/otlp.{js,d.ts}
@@ -25,7 +25,7 @@ const targets = [
   {
     name: 'otlp',
     root: 'roost-otlp',
-    protoFiles: ['otlp/v1/common.proto', 'otlp/v1/resource.proto', 'otlp/v1/metrics.proto', 'otlp/v1/metrics_service.proto'],
+    protoFiles: ['otlp/v1/common.proto', 'otlp/v1/resource.proto', 'otlp/v1/metrics.proto', 'otlp/v1/metrics_service.proto', 'otlp/v1/logs.proto', 'otlp/v1/logs_service.proto'],
     dir: 'libs/telemetry/src/generated',
     from: 'proto/otlp/v1/*.proto',
   },

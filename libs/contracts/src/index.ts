@@ -137,4 +137,6 @@ export type {
   ParsedEnrolmentToken,
 } from './enrolment-tokens';
 export { telemetrySampleContract, telemetrySampleSchema } from './telemetry-samples';
+export { collectorErrorsContract, collectorErrorsSchema, MAX_COLLECTOR_ERRORS_PER_MESSAGE, MAX_COLLECTOR_ERROR_TEXT } from './collector-errors';
+export type { CollectorErrorRecord, CollectorErrors } from './collector-errors';
 export type { TelemetrySample } from './telemetry-samples';

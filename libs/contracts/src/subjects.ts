@@ -52,4 +52,7 @@ export const subjects = {
   /** One export of an agent's own metrics, summed up by the gateway that received it (orchestrators listen). */
   telemetryAgent: (agentId: string): string => `telemetry.agent.${agentId}`,
   telemetryAll: 'telemetry.agent.*',
+  /** The error-level records of one export of an agent's own logs, picked out by the gateway that received it (orchestrators listen). */
+  collectorErrors: (agentId: string): string => `telemetry.logs.${agentId}`,
+  collectorErrorsAll: 'telemetry.logs.*',
 } as const;

@@ -1,6 +1,8 @@
+export { appendErrors, collectorErrors, errorsSince, isErrorRecord } from './collector-errors';
+export type { ReceivedError } from './collector-errors';
 export { collectorMetricName, collectorSample } from './collector-sample';
-export { decodeMetricsRequest, encodeMetricsRequest, encodeMetricsResponse, otlpEncodingOf, TelemetryError } from './metrics-request';
-export type { OtlpEncoding, TelemetryErrorCode } from './metrics-request';
-export { AggregationTemporality, ExportMetricsServiceRequest } from './otlp-types';
-export type { ExportMetricsServiceRequestInit, Metric, NumberDataPoint, ResourceMetrics } from './otlp-types';
+export { decodeLogsRequest, decodeMetricsRequest, encodeLogsRequest, encodeLogsResponse, encodeMetricsRequest, encodeMetricsResponse, otlpEncodingOf, TelemetryError } from './otlp-request';
+export type { OtlpEncoding, TelemetryErrorCode } from './otlp-request';
+export { AggregationTemporality, ExportLogsServiceRequest, ExportMetricsServiceRequest, SeverityNumber } from './otlp-types';
+export type { ExportLogsServiceRequestInit, ExportMetricsServiceRequestInit, LogRecord, Metric, NumberDataPoint, ResourceMetrics } from './otlp-types';
 export { appendSample, windowFigures } from './window-figures';

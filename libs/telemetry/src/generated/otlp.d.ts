@@ -3453,6 +3453,919 @@ export namespace opentelemetry {
                     }
                 }
             }
+
+            /** Namespace logs. */
+            namespace logs {
+
+                /** Namespace v1. */
+                namespace v1 {
+
+                    /**
+                     * Properties of an ExportLogsServiceRequest.
+                     * @deprecated Use opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.$Properties instead.
+                     */
+                    interface IExportLogsServiceRequest extends opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.$Properties {
+                    }
+
+                    /** Represents an ExportLogsServiceRequest. */
+                    class ExportLogsServiceRequest {
+
+                        /**
+                         * Constructs a new ExportLogsServiceRequest.
+                         * @param [properties] Properties to set
+                         */
+                        constructor(properties?: opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.$Properties);
+
+                        /** Unknown fields preserved while decoding when enabled */
+                        $unknowns?: Uint8Array[];
+
+                        /** ExportLogsServiceRequest resourceLogs. */
+                        resourceLogs: opentelemetry.proto.logs.v1.ResourceLogs.$Properties[];
+
+                        /**
+                         * Creates a new ExportLogsServiceRequest instance using the specified properties.
+                         * @param [properties] Properties to set
+                         * @returns ExportLogsServiceRequest instance
+                         */
+                        static create(properties: opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.$Shape): opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest & opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.$Shape;
+                        static create(properties?: opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.$Properties): opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+
+                        /**
+                         * Encodes the specified ExportLogsServiceRequest message. Does not implicitly {@link opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.verify|verify} messages.
+                         * @param message ExportLogsServiceRequest message or plain object to encode
+                         * @param [writer] Writer to encode to
+                         * @returns Writer
+                         */
+                        static encode(message: opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                        /**
+                         * Encodes the specified ExportLogsServiceRequest message, length delimited. Does not implicitly {@link opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.verify|verify} messages.
+                         * @param message ExportLogsServiceRequest message or plain object to encode
+                         * @param [writer] Writer to encode to
+                         * @returns Writer
+                         */
+                        static encodeDelimited(message: opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                        /**
+                         * Decodes an ExportLogsServiceRequest message from the specified reader or buffer.
+                         * @param reader Reader or buffer to decode from
+                         * @param [length] Message length if known beforehand
+                         * @returns {opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest & opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.$Shape} ExportLogsServiceRequest
+                         * @throws {Error} If the payload is not a reader or valid buffer
+                         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                         */
+                        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest & opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.$Shape;
+
+                        /**
+                         * Decodes an ExportLogsServiceRequest message from the specified reader or buffer, length delimited.
+                         * @param reader Reader or buffer to decode from
+                         * @returns {opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest & opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.$Shape} ExportLogsServiceRequest
+                         * @throws {Error} If the payload is not a reader or valid buffer
+                         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                         */
+                        static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest & opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.$Shape;
+
+                        /**
+                         * Verifies an ExportLogsServiceRequest message.
+                         * @param message Plain object to verify
+                         * @returns `null` if valid, otherwise the reason why it is not
+                         */
+                        static verify(message: { [k: string]: any }): (string|null);
+
+                        /**
+                         * Creates an ExportLogsServiceRequest message from a plain object. Also converts values to their respective internal types.
+                         * @param object Plain object
+                         * @returns ExportLogsServiceRequest
+                         */
+                        static fromObject(object: { [k: string]: any }): opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+
+                        /**
+                         * Creates a plain object from an ExportLogsServiceRequest message. Also converts values to other types if specified.
+                         * @param message ExportLogsServiceRequest
+                         * @param [options] Conversion options
+                         * @returns Plain object
+                         */
+                        static toObject(message: opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                        /**
+                         * Converts this ExportLogsServiceRequest to JSON.
+                         * @returns JSON object
+                         */
+                        toJSON(): { [k: string]: any };
+
+                        /**
+                         * Gets the type url for ExportLogsServiceRequest
+                         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                         * @returns The type url
+                         */
+                        static getTypeUrl(prefix?: string): string;
+                    }
+
+                    namespace ExportLogsServiceRequest {
+
+                        /** Properties of an ExportLogsServiceRequest. */
+                        interface $Properties {
+
+                            /** ExportLogsServiceRequest resourceLogs */
+                            resourceLogs?: (opentelemetry.proto.logs.v1.ResourceLogs.$Properties[]|null);
+
+                            /** Unknown fields preserved while decoding when enabled */
+                            $unknowns?: Uint8Array[];
+                        }
+
+                        /** Shape of an ExportLogsServiceRequest. */
+                        type $Shape = {
+                          resourceLogs?: opentelemetry.proto.logs.v1.ResourceLogs.$Shape[]|null;
+                          $unknowns?: Uint8Array[];
+                        };
+                    }
+
+                    /**
+                     * Properties of an ExportLogsServiceResponse.
+                     * @deprecated Use opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Properties instead.
+                     */
+                    interface IExportLogsServiceResponse extends opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Properties {
+                    }
+
+                    /** Represents an ExportLogsServiceResponse. */
+                    class ExportLogsServiceResponse {
+
+                        /**
+                         * Constructs a new ExportLogsServiceResponse.
+                         * @param [properties] Properties to set
+                         */
+                        constructor(properties?: opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Properties);
+
+                        /** Unknown fields preserved while decoding when enabled */
+                        $unknowns?: Uint8Array[];
+
+                        /** ExportLogsServiceResponse partialSuccess. */
+                        partialSuccess?: (opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Properties|null);
+
+                        /**
+                         * Creates a new ExportLogsServiceResponse instance using the specified properties.
+                         * @param [properties] Properties to set
+                         * @returns ExportLogsServiceResponse instance
+                         */
+                        static create(properties: opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Shape): opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse & opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Shape;
+                        static create(properties?: opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Properties): opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+
+                        /**
+                         * Encodes the specified ExportLogsServiceResponse message. Does not implicitly {@link opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.verify|verify} messages.
+                         * @param message ExportLogsServiceResponse message or plain object to encode
+                         * @param [writer] Writer to encode to
+                         * @returns Writer
+                         */
+                        static encode(message: opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                        /**
+                         * Encodes the specified ExportLogsServiceResponse message, length delimited. Does not implicitly {@link opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.verify|verify} messages.
+                         * @param message ExportLogsServiceResponse message or plain object to encode
+                         * @param [writer] Writer to encode to
+                         * @returns Writer
+                         */
+                        static encodeDelimited(message: opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                        /**
+                         * Decodes an ExportLogsServiceResponse message from the specified reader or buffer.
+                         * @param reader Reader or buffer to decode from
+                         * @param [length] Message length if known beforehand
+                         * @returns {opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse & opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Shape} ExportLogsServiceResponse
+                         * @throws {Error} If the payload is not a reader or valid buffer
+                         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                         */
+                        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse & opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Shape;
+
+                        /**
+                         * Decodes an ExportLogsServiceResponse message from the specified reader or buffer, length delimited.
+                         * @param reader Reader or buffer to decode from
+                         * @returns {opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse & opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Shape} ExportLogsServiceResponse
+                         * @throws {Error} If the payload is not a reader or valid buffer
+                         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                         */
+                        static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse & opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Shape;
+
+                        /**
+                         * Verifies an ExportLogsServiceResponse message.
+                         * @param message Plain object to verify
+                         * @returns `null` if valid, otherwise the reason why it is not
+                         */
+                        static verify(message: { [k: string]: any }): (string|null);
+
+                        /**
+                         * Creates an ExportLogsServiceResponse message from a plain object. Also converts values to their respective internal types.
+                         * @param object Plain object
+                         * @returns ExportLogsServiceResponse
+                         */
+                        static fromObject(object: { [k: string]: any }): opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+
+                        /**
+                         * Creates a plain object from an ExportLogsServiceResponse message. Also converts values to other types if specified.
+                         * @param message ExportLogsServiceResponse
+                         * @param [options] Conversion options
+                         * @returns Plain object
+                         */
+                        static toObject(message: opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                        /**
+                         * Converts this ExportLogsServiceResponse to JSON.
+                         * @returns JSON object
+                         */
+                        toJSON(): { [k: string]: any };
+
+                        /**
+                         * Gets the type url for ExportLogsServiceResponse
+                         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                         * @returns The type url
+                         */
+                        static getTypeUrl(prefix?: string): string;
+                    }
+
+                    namespace ExportLogsServiceResponse {
+
+                        /** Properties of an ExportLogsServiceResponse. */
+                        interface $Properties {
+
+                            /** ExportLogsServiceResponse partialSuccess */
+                            partialSuccess?: (opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Properties|null);
+
+                            /** Unknown fields preserved while decoding when enabled */
+                            $unknowns?: Uint8Array[];
+                        }
+
+                        /** Shape of an ExportLogsServiceResponse. */
+                        type $Shape = opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Properties;
+                    }
+
+                    /**
+                     * Properties of an ExportLogsPartialSuccess.
+                     * @deprecated Use opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Properties instead.
+                     */
+                    interface IExportLogsPartialSuccess extends opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Properties {
+                    }
+
+                    /** Represents an ExportLogsPartialSuccess. */
+                    class ExportLogsPartialSuccess {
+
+                        /**
+                         * Constructs a new ExportLogsPartialSuccess.
+                         * @param [properties] Properties to set
+                         */
+                        constructor(properties?: opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Properties);
+
+                        /** Unknown fields preserved while decoding when enabled */
+                        $unknowns?: Uint8Array[];
+
+                        /** ExportLogsPartialSuccess rejectedLogRecords. */
+                        rejectedLogRecords: Long;
+
+                        /** ExportLogsPartialSuccess errorMessage. */
+                        errorMessage: string;
+
+                        /**
+                         * Creates a new ExportLogsPartialSuccess instance using the specified properties.
+                         * @param [properties] Properties to set
+                         * @returns ExportLogsPartialSuccess instance
+                         */
+                        static create(properties: opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Shape): opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess & opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Shape;
+                        static create(properties?: opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Properties): opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
+
+                        /**
+                         * Encodes the specified ExportLogsPartialSuccess message. Does not implicitly {@link opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.verify|verify} messages.
+                         * @param message ExportLogsPartialSuccess message or plain object to encode
+                         * @param [writer] Writer to encode to
+                         * @returns Writer
+                         */
+                        static encode(message: opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                        /**
+                         * Encodes the specified ExportLogsPartialSuccess message, length delimited. Does not implicitly {@link opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.verify|verify} messages.
+                         * @param message ExportLogsPartialSuccess message or plain object to encode
+                         * @param [writer] Writer to encode to
+                         * @returns Writer
+                         */
+                        static encodeDelimited(message: opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                        /**
+                         * Decodes an ExportLogsPartialSuccess message from the specified reader or buffer.
+                         * @param reader Reader or buffer to decode from
+                         * @param [length] Message length if known beforehand
+                         * @returns {opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess & opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Shape} ExportLogsPartialSuccess
+                         * @throws {Error} If the payload is not a reader or valid buffer
+                         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                         */
+                        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess & opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Shape;
+
+                        /**
+                         * Decodes an ExportLogsPartialSuccess message from the specified reader or buffer, length delimited.
+                         * @param reader Reader or buffer to decode from
+                         * @returns {opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess & opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Shape} ExportLogsPartialSuccess
+                         * @throws {Error} If the payload is not a reader or valid buffer
+                         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                         */
+                        static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess & opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Shape;
+
+                        /**
+                         * Verifies an ExportLogsPartialSuccess message.
+                         * @param message Plain object to verify
+                         * @returns `null` if valid, otherwise the reason why it is not
+                         */
+                        static verify(message: { [k: string]: any }): (string|null);
+
+                        /**
+                         * Creates an ExportLogsPartialSuccess message from a plain object. Also converts values to their respective internal types.
+                         * @param object Plain object
+                         * @returns ExportLogsPartialSuccess
+                         */
+                        static fromObject(object: { [k: string]: any }): opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
+
+                        /**
+                         * Creates a plain object from an ExportLogsPartialSuccess message. Also converts values to other types if specified.
+                         * @param message ExportLogsPartialSuccess
+                         * @param [options] Conversion options
+                         * @returns Plain object
+                         */
+                        static toObject(message: opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                        /**
+                         * Converts this ExportLogsPartialSuccess to JSON.
+                         * @returns JSON object
+                         */
+                        toJSON(): { [k: string]: any };
+
+                        /**
+                         * Gets the type url for ExportLogsPartialSuccess
+                         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                         * @returns The type url
+                         */
+                        static getTypeUrl(prefix?: string): string;
+                    }
+
+                    namespace ExportLogsPartialSuccess {
+
+                        /** Properties of an ExportLogsPartialSuccess. */
+                        interface $Properties {
+
+                            /** ExportLogsPartialSuccess rejectedLogRecords */
+                            rejectedLogRecords?: (Long|null);
+
+                            /** ExportLogsPartialSuccess errorMessage */
+                            errorMessage?: (string|null);
+
+                            /** Unknown fields preserved while decoding when enabled */
+                            $unknowns?: Uint8Array[];
+                        }
+
+                        /** Shape of an ExportLogsPartialSuccess. */
+                        type $Shape = opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Properties;
+                    }
+                }
+            }
+        }
+
+        /** Namespace logs. */
+        namespace logs {
+
+            /** Namespace v1. */
+            namespace v1 {
+
+                /**
+                 * Properties of a ResourceLogs.
+                 * @deprecated Use opentelemetry.proto.logs.v1.ResourceLogs.$Properties instead.
+                 */
+                interface IResourceLogs extends opentelemetry.proto.logs.v1.ResourceLogs.$Properties {
+                }
+
+                /** Represents a ResourceLogs. */
+                class ResourceLogs {
+
+                    /**
+                     * Constructs a new ResourceLogs.
+                     * @param [properties] Properties to set
+                     */
+                    constructor(properties?: opentelemetry.proto.logs.v1.ResourceLogs.$Properties);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+
+                    /** ResourceLogs resource. */
+                    resource?: (opentelemetry.proto.resource.v1.Resource.$Properties|null);
+
+                    /** ResourceLogs scopeLogs. */
+                    scopeLogs: opentelemetry.proto.logs.v1.ScopeLogs.$Properties[];
+
+                    /** ResourceLogs schemaUrl. */
+                    schemaUrl: string;
+
+                    /**
+                     * Creates a new ResourceLogs instance using the specified properties.
+                     * @param [properties] Properties to set
+                     * @returns ResourceLogs instance
+                     */
+                    static create(properties: opentelemetry.proto.logs.v1.ResourceLogs.$Shape): opentelemetry.proto.logs.v1.ResourceLogs & opentelemetry.proto.logs.v1.ResourceLogs.$Shape;
+                    static create(properties?: opentelemetry.proto.logs.v1.ResourceLogs.$Properties): opentelemetry.proto.logs.v1.ResourceLogs;
+
+                    /**
+                     * Encodes the specified ResourceLogs message. Does not implicitly {@link opentelemetry.proto.logs.v1.ResourceLogs.verify|verify} messages.
+                     * @param message ResourceLogs message or plain object to encode
+                     * @param [writer] Writer to encode to
+                     * @returns Writer
+                     */
+                    static encode(message: opentelemetry.proto.logs.v1.ResourceLogs.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                    /**
+                     * Encodes the specified ResourceLogs message, length delimited. Does not implicitly {@link opentelemetry.proto.logs.v1.ResourceLogs.verify|verify} messages.
+                     * @param message ResourceLogs message or plain object to encode
+                     * @param [writer] Writer to encode to
+                     * @returns Writer
+                     */
+                    static encodeDelimited(message: opentelemetry.proto.logs.v1.ResourceLogs.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                    /**
+                     * Decodes a ResourceLogs message from the specified reader or buffer.
+                     * @param reader Reader or buffer to decode from
+                     * @param [length] Message length if known beforehand
+                     * @returns {opentelemetry.proto.logs.v1.ResourceLogs & opentelemetry.proto.logs.v1.ResourceLogs.$Shape} ResourceLogs
+                     * @throws {Error} If the payload is not a reader or valid buffer
+                     * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                     */
+                    static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.logs.v1.ResourceLogs & opentelemetry.proto.logs.v1.ResourceLogs.$Shape;
+
+                    /**
+                     * Decodes a ResourceLogs message from the specified reader or buffer, length delimited.
+                     * @param reader Reader or buffer to decode from
+                     * @returns {opentelemetry.proto.logs.v1.ResourceLogs & opentelemetry.proto.logs.v1.ResourceLogs.$Shape} ResourceLogs
+                     * @throws {Error} If the payload is not a reader or valid buffer
+                     * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                     */
+                    static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): opentelemetry.proto.logs.v1.ResourceLogs & opentelemetry.proto.logs.v1.ResourceLogs.$Shape;
+
+                    /**
+                     * Verifies a ResourceLogs message.
+                     * @param message Plain object to verify
+                     * @returns `null` if valid, otherwise the reason why it is not
+                     */
+                    static verify(message: { [k: string]: any }): (string|null);
+
+                    /**
+                     * Creates a ResourceLogs message from a plain object. Also converts values to their respective internal types.
+                     * @param object Plain object
+                     * @returns ResourceLogs
+                     */
+                    static fromObject(object: { [k: string]: any }): opentelemetry.proto.logs.v1.ResourceLogs;
+
+                    /**
+                     * Creates a plain object from a ResourceLogs message. Also converts values to other types if specified.
+                     * @param message ResourceLogs
+                     * @param [options] Conversion options
+                     * @returns Plain object
+                     */
+                    static toObject(message: opentelemetry.proto.logs.v1.ResourceLogs, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                    /**
+                     * Converts this ResourceLogs to JSON.
+                     * @returns JSON object
+                     */
+                    toJSON(): { [k: string]: any };
+
+                    /**
+                     * Gets the type url for ResourceLogs
+                     * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                     * @returns The type url
+                     */
+                    static getTypeUrl(prefix?: string): string;
+                }
+
+                namespace ResourceLogs {
+
+                    /** Properties of a ResourceLogs. */
+                    interface $Properties {
+
+                        /** ResourceLogs resource */
+                        resource?: (opentelemetry.proto.resource.v1.Resource.$Properties|null);
+
+                        /** ResourceLogs scopeLogs */
+                        scopeLogs?: (opentelemetry.proto.logs.v1.ScopeLogs.$Properties[]|null);
+
+                        /** ResourceLogs schemaUrl */
+                        schemaUrl?: (string|null);
+
+                        /** Unknown fields preserved while decoding when enabled */
+                        $unknowns?: Uint8Array[];
+                    }
+
+                    /** Shape of a ResourceLogs. */
+                    type $Shape = {
+                      resource?: opentelemetry.proto.resource.v1.Resource.$Shape|null;
+                      scopeLogs?: opentelemetry.proto.logs.v1.ScopeLogs.$Shape[]|null;
+                      schemaUrl?: string|null;
+                      $unknowns?: Uint8Array[];
+                    };
+                }
+
+                /**
+                 * Properties of a ScopeLogs.
+                 * @deprecated Use opentelemetry.proto.logs.v1.ScopeLogs.$Properties instead.
+                 */
+                interface IScopeLogs extends opentelemetry.proto.logs.v1.ScopeLogs.$Properties {
+                }
+
+                /** Represents a ScopeLogs. */
+                class ScopeLogs {
+
+                    /**
+                     * Constructs a new ScopeLogs.
+                     * @param [properties] Properties to set
+                     */
+                    constructor(properties?: opentelemetry.proto.logs.v1.ScopeLogs.$Properties);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+
+                    /** ScopeLogs scope. */
+                    scope?: (opentelemetry.proto.common.v1.InstrumentationScope.$Properties|null);
+
+                    /** ScopeLogs logRecords. */
+                    logRecords: opentelemetry.proto.logs.v1.LogRecord.$Properties[];
+
+                    /** ScopeLogs schemaUrl. */
+                    schemaUrl: string;
+
+                    /**
+                     * Creates a new ScopeLogs instance using the specified properties.
+                     * @param [properties] Properties to set
+                     * @returns ScopeLogs instance
+                     */
+                    static create(properties: opentelemetry.proto.logs.v1.ScopeLogs.$Shape): opentelemetry.proto.logs.v1.ScopeLogs & opentelemetry.proto.logs.v1.ScopeLogs.$Shape;
+                    static create(properties?: opentelemetry.proto.logs.v1.ScopeLogs.$Properties): opentelemetry.proto.logs.v1.ScopeLogs;
+
+                    /**
+                     * Encodes the specified ScopeLogs message. Does not implicitly {@link opentelemetry.proto.logs.v1.ScopeLogs.verify|verify} messages.
+                     * @param message ScopeLogs message or plain object to encode
+                     * @param [writer] Writer to encode to
+                     * @returns Writer
+                     */
+                    static encode(message: opentelemetry.proto.logs.v1.ScopeLogs.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                    /**
+                     * Encodes the specified ScopeLogs message, length delimited. Does not implicitly {@link opentelemetry.proto.logs.v1.ScopeLogs.verify|verify} messages.
+                     * @param message ScopeLogs message or plain object to encode
+                     * @param [writer] Writer to encode to
+                     * @returns Writer
+                     */
+                    static encodeDelimited(message: opentelemetry.proto.logs.v1.ScopeLogs.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                    /**
+                     * Decodes a ScopeLogs message from the specified reader or buffer.
+                     * @param reader Reader or buffer to decode from
+                     * @param [length] Message length if known beforehand
+                     * @returns {opentelemetry.proto.logs.v1.ScopeLogs & opentelemetry.proto.logs.v1.ScopeLogs.$Shape} ScopeLogs
+                     * @throws {Error} If the payload is not a reader or valid buffer
+                     * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                     */
+                    static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.logs.v1.ScopeLogs & opentelemetry.proto.logs.v1.ScopeLogs.$Shape;
+
+                    /**
+                     * Decodes a ScopeLogs message from the specified reader or buffer, length delimited.
+                     * @param reader Reader or buffer to decode from
+                     * @returns {opentelemetry.proto.logs.v1.ScopeLogs & opentelemetry.proto.logs.v1.ScopeLogs.$Shape} ScopeLogs
+                     * @throws {Error} If the payload is not a reader or valid buffer
+                     * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                     */
+                    static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): opentelemetry.proto.logs.v1.ScopeLogs & opentelemetry.proto.logs.v1.ScopeLogs.$Shape;
+
+                    /**
+                     * Verifies a ScopeLogs message.
+                     * @param message Plain object to verify
+                     * @returns `null` if valid, otherwise the reason why it is not
+                     */
+                    static verify(message: { [k: string]: any }): (string|null);
+
+                    /**
+                     * Creates a ScopeLogs message from a plain object. Also converts values to their respective internal types.
+                     * @param object Plain object
+                     * @returns ScopeLogs
+                     */
+                    static fromObject(object: { [k: string]: any }): opentelemetry.proto.logs.v1.ScopeLogs;
+
+                    /**
+                     * Creates a plain object from a ScopeLogs message. Also converts values to other types if specified.
+                     * @param message ScopeLogs
+                     * @param [options] Conversion options
+                     * @returns Plain object
+                     */
+                    static toObject(message: opentelemetry.proto.logs.v1.ScopeLogs, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                    /**
+                     * Converts this ScopeLogs to JSON.
+                     * @returns JSON object
+                     */
+                    toJSON(): { [k: string]: any };
+
+                    /**
+                     * Gets the type url for ScopeLogs
+                     * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                     * @returns The type url
+                     */
+                    static getTypeUrl(prefix?: string): string;
+                }
+
+                namespace ScopeLogs {
+
+                    /** Properties of a ScopeLogs. */
+                    interface $Properties {
+
+                        /** ScopeLogs scope */
+                        scope?: (opentelemetry.proto.common.v1.InstrumentationScope.$Properties|null);
+
+                        /** ScopeLogs logRecords */
+                        logRecords?: (opentelemetry.proto.logs.v1.LogRecord.$Properties[]|null);
+
+                        /** ScopeLogs schemaUrl */
+                        schemaUrl?: (string|null);
+
+                        /** Unknown fields preserved while decoding when enabled */
+                        $unknowns?: Uint8Array[];
+                    }
+
+                    /** Shape of a ScopeLogs. */
+                    type $Shape = {
+                      scope?: opentelemetry.proto.common.v1.InstrumentationScope.$Shape|null;
+                      logRecords?: opentelemetry.proto.logs.v1.LogRecord.$Shape[]|null;
+                      schemaUrl?: string|null;
+                      $unknowns?: Uint8Array[];
+                    };
+                }
+
+                /** SeverityNumber enum. */
+                enum SeverityNumber {
+
+                    /** SEVERITY_NUMBER_UNSPECIFIED value */
+                    SEVERITY_NUMBER_UNSPECIFIED = 0,
+
+                    /** SEVERITY_NUMBER_TRACE value */
+                    SEVERITY_NUMBER_TRACE = 1,
+
+                    /** SEVERITY_NUMBER_TRACE2 value */
+                    SEVERITY_NUMBER_TRACE2 = 2,
+
+                    /** SEVERITY_NUMBER_TRACE3 value */
+                    SEVERITY_NUMBER_TRACE3 = 3,
+
+                    /** SEVERITY_NUMBER_TRACE4 value */
+                    SEVERITY_NUMBER_TRACE4 = 4,
+
+                    /** SEVERITY_NUMBER_DEBUG value */
+                    SEVERITY_NUMBER_DEBUG = 5,
+
+                    /** SEVERITY_NUMBER_DEBUG2 value */
+                    SEVERITY_NUMBER_DEBUG2 = 6,
+
+                    /** SEVERITY_NUMBER_DEBUG3 value */
+                    SEVERITY_NUMBER_DEBUG3 = 7,
+
+                    /** SEVERITY_NUMBER_DEBUG4 value */
+                    SEVERITY_NUMBER_DEBUG4 = 8,
+
+                    /** SEVERITY_NUMBER_INFO value */
+                    SEVERITY_NUMBER_INFO = 9,
+
+                    /** SEVERITY_NUMBER_INFO2 value */
+                    SEVERITY_NUMBER_INFO2 = 10,
+
+                    /** SEVERITY_NUMBER_INFO3 value */
+                    SEVERITY_NUMBER_INFO3 = 11,
+
+                    /** SEVERITY_NUMBER_INFO4 value */
+                    SEVERITY_NUMBER_INFO4 = 12,
+
+                    /** SEVERITY_NUMBER_WARN value */
+                    SEVERITY_NUMBER_WARN = 13,
+
+                    /** SEVERITY_NUMBER_WARN2 value */
+                    SEVERITY_NUMBER_WARN2 = 14,
+
+                    /** SEVERITY_NUMBER_WARN3 value */
+                    SEVERITY_NUMBER_WARN3 = 15,
+
+                    /** SEVERITY_NUMBER_WARN4 value */
+                    SEVERITY_NUMBER_WARN4 = 16,
+
+                    /** SEVERITY_NUMBER_ERROR value */
+                    SEVERITY_NUMBER_ERROR = 17,
+
+                    /** SEVERITY_NUMBER_ERROR2 value */
+                    SEVERITY_NUMBER_ERROR2 = 18,
+
+                    /** SEVERITY_NUMBER_ERROR3 value */
+                    SEVERITY_NUMBER_ERROR3 = 19,
+
+                    /** SEVERITY_NUMBER_ERROR4 value */
+                    SEVERITY_NUMBER_ERROR4 = 20,
+
+                    /** SEVERITY_NUMBER_FATAL value */
+                    SEVERITY_NUMBER_FATAL = 21,
+
+                    /** SEVERITY_NUMBER_FATAL2 value */
+                    SEVERITY_NUMBER_FATAL2 = 22,
+
+                    /** SEVERITY_NUMBER_FATAL3 value */
+                    SEVERITY_NUMBER_FATAL3 = 23,
+
+                    /** SEVERITY_NUMBER_FATAL4 value */
+                    SEVERITY_NUMBER_FATAL4 = 24
+                }
+
+                /**
+                 * Properties of a LogRecord.
+                 * @deprecated Use opentelemetry.proto.logs.v1.LogRecord.$Properties instead.
+                 */
+                interface ILogRecord extends opentelemetry.proto.logs.v1.LogRecord.$Properties {
+                }
+
+                /** Represents a LogRecord. */
+                class LogRecord {
+
+                    /**
+                     * Constructs a new LogRecord.
+                     * @param [properties] Properties to set
+                     */
+                    constructor(properties?: opentelemetry.proto.logs.v1.LogRecord.$Properties);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+
+                    /** LogRecord timeUnixNano. */
+                    timeUnixNano: Long;
+
+                    /** LogRecord observedTimeUnixNano. */
+                    observedTimeUnixNano: Long;
+
+                    /** LogRecord severityNumber. */
+                    severityNumber: opentelemetry.proto.logs.v1.SeverityNumber;
+
+                    /** LogRecord severityText. */
+                    severityText: string;
+
+                    /** LogRecord body. */
+                    body?: (opentelemetry.proto.common.v1.AnyValue.$Properties|null);
+
+                    /** LogRecord attributes. */
+                    attributes: opentelemetry.proto.common.v1.KeyValue.$Properties[];
+
+                    /** LogRecord droppedAttributesCount. */
+                    droppedAttributesCount: number;
+
+                    /** LogRecord flags. */
+                    flags: number;
+
+                    /** LogRecord traceId. */
+                    traceId: Uint8Array;
+
+                    /** LogRecord spanId. */
+                    spanId: Uint8Array;
+
+                    /** LogRecord eventName. */
+                    eventName: string;
+
+                    /**
+                     * Creates a new LogRecord instance using the specified properties.
+                     * @param [properties] Properties to set
+                     * @returns LogRecord instance
+                     */
+                    static create(properties: opentelemetry.proto.logs.v1.LogRecord.$Shape): opentelemetry.proto.logs.v1.LogRecord & opentelemetry.proto.logs.v1.LogRecord.$Shape;
+                    static create(properties?: opentelemetry.proto.logs.v1.LogRecord.$Properties): opentelemetry.proto.logs.v1.LogRecord;
+
+                    /**
+                     * Encodes the specified LogRecord message. Does not implicitly {@link opentelemetry.proto.logs.v1.LogRecord.verify|verify} messages.
+                     * @param message LogRecord message or plain object to encode
+                     * @param [writer] Writer to encode to
+                     * @returns Writer
+                     */
+                    static encode(message: opentelemetry.proto.logs.v1.LogRecord.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                    /**
+                     * Encodes the specified LogRecord message, length delimited. Does not implicitly {@link opentelemetry.proto.logs.v1.LogRecord.verify|verify} messages.
+                     * @param message LogRecord message or plain object to encode
+                     * @param [writer] Writer to encode to
+                     * @returns Writer
+                     */
+                    static encodeDelimited(message: opentelemetry.proto.logs.v1.LogRecord.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                    /**
+                     * Decodes a LogRecord message from the specified reader or buffer.
+                     * @param reader Reader or buffer to decode from
+                     * @param [length] Message length if known beforehand
+                     * @returns {opentelemetry.proto.logs.v1.LogRecord & opentelemetry.proto.logs.v1.LogRecord.$Shape} LogRecord
+                     * @throws {Error} If the payload is not a reader or valid buffer
+                     * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                     */
+                    static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.logs.v1.LogRecord & opentelemetry.proto.logs.v1.LogRecord.$Shape;
+
+                    /**
+                     * Decodes a LogRecord message from the specified reader or buffer, length delimited.
+                     * @param reader Reader or buffer to decode from
+                     * @returns {opentelemetry.proto.logs.v1.LogRecord & opentelemetry.proto.logs.v1.LogRecord.$Shape} LogRecord
+                     * @throws {Error} If the payload is not a reader or valid buffer
+                     * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                     */
+                    static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): opentelemetry.proto.logs.v1.LogRecord & opentelemetry.proto.logs.v1.LogRecord.$Shape;
+
+                    /**
+                     * Verifies a LogRecord message.
+                     * @param message Plain object to verify
+                     * @returns `null` if valid, otherwise the reason why it is not
+                     */
+                    static verify(message: { [k: string]: any }): (string|null);
+
+                    /**
+                     * Creates a LogRecord message from a plain object. Also converts values to their respective internal types.
+                     * @param object Plain object
+                     * @returns LogRecord
+                     */
+                    static fromObject(object: { [k: string]: any }): opentelemetry.proto.logs.v1.LogRecord;
+
+                    /**
+                     * Creates a plain object from a LogRecord message. Also converts values to other types if specified.
+                     * @param message LogRecord
+                     * @param [options] Conversion options
+                     * @returns Plain object
+                     */
+                    static toObject(message: opentelemetry.proto.logs.v1.LogRecord, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                    /**
+                     * Converts this LogRecord to JSON.
+                     * @returns JSON object
+                     */
+                    toJSON(): { [k: string]: any };
+
+                    /**
+                     * Gets the type url for LogRecord
+                     * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                     * @returns The type url
+                     */
+                    static getTypeUrl(prefix?: string): string;
+                }
+
+                namespace LogRecord {
+
+                    /** Properties of a LogRecord. */
+                    interface $Properties {
+
+                        /** LogRecord timeUnixNano */
+                        timeUnixNano?: (Long|null);
+
+                        /** LogRecord observedTimeUnixNano */
+                        observedTimeUnixNano?: (Long|null);
+
+                        /** LogRecord severityNumber */
+                        severityNumber?: (opentelemetry.proto.logs.v1.SeverityNumber|null);
+
+                        /** LogRecord severityText */
+                        severityText?: (string|null);
+
+                        /** LogRecord body */
+                        body?: (opentelemetry.proto.common.v1.AnyValue.$Properties|null);
+
+                        /** LogRecord attributes */
+                        attributes?: (opentelemetry.proto.common.v1.KeyValue.$Properties[]|null);
+
+                        /** LogRecord droppedAttributesCount */
+                        droppedAttributesCount?: (number|null);
+
+                        /** LogRecord flags */
+                        flags?: (number|null);
+
+                        /** LogRecord traceId */
+                        traceId?: (Uint8Array|null);
+
+                        /** LogRecord spanId */
+                        spanId?: (Uint8Array|null);
+
+                        /** LogRecord eventName */
+                        eventName?: (string|null);
+
+                        /** Unknown fields preserved while decoding when enabled */
+                        $unknowns?: Uint8Array[];
+                    }
+
+                    /** Shape of a LogRecord. */
+                    type $Shape = {
+                      timeUnixNano?: Long|null;
+                      observedTimeUnixNano?: Long|null;
+                      severityNumber?: opentelemetry.proto.logs.v1.SeverityNumber|null;
+                      severityText?: string|null;
+                      body?: opentelemetry.proto.common.v1.AnyValue.$Shape|null;
+                      attributes?: opentelemetry.proto.common.v1.KeyValue.$Shape[]|null;
+                      droppedAttributesCount?: number|null;
+                      flags?: number|null;
+                      traceId?: Uint8Array|null;
+                      spanId?: Uint8Array|null;
+                      eventName?: string|null;
+                      $unknowns?: Uint8Array[];
+                    };
+                }
+            }
         }
     }
 }

@@ -9919,7 +9919,2474 @@ $root.opentelemetry = (function() {
                 return metrics;
             })();
 
+            collector.logs = (function() {
+
+                /**
+                 * Namespace logs.
+                 * @memberof opentelemetry.proto.collector
+                 * @namespace
+                 */
+                var logs = {};
+
+                logs.v1 = (function() {
+
+                    /**
+                     * Namespace v1.
+                     * @memberof opentelemetry.proto.collector.logs
+                     * @namespace
+                     */
+                    var v1 = {};
+
+                    v1.ExportLogsServiceRequest = (function() {
+
+                        /**
+                         * Properties of an ExportLogsServiceRequest.
+                         * @typedef {Object} opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.$Properties
+                         * @property {Array.<opentelemetry.proto.logs.v1.ResourceLogs.$Properties>|null} [resourceLogs] ExportLogsServiceRequest resourceLogs
+                         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                         */
+
+                        /**
+                         * Properties of an ExportLogsServiceRequest.
+                         * @memberof opentelemetry.proto.collector.logs.v1
+                         * @interface IExportLogsServiceRequest
+                         * @augments opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.$Properties
+                         * @deprecated Use opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.$Properties instead.
+                         */
+
+                        /**
+                         * Shape of an ExportLogsServiceRequest.
+                         * @typedef {{
+                         *   resourceLogs?: Array.<opentelemetry.proto.logs.v1.ResourceLogs.$Shape>|null;
+                         *   $unknowns?: Array.<Uint8Array>;
+                         * }} opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.$Shape
+                         */
+
+                        /**
+                         * Constructs a new ExportLogsServiceRequest.
+                         * @memberof opentelemetry.proto.collector.logs.v1
+                         * @classdesc Represents an ExportLogsServiceRequest.
+                         * @constructor
+                         * @param {opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.$Properties=} [properties] Properties to set
+                         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                         */
+                        var ExportLogsServiceRequest = function (properties) {
+                            this.resourceLogs = [];
+                            if (properties)
+                                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                        this[keys[i]] = properties[keys[i]];
+                        };
+
+                        /**
+                         * ExportLogsServiceRequest resourceLogs.
+                         * @member {Array.<opentelemetry.proto.logs.v1.ResourceLogs.$Properties>} resourceLogs
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest
+                         * @instance
+                         */
+                        ExportLogsServiceRequest.prototype.resourceLogs = $util.emptyArray;
+
+                        /**
+                         * Creates a new ExportLogsServiceRequest instance using the specified properties.
+                         * @function create
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest
+                         * @static
+                         * @param {opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.$Properties=} [properties] Properties to set
+                         * @returns {opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest} ExportLogsServiceRequest instance
+                         * @type {{
+                         *   (properties: opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.$Shape): opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest & opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.$Shape;
+                         *   (properties?: opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.$Properties): opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+                         * }}
+                         */
+                        ExportLogsServiceRequest.create = function(properties) {
+                            return new ExportLogsServiceRequest(properties);
+                        };
+
+                        /**
+                         * Encodes the specified ExportLogsServiceRequest message. Does not implicitly {@link opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.verify|verify} messages.
+                         * @function encode
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest
+                         * @static
+                         * @param {opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.$Properties} message ExportLogsServiceRequest message or plain object to encode
+                         * @param {$protobuf.Writer} [writer] Writer to encode to
+                         * @returns {$protobuf.Writer} Writer
+                         */
+                        ExportLogsServiceRequest.encode = function (message, writer, _depth) {
+                            if (!writer)
+                                writer = $Writer.create();
+                            if (_depth === $undefined)
+                                _depth = 0;
+                            if (_depth > $util.recursionLimit)
+                                throw $Error("max depth exceeded");
+                            if (message.resourceLogs != null && message.resourceLogs.length)
+                                for (var i = 0; i < message.resourceLogs.length; ++i)
+                                    $root.opentelemetry.proto.logs.v1.ResourceLogs.encode(message.resourceLogs[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                                for (var i = 0; i < message.$unknowns.length; ++i)
+                                    writer.raw(message.$unknowns[i]);
+                            return writer;
+                        };
+
+                        /**
+                         * Encodes the specified ExportLogsServiceRequest message, length delimited. Does not implicitly {@link opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.verify|verify} messages.
+                         * @function encodeDelimited
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest
+                         * @static
+                         * @param {opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.$Properties} message ExportLogsServiceRequest message or plain object to encode
+                         * @param {$protobuf.Writer} [writer] Writer to encode to
+                         * @returns {$protobuf.Writer} Writer
+                         */
+                        ExportLogsServiceRequest.encodeDelimited = function(message, writer) {
+                            return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+                        };
+
+                        /**
+                         * Decodes an ExportLogsServiceRequest message from the specified reader or buffer.
+                         * @function decode
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest
+                         * @static
+                         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                         * @param {number} [length] Message length if known beforehand
+                         * @returns {opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest & opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.$Shape} ExportLogsServiceRequest
+                         * @throws {Error} If the payload is not a reader or valid buffer
+                         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                         */
+                        ExportLogsServiceRequest.decode = function (reader, length, _end, _depth, _target) {
+                            if (!(reader instanceof $Reader))
+                                reader = $Reader.create(reader);
+                            if (_depth === $undefined)
+                                _depth = 0;
+                            if (_depth > $Reader.recursionLimit)
+                                throw $Error("max depth exceeded");
+                            var end, message;
+                            if (length === $undefined)
+                                end = reader.len;
+                            else {
+                                end = reader.pos + length;
+                                if (end > reader.len)
+                                    throw $RangeError("index out of range");
+                                length = reader.len;
+                                reader.len = end;
+                            }
+                            message = _target || new $root.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest();
+                            while (reader.pos < end) {
+                                var start = reader.pos;
+                                var tag = reader.tag();
+                                if (tag === _end) {
+                                    _end = $undefined;
+                                    break;
+                                }
+                                var wireType = tag & 7;
+                                switch (tag >>>= 3) {
+                                case 1: {
+                                        if (wireType !== 2)
+                                            break;
+                                        if (!(message.resourceLogs && message.resourceLogs.length))
+                                            message.resourceLogs = [];
+                                        message.resourceLogs.push($root.opentelemetry.proto.logs.v1.ResourceLogs.decode(reader, reader.size(), $undefined, _depth + 1));
+                                        continue;
+                                    }
+                                }
+                                reader.skipType(wireType, _depth, tag);
+                                if (!reader.discardUnknown) {
+                                    $util.makeProp(message, "$unknowns", false);
+                                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                                }
+                            }
+                            if (length !== $undefined) {
+                                if (reader.pos !== end)
+                                    throw $RangeError("index out of range");
+                                reader.len = length;
+                            }
+                            if (_end !== $undefined)
+                                throw $Error("missing end group");
+                            return message;
+                        };
+
+                        /**
+                         * Decodes an ExportLogsServiceRequest message from the specified reader or buffer, length delimited.
+                         * @function decodeDelimited
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest
+                         * @static
+                         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                         * @returns {opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest & opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.$Shape} ExportLogsServiceRequest
+                         * @throws {Error} If the payload is not a reader or valid buffer
+                         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                         */
+                        ExportLogsServiceRequest.decodeDelimited = function(reader) {
+                            if (!(reader instanceof $Reader))
+                                reader = new $Reader(reader);
+                            return this.decode(reader, reader.size());
+                        };
+
+                        /**
+                         * Verifies an ExportLogsServiceRequest message.
+                         * @function verify
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest
+                         * @static
+                         * @param {Object.<string,*>} message Plain object to verify
+                         * @returns {string|null} `null` if valid, otherwise the reason why it is not
+                         */
+                        ExportLogsServiceRequest.verify = function (message, _depth) {
+                            if (typeof message !== "object" || message === null)
+                                return "object expected";
+                            if (_depth === $undefined)
+                                _depth = 0;
+                            if (_depth > $util.recursionLimit)
+                                return "max depth exceeded";
+                            if (message.resourceLogs != null && $Object.hasOwnProperty.call(message, "resourceLogs")) {
+                                if (!$Array.isArray(message.resourceLogs))
+                                    return "resourceLogs: array expected";
+                                for (var i = 0; i < message.resourceLogs.length; ++i) {
+                                    var error = $root.opentelemetry.proto.logs.v1.ResourceLogs.verify(message.resourceLogs[i], _depth + 1);
+                                    if (error)
+                                        return "resourceLogs." + error;
+                                }
+                            }
+                            return null;
+                        };
+
+                        /**
+                         * Creates an ExportLogsServiceRequest message from a plain object. Also converts values to their respective internal types.
+                         * @function fromObject
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest
+                         * @static
+                         * @param {Object.<string,*>} object Plain object
+                         * @returns {opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest} ExportLogsServiceRequest
+                         */
+                        ExportLogsServiceRequest.fromObject = function (object, _depth) {
+                            if (object instanceof $root.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest)
+                                return object;
+                            if (!$util.isObject(object))
+                                throw $TypeError(".opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest: object expected");
+                            if (_depth === $undefined)
+                                _depth = 0;
+                            if (_depth > $util.recursionLimit)
+                                throw $Error("max depth exceeded");
+                            var message = new $root.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest();
+                            if (object.resourceLogs) {
+                                if (!$Array.isArray(object.resourceLogs))
+                                    throw $TypeError(".opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.resourceLogs: array expected");
+                                message.resourceLogs = $Array(object.resourceLogs.length);
+                                for (var i = 0; i < object.resourceLogs.length; ++i) {
+                                    if (!$util.isObject(object.resourceLogs[i]))
+                                        throw $TypeError(".opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.resourceLogs: object expected");
+                                    message.resourceLogs[i] = $root.opentelemetry.proto.logs.v1.ResourceLogs.fromObject(object.resourceLogs[i], _depth + 1);
+                                }
+                            }
+                            return message;
+                        };
+
+                        /**
+                         * Creates a plain object from an ExportLogsServiceRequest message. Also converts values to other types if specified.
+                         * @function toObject
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest
+                         * @static
+                         * @param {opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest} message ExportLogsServiceRequest
+                         * @param {$protobuf.IConversionOptions} [options] Conversion options
+                         * @returns {Object.<string,*>} Plain object
+                         */
+                        ExportLogsServiceRequest.toObject = function (message, options, _depth) {
+                            if (!options)
+                                options = {};
+                            if (_depth === $undefined)
+                                _depth = 0;
+                            if (_depth > $util.recursionLimit)
+                                throw $Error("max depth exceeded");
+                            var object = {};
+                            if (options.arrays || options.defaults)
+                                object.resourceLogs = [];
+                            if (message.resourceLogs && message.resourceLogs.length) {
+                                object.resourceLogs = $Array(message.resourceLogs.length);
+                                for (var j = 0; j < message.resourceLogs.length; ++j)
+                                    object.resourceLogs[j] = $root.opentelemetry.proto.logs.v1.ResourceLogs.toObject(message.resourceLogs[j], options, _depth + 1);
+                            }
+                            return object;
+                        };
+
+                        /**
+                         * Converts this ExportLogsServiceRequest to JSON.
+                         * @function toJSON
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest
+                         * @instance
+                         * @returns {Object.<string,*>} JSON object
+                         */
+                        ExportLogsServiceRequest.prototype.toJSON = function() {
+                            return ExportLogsServiceRequest.toObject(this, $protobuf.util.toJSONOptions);
+                        };
+
+                        /**
+                         * Gets the type url for ExportLogsServiceRequest
+                         * @function getTypeUrl
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest
+                         * @static
+                         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                         * @returns {string} The type url
+                         */
+                        ExportLogsServiceRequest.getTypeUrl = function(prefix) {
+                            if (prefix === $undefined)
+                                prefix = "type.googleapis.com";
+                            return prefix + "/opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest";
+                        };
+
+                        return ExportLogsServiceRequest;
+                    })();
+
+                    v1.ExportLogsServiceResponse = (function() {
+
+                        /**
+                         * Properties of an ExportLogsServiceResponse.
+                         * @typedef {Object} opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Properties
+                         * @property {opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Properties|null} [partialSuccess] ExportLogsServiceResponse partialSuccess
+                         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                         */
+
+                        /**
+                         * Properties of an ExportLogsServiceResponse.
+                         * @memberof opentelemetry.proto.collector.logs.v1
+                         * @interface IExportLogsServiceResponse
+                         * @augments opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Properties
+                         * @deprecated Use opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Properties instead.
+                         */
+
+                        /**
+                         * Shape of an ExportLogsServiceResponse.
+                         * @typedef {opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Properties} opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Shape
+                         */
+
+                        /**
+                         * Constructs a new ExportLogsServiceResponse.
+                         * @memberof opentelemetry.proto.collector.logs.v1
+                         * @classdesc Represents an ExportLogsServiceResponse.
+                         * @constructor
+                         * @param {opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Properties=} [properties] Properties to set
+                         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                         */
+                        var ExportLogsServiceResponse = function (properties) {
+                            if (properties)
+                                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                        this[keys[i]] = properties[keys[i]];
+                        };
+
+                        /**
+                         * ExportLogsServiceResponse partialSuccess.
+                         * @member {opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Properties|null|undefined} partialSuccess
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse
+                         * @instance
+                         */
+                        ExportLogsServiceResponse.prototype.partialSuccess = null;
+
+                        /**
+                         * Creates a new ExportLogsServiceResponse instance using the specified properties.
+                         * @function create
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse
+                         * @static
+                         * @param {opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Properties=} [properties] Properties to set
+                         * @returns {opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse} ExportLogsServiceResponse instance
+                         * @type {{
+                         *   (properties: opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Shape): opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse & opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Shape;
+                         *   (properties?: opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Properties): opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+                         * }}
+                         */
+                        ExportLogsServiceResponse.create = function(properties) {
+                            return new ExportLogsServiceResponse(properties);
+                        };
+
+                        /**
+                         * Encodes the specified ExportLogsServiceResponse message. Does not implicitly {@link opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.verify|verify} messages.
+                         * @function encode
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse
+                         * @static
+                         * @param {opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Properties} message ExportLogsServiceResponse message or plain object to encode
+                         * @param {$protobuf.Writer} [writer] Writer to encode to
+                         * @returns {$protobuf.Writer} Writer
+                         */
+                        ExportLogsServiceResponse.encode = function (message, writer, _depth) {
+                            if (!writer)
+                                writer = $Writer.create();
+                            if (_depth === $undefined)
+                                _depth = 0;
+                            if (_depth > $util.recursionLimit)
+                                throw $Error("max depth exceeded");
+                            if (message.partialSuccess != null && $Object.hasOwnProperty.call(message, "partialSuccess"))
+                                $root.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.encode(message.partialSuccess, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                                for (var i = 0; i < message.$unknowns.length; ++i)
+                                    writer.raw(message.$unknowns[i]);
+                            return writer;
+                        };
+
+                        /**
+                         * Encodes the specified ExportLogsServiceResponse message, length delimited. Does not implicitly {@link opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.verify|verify} messages.
+                         * @function encodeDelimited
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse
+                         * @static
+                         * @param {opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Properties} message ExportLogsServiceResponse message or plain object to encode
+                         * @param {$protobuf.Writer} [writer] Writer to encode to
+                         * @returns {$protobuf.Writer} Writer
+                         */
+                        ExportLogsServiceResponse.encodeDelimited = function(message, writer) {
+                            return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+                        };
+
+                        /**
+                         * Decodes an ExportLogsServiceResponse message from the specified reader or buffer.
+                         * @function decode
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse
+                         * @static
+                         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                         * @param {number} [length] Message length if known beforehand
+                         * @returns {opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse & opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Shape} ExportLogsServiceResponse
+                         * @throws {Error} If the payload is not a reader or valid buffer
+                         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                         */
+                        ExportLogsServiceResponse.decode = function (reader, length, _end, _depth, _target) {
+                            if (!(reader instanceof $Reader))
+                                reader = $Reader.create(reader);
+                            if (_depth === $undefined)
+                                _depth = 0;
+                            if (_depth > $Reader.recursionLimit)
+                                throw $Error("max depth exceeded");
+                            var end, message, value;
+                            if (length === $undefined)
+                                end = reader.len;
+                            else {
+                                end = reader.pos + length;
+                                if (end > reader.len)
+                                    throw $RangeError("index out of range");
+                                length = reader.len;
+                                reader.len = end;
+                            }
+                            message = _target || new $root.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse();
+                            while (reader.pos < end) {
+                                var start = reader.pos;
+                                var tag = reader.tag();
+                                if (tag === _end) {
+                                    _end = $undefined;
+                                    break;
+                                }
+                                var wireType = tag & 7;
+                                switch (tag >>>= 3) {
+                                case 1: {
+                                        if (wireType !== 2)
+                                            break;
+                                        message.partialSuccess = $root.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.decode(reader, reader.size(), $undefined, _depth + 1, message.partialSuccess);
+                                        continue;
+                                    }
+                                }
+                                reader.skipType(wireType, _depth, tag);
+                                if (!reader.discardUnknown) {
+                                    $util.makeProp(message, "$unknowns", false);
+                                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                                }
+                            }
+                            if (length !== $undefined) {
+                                if (reader.pos !== end)
+                                    throw $RangeError("index out of range");
+                                reader.len = length;
+                            }
+                            if (_end !== $undefined)
+                                throw $Error("missing end group");
+                            return message;
+                        };
+
+                        /**
+                         * Decodes an ExportLogsServiceResponse message from the specified reader or buffer, length delimited.
+                         * @function decodeDelimited
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse
+                         * @static
+                         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                         * @returns {opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse & opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.$Shape} ExportLogsServiceResponse
+                         * @throws {Error} If the payload is not a reader or valid buffer
+                         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                         */
+                        ExportLogsServiceResponse.decodeDelimited = function(reader) {
+                            if (!(reader instanceof $Reader))
+                                reader = new $Reader(reader);
+                            return this.decode(reader, reader.size());
+                        };
+
+                        /**
+                         * Verifies an ExportLogsServiceResponse message.
+                         * @function verify
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse
+                         * @static
+                         * @param {Object.<string,*>} message Plain object to verify
+                         * @returns {string|null} `null` if valid, otherwise the reason why it is not
+                         */
+                        ExportLogsServiceResponse.verify = function (message, _depth) {
+                            if (typeof message !== "object" || message === null)
+                                return "object expected";
+                            if (_depth === $undefined)
+                                _depth = 0;
+                            if (_depth > $util.recursionLimit)
+                                return "max depth exceeded";
+                            if (message.partialSuccess != null && $Object.hasOwnProperty.call(message, "partialSuccess")) {
+                                var error = $root.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.verify(message.partialSuccess, _depth + 1);
+                                if (error)
+                                    return "partialSuccess." + error;
+                            }
+                            return null;
+                        };
+
+                        /**
+                         * Creates an ExportLogsServiceResponse message from a plain object. Also converts values to their respective internal types.
+                         * @function fromObject
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse
+                         * @static
+                         * @param {Object.<string,*>} object Plain object
+                         * @returns {opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse} ExportLogsServiceResponse
+                         */
+                        ExportLogsServiceResponse.fromObject = function (object, _depth) {
+                            if (object instanceof $root.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse)
+                                return object;
+                            if (!$util.isObject(object))
+                                throw $TypeError(".opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse: object expected");
+                            if (_depth === $undefined)
+                                _depth = 0;
+                            if (_depth > $util.recursionLimit)
+                                throw $Error("max depth exceeded");
+                            var message = new $root.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse();
+                            if (object.partialSuccess != null) {
+                                if (!$util.isObject(object.partialSuccess))
+                                    throw $TypeError(".opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.partialSuccess: object expected");
+                                message.partialSuccess = $root.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.fromObject(object.partialSuccess, _depth + 1);
+                            }
+                            return message;
+                        };
+
+                        /**
+                         * Creates a plain object from an ExportLogsServiceResponse message. Also converts values to other types if specified.
+                         * @function toObject
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse
+                         * @static
+                         * @param {opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse} message ExportLogsServiceResponse
+                         * @param {$protobuf.IConversionOptions} [options] Conversion options
+                         * @returns {Object.<string,*>} Plain object
+                         */
+                        ExportLogsServiceResponse.toObject = function (message, options, _depth) {
+                            if (!options)
+                                options = {};
+                            if (_depth === $undefined)
+                                _depth = 0;
+                            if (_depth > $util.recursionLimit)
+                                throw $Error("max depth exceeded");
+                            var object = {};
+                            if (options.defaults)
+                                object.partialSuccess = null;
+                            if (message.partialSuccess != null && $Object.hasOwnProperty.call(message, "partialSuccess"))
+                                object.partialSuccess = $root.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.toObject(message.partialSuccess, options, _depth + 1);
+                            return object;
+                        };
+
+                        /**
+                         * Converts this ExportLogsServiceResponse to JSON.
+                         * @function toJSON
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse
+                         * @instance
+                         * @returns {Object.<string,*>} JSON object
+                         */
+                        ExportLogsServiceResponse.prototype.toJSON = function() {
+                            return ExportLogsServiceResponse.toObject(this, $protobuf.util.toJSONOptions);
+                        };
+
+                        /**
+                         * Gets the type url for ExportLogsServiceResponse
+                         * @function getTypeUrl
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse
+                         * @static
+                         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                         * @returns {string} The type url
+                         */
+                        ExportLogsServiceResponse.getTypeUrl = function(prefix) {
+                            if (prefix === $undefined)
+                                prefix = "type.googleapis.com";
+                            return prefix + "/opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse";
+                        };
+
+                        return ExportLogsServiceResponse;
+                    })();
+
+                    v1.ExportLogsPartialSuccess = (function() {
+
+                        /**
+                         * Properties of an ExportLogsPartialSuccess.
+                         * @typedef {Object} opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Properties
+                         * @property {Long|null} [rejectedLogRecords] ExportLogsPartialSuccess rejectedLogRecords
+                         * @property {string|null} [errorMessage] ExportLogsPartialSuccess errorMessage
+                         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                         */
+
+                        /**
+                         * Properties of an ExportLogsPartialSuccess.
+                         * @memberof opentelemetry.proto.collector.logs.v1
+                         * @interface IExportLogsPartialSuccess
+                         * @augments opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Properties
+                         * @deprecated Use opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Properties instead.
+                         */
+
+                        /**
+                         * Shape of an ExportLogsPartialSuccess.
+                         * @typedef {opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Properties} opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Shape
+                         */
+
+                        /**
+                         * Constructs a new ExportLogsPartialSuccess.
+                         * @memberof opentelemetry.proto.collector.logs.v1
+                         * @classdesc Represents an ExportLogsPartialSuccess.
+                         * @constructor
+                         * @param {opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Properties=} [properties] Properties to set
+                         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                         */
+                        var ExportLogsPartialSuccess = function (properties) {
+                            if (properties)
+                                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                        this[keys[i]] = properties[keys[i]];
+                        };
+
+                        /**
+                         * ExportLogsPartialSuccess rejectedLogRecords.
+                         * @member {Long} rejectedLogRecords
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess
+                         * @instance
+                         */
+                        ExportLogsPartialSuccess.prototype.rejectedLogRecords = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+                        /**
+                         * ExportLogsPartialSuccess errorMessage.
+                         * @member {string} errorMessage
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess
+                         * @instance
+                         */
+                        ExportLogsPartialSuccess.prototype.errorMessage = "";
+
+                        /**
+                         * Creates a new ExportLogsPartialSuccess instance using the specified properties.
+                         * @function create
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess
+                         * @static
+                         * @param {opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Properties=} [properties] Properties to set
+                         * @returns {opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess} ExportLogsPartialSuccess instance
+                         * @type {{
+                         *   (properties: opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Shape): opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess & opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Shape;
+                         *   (properties?: opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Properties): opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
+                         * }}
+                         */
+                        ExportLogsPartialSuccess.create = function(properties) {
+                            return new ExportLogsPartialSuccess(properties);
+                        };
+
+                        /**
+                         * Encodes the specified ExportLogsPartialSuccess message. Does not implicitly {@link opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.verify|verify} messages.
+                         * @function encode
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess
+                         * @static
+                         * @param {opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Properties} message ExportLogsPartialSuccess message or plain object to encode
+                         * @param {$protobuf.Writer} [writer] Writer to encode to
+                         * @returns {$protobuf.Writer} Writer
+                         */
+                        ExportLogsPartialSuccess.encode = function (message, writer, _depth) {
+                            if (!writer)
+                                writer = $Writer.create();
+                            if (_depth === $undefined)
+                                _depth = 0;
+                            if (_depth > $util.recursionLimit)
+                                throw $Error("max depth exceeded");
+                            if (message.rejectedLogRecords != null && $Object.hasOwnProperty.call(message, "rejectedLogRecords") && (typeof message.rejectedLogRecords === "object" ? message.rejectedLogRecords.low || message.rejectedLogRecords.high : message.rejectedLogRecords !== 0))
+                                writer.uint32(/* id 1, wireType 0 =*/8).int64(message.rejectedLogRecords);
+                            if (message.errorMessage != null && $Object.hasOwnProperty.call(message, "errorMessage") && message.errorMessage !== "")
+                                writer.uint32(/* id 2, wireType 2 =*/18).string(message.errorMessage);
+                            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                                for (var i = 0; i < message.$unknowns.length; ++i)
+                                    writer.raw(message.$unknowns[i]);
+                            return writer;
+                        };
+
+                        /**
+                         * Encodes the specified ExportLogsPartialSuccess message, length delimited. Does not implicitly {@link opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.verify|verify} messages.
+                         * @function encodeDelimited
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess
+                         * @static
+                         * @param {opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Properties} message ExportLogsPartialSuccess message or plain object to encode
+                         * @param {$protobuf.Writer} [writer] Writer to encode to
+                         * @returns {$protobuf.Writer} Writer
+                         */
+                        ExportLogsPartialSuccess.encodeDelimited = function(message, writer) {
+                            return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+                        };
+
+                        /**
+                         * Decodes an ExportLogsPartialSuccess message from the specified reader or buffer.
+                         * @function decode
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess
+                         * @static
+                         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                         * @param {number} [length] Message length if known beforehand
+                         * @returns {opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess & opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Shape} ExportLogsPartialSuccess
+                         * @throws {Error} If the payload is not a reader or valid buffer
+                         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                         */
+                        ExportLogsPartialSuccess.decode = function (reader, length, _end, _depth, _target) {
+                            if (!(reader instanceof $Reader))
+                                reader = $Reader.create(reader);
+                            if (_depth === $undefined)
+                                _depth = 0;
+                            if (_depth > $Reader.recursionLimit)
+                                throw $Error("max depth exceeded");
+                            var end, message, value;
+                            if (length === $undefined)
+                                end = reader.len;
+                            else {
+                                end = reader.pos + length;
+                                if (end > reader.len)
+                                    throw $RangeError("index out of range");
+                                length = reader.len;
+                                reader.len = end;
+                            }
+                            message = _target || new $root.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess();
+                            while (reader.pos < end) {
+                                var start = reader.pos;
+                                var tag = reader.tag();
+                                if (tag === _end) {
+                                    _end = $undefined;
+                                    break;
+                                }
+                                var wireType = tag & 7;
+                                switch (tag >>>= 3) {
+                                case 1: {
+                                        if (wireType !== 0)
+                                            break;
+                                        if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                            message.rejectedLogRecords = value;
+                                        else
+                                            delete message.rejectedLogRecords;
+                                        continue;
+                                    }
+                                case 2: {
+                                        if (wireType !== 2)
+                                            break;
+                                        if ((value = reader.stringVerify()).length)
+                                            message.errorMessage = value;
+                                        else
+                                            delete message.errorMessage;
+                                        continue;
+                                    }
+                                }
+                                reader.skipType(wireType, _depth, tag);
+                                if (!reader.discardUnknown) {
+                                    $util.makeProp(message, "$unknowns", false);
+                                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                                }
+                            }
+                            if (length !== $undefined) {
+                                if (reader.pos !== end)
+                                    throw $RangeError("index out of range");
+                                reader.len = length;
+                            }
+                            if (_end !== $undefined)
+                                throw $Error("missing end group");
+                            return message;
+                        };
+
+                        /**
+                         * Decodes an ExportLogsPartialSuccess message from the specified reader or buffer, length delimited.
+                         * @function decodeDelimited
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess
+                         * @static
+                         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                         * @returns {opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess & opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.$Shape} ExportLogsPartialSuccess
+                         * @throws {Error} If the payload is not a reader or valid buffer
+                         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                         */
+                        ExportLogsPartialSuccess.decodeDelimited = function(reader) {
+                            if (!(reader instanceof $Reader))
+                                reader = new $Reader(reader);
+                            return this.decode(reader, reader.size());
+                        };
+
+                        /**
+                         * Verifies an ExportLogsPartialSuccess message.
+                         * @function verify
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess
+                         * @static
+                         * @param {Object.<string,*>} message Plain object to verify
+                         * @returns {string|null} `null` if valid, otherwise the reason why it is not
+                         */
+                        ExportLogsPartialSuccess.verify = function (message, _depth) {
+                            if (typeof message !== "object" || message === null)
+                                return "object expected";
+                            if (_depth === $undefined)
+                                _depth = 0;
+                            if (_depth > $util.recursionLimit)
+                                return "max depth exceeded";
+                            if (message.rejectedLogRecords != null && $Object.hasOwnProperty.call(message, "rejectedLogRecords"))
+                                if (!$util.isInteger(message.rejectedLogRecords) && !(message.rejectedLogRecords && $util.isInteger(message.rejectedLogRecords.low) && $util.isInteger(message.rejectedLogRecords.high)))
+                                    return "rejectedLogRecords: integer|Long expected";
+                            if (message.errorMessage != null && $Object.hasOwnProperty.call(message, "errorMessage"))
+                                if (!$util.isString(message.errorMessage))
+                                    return "errorMessage: string expected";
+                            return null;
+                        };
+
+                        /**
+                         * Creates an ExportLogsPartialSuccess message from a plain object. Also converts values to their respective internal types.
+                         * @function fromObject
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess
+                         * @static
+                         * @param {Object.<string,*>} object Plain object
+                         * @returns {opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess} ExportLogsPartialSuccess
+                         */
+                        ExportLogsPartialSuccess.fromObject = function (object, _depth) {
+                            if (object instanceof $root.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess)
+                                return object;
+                            if (!$util.isObject(object))
+                                throw $TypeError(".opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess: object expected");
+                            if (_depth === $undefined)
+                                _depth = 0;
+                            if (_depth > $util.recursionLimit)
+                                throw $Error("max depth exceeded");
+                            var message = new $root.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess();
+                            if (object.rejectedLogRecords != null)
+                                if (typeof object.rejectedLogRecords === "object" ? object.rejectedLogRecords.low || object.rejectedLogRecords.high : $Number(object.rejectedLogRecords) !== 0)
+                                    if ($util.Long)
+                                        message.rejectedLogRecords = $util.Long.fromValue(object.rejectedLogRecords, false);
+                                    else if (typeof object.rejectedLogRecords === "string")
+                                        message.rejectedLogRecords = $parseInt(object.rejectedLogRecords, 10);
+                                    else if (typeof object.rejectedLogRecords === "number")
+                                        message.rejectedLogRecords = object.rejectedLogRecords;
+                                    else if (typeof object.rejectedLogRecords === "object")
+                                        message.rejectedLogRecords = new $util.LongBits(object.rejectedLogRecords.low >>> 0, object.rejectedLogRecords.high >>> 0).toNumber();
+                            if (object.errorMessage != null)
+                                if (typeof object.errorMessage !== "string" || object.errorMessage.length)
+                                    message.errorMessage = $String(object.errorMessage);
+                            return message;
+                        };
+
+                        /**
+                         * Creates a plain object from an ExportLogsPartialSuccess message. Also converts values to other types if specified.
+                         * @function toObject
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess
+                         * @static
+                         * @param {opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess} message ExportLogsPartialSuccess
+                         * @param {$protobuf.IConversionOptions} [options] Conversion options
+                         * @returns {Object.<string,*>} Plain object
+                         */
+                        ExportLogsPartialSuccess.toObject = function (message, options, _depth) {
+                            if (!options)
+                                options = {};
+                            if (_depth === $undefined)
+                                _depth = 0;
+                            if (_depth > $util.recursionLimit)
+                                throw $Error("max depth exceeded");
+                            var object = {};
+                            if (options.defaults) {
+                                if ($util.Long) {
+                                    var long = new $util.Long(0, 0, false);
+                                    object.rejectedLogRecords = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                                } else
+                                    object.rejectedLogRecords = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                                object.errorMessage = "";
+                            }
+                            if (message.rejectedLogRecords != null && $Object.hasOwnProperty.call(message, "rejectedLogRecords"))
+                                if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                                    object.rejectedLogRecords = typeof message.rejectedLogRecords === "number" ? $BigInt(message.rejectedLogRecords) : $util.Long.fromBits(message.rejectedLogRecords.low >>> 0, message.rejectedLogRecords.high >>> 0, false).toBigInt();
+                                else if (typeof message.rejectedLogRecords === "number")
+                                    object.rejectedLogRecords = options.longs === $String ? $String(message.rejectedLogRecords) : message.rejectedLogRecords;
+                                else
+                                    object.rejectedLogRecords = options.longs === $String ? $util.Long.prototype.toString.call(message.rejectedLogRecords) : options.longs === $Number ? new $util.LongBits(message.rejectedLogRecords.low >>> 0, message.rejectedLogRecords.high >>> 0).toNumber() : message.rejectedLogRecords;
+                            if (message.errorMessage != null && $Object.hasOwnProperty.call(message, "errorMessage"))
+                                object.errorMessage = message.errorMessage;
+                            return object;
+                        };
+
+                        /**
+                         * Converts this ExportLogsPartialSuccess to JSON.
+                         * @function toJSON
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess
+                         * @instance
+                         * @returns {Object.<string,*>} JSON object
+                         */
+                        ExportLogsPartialSuccess.prototype.toJSON = function() {
+                            return ExportLogsPartialSuccess.toObject(this, $protobuf.util.toJSONOptions);
+                        };
+
+                        /**
+                         * Gets the type url for ExportLogsPartialSuccess
+                         * @function getTypeUrl
+                         * @memberof opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess
+                         * @static
+                         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                         * @returns {string} The type url
+                         */
+                        ExportLogsPartialSuccess.getTypeUrl = function(prefix) {
+                            if (prefix === $undefined)
+                                prefix = "type.googleapis.com";
+                            return prefix + "/opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess";
+                        };
+
+                        return ExportLogsPartialSuccess;
+                    })();
+
+                    return v1;
+                })();
+
+                return logs;
+            })();
+
             return collector;
+        })();
+
+        proto.logs = (function() {
+
+            /**
+             * Namespace logs.
+             * @memberof opentelemetry.proto
+             * @namespace
+             */
+            var logs = {};
+
+            logs.v1 = (function() {
+
+                /**
+                 * Namespace v1.
+                 * @memberof opentelemetry.proto.logs
+                 * @namespace
+                 */
+                var v1 = {};
+
+                v1.ResourceLogs = (function() {
+
+                    /**
+                     * Properties of a ResourceLogs.
+                     * @typedef {Object} opentelemetry.proto.logs.v1.ResourceLogs.$Properties
+                     * @property {opentelemetry.proto.resource.v1.Resource.$Properties|null} [resource] ResourceLogs resource
+                     * @property {Array.<opentelemetry.proto.logs.v1.ScopeLogs.$Properties>|null} [scopeLogs] ResourceLogs scopeLogs
+                     * @property {string|null} [schemaUrl] ResourceLogs schemaUrl
+                     * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                     */
+
+                    /**
+                     * Properties of a ResourceLogs.
+                     * @memberof opentelemetry.proto.logs.v1
+                     * @interface IResourceLogs
+                     * @augments opentelemetry.proto.logs.v1.ResourceLogs.$Properties
+                     * @deprecated Use opentelemetry.proto.logs.v1.ResourceLogs.$Properties instead.
+                     */
+
+                    /**
+                     * Shape of a ResourceLogs.
+                     * @typedef {{
+                     *   resource?: opentelemetry.proto.resource.v1.Resource.$Shape|null;
+                     *   scopeLogs?: Array.<opentelemetry.proto.logs.v1.ScopeLogs.$Shape>|null;
+                     *   schemaUrl?: string|null;
+                     *   $unknowns?: Array.<Uint8Array>;
+                     * }} opentelemetry.proto.logs.v1.ResourceLogs.$Shape
+                     */
+
+                    /**
+                     * Constructs a new ResourceLogs.
+                     * @memberof opentelemetry.proto.logs.v1
+                     * @classdesc Represents a ResourceLogs.
+                     * @constructor
+                     * @param {opentelemetry.proto.logs.v1.ResourceLogs.$Properties=} [properties] Properties to set
+                     * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                     */
+                    var ResourceLogs = function (properties) {
+                        this.scopeLogs = [];
+                        if (properties)
+                            for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                                if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                    this[keys[i]] = properties[keys[i]];
+                    };
+
+                    /**
+                     * ResourceLogs resource.
+                     * @member {opentelemetry.proto.resource.v1.Resource.$Properties|null|undefined} resource
+                     * @memberof opentelemetry.proto.logs.v1.ResourceLogs
+                     * @instance
+                     */
+                    ResourceLogs.prototype.resource = null;
+
+                    /**
+                     * ResourceLogs scopeLogs.
+                     * @member {Array.<opentelemetry.proto.logs.v1.ScopeLogs.$Properties>} scopeLogs
+                     * @memberof opentelemetry.proto.logs.v1.ResourceLogs
+                     * @instance
+                     */
+                    ResourceLogs.prototype.scopeLogs = $util.emptyArray;
+
+                    /**
+                     * ResourceLogs schemaUrl.
+                     * @member {string} schemaUrl
+                     * @memberof opentelemetry.proto.logs.v1.ResourceLogs
+                     * @instance
+                     */
+                    ResourceLogs.prototype.schemaUrl = "";
+
+                    /**
+                     * Creates a new ResourceLogs instance using the specified properties.
+                     * @function create
+                     * @memberof opentelemetry.proto.logs.v1.ResourceLogs
+                     * @static
+                     * @param {opentelemetry.proto.logs.v1.ResourceLogs.$Properties=} [properties] Properties to set
+                     * @returns {opentelemetry.proto.logs.v1.ResourceLogs} ResourceLogs instance
+                     * @type {{
+                     *   (properties: opentelemetry.proto.logs.v1.ResourceLogs.$Shape): opentelemetry.proto.logs.v1.ResourceLogs & opentelemetry.proto.logs.v1.ResourceLogs.$Shape;
+                     *   (properties?: opentelemetry.proto.logs.v1.ResourceLogs.$Properties): opentelemetry.proto.logs.v1.ResourceLogs;
+                     * }}
+                     */
+                    ResourceLogs.create = function(properties) {
+                        return new ResourceLogs(properties);
+                    };
+
+                    /**
+                     * Encodes the specified ResourceLogs message. Does not implicitly {@link opentelemetry.proto.logs.v1.ResourceLogs.verify|verify} messages.
+                     * @function encode
+                     * @memberof opentelemetry.proto.logs.v1.ResourceLogs
+                     * @static
+                     * @param {opentelemetry.proto.logs.v1.ResourceLogs.$Properties} message ResourceLogs message or plain object to encode
+                     * @param {$protobuf.Writer} [writer] Writer to encode to
+                     * @returns {$protobuf.Writer} Writer
+                     */
+                    ResourceLogs.encode = function (message, writer, _depth) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (_depth === $undefined)
+                            _depth = 0;
+                        if (_depth > $util.recursionLimit)
+                            throw $Error("max depth exceeded");
+                        if (message.resource != null && $Object.hasOwnProperty.call(message, "resource"))
+                            $root.opentelemetry.proto.resource.v1.Resource.encode(message.resource, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                        if (message.scopeLogs != null && message.scopeLogs.length)
+                            for (var i = 0; i < message.scopeLogs.length; ++i)
+                                $root.opentelemetry.proto.logs.v1.ScopeLogs.encode(message.scopeLogs[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                        if (message.schemaUrl != null && $Object.hasOwnProperty.call(message, "schemaUrl") && message.schemaUrl !== "")
+                            writer.uint32(/* id 3, wireType 2 =*/26).string(message.schemaUrl);
+                        if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                            for (var i = 0; i < message.$unknowns.length; ++i)
+                                writer.raw(message.$unknowns[i]);
+                        return writer;
+                    };
+
+                    /**
+                     * Encodes the specified ResourceLogs message, length delimited. Does not implicitly {@link opentelemetry.proto.logs.v1.ResourceLogs.verify|verify} messages.
+                     * @function encodeDelimited
+                     * @memberof opentelemetry.proto.logs.v1.ResourceLogs
+                     * @static
+                     * @param {opentelemetry.proto.logs.v1.ResourceLogs.$Properties} message ResourceLogs message or plain object to encode
+                     * @param {$protobuf.Writer} [writer] Writer to encode to
+                     * @returns {$protobuf.Writer} Writer
+                     */
+                    ResourceLogs.encodeDelimited = function(message, writer) {
+                        return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+                    };
+
+                    /**
+                     * Decodes a ResourceLogs message from the specified reader or buffer.
+                     * @function decode
+                     * @memberof opentelemetry.proto.logs.v1.ResourceLogs
+                     * @static
+                     * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                     * @param {number} [length] Message length if known beforehand
+                     * @returns {opentelemetry.proto.logs.v1.ResourceLogs & opentelemetry.proto.logs.v1.ResourceLogs.$Shape} ResourceLogs
+                     * @throws {Error} If the payload is not a reader or valid buffer
+                     * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                     */
+                    ResourceLogs.decode = function (reader, length, _end, _depth, _target) {
+                        if (!(reader instanceof $Reader))
+                            reader = $Reader.create(reader);
+                        if (_depth === $undefined)
+                            _depth = 0;
+                        if (_depth > $Reader.recursionLimit)
+                            throw $Error("max depth exceeded");
+                        var end, message, value;
+                        if (length === $undefined)
+                            end = reader.len;
+                        else {
+                            end = reader.pos + length;
+                            if (end > reader.len)
+                                throw $RangeError("index out of range");
+                            length = reader.len;
+                            reader.len = end;
+                        }
+                        message = _target || new $root.opentelemetry.proto.logs.v1.ResourceLogs();
+                        while (reader.pos < end) {
+                            var start = reader.pos;
+                            var tag = reader.tag();
+                            if (tag === _end) {
+                                _end = $undefined;
+                                break;
+                            }
+                            var wireType = tag & 7;
+                            switch (tag >>>= 3) {
+                            case 1: {
+                                    if (wireType !== 2)
+                                        break;
+                                    message.resource = $root.opentelemetry.proto.resource.v1.Resource.decode(reader, reader.size(), $undefined, _depth + 1, message.resource);
+                                    continue;
+                                }
+                            case 2: {
+                                    if (wireType !== 2)
+                                        break;
+                                    if (!(message.scopeLogs && message.scopeLogs.length))
+                                        message.scopeLogs = [];
+                                    message.scopeLogs.push($root.opentelemetry.proto.logs.v1.ScopeLogs.decode(reader, reader.size(), $undefined, _depth + 1));
+                                    continue;
+                                }
+                            case 3: {
+                                    if (wireType !== 2)
+                                        break;
+                                    if ((value = reader.stringVerify()).length)
+                                        message.schemaUrl = value;
+                                    else
+                                        delete message.schemaUrl;
+                                    continue;
+                                }
+                            }
+                            reader.skipType(wireType, _depth, tag);
+                            if (!reader.discardUnknown) {
+                                $util.makeProp(message, "$unknowns", false);
+                                (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                            }
+                        }
+                        if (length !== $undefined) {
+                            if (reader.pos !== end)
+                                throw $RangeError("index out of range");
+                            reader.len = length;
+                        }
+                        if (_end !== $undefined)
+                            throw $Error("missing end group");
+                        return message;
+                    };
+
+                    /**
+                     * Decodes a ResourceLogs message from the specified reader or buffer, length delimited.
+                     * @function decodeDelimited
+                     * @memberof opentelemetry.proto.logs.v1.ResourceLogs
+                     * @static
+                     * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                     * @returns {opentelemetry.proto.logs.v1.ResourceLogs & opentelemetry.proto.logs.v1.ResourceLogs.$Shape} ResourceLogs
+                     * @throws {Error} If the payload is not a reader or valid buffer
+                     * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                     */
+                    ResourceLogs.decodeDelimited = function(reader) {
+                        if (!(reader instanceof $Reader))
+                            reader = new $Reader(reader);
+                        return this.decode(reader, reader.size());
+                    };
+
+                    /**
+                     * Verifies a ResourceLogs message.
+                     * @function verify
+                     * @memberof opentelemetry.proto.logs.v1.ResourceLogs
+                     * @static
+                     * @param {Object.<string,*>} message Plain object to verify
+                     * @returns {string|null} `null` if valid, otherwise the reason why it is not
+                     */
+                    ResourceLogs.verify = function (message, _depth) {
+                        if (typeof message !== "object" || message === null)
+                            return "object expected";
+                        if (_depth === $undefined)
+                            _depth = 0;
+                        if (_depth > $util.recursionLimit)
+                            return "max depth exceeded";
+                        if (message.resource != null && $Object.hasOwnProperty.call(message, "resource")) {
+                            var error = $root.opentelemetry.proto.resource.v1.Resource.verify(message.resource, _depth + 1);
+                            if (error)
+                                return "resource." + error;
+                        }
+                        if (message.scopeLogs != null && $Object.hasOwnProperty.call(message, "scopeLogs")) {
+                            if (!$Array.isArray(message.scopeLogs))
+                                return "scopeLogs: array expected";
+                            for (var i = 0; i < message.scopeLogs.length; ++i) {
+                                var error = $root.opentelemetry.proto.logs.v1.ScopeLogs.verify(message.scopeLogs[i], _depth + 1);
+                                if (error)
+                                    return "scopeLogs." + error;
+                            }
+                        }
+                        if (message.schemaUrl != null && $Object.hasOwnProperty.call(message, "schemaUrl"))
+                            if (!$util.isString(message.schemaUrl))
+                                return "schemaUrl: string expected";
+                        return null;
+                    };
+
+                    /**
+                     * Creates a ResourceLogs message from a plain object. Also converts values to their respective internal types.
+                     * @function fromObject
+                     * @memberof opentelemetry.proto.logs.v1.ResourceLogs
+                     * @static
+                     * @param {Object.<string,*>} object Plain object
+                     * @returns {opentelemetry.proto.logs.v1.ResourceLogs} ResourceLogs
+                     */
+                    ResourceLogs.fromObject = function (object, _depth) {
+                        if (object instanceof $root.opentelemetry.proto.logs.v1.ResourceLogs)
+                            return object;
+                        if (!$util.isObject(object))
+                            throw $TypeError(".opentelemetry.proto.logs.v1.ResourceLogs: object expected");
+                        if (_depth === $undefined)
+                            _depth = 0;
+                        if (_depth > $util.recursionLimit)
+                            throw $Error("max depth exceeded");
+                        var message = new $root.opentelemetry.proto.logs.v1.ResourceLogs();
+                        if (object.resource != null) {
+                            if (!$util.isObject(object.resource))
+                                throw $TypeError(".opentelemetry.proto.logs.v1.ResourceLogs.resource: object expected");
+                            message.resource = $root.opentelemetry.proto.resource.v1.Resource.fromObject(object.resource, _depth + 1);
+                        }
+                        if (object.scopeLogs) {
+                            if (!$Array.isArray(object.scopeLogs))
+                                throw $TypeError(".opentelemetry.proto.logs.v1.ResourceLogs.scopeLogs: array expected");
+                            message.scopeLogs = $Array(object.scopeLogs.length);
+                            for (var i = 0; i < object.scopeLogs.length; ++i) {
+                                if (!$util.isObject(object.scopeLogs[i]))
+                                    throw $TypeError(".opentelemetry.proto.logs.v1.ResourceLogs.scopeLogs: object expected");
+                                message.scopeLogs[i] = $root.opentelemetry.proto.logs.v1.ScopeLogs.fromObject(object.scopeLogs[i], _depth + 1);
+                            }
+                        }
+                        if (object.schemaUrl != null)
+                            if (typeof object.schemaUrl !== "string" || object.schemaUrl.length)
+                                message.schemaUrl = $String(object.schemaUrl);
+                        return message;
+                    };
+
+                    /**
+                     * Creates a plain object from a ResourceLogs message. Also converts values to other types if specified.
+                     * @function toObject
+                     * @memberof opentelemetry.proto.logs.v1.ResourceLogs
+                     * @static
+                     * @param {opentelemetry.proto.logs.v1.ResourceLogs} message ResourceLogs
+                     * @param {$protobuf.IConversionOptions} [options] Conversion options
+                     * @returns {Object.<string,*>} Plain object
+                     */
+                    ResourceLogs.toObject = function (message, options, _depth) {
+                        if (!options)
+                            options = {};
+                        if (_depth === $undefined)
+                            _depth = 0;
+                        if (_depth > $util.recursionLimit)
+                            throw $Error("max depth exceeded");
+                        var object = {};
+                        if (options.arrays || options.defaults)
+                            object.scopeLogs = [];
+                        if (options.defaults) {
+                            object.resource = null;
+                            object.schemaUrl = "";
+                        }
+                        if (message.resource != null && $Object.hasOwnProperty.call(message, "resource"))
+                            object.resource = $root.opentelemetry.proto.resource.v1.Resource.toObject(message.resource, options, _depth + 1);
+                        if (message.scopeLogs && message.scopeLogs.length) {
+                            object.scopeLogs = $Array(message.scopeLogs.length);
+                            for (var j = 0; j < message.scopeLogs.length; ++j)
+                                object.scopeLogs[j] = $root.opentelemetry.proto.logs.v1.ScopeLogs.toObject(message.scopeLogs[j], options, _depth + 1);
+                        }
+                        if (message.schemaUrl != null && $Object.hasOwnProperty.call(message, "schemaUrl"))
+                            object.schemaUrl = message.schemaUrl;
+                        return object;
+                    };
+
+                    /**
+                     * Converts this ResourceLogs to JSON.
+                     * @function toJSON
+                     * @memberof opentelemetry.proto.logs.v1.ResourceLogs
+                     * @instance
+                     * @returns {Object.<string,*>} JSON object
+                     */
+                    ResourceLogs.prototype.toJSON = function() {
+                        return ResourceLogs.toObject(this, $protobuf.util.toJSONOptions);
+                    };
+
+                    /**
+                     * Gets the type url for ResourceLogs
+                     * @function getTypeUrl
+                     * @memberof opentelemetry.proto.logs.v1.ResourceLogs
+                     * @static
+                     * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                     * @returns {string} The type url
+                     */
+                    ResourceLogs.getTypeUrl = function(prefix) {
+                        if (prefix === $undefined)
+                            prefix = "type.googleapis.com";
+                        return prefix + "/opentelemetry.proto.logs.v1.ResourceLogs";
+                    };
+
+                    return ResourceLogs;
+                })();
+
+                v1.ScopeLogs = (function() {
+
+                    /**
+                     * Properties of a ScopeLogs.
+                     * @typedef {Object} opentelemetry.proto.logs.v1.ScopeLogs.$Properties
+                     * @property {opentelemetry.proto.common.v1.InstrumentationScope.$Properties|null} [scope] ScopeLogs scope
+                     * @property {Array.<opentelemetry.proto.logs.v1.LogRecord.$Properties>|null} [logRecords] ScopeLogs logRecords
+                     * @property {string|null} [schemaUrl] ScopeLogs schemaUrl
+                     * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                     */
+
+                    /**
+                     * Properties of a ScopeLogs.
+                     * @memberof opentelemetry.proto.logs.v1
+                     * @interface IScopeLogs
+                     * @augments opentelemetry.proto.logs.v1.ScopeLogs.$Properties
+                     * @deprecated Use opentelemetry.proto.logs.v1.ScopeLogs.$Properties instead.
+                     */
+
+                    /**
+                     * Shape of a ScopeLogs.
+                     * @typedef {{
+                     *   scope?: opentelemetry.proto.common.v1.InstrumentationScope.$Shape|null;
+                     *   logRecords?: Array.<opentelemetry.proto.logs.v1.LogRecord.$Shape>|null;
+                     *   schemaUrl?: string|null;
+                     *   $unknowns?: Array.<Uint8Array>;
+                     * }} opentelemetry.proto.logs.v1.ScopeLogs.$Shape
+                     */
+
+                    /**
+                     * Constructs a new ScopeLogs.
+                     * @memberof opentelemetry.proto.logs.v1
+                     * @classdesc Represents a ScopeLogs.
+                     * @constructor
+                     * @param {opentelemetry.proto.logs.v1.ScopeLogs.$Properties=} [properties] Properties to set
+                     * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                     */
+                    var ScopeLogs = function (properties) {
+                        this.logRecords = [];
+                        if (properties)
+                            for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                                if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                    this[keys[i]] = properties[keys[i]];
+                    };
+
+                    /**
+                     * ScopeLogs scope.
+                     * @member {opentelemetry.proto.common.v1.InstrumentationScope.$Properties|null|undefined} scope
+                     * @memberof opentelemetry.proto.logs.v1.ScopeLogs
+                     * @instance
+                     */
+                    ScopeLogs.prototype.scope = null;
+
+                    /**
+                     * ScopeLogs logRecords.
+                     * @member {Array.<opentelemetry.proto.logs.v1.LogRecord.$Properties>} logRecords
+                     * @memberof opentelemetry.proto.logs.v1.ScopeLogs
+                     * @instance
+                     */
+                    ScopeLogs.prototype.logRecords = $util.emptyArray;
+
+                    /**
+                     * ScopeLogs schemaUrl.
+                     * @member {string} schemaUrl
+                     * @memberof opentelemetry.proto.logs.v1.ScopeLogs
+                     * @instance
+                     */
+                    ScopeLogs.prototype.schemaUrl = "";
+
+                    /**
+                     * Creates a new ScopeLogs instance using the specified properties.
+                     * @function create
+                     * @memberof opentelemetry.proto.logs.v1.ScopeLogs
+                     * @static
+                     * @param {opentelemetry.proto.logs.v1.ScopeLogs.$Properties=} [properties] Properties to set
+                     * @returns {opentelemetry.proto.logs.v1.ScopeLogs} ScopeLogs instance
+                     * @type {{
+                     *   (properties: opentelemetry.proto.logs.v1.ScopeLogs.$Shape): opentelemetry.proto.logs.v1.ScopeLogs & opentelemetry.proto.logs.v1.ScopeLogs.$Shape;
+                     *   (properties?: opentelemetry.proto.logs.v1.ScopeLogs.$Properties): opentelemetry.proto.logs.v1.ScopeLogs;
+                     * }}
+                     */
+                    ScopeLogs.create = function(properties) {
+                        return new ScopeLogs(properties);
+                    };
+
+                    /**
+                     * Encodes the specified ScopeLogs message. Does not implicitly {@link opentelemetry.proto.logs.v1.ScopeLogs.verify|verify} messages.
+                     * @function encode
+                     * @memberof opentelemetry.proto.logs.v1.ScopeLogs
+                     * @static
+                     * @param {opentelemetry.proto.logs.v1.ScopeLogs.$Properties} message ScopeLogs message or plain object to encode
+                     * @param {$protobuf.Writer} [writer] Writer to encode to
+                     * @returns {$protobuf.Writer} Writer
+                     */
+                    ScopeLogs.encode = function (message, writer, _depth) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (_depth === $undefined)
+                            _depth = 0;
+                        if (_depth > $util.recursionLimit)
+                            throw $Error("max depth exceeded");
+                        if (message.scope != null && $Object.hasOwnProperty.call(message, "scope"))
+                            $root.opentelemetry.proto.common.v1.InstrumentationScope.encode(message.scope, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                        if (message.logRecords != null && message.logRecords.length)
+                            for (var i = 0; i < message.logRecords.length; ++i)
+                                $root.opentelemetry.proto.logs.v1.LogRecord.encode(message.logRecords[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                        if (message.schemaUrl != null && $Object.hasOwnProperty.call(message, "schemaUrl") && message.schemaUrl !== "")
+                            writer.uint32(/* id 3, wireType 2 =*/26).string(message.schemaUrl);
+                        if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                            for (var i = 0; i < message.$unknowns.length; ++i)
+                                writer.raw(message.$unknowns[i]);
+                        return writer;
+                    };
+
+                    /**
+                     * Encodes the specified ScopeLogs message, length delimited. Does not implicitly {@link opentelemetry.proto.logs.v1.ScopeLogs.verify|verify} messages.
+                     * @function encodeDelimited
+                     * @memberof opentelemetry.proto.logs.v1.ScopeLogs
+                     * @static
+                     * @param {opentelemetry.proto.logs.v1.ScopeLogs.$Properties} message ScopeLogs message or plain object to encode
+                     * @param {$protobuf.Writer} [writer] Writer to encode to
+                     * @returns {$protobuf.Writer} Writer
+                     */
+                    ScopeLogs.encodeDelimited = function(message, writer) {
+                        return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+                    };
+
+                    /**
+                     * Decodes a ScopeLogs message from the specified reader or buffer.
+                     * @function decode
+                     * @memberof opentelemetry.proto.logs.v1.ScopeLogs
+                     * @static
+                     * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                     * @param {number} [length] Message length if known beforehand
+                     * @returns {opentelemetry.proto.logs.v1.ScopeLogs & opentelemetry.proto.logs.v1.ScopeLogs.$Shape} ScopeLogs
+                     * @throws {Error} If the payload is not a reader or valid buffer
+                     * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                     */
+                    ScopeLogs.decode = function (reader, length, _end, _depth, _target) {
+                        if (!(reader instanceof $Reader))
+                            reader = $Reader.create(reader);
+                        if (_depth === $undefined)
+                            _depth = 0;
+                        if (_depth > $Reader.recursionLimit)
+                            throw $Error("max depth exceeded");
+                        var end, message, value;
+                        if (length === $undefined)
+                            end = reader.len;
+                        else {
+                            end = reader.pos + length;
+                            if (end > reader.len)
+                                throw $RangeError("index out of range");
+                            length = reader.len;
+                            reader.len = end;
+                        }
+                        message = _target || new $root.opentelemetry.proto.logs.v1.ScopeLogs();
+                        while (reader.pos < end) {
+                            var start = reader.pos;
+                            var tag = reader.tag();
+                            if (tag === _end) {
+                                _end = $undefined;
+                                break;
+                            }
+                            var wireType = tag & 7;
+                            switch (tag >>>= 3) {
+                            case 1: {
+                                    if (wireType !== 2)
+                                        break;
+                                    message.scope = $root.opentelemetry.proto.common.v1.InstrumentationScope.decode(reader, reader.size(), $undefined, _depth + 1, message.scope);
+                                    continue;
+                                }
+                            case 2: {
+                                    if (wireType !== 2)
+                                        break;
+                                    if (!(message.logRecords && message.logRecords.length))
+                                        message.logRecords = [];
+                                    message.logRecords.push($root.opentelemetry.proto.logs.v1.LogRecord.decode(reader, reader.size(), $undefined, _depth + 1));
+                                    continue;
+                                }
+                            case 3: {
+                                    if (wireType !== 2)
+                                        break;
+                                    if ((value = reader.stringVerify()).length)
+                                        message.schemaUrl = value;
+                                    else
+                                        delete message.schemaUrl;
+                                    continue;
+                                }
+                            }
+                            reader.skipType(wireType, _depth, tag);
+                            if (!reader.discardUnknown) {
+                                $util.makeProp(message, "$unknowns", false);
+                                (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                            }
+                        }
+                        if (length !== $undefined) {
+                            if (reader.pos !== end)
+                                throw $RangeError("index out of range");
+                            reader.len = length;
+                        }
+                        if (_end !== $undefined)
+                            throw $Error("missing end group");
+                        return message;
+                    };
+
+                    /**
+                     * Decodes a ScopeLogs message from the specified reader or buffer, length delimited.
+                     * @function decodeDelimited
+                     * @memberof opentelemetry.proto.logs.v1.ScopeLogs
+                     * @static
+                     * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                     * @returns {opentelemetry.proto.logs.v1.ScopeLogs & opentelemetry.proto.logs.v1.ScopeLogs.$Shape} ScopeLogs
+                     * @throws {Error} If the payload is not a reader or valid buffer
+                     * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                     */
+                    ScopeLogs.decodeDelimited = function(reader) {
+                        if (!(reader instanceof $Reader))
+                            reader = new $Reader(reader);
+                        return this.decode(reader, reader.size());
+                    };
+
+                    /**
+                     * Verifies a ScopeLogs message.
+                     * @function verify
+                     * @memberof opentelemetry.proto.logs.v1.ScopeLogs
+                     * @static
+                     * @param {Object.<string,*>} message Plain object to verify
+                     * @returns {string|null} `null` if valid, otherwise the reason why it is not
+                     */
+                    ScopeLogs.verify = function (message, _depth) {
+                        if (typeof message !== "object" || message === null)
+                            return "object expected";
+                        if (_depth === $undefined)
+                            _depth = 0;
+                        if (_depth > $util.recursionLimit)
+                            return "max depth exceeded";
+                        if (message.scope != null && $Object.hasOwnProperty.call(message, "scope")) {
+                            var error = $root.opentelemetry.proto.common.v1.InstrumentationScope.verify(message.scope, _depth + 1);
+                            if (error)
+                                return "scope." + error;
+                        }
+                        if (message.logRecords != null && $Object.hasOwnProperty.call(message, "logRecords")) {
+                            if (!$Array.isArray(message.logRecords))
+                                return "logRecords: array expected";
+                            for (var i = 0; i < message.logRecords.length; ++i) {
+                                var error = $root.opentelemetry.proto.logs.v1.LogRecord.verify(message.logRecords[i], _depth + 1);
+                                if (error)
+                                    return "logRecords." + error;
+                            }
+                        }
+                        if (message.schemaUrl != null && $Object.hasOwnProperty.call(message, "schemaUrl"))
+                            if (!$util.isString(message.schemaUrl))
+                                return "schemaUrl: string expected";
+                        return null;
+                    };
+
+                    /**
+                     * Creates a ScopeLogs message from a plain object. Also converts values to their respective internal types.
+                     * @function fromObject
+                     * @memberof opentelemetry.proto.logs.v1.ScopeLogs
+                     * @static
+                     * @param {Object.<string,*>} object Plain object
+                     * @returns {opentelemetry.proto.logs.v1.ScopeLogs} ScopeLogs
+                     */
+                    ScopeLogs.fromObject = function (object, _depth) {
+                        if (object instanceof $root.opentelemetry.proto.logs.v1.ScopeLogs)
+                            return object;
+                        if (!$util.isObject(object))
+                            throw $TypeError(".opentelemetry.proto.logs.v1.ScopeLogs: object expected");
+                        if (_depth === $undefined)
+                            _depth = 0;
+                        if (_depth > $util.recursionLimit)
+                            throw $Error("max depth exceeded");
+                        var message = new $root.opentelemetry.proto.logs.v1.ScopeLogs();
+                        if (object.scope != null) {
+                            if (!$util.isObject(object.scope))
+                                throw $TypeError(".opentelemetry.proto.logs.v1.ScopeLogs.scope: object expected");
+                            message.scope = $root.opentelemetry.proto.common.v1.InstrumentationScope.fromObject(object.scope, _depth + 1);
+                        }
+                        if (object.logRecords) {
+                            if (!$Array.isArray(object.logRecords))
+                                throw $TypeError(".opentelemetry.proto.logs.v1.ScopeLogs.logRecords: array expected");
+                            message.logRecords = $Array(object.logRecords.length);
+                            for (var i = 0; i < object.logRecords.length; ++i) {
+                                if (!$util.isObject(object.logRecords[i]))
+                                    throw $TypeError(".opentelemetry.proto.logs.v1.ScopeLogs.logRecords: object expected");
+                                message.logRecords[i] = $root.opentelemetry.proto.logs.v1.LogRecord.fromObject(object.logRecords[i], _depth + 1);
+                            }
+                        }
+                        if (object.schemaUrl != null)
+                            if (typeof object.schemaUrl !== "string" || object.schemaUrl.length)
+                                message.schemaUrl = $String(object.schemaUrl);
+                        return message;
+                    };
+
+                    /**
+                     * Creates a plain object from a ScopeLogs message. Also converts values to other types if specified.
+                     * @function toObject
+                     * @memberof opentelemetry.proto.logs.v1.ScopeLogs
+                     * @static
+                     * @param {opentelemetry.proto.logs.v1.ScopeLogs} message ScopeLogs
+                     * @param {$protobuf.IConversionOptions} [options] Conversion options
+                     * @returns {Object.<string,*>} Plain object
+                     */
+                    ScopeLogs.toObject = function (message, options, _depth) {
+                        if (!options)
+                            options = {};
+                        if (_depth === $undefined)
+                            _depth = 0;
+                        if (_depth > $util.recursionLimit)
+                            throw $Error("max depth exceeded");
+                        var object = {};
+                        if (options.arrays || options.defaults)
+                            object.logRecords = [];
+                        if (options.defaults) {
+                            object.scope = null;
+                            object.schemaUrl = "";
+                        }
+                        if (message.scope != null && $Object.hasOwnProperty.call(message, "scope"))
+                            object.scope = $root.opentelemetry.proto.common.v1.InstrumentationScope.toObject(message.scope, options, _depth + 1);
+                        if (message.logRecords && message.logRecords.length) {
+                            object.logRecords = $Array(message.logRecords.length);
+                            for (var j = 0; j < message.logRecords.length; ++j)
+                                object.logRecords[j] = $root.opentelemetry.proto.logs.v1.LogRecord.toObject(message.logRecords[j], options, _depth + 1);
+                        }
+                        if (message.schemaUrl != null && $Object.hasOwnProperty.call(message, "schemaUrl"))
+                            object.schemaUrl = message.schemaUrl;
+                        return object;
+                    };
+
+                    /**
+                     * Converts this ScopeLogs to JSON.
+                     * @function toJSON
+                     * @memberof opentelemetry.proto.logs.v1.ScopeLogs
+                     * @instance
+                     * @returns {Object.<string,*>} JSON object
+                     */
+                    ScopeLogs.prototype.toJSON = function() {
+                        return ScopeLogs.toObject(this, $protobuf.util.toJSONOptions);
+                    };
+
+                    /**
+                     * Gets the type url for ScopeLogs
+                     * @function getTypeUrl
+                     * @memberof opentelemetry.proto.logs.v1.ScopeLogs
+                     * @static
+                     * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                     * @returns {string} The type url
+                     */
+                    ScopeLogs.getTypeUrl = function(prefix) {
+                        if (prefix === $undefined)
+                            prefix = "type.googleapis.com";
+                        return prefix + "/opentelemetry.proto.logs.v1.ScopeLogs";
+                    };
+
+                    return ScopeLogs;
+                })();
+
+                /**
+                 * SeverityNumber enum.
+                 * @name opentelemetry.proto.logs.v1.SeverityNumber
+                 * @enum {number}
+                 * @property {number} SEVERITY_NUMBER_UNSPECIFIED=0 SEVERITY_NUMBER_UNSPECIFIED value
+                 * @property {number} SEVERITY_NUMBER_TRACE=1 SEVERITY_NUMBER_TRACE value
+                 * @property {number} SEVERITY_NUMBER_TRACE2=2 SEVERITY_NUMBER_TRACE2 value
+                 * @property {number} SEVERITY_NUMBER_TRACE3=3 SEVERITY_NUMBER_TRACE3 value
+                 * @property {number} SEVERITY_NUMBER_TRACE4=4 SEVERITY_NUMBER_TRACE4 value
+                 * @property {number} SEVERITY_NUMBER_DEBUG=5 SEVERITY_NUMBER_DEBUG value
+                 * @property {number} SEVERITY_NUMBER_DEBUG2=6 SEVERITY_NUMBER_DEBUG2 value
+                 * @property {number} SEVERITY_NUMBER_DEBUG3=7 SEVERITY_NUMBER_DEBUG3 value
+                 * @property {number} SEVERITY_NUMBER_DEBUG4=8 SEVERITY_NUMBER_DEBUG4 value
+                 * @property {number} SEVERITY_NUMBER_INFO=9 SEVERITY_NUMBER_INFO value
+                 * @property {number} SEVERITY_NUMBER_INFO2=10 SEVERITY_NUMBER_INFO2 value
+                 * @property {number} SEVERITY_NUMBER_INFO3=11 SEVERITY_NUMBER_INFO3 value
+                 * @property {number} SEVERITY_NUMBER_INFO4=12 SEVERITY_NUMBER_INFO4 value
+                 * @property {number} SEVERITY_NUMBER_WARN=13 SEVERITY_NUMBER_WARN value
+                 * @property {number} SEVERITY_NUMBER_WARN2=14 SEVERITY_NUMBER_WARN2 value
+                 * @property {number} SEVERITY_NUMBER_WARN3=15 SEVERITY_NUMBER_WARN3 value
+                 * @property {number} SEVERITY_NUMBER_WARN4=16 SEVERITY_NUMBER_WARN4 value
+                 * @property {number} SEVERITY_NUMBER_ERROR=17 SEVERITY_NUMBER_ERROR value
+                 * @property {number} SEVERITY_NUMBER_ERROR2=18 SEVERITY_NUMBER_ERROR2 value
+                 * @property {number} SEVERITY_NUMBER_ERROR3=19 SEVERITY_NUMBER_ERROR3 value
+                 * @property {number} SEVERITY_NUMBER_ERROR4=20 SEVERITY_NUMBER_ERROR4 value
+                 * @property {number} SEVERITY_NUMBER_FATAL=21 SEVERITY_NUMBER_FATAL value
+                 * @property {number} SEVERITY_NUMBER_FATAL2=22 SEVERITY_NUMBER_FATAL2 value
+                 * @property {number} SEVERITY_NUMBER_FATAL3=23 SEVERITY_NUMBER_FATAL3 value
+                 * @property {number} SEVERITY_NUMBER_FATAL4=24 SEVERITY_NUMBER_FATAL4 value
+                 */
+                v1.SeverityNumber = (function() {
+                    var valuesById = $Object.create(null), values = $Object.create(valuesById);
+                    values[valuesById[0] = "SEVERITY_NUMBER_UNSPECIFIED"] = 0;
+                    values[valuesById[1] = "SEVERITY_NUMBER_TRACE"] = 1;
+                    values[valuesById[2] = "SEVERITY_NUMBER_TRACE2"] = 2;
+                    values[valuesById[3] = "SEVERITY_NUMBER_TRACE3"] = 3;
+                    values[valuesById[4] = "SEVERITY_NUMBER_TRACE4"] = 4;
+                    values[valuesById[5] = "SEVERITY_NUMBER_DEBUG"] = 5;
+                    values[valuesById[6] = "SEVERITY_NUMBER_DEBUG2"] = 6;
+                    values[valuesById[7] = "SEVERITY_NUMBER_DEBUG3"] = 7;
+                    values[valuesById[8] = "SEVERITY_NUMBER_DEBUG4"] = 8;
+                    values[valuesById[9] = "SEVERITY_NUMBER_INFO"] = 9;
+                    values[valuesById[10] = "SEVERITY_NUMBER_INFO2"] = 10;
+                    values[valuesById[11] = "SEVERITY_NUMBER_INFO3"] = 11;
+                    values[valuesById[12] = "SEVERITY_NUMBER_INFO4"] = 12;
+                    values[valuesById[13] = "SEVERITY_NUMBER_WARN"] = 13;
+                    values[valuesById[14] = "SEVERITY_NUMBER_WARN2"] = 14;
+                    values[valuesById[15] = "SEVERITY_NUMBER_WARN3"] = 15;
+                    values[valuesById[16] = "SEVERITY_NUMBER_WARN4"] = 16;
+                    values[valuesById[17] = "SEVERITY_NUMBER_ERROR"] = 17;
+                    values[valuesById[18] = "SEVERITY_NUMBER_ERROR2"] = 18;
+                    values[valuesById[19] = "SEVERITY_NUMBER_ERROR3"] = 19;
+                    values[valuesById[20] = "SEVERITY_NUMBER_ERROR4"] = 20;
+                    values[valuesById[21] = "SEVERITY_NUMBER_FATAL"] = 21;
+                    values[valuesById[22] = "SEVERITY_NUMBER_FATAL2"] = 22;
+                    values[valuesById[23] = "SEVERITY_NUMBER_FATAL3"] = 23;
+                    values[valuesById[24] = "SEVERITY_NUMBER_FATAL4"] = 24;
+                    return values;
+                })();
+
+                v1.LogRecord = (function() {
+
+                    /**
+                     * Properties of a LogRecord.
+                     * @typedef {Object} opentelemetry.proto.logs.v1.LogRecord.$Properties
+                     * @property {Long|null} [timeUnixNano] LogRecord timeUnixNano
+                     * @property {Long|null} [observedTimeUnixNano] LogRecord observedTimeUnixNano
+                     * @property {opentelemetry.proto.logs.v1.SeverityNumber|null} [severityNumber] LogRecord severityNumber
+                     * @property {string|null} [severityText] LogRecord severityText
+                     * @property {opentelemetry.proto.common.v1.AnyValue.$Properties|null} [body] LogRecord body
+                     * @property {Array.<opentelemetry.proto.common.v1.KeyValue.$Properties>|null} [attributes] LogRecord attributes
+                     * @property {number|null} [droppedAttributesCount] LogRecord droppedAttributesCount
+                     * @property {number|null} [flags] LogRecord flags
+                     * @property {Uint8Array|null} [traceId] LogRecord traceId
+                     * @property {Uint8Array|null} [spanId] LogRecord spanId
+                     * @property {string|null} [eventName] LogRecord eventName
+                     * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                     */
+
+                    /**
+                     * Properties of a LogRecord.
+                     * @memberof opentelemetry.proto.logs.v1
+                     * @interface ILogRecord
+                     * @augments opentelemetry.proto.logs.v1.LogRecord.$Properties
+                     * @deprecated Use opentelemetry.proto.logs.v1.LogRecord.$Properties instead.
+                     */
+
+                    /**
+                     * Shape of a LogRecord.
+                     * @typedef {{
+                     *   timeUnixNano?: Long|null;
+                     *   observedTimeUnixNano?: Long|null;
+                     *   severityNumber?: opentelemetry.proto.logs.v1.SeverityNumber|null;
+                     *   severityText?: string|null;
+                     *   body?: opentelemetry.proto.common.v1.AnyValue.$Shape|null;
+                     *   attributes?: Array.<opentelemetry.proto.common.v1.KeyValue.$Shape>|null;
+                     *   droppedAttributesCount?: number|null;
+                     *   flags?: number|null;
+                     *   traceId?: Uint8Array|null;
+                     *   spanId?: Uint8Array|null;
+                     *   eventName?: string|null;
+                     *   $unknowns?: Array.<Uint8Array>;
+                     * }} opentelemetry.proto.logs.v1.LogRecord.$Shape
+                     */
+
+                    /**
+                     * Constructs a new LogRecord.
+                     * @memberof opentelemetry.proto.logs.v1
+                     * @classdesc Represents a LogRecord.
+                     * @constructor
+                     * @param {opentelemetry.proto.logs.v1.LogRecord.$Properties=} [properties] Properties to set
+                     * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                     */
+                    var LogRecord = function (properties) {
+                        this.attributes = [];
+                        if (properties)
+                            for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                                if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                    this[keys[i]] = properties[keys[i]];
+                    };
+
+                    /**
+                     * LogRecord timeUnixNano.
+                     * @member {Long} timeUnixNano
+                     * @memberof opentelemetry.proto.logs.v1.LogRecord
+                     * @instance
+                     */
+                    LogRecord.prototype.timeUnixNano = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                    /**
+                     * LogRecord observedTimeUnixNano.
+                     * @member {Long} observedTimeUnixNano
+                     * @memberof opentelemetry.proto.logs.v1.LogRecord
+                     * @instance
+                     */
+                    LogRecord.prototype.observedTimeUnixNano = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                    /**
+                     * LogRecord severityNumber.
+                     * @member {opentelemetry.proto.logs.v1.SeverityNumber} severityNumber
+                     * @memberof opentelemetry.proto.logs.v1.LogRecord
+                     * @instance
+                     */
+                    LogRecord.prototype.severityNumber = 0;
+
+                    /**
+                     * LogRecord severityText.
+                     * @member {string} severityText
+                     * @memberof opentelemetry.proto.logs.v1.LogRecord
+                     * @instance
+                     */
+                    LogRecord.prototype.severityText = "";
+
+                    /**
+                     * LogRecord body.
+                     * @member {opentelemetry.proto.common.v1.AnyValue.$Properties|null|undefined} body
+                     * @memberof opentelemetry.proto.logs.v1.LogRecord
+                     * @instance
+                     */
+                    LogRecord.prototype.body = null;
+
+                    /**
+                     * LogRecord attributes.
+                     * @member {Array.<opentelemetry.proto.common.v1.KeyValue.$Properties>} attributes
+                     * @memberof opentelemetry.proto.logs.v1.LogRecord
+                     * @instance
+                     */
+                    LogRecord.prototype.attributes = $util.emptyArray;
+
+                    /**
+                     * LogRecord droppedAttributesCount.
+                     * @member {number} droppedAttributesCount
+                     * @memberof opentelemetry.proto.logs.v1.LogRecord
+                     * @instance
+                     */
+                    LogRecord.prototype.droppedAttributesCount = 0;
+
+                    /**
+                     * LogRecord flags.
+                     * @member {number} flags
+                     * @memberof opentelemetry.proto.logs.v1.LogRecord
+                     * @instance
+                     */
+                    LogRecord.prototype.flags = 0;
+
+                    /**
+                     * LogRecord traceId.
+                     * @member {Uint8Array} traceId
+                     * @memberof opentelemetry.proto.logs.v1.LogRecord
+                     * @instance
+                     */
+                    LogRecord.prototype.traceId = $util.newBuffer([]);
+
+                    /**
+                     * LogRecord spanId.
+                     * @member {Uint8Array} spanId
+                     * @memberof opentelemetry.proto.logs.v1.LogRecord
+                     * @instance
+                     */
+                    LogRecord.prototype.spanId = $util.newBuffer([]);
+
+                    /**
+                     * LogRecord eventName.
+                     * @member {string} eventName
+                     * @memberof opentelemetry.proto.logs.v1.LogRecord
+                     * @instance
+                     */
+                    LogRecord.prototype.eventName = "";
+
+                    /**
+                     * Creates a new LogRecord instance using the specified properties.
+                     * @function create
+                     * @memberof opentelemetry.proto.logs.v1.LogRecord
+                     * @static
+                     * @param {opentelemetry.proto.logs.v1.LogRecord.$Properties=} [properties] Properties to set
+                     * @returns {opentelemetry.proto.logs.v1.LogRecord} LogRecord instance
+                     * @type {{
+                     *   (properties: opentelemetry.proto.logs.v1.LogRecord.$Shape): opentelemetry.proto.logs.v1.LogRecord & opentelemetry.proto.logs.v1.LogRecord.$Shape;
+                     *   (properties?: opentelemetry.proto.logs.v1.LogRecord.$Properties): opentelemetry.proto.logs.v1.LogRecord;
+                     * }}
+                     */
+                    LogRecord.create = function(properties) {
+                        return new LogRecord(properties);
+                    };
+
+                    /**
+                     * Encodes the specified LogRecord message. Does not implicitly {@link opentelemetry.proto.logs.v1.LogRecord.verify|verify} messages.
+                     * @function encode
+                     * @memberof opentelemetry.proto.logs.v1.LogRecord
+                     * @static
+                     * @param {opentelemetry.proto.logs.v1.LogRecord.$Properties} message LogRecord message or plain object to encode
+                     * @param {$protobuf.Writer} [writer] Writer to encode to
+                     * @returns {$protobuf.Writer} Writer
+                     */
+                    LogRecord.encode = function (message, writer, _depth) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (_depth === $undefined)
+                            _depth = 0;
+                        if (_depth > $util.recursionLimit)
+                            throw $Error("max depth exceeded");
+                        if (message.timeUnixNano != null && $Object.hasOwnProperty.call(message, "timeUnixNano") && (typeof message.timeUnixNano === "object" ? message.timeUnixNano.low || message.timeUnixNano.high : message.timeUnixNano !== 0))
+                            writer.uint32(/* id 1, wireType 1 =*/9).fixed64(message.timeUnixNano);
+                        if (message.severityNumber != null && $Object.hasOwnProperty.call(message, "severityNumber") && message.severityNumber !== 0)
+                            writer.uint32(/* id 2, wireType 0 =*/16).int32(message.severityNumber);
+                        if (message.severityText != null && $Object.hasOwnProperty.call(message, "severityText") && message.severityText !== "")
+                            writer.uint32(/* id 3, wireType 2 =*/26).string(message.severityText);
+                        if (message.body != null && $Object.hasOwnProperty.call(message, "body"))
+                            $root.opentelemetry.proto.common.v1.AnyValue.encode(message.body, writer.uint32(/* id 5, wireType 2 =*/42).fork(), _depth + 1).ldelim();
+                        if (message.attributes != null && message.attributes.length)
+                            for (var i = 0; i < message.attributes.length; ++i)
+                                $root.opentelemetry.proto.common.v1.KeyValue.encode(message.attributes[i], writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
+                        if (message.droppedAttributesCount != null && $Object.hasOwnProperty.call(message, "droppedAttributesCount") && message.droppedAttributesCount !== 0)
+                            writer.uint32(/* id 7, wireType 0 =*/56).uint32(message.droppedAttributesCount);
+                        if (message.flags != null && $Object.hasOwnProperty.call(message, "flags") && message.flags !== 0)
+                            writer.uint32(/* id 8, wireType 5 =*/69).fixed32(message.flags);
+                        if (message.traceId != null && $Object.hasOwnProperty.call(message, "traceId") && message.traceId.length)
+                            writer.uint32(/* id 9, wireType 2 =*/74).bytes(message.traceId);
+                        if (message.spanId != null && $Object.hasOwnProperty.call(message, "spanId") && message.spanId.length)
+                            writer.uint32(/* id 10, wireType 2 =*/82).bytes(message.spanId);
+                        if (message.observedTimeUnixNano != null && $Object.hasOwnProperty.call(message, "observedTimeUnixNano") && (typeof message.observedTimeUnixNano === "object" ? message.observedTimeUnixNano.low || message.observedTimeUnixNano.high : message.observedTimeUnixNano !== 0))
+                            writer.uint32(/* id 11, wireType 1 =*/89).fixed64(message.observedTimeUnixNano);
+                        if (message.eventName != null && $Object.hasOwnProperty.call(message, "eventName") && message.eventName !== "")
+                            writer.uint32(/* id 12, wireType 2 =*/98).string(message.eventName);
+                        if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                            for (var i = 0; i < message.$unknowns.length; ++i)
+                                writer.raw(message.$unknowns[i]);
+                        return writer;
+                    };
+
+                    /**
+                     * Encodes the specified LogRecord message, length delimited. Does not implicitly {@link opentelemetry.proto.logs.v1.LogRecord.verify|verify} messages.
+                     * @function encodeDelimited
+                     * @memberof opentelemetry.proto.logs.v1.LogRecord
+                     * @static
+                     * @param {opentelemetry.proto.logs.v1.LogRecord.$Properties} message LogRecord message or plain object to encode
+                     * @param {$protobuf.Writer} [writer] Writer to encode to
+                     * @returns {$protobuf.Writer} Writer
+                     */
+                    LogRecord.encodeDelimited = function(message, writer) {
+                        return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+                    };
+
+                    /**
+                     * Decodes a LogRecord message from the specified reader or buffer.
+                     * @function decode
+                     * @memberof opentelemetry.proto.logs.v1.LogRecord
+                     * @static
+                     * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                     * @param {number} [length] Message length if known beforehand
+                     * @returns {opentelemetry.proto.logs.v1.LogRecord & opentelemetry.proto.logs.v1.LogRecord.$Shape} LogRecord
+                     * @throws {Error} If the payload is not a reader or valid buffer
+                     * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                     */
+                    LogRecord.decode = function (reader, length, _end, _depth, _target) {
+                        if (!(reader instanceof $Reader))
+                            reader = $Reader.create(reader);
+                        if (_depth === $undefined)
+                            _depth = 0;
+                        if (_depth > $Reader.recursionLimit)
+                            throw $Error("max depth exceeded");
+                        var end, message, value;
+                        if (length === $undefined)
+                            end = reader.len;
+                        else {
+                            end = reader.pos + length;
+                            if (end > reader.len)
+                                throw $RangeError("index out of range");
+                            length = reader.len;
+                            reader.len = end;
+                        }
+                        message = _target || new $root.opentelemetry.proto.logs.v1.LogRecord();
+                        while (reader.pos < end) {
+                            var start = reader.pos;
+                            var tag = reader.tag();
+                            if (tag === _end) {
+                                _end = $undefined;
+                                break;
+                            }
+                            var wireType = tag & 7;
+                            switch (tag >>>= 3) {
+                            case 1: {
+                                    if (wireType !== 1)
+                                        break;
+                                    if (typeof (value = reader.fixed64()) === "object" ? value.low || value.high : value !== 0)
+                                        message.timeUnixNano = value;
+                                    else
+                                        delete message.timeUnixNano;
+                                    continue;
+                                }
+                            case 11: {
+                                    if (wireType !== 1)
+                                        break;
+                                    if (typeof (value = reader.fixed64()) === "object" ? value.low || value.high : value !== 0)
+                                        message.observedTimeUnixNano = value;
+                                    else
+                                        delete message.observedTimeUnixNano;
+                                    continue;
+                                }
+                            case 2: {
+                                    if (wireType !== 0)
+                                        break;
+                                    if (value = reader.int32())
+                                        message.severityNumber = value;
+                                    else
+                                        delete message.severityNumber;
+                                    continue;
+                                }
+                            case 3: {
+                                    if (wireType !== 2)
+                                        break;
+                                    if ((value = reader.stringVerify()).length)
+                                        message.severityText = value;
+                                    else
+                                        delete message.severityText;
+                                    continue;
+                                }
+                            case 5: {
+                                    if (wireType !== 2)
+                                        break;
+                                    message.body = $root.opentelemetry.proto.common.v1.AnyValue.decode(reader, reader.size(), $undefined, _depth + 1, message.body);
+                                    continue;
+                                }
+                            case 6: {
+                                    if (wireType !== 2)
+                                        break;
+                                    if (!(message.attributes && message.attributes.length))
+                                        message.attributes = [];
+                                    message.attributes.push($root.opentelemetry.proto.common.v1.KeyValue.decode(reader, reader.size(), $undefined, _depth + 1));
+                                    continue;
+                                }
+                            case 7: {
+                                    if (wireType !== 0)
+                                        break;
+                                    if (value = reader.uint32())
+                                        message.droppedAttributesCount = value;
+                                    else
+                                        delete message.droppedAttributesCount;
+                                    continue;
+                                }
+                            case 8: {
+                                    if (wireType !== 5)
+                                        break;
+                                    if (value = reader.fixed32())
+                                        message.flags = value;
+                                    else
+                                        delete message.flags;
+                                    continue;
+                                }
+                            case 9: {
+                                    if (wireType !== 2)
+                                        break;
+                                    if ((value = reader.bytes()).length)
+                                        message.traceId = value;
+                                    else
+                                        delete message.traceId;
+                                    continue;
+                                }
+                            case 10: {
+                                    if (wireType !== 2)
+                                        break;
+                                    if ((value = reader.bytes()).length)
+                                        message.spanId = value;
+                                    else
+                                        delete message.spanId;
+                                    continue;
+                                }
+                            case 12: {
+                                    if (wireType !== 2)
+                                        break;
+                                    if ((value = reader.stringVerify()).length)
+                                        message.eventName = value;
+                                    else
+                                        delete message.eventName;
+                                    continue;
+                                }
+                            }
+                            reader.skipType(wireType, _depth, tag);
+                            if (!reader.discardUnknown) {
+                                $util.makeProp(message, "$unknowns", false);
+                                (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                            }
+                        }
+                        if (length !== $undefined) {
+                            if (reader.pos !== end)
+                                throw $RangeError("index out of range");
+                            reader.len = length;
+                        }
+                        if (_end !== $undefined)
+                            throw $Error("missing end group");
+                        return message;
+                    };
+
+                    /**
+                     * Decodes a LogRecord message from the specified reader or buffer, length delimited.
+                     * @function decodeDelimited
+                     * @memberof opentelemetry.proto.logs.v1.LogRecord
+                     * @static
+                     * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                     * @returns {opentelemetry.proto.logs.v1.LogRecord & opentelemetry.proto.logs.v1.LogRecord.$Shape} LogRecord
+                     * @throws {Error} If the payload is not a reader or valid buffer
+                     * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                     */
+                    LogRecord.decodeDelimited = function(reader) {
+                        if (!(reader instanceof $Reader))
+                            reader = new $Reader(reader);
+                        return this.decode(reader, reader.size());
+                    };
+
+                    /**
+                     * Verifies a LogRecord message.
+                     * @function verify
+                     * @memberof opentelemetry.proto.logs.v1.LogRecord
+                     * @static
+                     * @param {Object.<string,*>} message Plain object to verify
+                     * @returns {string|null} `null` if valid, otherwise the reason why it is not
+                     */
+                    LogRecord.verify = function (message, _depth) {
+                        if (typeof message !== "object" || message === null)
+                            return "object expected";
+                        if (_depth === $undefined)
+                            _depth = 0;
+                        if (_depth > $util.recursionLimit)
+                            return "max depth exceeded";
+                        if (message.timeUnixNano != null && $Object.hasOwnProperty.call(message, "timeUnixNano"))
+                            if (!$util.isInteger(message.timeUnixNano) && !(message.timeUnixNano && $util.isInteger(message.timeUnixNano.low) && $util.isInteger(message.timeUnixNano.high)))
+                                return "timeUnixNano: integer|Long expected";
+                        if (message.observedTimeUnixNano != null && $Object.hasOwnProperty.call(message, "observedTimeUnixNano"))
+                            if (!$util.isInteger(message.observedTimeUnixNano) && !(message.observedTimeUnixNano && $util.isInteger(message.observedTimeUnixNano.low) && $util.isInteger(message.observedTimeUnixNano.high)))
+                                return "observedTimeUnixNano: integer|Long expected";
+                        if (message.severityNumber != null && $Object.hasOwnProperty.call(message, "severityNumber"))
+                            if (typeof message.severityNumber !== "number" || (message.severityNumber | 0) !== message.severityNumber)
+                                return "severityNumber: enum value expected";
+                        if (message.severityText != null && $Object.hasOwnProperty.call(message, "severityText"))
+                            if (!$util.isString(message.severityText))
+                                return "severityText: string expected";
+                        if (message.body != null && $Object.hasOwnProperty.call(message, "body")) {
+                            var error = $root.opentelemetry.proto.common.v1.AnyValue.verify(message.body, _depth + 1);
+                            if (error)
+                                return "body." + error;
+                        }
+                        if (message.attributes != null && $Object.hasOwnProperty.call(message, "attributes")) {
+                            if (!$Array.isArray(message.attributes))
+                                return "attributes: array expected";
+                            for (var i = 0; i < message.attributes.length; ++i) {
+                                var error = $root.opentelemetry.proto.common.v1.KeyValue.verify(message.attributes[i], _depth + 1);
+                                if (error)
+                                    return "attributes." + error;
+                            }
+                        }
+                        if (message.droppedAttributesCount != null && $Object.hasOwnProperty.call(message, "droppedAttributesCount"))
+                            if (!$util.isInteger(message.droppedAttributesCount))
+                                return "droppedAttributesCount: integer expected";
+                        if (message.flags != null && $Object.hasOwnProperty.call(message, "flags"))
+                            if (!$util.isInteger(message.flags))
+                                return "flags: integer expected";
+                        if (message.traceId != null && $Object.hasOwnProperty.call(message, "traceId"))
+                            if (!(message.traceId && typeof message.traceId.length === "number" || $util.isString(message.traceId)))
+                                return "traceId: buffer expected";
+                        if (message.spanId != null && $Object.hasOwnProperty.call(message, "spanId"))
+                            if (!(message.spanId && typeof message.spanId.length === "number" || $util.isString(message.spanId)))
+                                return "spanId: buffer expected";
+                        if (message.eventName != null && $Object.hasOwnProperty.call(message, "eventName"))
+                            if (!$util.isString(message.eventName))
+                                return "eventName: string expected";
+                        return null;
+                    };
+
+                    /**
+                     * Creates a LogRecord message from a plain object. Also converts values to their respective internal types.
+                     * @function fromObject
+                     * @memberof opentelemetry.proto.logs.v1.LogRecord
+                     * @static
+                     * @param {Object.<string,*>} object Plain object
+                     * @returns {opentelemetry.proto.logs.v1.LogRecord} LogRecord
+                     */
+                    LogRecord.fromObject = function (object, _depth) {
+                        if (object instanceof $root.opentelemetry.proto.logs.v1.LogRecord)
+                            return object;
+                        if (!$util.isObject(object))
+                            throw $TypeError(".opentelemetry.proto.logs.v1.LogRecord: object expected");
+                        if (_depth === $undefined)
+                            _depth = 0;
+                        if (_depth > $util.recursionLimit)
+                            throw $Error("max depth exceeded");
+                        var message = new $root.opentelemetry.proto.logs.v1.LogRecord();
+                        if (object.timeUnixNano != null)
+                            if (typeof object.timeUnixNano === "object" ? object.timeUnixNano.low || object.timeUnixNano.high : $Number(object.timeUnixNano) !== 0)
+                                if ($util.Long)
+                                    message.timeUnixNano = $util.Long.fromValue(object.timeUnixNano, true);
+                                else if (typeof object.timeUnixNano === "string")
+                                    message.timeUnixNano = $parseInt(object.timeUnixNano, 10);
+                                else if (typeof object.timeUnixNano === "number")
+                                    message.timeUnixNano = object.timeUnixNano;
+                                else if (typeof object.timeUnixNano === "object")
+                                    message.timeUnixNano = new $util.LongBits(object.timeUnixNano.low >>> 0, object.timeUnixNano.high >>> 0).toNumber(true);
+                        if (object.observedTimeUnixNano != null)
+                            if (typeof object.observedTimeUnixNano === "object" ? object.observedTimeUnixNano.low || object.observedTimeUnixNano.high : $Number(object.observedTimeUnixNano) !== 0)
+                                if ($util.Long)
+                                    message.observedTimeUnixNano = $util.Long.fromValue(object.observedTimeUnixNano, true);
+                                else if (typeof object.observedTimeUnixNano === "string")
+                                    message.observedTimeUnixNano = $parseInt(object.observedTimeUnixNano, 10);
+                                else if (typeof object.observedTimeUnixNano === "number")
+                                    message.observedTimeUnixNano = object.observedTimeUnixNano;
+                                else if (typeof object.observedTimeUnixNano === "object")
+                                    message.observedTimeUnixNano = new $util.LongBits(object.observedTimeUnixNano.low >>> 0, object.observedTimeUnixNano.high >>> 0).toNumber(true);
+                        if (object.severityNumber !== 0 && (typeof object.severityNumber !== "string" || $root.opentelemetry.proto.logs.v1.SeverityNumber[object.severityNumber] !== 0))
+                            switch (object.severityNumber) {
+                            case "SEVERITY_NUMBER_UNSPECIFIED":
+                            case 0:
+                                message.severityNumber = 0;
+                                break;
+                            case "SEVERITY_NUMBER_TRACE":
+                            case 1:
+                                message.severityNumber = 1;
+                                break;
+                            case "SEVERITY_NUMBER_TRACE2":
+                            case 2:
+                                message.severityNumber = 2;
+                                break;
+                            case "SEVERITY_NUMBER_TRACE3":
+                            case 3:
+                                message.severityNumber = 3;
+                                break;
+                            case "SEVERITY_NUMBER_TRACE4":
+                            case 4:
+                                message.severityNumber = 4;
+                                break;
+                            case "SEVERITY_NUMBER_DEBUG":
+                            case 5:
+                                message.severityNumber = 5;
+                                break;
+                            case "SEVERITY_NUMBER_DEBUG2":
+                            case 6:
+                                message.severityNumber = 6;
+                                break;
+                            case "SEVERITY_NUMBER_DEBUG3":
+                            case 7:
+                                message.severityNumber = 7;
+                                break;
+                            case "SEVERITY_NUMBER_DEBUG4":
+                            case 8:
+                                message.severityNumber = 8;
+                                break;
+                            case "SEVERITY_NUMBER_INFO":
+                            case 9:
+                                message.severityNumber = 9;
+                                break;
+                            case "SEVERITY_NUMBER_INFO2":
+                            case 10:
+                                message.severityNumber = 10;
+                                break;
+                            case "SEVERITY_NUMBER_INFO3":
+                            case 11:
+                                message.severityNumber = 11;
+                                break;
+                            case "SEVERITY_NUMBER_INFO4":
+                            case 12:
+                                message.severityNumber = 12;
+                                break;
+                            case "SEVERITY_NUMBER_WARN":
+                            case 13:
+                                message.severityNumber = 13;
+                                break;
+                            case "SEVERITY_NUMBER_WARN2":
+                            case 14:
+                                message.severityNumber = 14;
+                                break;
+                            case "SEVERITY_NUMBER_WARN3":
+                            case 15:
+                                message.severityNumber = 15;
+                                break;
+                            case "SEVERITY_NUMBER_WARN4":
+                            case 16:
+                                message.severityNumber = 16;
+                                break;
+                            case "SEVERITY_NUMBER_ERROR":
+                            case 17:
+                                message.severityNumber = 17;
+                                break;
+                            case "SEVERITY_NUMBER_ERROR2":
+                            case 18:
+                                message.severityNumber = 18;
+                                break;
+                            case "SEVERITY_NUMBER_ERROR3":
+                            case 19:
+                                message.severityNumber = 19;
+                                break;
+                            case "SEVERITY_NUMBER_ERROR4":
+                            case 20:
+                                message.severityNumber = 20;
+                                break;
+                            case "SEVERITY_NUMBER_FATAL":
+                            case 21:
+                                message.severityNumber = 21;
+                                break;
+                            case "SEVERITY_NUMBER_FATAL2":
+                            case 22:
+                                message.severityNumber = 22;
+                                break;
+                            case "SEVERITY_NUMBER_FATAL3":
+                            case 23:
+                                message.severityNumber = 23;
+                                break;
+                            case "SEVERITY_NUMBER_FATAL4":
+                            case 24:
+                                message.severityNumber = 24;
+                                break;
+                            default:
+                                if (typeof object.severityNumber === "number" && (object.severityNumber | 0) === object.severityNumber)
+                                    message.severityNumber = object.severityNumber;
+                            }
+                        if (object.severityText != null)
+                            if (typeof object.severityText !== "string" || object.severityText.length)
+                                message.severityText = $String(object.severityText);
+                        if (object.body != null) {
+                            if (!$util.isObject(object.body))
+                                throw $TypeError(".opentelemetry.proto.logs.v1.LogRecord.body: object expected");
+                            message.body = $root.opentelemetry.proto.common.v1.AnyValue.fromObject(object.body, _depth + 1);
+                        }
+                        if (object.attributes) {
+                            if (!$Array.isArray(object.attributes))
+                                throw $TypeError(".opentelemetry.proto.logs.v1.LogRecord.attributes: array expected");
+                            message.attributes = $Array(object.attributes.length);
+                            for (var i = 0; i < object.attributes.length; ++i) {
+                                if (!$util.isObject(object.attributes[i]))
+                                    throw $TypeError(".opentelemetry.proto.logs.v1.LogRecord.attributes: object expected");
+                                message.attributes[i] = $root.opentelemetry.proto.common.v1.KeyValue.fromObject(object.attributes[i], _depth + 1);
+                            }
+                        }
+                        if (object.droppedAttributesCount != null)
+                            if ($Number(object.droppedAttributesCount) !== 0)
+                                message.droppedAttributesCount = object.droppedAttributesCount >>> 0;
+                        if (object.flags != null)
+                            if ($Number(object.flags) !== 0)
+                                message.flags = object.flags >>> 0;
+                        if (object.traceId != null)
+                            if (object.traceId.length)
+                                if (typeof object.traceId === "string")
+                                    $util.base64.decode(object.traceId, message.traceId = $util.newBuffer($util.base64.length(object.traceId)), 0);
+                                else if (object.traceId.length >= 0)
+                                    message.traceId = object.traceId;
+                        if (object.spanId != null)
+                            if (object.spanId.length)
+                                if (typeof object.spanId === "string")
+                                    $util.base64.decode(object.spanId, message.spanId = $util.newBuffer($util.base64.length(object.spanId)), 0);
+                                else if (object.spanId.length >= 0)
+                                    message.spanId = object.spanId;
+                        if (object.eventName != null)
+                            if (typeof object.eventName !== "string" || object.eventName.length)
+                                message.eventName = $String(object.eventName);
+                        return message;
+                    };
+
+                    /**
+                     * Creates a plain object from a LogRecord message. Also converts values to other types if specified.
+                     * @function toObject
+                     * @memberof opentelemetry.proto.logs.v1.LogRecord
+                     * @static
+                     * @param {opentelemetry.proto.logs.v1.LogRecord} message LogRecord
+                     * @param {$protobuf.IConversionOptions} [options] Conversion options
+                     * @returns {Object.<string,*>} Plain object
+                     */
+                    LogRecord.toObject = function (message, options, _depth) {
+                        if (!options)
+                            options = {};
+                        if (_depth === $undefined)
+                            _depth = 0;
+                        if (_depth > $util.recursionLimit)
+                            throw $Error("max depth exceeded");
+                        var object = {};
+                        if (options.arrays || options.defaults)
+                            object.attributes = [];
+                        if (options.defaults) {
+                            if ($util.Long) {
+                                var long = new $util.Long(0, 0, true);
+                                object.timeUnixNano = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                            } else
+                                object.timeUnixNano = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                            object.severityNumber = options.enums === $String ? "SEVERITY_NUMBER_UNSPECIFIED" : 0;
+                            object.severityText = "";
+                            object.body = null;
+                            object.droppedAttributesCount = 0;
+                            object.flags = 0;
+                            if (options.bytes === $String)
+                                object.traceId = "";
+                            else {
+                                object.traceId = [];
+                                if (options.bytes !== $Array)
+                                    object.traceId = $util.newBuffer(object.traceId);
+                            }
+                            if (options.bytes === $String)
+                                object.spanId = "";
+                            else {
+                                object.spanId = [];
+                                if (options.bytes !== $Array)
+                                    object.spanId = $util.newBuffer(object.spanId);
+                            }
+                            if ($util.Long) {
+                                var long = new $util.Long(0, 0, true);
+                                object.observedTimeUnixNano = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                            } else
+                                object.observedTimeUnixNano = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                            object.eventName = "";
+                        }
+                        if (message.timeUnixNano != null && $Object.hasOwnProperty.call(message, "timeUnixNano"))
+                            if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                                object.timeUnixNano = typeof message.timeUnixNano === "number" ? $BigInt(message.timeUnixNano) : $util.Long.fromBits(message.timeUnixNano.low >>> 0, message.timeUnixNano.high >>> 0, true).toBigInt();
+                            else if (typeof message.timeUnixNano === "number")
+                                object.timeUnixNano = options.longs === $String ? $String(message.timeUnixNano) : message.timeUnixNano;
+                            else
+                                object.timeUnixNano = options.longs === $String ? $util.Long.prototype.toString.call(message.timeUnixNano) : options.longs === $Number ? new $util.LongBits(message.timeUnixNano.low >>> 0, message.timeUnixNano.high >>> 0).toNumber(true) : message.timeUnixNano;
+                        if (message.severityNumber != null && $Object.hasOwnProperty.call(message, "severityNumber"))
+                            object.severityNumber = options.enums === $String ? $root.opentelemetry.proto.logs.v1.SeverityNumber[message.severityNumber] === $undefined ? message.severityNumber : $root.opentelemetry.proto.logs.v1.SeverityNumber[message.severityNumber] : message.severityNumber;
+                        if (message.severityText != null && $Object.hasOwnProperty.call(message, "severityText"))
+                            object.severityText = message.severityText;
+                        if (message.body != null && $Object.hasOwnProperty.call(message, "body"))
+                            object.body = $root.opentelemetry.proto.common.v1.AnyValue.toObject(message.body, options, _depth + 1);
+                        if (message.attributes && message.attributes.length) {
+                            object.attributes = $Array(message.attributes.length);
+                            for (var j = 0; j < message.attributes.length; ++j)
+                                object.attributes[j] = $root.opentelemetry.proto.common.v1.KeyValue.toObject(message.attributes[j], options, _depth + 1);
+                        }
+                        if (message.droppedAttributesCount != null && $Object.hasOwnProperty.call(message, "droppedAttributesCount"))
+                            object.droppedAttributesCount = message.droppedAttributesCount;
+                        if (message.flags != null && $Object.hasOwnProperty.call(message, "flags"))
+                            object.flags = message.flags;
+                        if (message.traceId != null && $Object.hasOwnProperty.call(message, "traceId"))
+                            object.traceId = options.bytes === $String ? $util.base64.encode(message.traceId, 0, message.traceId.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.traceId) : message.traceId;
+                        if (message.spanId != null && $Object.hasOwnProperty.call(message, "spanId"))
+                            object.spanId = options.bytes === $String ? $util.base64.encode(message.spanId, 0, message.spanId.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.spanId) : message.spanId;
+                        if (message.observedTimeUnixNano != null && $Object.hasOwnProperty.call(message, "observedTimeUnixNano"))
+                            if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                                object.observedTimeUnixNano = typeof message.observedTimeUnixNano === "number" ? $BigInt(message.observedTimeUnixNano) : $util.Long.fromBits(message.observedTimeUnixNano.low >>> 0, message.observedTimeUnixNano.high >>> 0, true).toBigInt();
+                            else if (typeof message.observedTimeUnixNano === "number")
+                                object.observedTimeUnixNano = options.longs === $String ? $String(message.observedTimeUnixNano) : message.observedTimeUnixNano;
+                            else
+                                object.observedTimeUnixNano = options.longs === $String ? $util.Long.prototype.toString.call(message.observedTimeUnixNano) : options.longs === $Number ? new $util.LongBits(message.observedTimeUnixNano.low >>> 0, message.observedTimeUnixNano.high >>> 0).toNumber(true) : message.observedTimeUnixNano;
+                        if (message.eventName != null && $Object.hasOwnProperty.call(message, "eventName"))
+                            object.eventName = message.eventName;
+                        return object;
+                    };
+
+                    /**
+                     * Converts this LogRecord to JSON.
+                     * @function toJSON
+                     * @memberof opentelemetry.proto.logs.v1.LogRecord
+                     * @instance
+                     * @returns {Object.<string,*>} JSON object
+                     */
+                    LogRecord.prototype.toJSON = function() {
+                        return LogRecord.toObject(this, $protobuf.util.toJSONOptions);
+                    };
+
+                    /**
+                     * Gets the type url for LogRecord
+                     * @function getTypeUrl
+                     * @memberof opentelemetry.proto.logs.v1.LogRecord
+                     * @static
+                     * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                     * @returns {string} The type url
+                     */
+                    LogRecord.getTypeUrl = function(prefix) {
+                        if (prefix === $undefined)
+                            prefix = "type.googleapis.com";
+                        return prefix + "/opentelemetry.proto.logs.v1.LogRecord";
+                    };
+
+                    return LogRecord;
+                })();
+
+                return v1;
+            })();
+
+            return logs;
         })();
 
         return proto;
