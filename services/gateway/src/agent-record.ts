@@ -1,6 +1,7 @@
 import { FLEET_EVENT_KINDS, type AgentEnrolment, type AgentSnapshot, type ClientCertificate, type FleetEvent, type FleetEventKind } from '@roost/contracts';
 import type { AgentState } from '@roost/opamp';
 import type { Transport } from './gateway-metrics';
+import type { OpampSettings } from './connection-settings-offer';
 import type { PendingHandover } from './token-handover';
 
 /**
@@ -71,6 +72,13 @@ export interface SettingsOfferRecord {
   readonly heartbeat: boolean;
   /** It carried `own_metrics` (absent in records from before own metrics were offered). */
   readonly ownMetrics?: boolean;
+  /** It carried `own_logs`. */
+  readonly ownLogs?: boolean;
+  /** What it was composed from, so later messages on the connection need not compose it again. */
+  readonly capabilities?: number;
+  readonly opamp?: OpampSettings | null;
+  /** Nothing but new capabilities or server settings can change it on this connection. */
+  readonly settled?: boolean;
 }
 
 /** The heartbeat interval was offered on the agent's current connection. */

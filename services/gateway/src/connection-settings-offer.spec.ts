@@ -93,4 +93,21 @@ describe('composeConnectionSettingsOffer', () => {
     const decoded = ServerToAgent.decode(ServerToAgent.encode({ instanceUid: new Uint8Array(16), connectionSettings: composed.offer }).finish());
     expect(decoded.connectionSettings?.ownMetrics?.headers?.headers?.map((h) => h.key)).toEqual(['x-roost-agent', 'x-roost-agent-key']);
   });
+
+  it('offers own logs to an agent that reports them, in the same offer as own metrics (one restart of its collector)', () => {
+    const OWN_LOGS: TelemetrySettings = { ...OWN_METRICS, destinationEndpoint: 'https://opamp.example:4320/v1/logs' };
+    const metricsOnly = composeConnectionSettingsOffer(plan(caps(Cap.ReportsOwnMetrics), { ownMetrics: OWN_METRICS, ownLogs: OWN_LOGS }))!;
+    expect(metricsOnly).toMatchObject({ ownMetrics: true, ownLogs: false });
+    expect(metricsOnly.offer.ownLogs).toBeUndefined();
+    const both = composeConnectionSettingsOffer(plan(caps(Cap.ReportsOwnMetrics, Cap.ReportsOwnLogs), { ownMetrics: OWN_METRICS, ownLogs: OWN_LOGS }))!;
+    expect(both).toMatchObject({ ownMetrics: true, ownLogs: true });
+    expect(both.offer.ownLogs).toEqual({ destinationEndpoint: OWN_LOGS.destinationEndpoint, headers: { headers: OWN_LOGS.headers } });
+    expect(both.hash).not.toBe(metricsOnly.hash);
+    const logsOnly = composeConnectionSettingsOffer(plan(caps(Cap.ReportsOwnLogs), { ownMetrics: OWN_METRICS, ownLogs: OWN_LOGS }))!;
+    expect(logsOnly).toMatchObject({ ownMetrics: false, ownLogs: true, heartbeat: false });
+    // the same endpoint text under the other field is another offer
+    expect(composeConnectionSettingsOffer(plan(caps(Cap.ReportsOwnMetrics), { ownMetrics: OWN_LOGS }))?.hash).not.toBe(logsOnly.hash);
+    const decoded = ServerToAgent.decode(ServerToAgent.encode({ instanceUid: new Uint8Array(16), connectionSettings: both.offer }).finish());
+    expect(decoded.connectionSettings?.ownLogs?.destinationEndpoint).toBe('https://opamp.example:4320/v1/logs');
+  });
 });

@@ -37,6 +37,17 @@ export interface TelemetrySettings {
   readonly headers: readonly OfferedHeader[];
 }
 
+/** Where an agent sends its own metrics and its own logs; null: that part is not offered. */
+export interface OwnTelemetrySettings {
+  readonly metrics: TelemetrySettings | null;
+  readonly logs: TelemetrySettings | null;
+}
+
+/** An agent that can take an own-telemetry offer (its collector restarts to take one). */
+export function reportsOwnTelemetry(capabilities: number): boolean {
+  return hasCapability(capabilities, AgentCapability.ReportsOwnMetrics) || hasCapability(capabilities, AgentCapability.ReportsOwnLogs);
+}
+
 /** What the gateway would have one agent use; each part goes only to an agent able to take it. */
 export interface ConnectionSettingsPlan {
   /** The agent's AgentCapabilities bits, as last reported. */
@@ -47,6 +58,8 @@ export interface ConnectionSettingsPlan {
   readonly opamp: OpampSettings | null;
   /** Where it sends its own metrics (to ReportsOwnMetrics agents); null or absent: none. */
   readonly ownMetrics?: TelemetrySettings | null;
+  /** Where it sends its own logs (to ReportsOwnLogs agents); null or absent: none. */
+  readonly ownLogs?: TelemetrySettings | null;
 }
 
 /** What the agent can take of a plan, ready to send. */
@@ -60,6 +73,8 @@ export interface ComposedOffer {
   readonly serverSettings: boolean;
   /** The offer carries `own_metrics`. */
   readonly ownMetrics: boolean;
+  /** The offer carries `own_logs`. */
+  readonly ownLogs: boolean;
 }
 
 /**
@@ -70,7 +85,8 @@ export interface ComposedOffer {
  * - An agent with AcceptsOpAMPConnectionSettings gets `opamp` only with server settings to
  *   hand over: it would take a heartbeat-only offer as new server settings (no endpoint, no
  *   headers) and fail or reconnect with them. When it gets them, the heartbeat rides along.
- * - `own_metrics` goes to ReportsOwnMetrics agents (data-plane gates read what they send).
+ * - `own_metrics` goes to ReportsOwnMetrics agents (data-plane gates read what they send),
+ *   `own_logs` to ReportsOwnLogs agents (a failure shows the collector's own error records).
  * - `hash` is SHA-256 of a canonical text of every part offered (opamp-go re-processes an offer
  *   without a hash on every message); a heartbeat-only offer keeps the hash it always had.
  */
@@ -80,8 +96,9 @@ export function composeConnectionSettingsOffer(plan: ConnectionSettingsPlan): Co
   const heartbeat = reportsHeartbeat && plan.heartbeatIntervalSeconds > 0 ? plan.heartbeatIntervalSeconds : 0;
   const server = acceptsServerSettings ? plan.opamp : null;
   const ownMetrics = hasCapability(plan.capabilities, AgentCapability.ReportsOwnMetrics) ? (plan.ownMetrics ?? null) : null;
+  const ownLogs = hasCapability(plan.capabilities, AgentCapability.ReportsOwnLogs) ? (plan.ownLogs ?? null) : null;
   // Every message of a new connection comes here: the common case is served from a cache.
-  if (server === null && ownMetrics === null) return heartbeat > 0 && !acceptsServerSettings ? heartbeatOnly(heartbeat) : null;
+  if (server === null && ownMetrics === null && ownLogs === null) return heartbeat > 0 && !acceptsServerSettings ? heartbeatOnly(heartbeat) : null;
 
   // Each part adds its fields and its canonical lines (in field order); a part not offered adds neither.
   const offer: ConnectionSettingsOffersInit = {};
@@ -89,9 +106,17 @@ export function composeConnectionSettingsOffer(plan: ConnectionSettingsPlan): Co
   if (server !== null) offer.opamp = serverSettingsPart(server, heartbeat, lines);
   else if (heartbeat > 0 && !acceptsServerSettings) offer.opamp = heartbeatPart(heartbeat, lines);
   if (ownMetrics !== null) offer.ownMetrics = telemetryPart('own_metrics', ownMetrics, lines);
+  if (ownLogs !== null) offer.ownLogs = telemetryPart('own_logs', ownLogs, lines);
   const hash = canonicalHash(lines);
   offer.hash = hash;
-  return { offer, hash: bytesToHex(hash), heartbeat: offer.opamp?.heartbeatIntervalSeconds !== undefined, serverSettings: server !== null, ownMetrics: ownMetrics !== null };
+  return {
+    offer,
+    hash: bytesToHex(hash),
+    heartbeat: offer.opamp?.heartbeatIntervalSeconds !== undefined,
+    serverSettings: server !== null,
+    ownMetrics: ownMetrics !== null,
+    ownLogs: ownLogs !== null,
+  };
 }
 
 function heartbeatPart(seconds: number, lines: string[]): OpAMPConnectionSettingsInit {
@@ -99,7 +124,7 @@ function heartbeatPart(seconds: number, lines: string[]): OpAMPConnectionSetting
   return { heartbeatIntervalSeconds: Long.fromNumber(seconds, true) };
 }
 
-/** `own_metrics` (and, later, `own_logs`): endpoint and headers. */
+/** `own_metrics` or `own_logs`: endpoint and headers. */
 function telemetryPart(field: string, settings: TelemetrySettings, lines: string[]): TelemetryConnectionSettingsInit {
   lines.push(`${field}.destination_endpoint=${JSON.stringify(settings.destinationEndpoint)}`);
   for (const header of settings.headers) lines.push(`${field}.header=${JSON.stringify([header.key, header.value])}`);
@@ -132,7 +157,7 @@ function heartbeatOnly(seconds: number): ComposedOffer {
   let composed = heartbeatOffers.get(seconds);
   if (!composed) {
     const hash = canonicalHash([`heartbeat_interval_seconds=${seconds}`]);
-    composed = { offer: { hash, opamp: { heartbeatIntervalSeconds: Long.fromNumber(seconds, true) } }, hash: bytesToHex(hash), heartbeat: true, serverSettings: false, ownMetrics: false };
+    composed = { offer: { hash, opamp: { heartbeatIntervalSeconds: Long.fromNumber(seconds, true) } }, hash: bytesToHex(hash), heartbeat: true, serverSettings: false, ownMetrics: false, ownLogs: false };
     heartbeatOffers.set(seconds, composed);
   }
   return composed;

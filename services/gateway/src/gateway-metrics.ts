@@ -53,6 +53,7 @@ export interface GatewayMetrics {
   readonly refusedConnections: Counter<'reason'>;
   /** Own-metrics exports (POST /v1/metrics) by outcome. */
   readonly ownMetricsExports: Counter<'outcome'>;
+  readonly ownLogsExports: Counter<'outcome'>;
   readonly duplicateUids: Counter;
   readonly tokenHandovers: Counter<'kind' | 'outcome'>;
   readonly messageBytesHeld: Gauge<'pool'>;
@@ -85,6 +86,12 @@ export function createGatewayMetrics(gatewayId: string): GatewayMetrics {
     ownMetricsExports: new Counter({
       name: 'roost_gateway_own_metrics_exports_total',
       help: "Agents' own-metrics exports (POST /v1/metrics), by outcome (accepted, not_attributed, unsupported_media_type, malformed, too_large, refused)",
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    ownLogsExports: new Counter({
+      name: 'roost_gateway_own_logs_exports_total',
+      help: "Agents' own-logs exports (POST /v1/logs), by outcome (accepted, not_attributed, unsupported_media_type, malformed, too_large, refused)",
       labelNames: ['outcome'],
       registers: [registry],
     }),

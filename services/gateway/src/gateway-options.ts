@@ -99,12 +99,14 @@ export interface GatewayOptions {
   /** Address advertised in the presence entry, e.g. `ws://gw-1:4320/v1/opamp`. */
   readonly advertisedEndpoint?: string;
   /**
-   * Offer `own_metrics` to agents that report ReportsOwnMetrics: they then send their own
-   * metrics (OTLP/HTTP) to `POST /v1/metrics` on this port, which data-plane gates read. Default
-   * false: taking the offer makes each collector's supervisor restart the collector once.
+   * Offer `own_metrics` to agents that report ReportsOwnMetrics and `own_logs` to agents that
+   * report ReportsOwnLogs, in one offer: they then send their own metrics (OTLP/HTTP) to
+   * `POST /v1/metrics` on this port, which data-plane gates read, and their own logs to
+   * `POST /v1/logs`, whose error records a failure shows. Default false: taking the offer makes
+   * each collector's supervisor restart the collector once.
    */
   readonly ownMetrics?: boolean;
-  /** The URL offered, as agents reach it (the load balancer's). Default: from advertisedEndpoint, else this gateway's own address. */
+  /** The own-metrics URL offered, as agents reach it (the load balancer's); own logs go to the `/v1/logs` beside it. Default: from advertisedEndpoint, else this gateway's own address. */
   readonly ownMetricsEndpoint?: string;
   /** Key of the per-agent proof in the offer's headers; every gateway behind one address needs the same. Default: random per process. */
   readonly ownMetricsKey?: string;

@@ -317,3 +317,49 @@ describe('handleAgentMessage: enrolment tokens', () => {
     expect(handleAgentMessage(undefined, wire(described('edge')), withEnrolment(groupToken, 'expired'))).toMatchObject({ reason: 'enrolment token 0123456789abcdef expired' });
   });
 });
+
+describe('handleAgentMessage: own telemetry offer', () => {
+  const OWN_CAPS = caps(Cap.AcceptsRemoteConfig, Cap.ReportsRemoteConfig, Cap.ReportsOwnMetrics, Cap.ReportsOwnLogs);
+  const headers = [{ key: 'x-roost-agent', value: UID }];
+  let composed = 0;
+  const ownTelemetryFor = (): { metrics: { destinationEndpoint: string; headers: typeof headers }; logs: { destinationEndpoint: string; headers: typeof headers } } => {
+    composed += 1;
+    return { metrics: { destinationEndpoint: 'http://gw/v1/metrics', headers }, logs: { destinationEndpoint: 'http://gw/v1/logs', headers } };
+  };
+
+  it('offers own metrics and logs together once no config is on its way, then composes the offer no more on that connection', () => {
+    composed = 0;
+    const first = handled(
+      handleAgentMessage(
+        undefined,
+        wire({ sequenceNum: seq(0), capabilities: OWN_CAPS, agentDescription: description, remoteConfigStatus: status('', APPLIED) }),
+        context({ newConnection: true, desired: { hash: null, revision: 0 }, ownTelemetryFor }),
+      ),
+    );
+    expect(first.response.connectionSettings?.ownMetrics?.destinationEndpoint).toBe('http://gw/v1/metrics');
+    expect(first.response.connectionSettings?.ownLogs?.destinationEndpoint).toBe('http://gw/v1/logs');
+    expect(first.record.settingsOffer).toMatchObject({ ownMetrics: true, ownLogs: true, settled: true });
+    let record = first.record;
+    for (let n = 1; n <= 3; n += 1) {
+      const next = handled(handleAgentMessage(record, wire({ sequenceNum: seq(n), capabilities: OWN_CAPS }), context({ ownTelemetryFor })));
+      expect(next.response.connectionSettings).toBeUndefined();
+      record = next.record;
+    }
+    expect(composed).toBe(1);
+  });
+
+  it('makes no own-telemetry offer while a config is on its way (its restart would fall in the apply being judged)', () => {
+    composed = 0;
+    const outcome = handled(
+      handleAgentMessage(
+        undefined,
+        wire({ sequenceNum: seq(0), capabilities: OWN_CAPS, agentDescription: description, remoteConfigStatus: status('', APPLIED) }),
+        context({ newConnection: true, desired: { hash: HASH_A, revision: 1 }, ownTelemetryFor }),
+      ),
+    );
+    expect(outcome.response.remoteConfig).toBeDefined();
+    expect(outcome.response.connectionSettings?.ownLogs).toBeUndefined();
+    expect(outcome.record.settingsOffer?.settled ?? false).toBe(false);
+    expect(composed).toBe(0);
+  });
+});

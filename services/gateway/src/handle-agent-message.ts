@@ -22,7 +22,7 @@ import { decideConfigOffer, rememberFailures } from './config-offer';
 import { effectiveConfigReport } from './effective-config-report';
 import type { OfferableConfig } from './config-source';
 import type { Transport } from './gateway-metrics';
-import { composeConnectionSettingsOffer, type TelemetrySettings } from './connection-settings-offer';
+import { composeConnectionSettingsOffer, reportsOwnTelemetry, type OwnTelemetrySettings } from './connection-settings-offer';
 import { scopeRefusal, type EnrolmentCredential } from './enrolment-check';
 import type { TokenStanding } from './enrolment-authority';
 import { nextOnTimePolls } from './poll-interval';
@@ -57,8 +57,8 @@ export interface MessageContext {
   readonly reassignTo?: Uint8Array;
   /** The verified TLS client certificate of the connection the message came on (mTLS); null or absent without one. */
   readonly clientCertificate?: ClientCertificate | null;
-  /** Where this agent would send its own metrics; absent or null: own metrics are not offered. */
-  readonly ownMetricsFor?: (agentId: string) => TelemetrySettings | null;
+  /** Where this agent would send its own metrics and logs; absent: own telemetry is not offered. */
+  readonly ownTelemetryFor?: (agentId: string) => OwnTelemetrySettings;
   /** The enrolment token the connection showed, and where it stands now; null or absent without one. */
   readonly enrolment?: { readonly credential: EnrolmentCredential; readonly standing: TokenStanding } | null;
   /** Lifetime of tokens handed over to agents (token-handover.ts); absent: no handover. */
@@ -205,7 +205,7 @@ export function handleAgentMessage(record: AgentRecord | undefined, message: Age
 export function attachOffers(
   record: AgentRecord,
   message: ServerToAgentInit,
-  ctx: Pick<MessageContext, 'now' | 'redeliverAfterMs' | 'heartbeatIntervalSeconds' | 'offerable' | 'ownMetricsFor'>,
+  ctx: Pick<MessageContext, 'now' | 'redeliverAfterMs' | 'heartbeatIntervalSeconds' | 'offerable' | 'ownTelemetryFor'>,
 ): { record: AgentRecord; missingConfig: string | null } {
   let next = record;
   let missingConfig: string | null = null;
@@ -221,24 +221,36 @@ export function attachOffers(
     }
   }
   const offered = next.settingsOffer;
-  const ownMetrics = ctx.ownMetricsFor !== undefined && (offered?.ownMetrics === true && offered.connection === next.connection ? true : ownMetricsDue(next)) ? ctx.ownMetricsFor(next.agentId) : null;
-  const settings = composeConnectionSettingsOffer({ capabilities: next.state.capabilities, heartbeatIntervalSeconds: ctx.heartbeatIntervalSeconds, opamp: next.handover?.settings ?? null, ownMetrics });
+  const capabilities = next.state.capabilities;
+  const opamp = next.handover?.settings ?? null;
+  const onThisConnection = offered !== null && offered.connection === next.connection;
+  // Composed once per connection: while what it is made of stays the same, the agent has it (no SHA-256 per message).
+  if (onThisConnection && offered.settled === true && offered.capabilities === capabilities && offered.opamp === opamp) return { record: next, missingConfig };
+  const ownOffered = onThisConnection && (offered.ownMetrics === true || offered.ownLogs === true);
+  const own = ctx.ownTelemetryFor !== undefined && (ownOffered || ownTelemetryDue(next)) ? ctx.ownTelemetryFor(next.agentId) : null;
+  const settings = composeConnectionSettingsOffer({ capabilities, heartbeatIntervalSeconds: ctx.heartbeatIntervalSeconds, opamp, ownMetrics: own?.metrics ?? null, ownLogs: own?.logs ?? null });
+  // Settled: only new capabilities or a handover change this connection's offer (own telemetry is in it, or will never be).
+  const settled = own !== null || ctx.ownTelemetryFor === undefined || !reportsOwnTelemetry(capabilities);
+  if (settings === null) return { record: next, missingConfig };
+  const memo = { capabilities, opamp, settled };
   // Once per connection, and again when what the agent should use changes.
-  if (settings && (offered === null || offered.connection !== next.connection || offered.hash !== settings.hash)) {
+  if (!onThisConnection || offered.hash !== settings.hash) {
     message.connectionSettings = settings.offer;
-    next = { ...next, settingsOffer: { hash: settings.hash, connection: next.connection, heartbeat: settings.heartbeat, ownMetrics: settings.ownMetrics } };
+    next = { ...next, settingsOffer: { hash: settings.hash, connection: next.connection, heartbeat: settings.heartbeat, ownMetrics: settings.ownMetrics, ownLogs: settings.ownLogs, ...memo } };
     message.capabilities = serverCapabilities(true);
+  } else if (offered.settled !== settled || offered.capabilities !== capabilities || offered.opamp !== opamp) {
+    next = { ...next, settingsOffer: { ...offered, ...memo } };
   }
   return { record: next, missingConfig };
 }
 
 /**
- * Own metrics are first offered only while no config is on its way to the agent: its collector's
- * supervisor restarts the collector to take the offer, and that restart must not overlap an
- * apply a rollout is judging. Once offered on a connection, the offer stays in what the agent is
- * offered (an equal offer changes nothing in the collector).
+ * Own metrics and logs are first offered only while no config is on its way to the agent: its
+ * collector's supervisor restarts the collector to take the offer, and that restart must not
+ * overlap an apply a rollout is judging. Once offered on a connection, the offer stays in what
+ * the agent is offered (an equal offer changes nothing in the collector).
  */
-function ownMetricsDue(record: AgentRecord): boolean {
+function ownTelemetryDue(record: AgentRecord): boolean {
   if (!record.state.verified || record.desiredHash === undefined) return false;
   if (record.desiredHash === null) return true;
   const status = record.state.remoteConfigStatus;

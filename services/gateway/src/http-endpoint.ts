@@ -8,7 +8,7 @@ import type { EnrolmentCredential } from './enrolment-check';
 import { acceptsGzip, BodyError, gzipAsync, readBody } from './http-body';
 import { BudgetHolder, type BudgetRefusal, type MemoryBudget } from './memory-budget';
 import type { GatewayMetrics } from './gateway-metrics';
-import { OWN_METRICS_PATH } from './own-metrics-receiver';
+import { OWN_LOGS_PATH, OWN_METRICS_PATH } from './own-telemetry-receiver';
 
 /** The one content type OpAMP over plain HTTP uses, compared exactly (pitfall §13.10). */
 export const PROTOBUF_CONTENT_TYPE = 'application/x-protobuf';
@@ -41,8 +41,10 @@ export interface HttpEndpointHooks {
    */
   readonly handleHttpMessage: (body: Buffer, clientCertificate: ClientCertificate | null, enrolment: EnrolmentCredential | null) => HttpOpampResult | Promise<HttpOpampResult>;
   readonly acceptUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer, enrolment: EnrolmentCredential | null) => void;
-  /** `POST /v1/metrics`: agents' own metrics (own-metrics-receiver.ts). */
+  /** `POST /v1/metrics`: agents' own metrics (own-telemetry-receiver.ts). */
   readonly ownMetrics?: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+  /** `POST /v1/logs`: agents' own logs (own-telemetry-receiver.ts). */
+  readonly ownLogs?: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
   readonly metricsText: () => Promise<{ contentType: string; body: string }>;
   readonly healthy: () => boolean;
   readonly ready: () => Promise<{ ready: boolean; detail: Record<string, unknown> }>;
@@ -65,6 +67,7 @@ async function route(hooks: HttpEndpointHooks, request: IncomingMessage, respons
   const path = pathOf(request.url);
   if (path === hooks.path) return opampRequest(hooks, request, response);
   if (path === OWN_METRICS_PATH && hooks.ownMetrics !== undefined) return hooks.ownMetrics(request, response);
+  if (path === OWN_LOGS_PATH && hooks.ownLogs !== undefined) return hooks.ownLogs(request, response);
   if (request.method !== 'GET' && request.method !== 'HEAD') return plain(response, 405, 'method not allowed');
   switch (path) {
     case '/metrics': {

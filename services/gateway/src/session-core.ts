@@ -1,5 +1,5 @@
 import { instanceUidToBytes, isOpampError, parseInstanceUid, type AgentToServer, type ServerToAgentInit } from '@roost/opamp';
-import type { TelemetrySettings } from './connection-settings-offer';
+import type { OwnTelemetrySettings } from './connection-settings-offer';
 import type { ClientCertificate } from '@roost/contracts';
 import type { Logger } from '@roost/ports';
 import { markDisconnected, reconcileConfig } from './agent-lifecycle';
@@ -30,7 +30,7 @@ export interface AgentSessionsDeps {
   readonly newInstanceUid: () => Uint8Array;
   readonly nextEventId: () => string;
   /** Where an agent sends its own metrics; absent: own metrics are not offered. */
-  readonly ownMetricsFor?: (agentId: string) => TelemetrySettings | null;
+  readonly ownTelemetryFor?: (agentId: string) => OwnTelemetrySettings;
   /** Token handover (token-handover.ts): its settings, and how a token is issued for an agent; absent: no handover. */
   readonly tokenHandover?: { readonly settings: TokenHandoverSettings; readonly issue: (fromTokenId: string, agentId: string) => Promise<{ tokenId: string; text: string }> };
   /** Where a connection's enrolment token stands now (revoked or expired since it connected); absent: always good. */
@@ -234,7 +234,7 @@ export class SessionCore {
       offerable: configs.cached,
       sha256: this.sha256,
       clientCertificate,
-      ...(this.deps.ownMetricsFor === undefined ? {} : { ownMetricsFor: this.deps.ownMetricsFor }),
+      ...(this.deps.ownTelemetryFor === undefined ? {} : { ownTelemetryFor: this.deps.ownTelemetryFor }),
       enrolment: enrolment === null ? null : { credential: enrolment, standing: this.deps.tokenStanding?.(enrolment) ?? 'ok' },
       ...(this.deps.tokenHandover === undefined ? {} : { handoverTtlMs: this.deps.tokenHandover.settings.ttlMs }),
     };
@@ -246,14 +246,14 @@ export class SessionCore {
     });
   }
 
-  private offerContext(): Pick<MessageContext, 'now' | 'redeliverAfterMs' | 'heartbeatIntervalSeconds' | 'offerable' | 'ownMetricsFor'> {
+  private offerContext(): Pick<MessageContext, 'now' | 'redeliverAfterMs' | 'heartbeatIntervalSeconds' | 'offerable' | 'ownTelemetryFor'> {
     const { options, configs } = this.deps;
     return {
       now: options.now(),
       redeliverAfterMs: options.redeliverAfterMs,
       heartbeatIntervalSeconds: options.heartbeatIntervalSeconds,
       offerable: configs.cached,
-      ...(this.deps.ownMetricsFor === undefined ? {} : { ownMetricsFor: this.deps.ownMetricsFor }),
+      ...(this.deps.ownTelemetryFor === undefined ? {} : { ownTelemetryFor: this.deps.ownTelemetryFor }),
     };
   }
 

@@ -5,7 +5,7 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { hostname, totalmem } from 'node:os';
 import { v7 as uuidv7 } from 'uuid';
-import { BUCKETS, enrolmentIssuedReplyContract, enrolmentIssueRequestContract, subjects, telemetrySampleContract, type ClientCertificate } from '@roost/contracts';
+import { BUCKETS, enrolmentIssuedReplyContract, enrolmentIssueRequestContract, subjects, collectorErrorsContract, telemetrySampleContract, type ClientCertificate } from '@roost/contracts';
 import { isLoopbackHost, loadTlsFiles, watchTlsFiles, type TlsFiles, type TlsMaterial } from '@roost/platform-process';
 import { silentLogger, type Logger, type Platform } from '@roost/ports';
 import { AgentSessions } from './agent-sessions';
@@ -24,9 +24,9 @@ import { startPresence } from './presence';
 import { cgroupMemoryLimit, defaultMemoryBudget, MemoryBudget } from './memory-budget';
 import { listenForPushNudges } from './push-nudges';
 import { createWebSocketTransport } from './websocket-transport';
-import type { TelemetrySettings } from './connection-settings-offer';
+import type { OwnTelemetrySettings } from './connection-settings-offer';
 import { AGENT_ID_HEADER, AGENT_KEY_HEADER, OwnMetricsCredentials } from './own-metrics-credential';
-import { OWN_METRICS_PATH, receiveOwnMetrics } from './own-metrics-receiver';
+import { OWN_LOGS_PATH, OWN_METRICS_PATH, ownLogsSignal, ownMetricsSignal, receiveOwnTelemetry, type OwnTelemetryReceiver } from './own-telemetry-receiver';
 import type { EnrolmentCredential } from './enrolment-check';
 import { handoverUrls, type TokenHandoverSettings } from './token-handover';
 
@@ -120,11 +120,15 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
   const publisher = createFleetPublisher(platform.events, metrics, logger);
   const effectiveConfigs = createEffectiveConfigWriter(effectiveBucket, logger);
 
-  // Agents' own metrics: offered (when enabled) with a per-agent proof, received on this port.
+  // Agents' own metrics and logs: offered (when enabled) with a per-agent proof, received on this port.
   const ownMetricsCredentials = new OwnMetricsCredentials(resolved.ownMetricsKey ?? cryptoRandomBytes(32));
   let ownMetricsEndpoint = resolved.ownMetricsEndpoint ?? '';
-  const ownMetricsFor = (agentId: string): TelemetrySettings | null =>
-    ownMetricsEndpoint === '' ? null : { destinationEndpoint: ownMetricsEndpoint, headers: ownMetricsHeaders(agentId, ownMetricsCredentials) };
+  const ownTelemetryFor = (agentId: string): OwnTelemetrySettings => {
+    if (ownMetricsEndpoint === '') return { metrics: null, logs: null };
+    const headers = ownMetricsHeaders(agentId, ownMetricsCredentials);
+    const logsEndpoint = ownLogsEndpointOf(ownMetricsEndpoint);
+    return { metrics: { destinationEndpoint: ownMetricsEndpoint, headers }, logs: logsEndpoint === null ? null : { destinationEndpoint: logsEndpoint, headers } };
+  };
 
   // The transport and the sessions refer to each other; the transport is created second.
   let openSockets = (): number => 0;
@@ -152,7 +156,7 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
     openSockets: () => openSockets(),
     newInstanceUid: () => uuidv7({ msecs: resolved.now(), random: resolved.randomBytes(16) }, new Uint8Array(16)),
     nextEventId: () => `${gatewayId}.${bootId}.${++eventCounter}`,
-    ...(resolved.ownMetrics ? { ownMetricsFor } : {}),
+    ...(resolved.ownMetrics ? { ownTelemetryFor } : {}),
     tokenStanding: (credential) => authority.standing(credential),
     ...(resolved.tokenHandover === undefined ? {} : { tokenHandover: { settings: tokenHandoverSettings(resolved.tokenHandover), issue: tokenIssuer(platform.bus, gatewayId, resolved.tokenHandover.ttlSeconds) } }),
   });
@@ -171,6 +175,19 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
   openSockets = () => ws.peerCount;
   endConnectionsOf = (tokenId) => sessions.endConnectionsOf(tokenId, ws.peers());
 
+  const ownTelemetryReceiver = (counted: OwnTelemetryReceiver['counted']): OwnTelemetryReceiver => ({
+    credentials: ownMetricsCredentials,
+    budget,
+    retryAfterSeconds: resolved.retryAfterSeconds,
+    counted,
+    now: resolved.now,
+    logger,
+  });
+  const metricsReceiver = ownTelemetryReceiver((outcome) => metrics.ownMetricsExports.inc({ outcome }));
+  const logsReceiver = ownTelemetryReceiver((outcome) => metrics.ownLogsExports.inc({ outcome }));
+  const metricsSignal = ownMetricsSignal((sample) => platform.bus.publish(subjects.telemetryAgent(sample.agentId), telemetrySampleContract.encode(sample)));
+  const logsSignal = ownLogsSignal((errors) => platform.bus.publish(subjects.collectorErrors(errors.agentId), collectorErrorsContract.encode(errors)));
+
   let stopping = false;
   let presenceHealthy = (): boolean => false;
   const hooks = {
@@ -185,19 +202,9 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
       stopping ? { kind: 'over_capacity' as const } : sessions.onHttpBody(body, clientCertificate, enrolment),
     acceptUpgrade: ws.accept,
     ownMetrics: (request: IncomingMessage, response: ServerResponse) =>
-      receiveOwnMetrics(
-        {
-          credentials: ownMetricsCredentials,
-          budget,
-          retryAfterSeconds: resolved.retryAfterSeconds,
-          publish: (sample) => platform.bus.publish(subjects.telemetryAgent(sample.agentId), telemetrySampleContract.encode(sample)),
-          counted: (outcome) => metrics.ownMetricsExports.inc({ outcome }),
-          now: resolved.now,
-          logger,
-        },
-        request,
-        response,
-      ),
+      receiveOwnTelemetry(metricsReceiver, metricsSignal, request, response),
+    ownLogs: (request: IncomingMessage, response: ServerResponse) =>
+      receiveOwnTelemetry(logsReceiver, logsSignal, request, response),
     metricsText: async () => {
       metrics.agents.set({ transport: 'websocket' }, sessions.agents.socketCount);
       metrics.agents.set({ transport: 'http' }, sessions.agents.pollingCount);
@@ -253,7 +260,9 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
   const secure = resolved.tls !== undefined ? 's' : '';
   if (ownMetricsEndpoint === '') ownMetricsEndpoint = ownMetricsEndpointOf(resolved.advertisedEndpoint, `http${secure}://${host}:${port}`);
   if (resolved.ownMetrics) {
-    logger.info({ endpoint: ownMetricsEndpoint, sharedKey: resolved.ownMetricsKey !== undefined }, 'offering own metrics to agents that report them (data-plane gates)');
+    const logsEndpoint = ownLogsEndpointOf(ownMetricsEndpoint);
+    logger.info({ endpoint: ownMetricsEndpoint, logsEndpoint, sharedKey: resolved.ownMetricsKey !== undefined }, 'offering own metrics and logs to agents that report them (data-plane gates, collector errors)');
+    if (logsEndpoint === null) logger.warn({ endpoint: ownMetricsEndpoint }, `own logs are not offered: the own-metrics endpoint does not end in ${OWN_METRICS_PATH}, so the ${OWN_LOGS_PATH} beside it is unknown`);
     if (resolved.ownMetricsEndpoint === undefined && resolved.advertisedEndpoint === undefined && host !== resolved.host) {
       logger.warn({ endpoint: ownMetricsEndpoint }, 'agents on other hosts cannot reach the own-metrics endpoint offered; set GATEWAY_OWN_METRICS_ENDPOINT to the URL they reach');
     }
@@ -377,6 +386,11 @@ export function ownMetricsEndpointOf(advertisedEndpoint: string | undefined, own
     }
   }
   return `${ownBase}${OWN_METRICS_PATH}`;
+}
+
+/** `https://lb.example/roost/v1/metrics` → `https://lb.example/roost/v1/logs`: beside the metrics; null when that endpoint does not end in `/v1/metrics`. */
+export function ownLogsEndpointOf(ownMetricsEndpoint: string): string | null {
+  return ownMetricsEndpoint.endsWith(OWN_METRICS_PATH) ? `${ownMetricsEndpoint.slice(0, -OWN_METRICS_PATH.length)}${OWN_LOGS_PATH}` : null;
 }
 
 /**
