@@ -1,17 +1,37 @@
 import pino from 'pino';
 import type { Logger } from '@roost/ports';
 
-let root: pino.Logger | null | undefined;
+/** Lines kept for a failing test's report (scripts/jest-environment.cjs prints them). */
+const RECENT_LINES = 300;
+/** Where the test environment finds them: the test file's global, shared with its environment. */
+const RING_KEY = '__roostRecentServiceLogs';
+
+let root: pino.Logger | undefined;
 
 /**
- * The services' logs in a test, for reading a failure afterwards: with ROOST_TEST_LOG=<file>
+ * The services' logs in a test, for reading a failure afterwards. With ROOST_TEST_LOG=<file>
  * every service a test bed starts logs there at debug level (one JSON line each, `svc` naming
- * the process); without it the services stay silent, as they do by default.
+ * the process). Without it the last lines at info level and above are kept in memory, and the
+ * test environment prints them when a test fails (a flaky drill in CI then shows what the
+ * services said); a passing test prints nothing.
  */
-export function testLogger(service: string): { logger?: Logger } {
-  if (root === undefined) {
-    const file = process.env['ROOST_TEST_LOG'];
-    root = file ? pino({ level: 'debug' }, pino.destination({ dest: file, append: true, sync: true })) : null;
-  }
-  return root === null ? {} : { logger: root.child({ svc: service }) };
+export function testLogger(service: string): { logger: Logger } {
+  root ??= createRoot();
+  return { logger: root.child({ svc: service }) };
+}
+
+function createRoot(): pino.Logger {
+  const file = process.env['ROOST_TEST_LOG'];
+  if (file) return pino({ level: 'debug' }, pino.destination({ dest: file, append: true, sync: true }));
+  const ring: string[] = [];
+  (globalThis as Record<string, unknown>)[RING_KEY] = ring;
+  return pino(
+    { level: 'info', base: undefined, timestamp: pino.stdTimeFunctions.isoTime },
+    {
+      write(line: string): void {
+        ring.push(line.trimEnd());
+        if (ring.length > RECENT_LINES) ring.splice(0, ring.length - RECENT_LINES);
+      },
+    },
+  );
 }
