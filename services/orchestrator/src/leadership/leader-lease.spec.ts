@@ -58,6 +58,67 @@ describe('leader lease when the server lets two compare-and-sets win at once', (
   });
 });
 
+/**
+ * Worse, as seen on a 3-node cluster after a frozen node thawed: when two compare-and-sets pass
+ * at once, neither write can be confirmed afterwards (a compare-and-set on either revision fails).
+ */
+function raceSpoilsBothWrites(bucket: KeyValueStore): KeyValueStore {
+  const spoiled = new Set<number>();
+  let inFlight: { raced: boolean } | null = null;
+  const compareAndSet = async (key: string, value: Uint8Array, expected: number | null): Promise<number> => {
+    if (expected !== null && spoiled.has(expected)) throw new KvConflictError(bucket.bucket, key);
+    if (((await bucket.get(key))?.revision ?? null) !== expected) throw new KvConflictError(bucket.bucket, key);
+    const write = { raced: inFlight !== null };
+    if (inFlight !== null) inFlight.raced = true;
+    inFlight = write;
+    await sleep(20);
+    if (inFlight === write) inFlight = null;
+    const revision = await bucket.put(key, value);
+    if (write.raced) spoiled.add(revision);
+    return revision;
+  };
+  return {
+    bucket: bucket.bucket,
+    get: (key) => bucket.get(key),
+    put: (key, value) => bucket.put(key, value),
+    create: (key, value) => compareAndSet(key, value, null),
+    update: (key, value, revision) => compareAndSet(key, value, revision),
+    delete: (key) => bucket.delete(key),
+    keys: () => bucket.keys(),
+    watch: (handler, options) => bucket.watch(handler, options),
+  };
+}
+
+describe('leader lease when standbys campaign in the same instant', () => {
+  it('spreads the standbys apart, so one leads though a race spoils both writes', async () => {
+    const memory = await createMemoryKeyValueBuckets().open(BUCKETS.leases.name);
+    const bucket = raceSpoilsBothWrites(memory);
+    // A leader that stopped renewing: both standbys see its entry at the same moment.
+    await memory.create('orchestrator', new TextEncoder().encode(JSON.stringify({ holder: 'frozen', acquiredAt: Date.now(), renewedAt: Date.now() })));
+    const elected: string[] = [];
+    const leases = [
+      ['one', 0.1],
+      ['two', 0.9],
+    ].map(
+      ([holder, share]) =>
+        new LeaderLease(
+          bucket,
+          { key: 'orchestrator', holder: holder as string, ttlMs: 3_000, renewMs: 500, retryMs: 400, now: Date.now, logger: silentLogger, random: () => share as number },
+          { elected: async () => void elected.push(holder as string), deposed: () => undefined },
+        ),
+    );
+    try {
+      leases.forEach((lease) => lease.start());
+      await eventually(() => elected.length > 0, { timeoutMs: 10_000, what: 'one standby to lead' });
+      await sleep(1_000);
+      expect(elected).toEqual(['one']);
+      expect(leases.map((lease) => lease.leading)).toEqual([true, false]);
+    } finally {
+      await Promise.all(leases.map((lease) => lease.stop()));
+    }
+  });
+});
+
 describe('leader lease when the answer to a renewal is lost', () => {
   it('keeps leading when the renewal landed all the same, instead of reading its own write as a rival', async () => {
     const memory = await createMemoryKeyValueBuckets().open(BUCKETS.leases.name);

@@ -14,6 +14,8 @@ export interface LeaseOptions {
   readonly retryMs: number;
   readonly now: () => number;
   readonly logger: Logger;
+  /** A number in [0, 1) that spreads standbys' campaigns apart; Math.random unless a test fixes it. */
+  readonly random?: () => number;
 }
 
 export interface LeaseCallbacks {
@@ -39,7 +41,14 @@ const CONFIRM_AFTER_MS = 300;
  * stopped renewing by compare-and-set on the revision it last saw, as soon as that holder's
  * fence has surely closed — `ttl - SAFETY_MS` (plus a margin) after it saw the renewal, on its
  * own clock, which can only be later than the holder's renewal. So a standby leads within the
- * TTL of the last renewal, not a TTL plus the server's expiry sweep plus a retry.
+ * TTL of the last renewal (plus up to one retry interval), not a TTL plus the server's expiry
+ * sweep plus a retry.
+ *
+ * Standbys that saw the same entry at the same moment would campaign in the same instant, every
+ * time: on a clustered server both writes can pass and then neither confirms (see `confirmed`),
+ * round after round, and nobody leads (seen after a frozen node thawed). So each standby waits a
+ * random part of its retry interval more, drawn afresh for every entry it sees and every retry:
+ * the first to campaign writes alone, and the others see its entry before their turn comes.
  */
 export class LeaderLease {
   private revision: number | null = null;
@@ -54,6 +63,8 @@ export class LeaderLease {
   /** The holder's entry as this standby last saw it, and when (own clock); null: none seen. */
   private seen: { readonly revision: number; readonly at: number } | null = null;
   private watch: Subscription | null = null;
+  /** This standby's random share of a retry interval, added to the lapse it waits for. */
+  private spread = 0;
 
   constructor(
     private readonly bucket: KeyValueStore,
@@ -85,11 +96,16 @@ export class LeaderLease {
 
   private observe(entry: KvEntry): void {
     this.seen = entry.operation === 'PUT' ? { revision: entry.revision, at: this.options.now() } : null;
+    this.spread = this.randomShareOfRetry();
   }
 
   /** When a standby may take over the lease it last saw; 0 when it saw none. */
   private lapsesAt(): number {
-    return this.seen === null ? 0 : this.seen.at + this.options.ttlMs - SAFETY_MS + LAPSE_MARGIN_MS;
+    return this.seen === null ? 0 : this.seen.at + this.options.ttlMs - SAFETY_MS + LAPSE_MARGIN_MS + this.spread;
+  }
+
+  private randomShareOfRetry(): number {
+    return Math.floor((this.options.random ?? Math.random)() * this.options.retryMs);
   }
 
   /** Stops campaigning; a leader deletes its lease so a standby takes over at once. */
@@ -117,9 +133,10 @@ export class LeaderLease {
     if (this.revision === null) await this.tryAcquire();
     else await this.renew();
     if (this.revision !== null) return this.schedule(this.options.renewMs);
-    // A standby tries again at its retry pace, or at the moment the lease it saw lapses.
+    // A standby tries again at its retry pace (spread at random), or at the moment the lease it saw lapses.
+    const retryMs = Math.ceil(this.options.retryMs / 2) + this.randomShareOfRetry();
     const untilLapse = this.lapsesAt() - this.options.now();
-    this.schedule(untilLapse > 0 ? Math.min(this.options.retryMs, untilLapse) : this.options.retryMs);
+    this.schedule(untilLapse > 0 ? Math.min(retryMs, untilLapse) : retryMs);
   }
 
   private async tryAcquire(): Promise<void> {
