@@ -18,6 +18,7 @@ export const AGENT_CAPABILITY = {
   AcceptsRemoteConfig: 0x2,
   ReportsEffectiveConfig: 0x4,
   ReportsOwnMetrics: 0x40,
+  ReportsOwnLogs: 0x80,
   ReportsHealth: 0x800,
   ReportsRemoteConfig: 0x1000,
 } as const;

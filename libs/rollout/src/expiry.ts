@@ -1,4 +1,4 @@
-import { reportedFailure } from './failure-detail';
+import { collectorErrorsSince, reportedFailure } from './failure-detail';
 import { classify } from './agent-record';
 import { agentDeadline, applyDeadline, disconnectDeadline, unhealthyDeadline } from './agent-deadline';
 import { draftCandidates } from './agent-table';
@@ -28,7 +28,8 @@ export function expireAgent(recorder: Recorder, agentId: string): void {
     const apply = applyDeadline(agent, timing);
     if (unhealthy !== null && now >= unhealthy) {
       const reported = { healthError: agent.health?.lastError ?? '', componentErrors: agent.health?.componentErrors ?? [] };
-      emit(recorder, { type: 'AgentConfigFailed', agentId, reason: 'unhealthy', ...reportedFailure(reported, `unhealthy for ${timing.healthGraceMs} ms after the push`) });
+      const collectorLog = collectorErrorsSince(recorder.facts.collectorErrors, agentId, agent.targetedAt);
+      emit(recorder, { type: 'AgentConfigFailed', agentId, reason: 'unhealthy', ...reportedFailure(reported, `unhealthy for ${timing.healthGraceMs} ms after the push`, collectorLog) });
     } else if (apply !== null && now >= apply) {
       const missing = agent.appliedAt === null ? 'report of the new config applied' : 'healthy report since the push';
       emit(recorder, { type: 'AgentConfigFailed', agentId, reason: 'apply_timeout', detail: `no ${missing} within ${timing.applyTimeoutMs} ms` });

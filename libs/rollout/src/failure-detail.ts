@@ -26,8 +26,38 @@ export function sincePush(
   return fresh ? input : { errorMessage: input.errorMessage };
 }
 
-export function reportedFailure(reported: { componentErrors?: readonly string[]; errorMessage?: string; healthError?: string }, fallback: string): ReportedFailure {
-  const candidates = [...(reported.componentErrors ?? []), reported.errorMessage ?? '', reported.healthError ?? ''];
+/**
+ * The error-level records of an agent's own logs received since a time (oldest first, each text
+ * once); null when the agent does not report its own logs (no ReportsOwnLogs, or no facts).
+ */
+export type CollectorErrorsOf = (agentId: string, since: number) => readonly string[] | null;
+
+/**
+ * Said beside a failure of an agent that reports its own logs when none of its error records
+ * arrived since the push: where the collector's error is then (docs/rollouts.md, "The
+ * collector's own errors").
+ */
+export const NO_COLLECTOR_LOG =
+  "no error record in the collector's own logs since the push: an error before its own telemetry starts (a config it cannot unmarshal) is only in its stderr — the supervisor's log with agent::passthrough_logs, else agent.log in the supervisor's storage directory";
+
+/**
+ * `collectorLog`: the error records of the collector's own logs since the push (collectorErrorsSince),
+ * the most specific of all (the collector's own words for a crash the supervisor reports as
+ * "exited unexpectedly"): the first is the detail; an empty list adds NO_COLLECTOR_LOG to the
+ * details; null (the agent does not report its own logs) adds nothing.
+ */
+export function reportedFailure(
+  reported: { componentErrors?: readonly string[]; errorMessage?: string; healthError?: string },
+  fallback: string,
+  collectorLog: readonly string[] | null = null,
+): ReportedFailure {
+  const candidates = [...(collectorLog ?? []), ...(reported.componentErrors ?? []), reported.errorMessage ?? '', reported.healthError ?? ''];
   const details = [...new Set(candidates.filter((text) => text !== ''))];
-  return { detail: details[0] ?? fallback, details };
+  const detail = details[0] ?? fallback;
+  return { detail, details: collectorLog?.length === 0 ? [...details, NO_COLLECTOR_LOG] : details };
+}
+
+/** What the facts hold of the agent's own error records since it was targeted; null without any to read. */
+export function collectorErrorsSince(collectorErrors: CollectorErrorsOf | undefined, agentId: string, targetedAt: number | null): readonly string[] | null {
+  return collectorErrors === undefined || targetedAt === null ? null : collectorErrors(agentId, targetedAt);
 }

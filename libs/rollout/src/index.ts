@@ -120,5 +120,7 @@ export { DATA_PLANE_METRICS, DATA_PLANE_OPERATORS, dataPlaneSettingsFrom, DEFAUL
 export type { DataPlaneBound, DataPlaneGate, DataPlaneMetric, DataPlaneOperator, DataPlaneSettings, DataPlaneSpec } from './data-plane-gates';
 export { agentFigure, cohortFigure } from './data-plane-verdict';
 export type { AgentTelemetryFigures, CohortSummary, DataPlaneGateResult, DataPlaneJudgement, TelemetryFiguresOf } from './data-plane-verdict';
+export { NO_COLLECTOR_LOG } from './failure-detail';
+export type { CollectorErrorsOf } from './failure-detail';
 export { describeDataPlaneFailure } from './gate';
 export { DATA_RECHECK_MS } from './inputs';

@@ -2,6 +2,7 @@ import type { FleetAgent, Target } from '@roost/fleet';
 import type { MissingComponentsPolicy } from './components';
 import type { DataPlaneSpec } from './data-plane-gates';
 import type { TelemetryFiguresOf } from './data-plane-verdict';
+import type { CollectorErrorsOf } from './failure-detail';
 import type { PhaseSpec } from './plan';
 
 /** What to do with the agents a failed phase touched. */
@@ -189,6 +190,11 @@ export interface DecisionFacts {
    * agent reports any (they are judged by the apply and health gates only).
    */
   readonly telemetry?: TelemetryFiguresOf;
+  /**
+   * The error records of each agent's own logs since a time: an apply or health failure names the
+   * collector's own error when one arrived; absent: no agent reports its own logs.
+   */
+  readonly collectorErrors?: CollectorErrorsOf;
 }
 
 export const FLEET_CAUGHT_UP: DecisionFacts = { fleetCaughtUp: true };

@@ -1,4 +1,4 @@
-import { reportedFailure, sincePush } from './failure-detail';
+import { collectorErrorsSince, reportedFailure, sincePush } from './failure-detail';
 import { emit, type Recorder } from './decision';
 import type { AgentObservation, RemoteConfigState, Tick } from './inputs';
 import type { AgentRecord } from './agent-record';
@@ -27,7 +27,8 @@ export function observeAfterEnd(recorder: Recorder, input: AgentObservation | Ti
     return;
   }
   if (input.hash === targetConfigOf(agent, recorder.draft.settings) && input.status === 'FAILED' && agent.failure === null && agent.appliedAt === null) {
-    emit(recorder, { type: 'AgentConfigFailed', agentId: agent.agentId, reason: 'apply_failed', ...reportedFailure(sincePush(input, agent.targetedAt), 'the agent reported FAILED') });
+    const collectorLog = collectorErrorsSince(recorder.facts.collectorErrors, agent.agentId, agent.targetedAt);
+    emit(recorder, { type: 'AgentConfigFailed', agentId: agent.agentId, reason: 'apply_failed', ...reportedFailure(sincePush(input, agent.targetedAt), 'the agent reported FAILED', collectorLog) });
   }
   revertOutcome(recorder, agentOf(recorder.draft, input.agentId) ?? agent, input.hash, input.status, input.errorMessage);
 }

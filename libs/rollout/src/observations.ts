@@ -1,4 +1,4 @@
-import { reportedFailure, sincePush } from './failure-detail';
+import { collectorErrorsSince, reportedFailure, sincePush } from './failure-detail';
 import { matchesTarget } from '@roost/fleet';
 import { classify, type AgentRecord } from './agent-record';
 import { emit, type Recorder } from './decision';
@@ -66,7 +66,8 @@ export function observeRemoteConfigStatus(recorder: Recorder, input: RemoteConfi
   const agentId = input.agentId;
   if (input.hash === configHash) {
     if (input.status === 'FAILED') {
-      emit(recorder, { type: 'AgentConfigFailed', agentId, reason: 'apply_failed', ...reportedFailure(sincePush(input, agent.targetedAt), 'the agent reported FAILED') });
+      const collectorLog = collectorErrorsSince(recorder.facts.collectorErrors, agentId, agent.targetedAt);
+      emit(recorder, { type: 'AgentConfigFailed', agentId, reason: 'apply_failed', ...reportedFailure(sincePush(input, agent.targetedAt), 'the agent reported FAILED', collectorLog) });
     } else if (input.status === 'APPLYING' && agent.receivedAt === null) {
       emit(recorder, { type: 'AgentConfigReceived', agentId });
     } else if (input.status === 'APPLIED' && agent.appliedAt === null) {

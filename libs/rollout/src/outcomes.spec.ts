@@ -1,4 +1,4 @@
-import { rolloutAgent, summarize, type StartRollout } from './index';
+import { NO_COLLECTOR_LOG, rolloutAgent, summarize, type StartRollout } from './index';
 import {
   agent,
   appliedStatus,
@@ -89,6 +89,34 @@ describe('per-agent outcome: failed', () => {
     const { scenario, canary } = oneCanary({ now: 10_000 });
     const report = { ...failedStatus(canary, 11_000, ''), healthError: 'old trouble', componentErrors: ['exporter:otlp: old trouble'], healthObservedAt: 9_000 };
     expect(ofType(scenario.when(report), 'AgentConfigFailed')).toEqual([expect.objectContaining({ detail: 'the agent reported FAILED', details: [] })]);
+  });
+
+  it("names a crash by the collector's own error record when one arrived since the push, and groups by it", () => {
+    const crash = 'Agent exited unexpectedly with exit code 1 while applying configuration';
+    const bind = 'receiver otlp: Failed to start component: listen tcp: address 99999: invalid port';
+    const { scenario, canary } = oneCanary({ now: 10_000 });
+    const asked: [string, number][] = [];
+    scenario.facts = {
+      fleetCaughtUp: true,
+      collectorErrors: (agentId, since) => {
+        asked.push([agentId, since]);
+        return [bind, 'a later error'];
+      },
+    };
+    expect(ofType(scenario.when(failedStatus(canary, 11_000, crash)), 'AgentConfigFailed')).toEqual([expect.objectContaining({ reason: 'apply_failed', detail: bind, details: [bind, 'a later error', crash] })]);
+    // read from the push on
+    expect(asked).toEqual([[canary, 10_000]]);
+  });
+
+  it('says where the error is when an agent that reports its own logs sent no error record since the push (a config it cannot unmarshal)', () => {
+    const crash = 'Agent exited unexpectedly with exit code 1 while applying configuration';
+    const { scenario, canary } = oneCanary();
+    scenario.facts = { fleetCaughtUp: true, collectorErrors: () => [] };
+    expect(ofType(scenario.when(failedStatus(canary, 1000, crash)), 'AgentConfigFailed')).toEqual([expect.objectContaining({ detail: crash, details: [crash, NO_COLLECTOR_LOG] })]);
+    // an agent that does not report its own logs: nothing added
+    const other = oneCanary();
+    other.scenario.facts = { fleetCaughtUp: true, collectorErrors: () => null };
+    expect(ofType(other.scenario.when(failedStatus(other.canary, 1000, crash)), 'AgentConfigFailed')).toEqual([expect.objectContaining({ detail: crash, details: [crash] })]);
   });
 
   it('ignores FAILED for some other hash', () => {

@@ -25,6 +25,10 @@ import { RolloutStore } from './rollouts/rollout-store';
 import { refusalGauge, refuseToLead, UnreadableHistoryError } from './rollouts/unreadable-history';
 import { startInvariantMonitor } from './truth/invariant-monitor';
 import { listenForTelemetry, TelemetryWindows } from './telemetry/telemetry-windows';
+import { CollectorErrorLog, listenForCollectorErrors } from './telemetry/collector-error-log';
+
+/** Error records of its own logs kept per agent: a failure reads those since the push (a crash logs one or two). */
+const COLLECTOR_ERRORS_PER_AGENT = 16;
 
 /** The ports the orchestrator uses. */
 export type OrchestratorPlatform = Pick<Platform, 'bus' | 'events' | 'kv'>;
@@ -95,7 +99,9 @@ export async function startOrchestrator(
   // Agents' own metrics, for data-plane gates: every instance listens, so a standby takes over with the windows.
   const telemetry = new TelemetryWindows({ maxAgents: resolved.telemetryMaxAgents, samplesPerAgent: resolved.telemetrySamplesPerAgent });
   const telemetrySubscription = listenForTelemetry(platform.bus, telemetry, logger);
-  const registry = new RolloutRegistry({ view, configs, store, mirror, writeDesired, notifier, metrics, fleetCaughtUp, telemetry: telemetry.figuresOf((agentId) => view.agent(agentId)), now, logger });
+  const collectorErrors = new CollectorErrorLog({ maxAgents: resolved.telemetryMaxAgents, recordsPerAgent: COLLECTOR_ERRORS_PER_AGENT });
+  const collectorErrorsSubscription = listenForCollectorErrors(platform.bus, collectorErrors, logger);
+  const registry = new RolloutRegistry({ view, configs, store, mirror, writeDesired, notifier, metrics, fleetCaughtUp, telemetry: telemetry.figuresOf((agentId) => view.agent(agentId)), collectorErrors: collectorErrors.errorsOf((agentId) => view.agent(agentId)), now, logger });
   const invariants = startInvariantMonitor({ rollouts: () => (serving ? registry.rolloutStates() : null), mirror, view, metrics, logger, intervalMs: resolved.invariantCheckMs });
   const enrolment = new EnrolmentTokenStore({ bucket: enrolmentBucket, now, randomBytes: (size) => randomBytes(size) });
   const commands: CommandServer = await serveCommands({ bus: platform.bus, registry, configs, view, enrolment, newRolloutId: resolved.newRolloutId, logger, metrics });
@@ -180,6 +186,7 @@ export async function startOrchestrator(
         await Promise.all([started.stop(), notifier.idle()]);
         presence.stop();
         telemetrySubscription.unsubscribe();
+        collectorErrorsSubscription.unsubscribe();
         invariants.stop();
         configs.stop();
         mirror.stop();

@@ -16,6 +16,7 @@ import {
   type RolloutState,
   type StartRollout,
   type TelemetryFiguresOf,
+  type CollectorErrorsOf,
 } from '@roost/rollout';
 import type { ConfigStore } from '../configs/config-store';
 import type { FleetView } from '../fleet/fleet-view';
@@ -42,6 +43,8 @@ export class RolloutFacts {
     readonly fleetCaughtUp: () => boolean = () => true,
     /** Each agent's own-metrics figures over a stretch of time (data-plane gates); absent: none. */
     readonly telemetry?: TelemetryFiguresOf,
+    /** The error records of each agent's own logs since a time (failures name them); absent: none. */
+    readonly collectorErrors?: CollectorErrorsOf,
   ) {}
 
   lockedBy(agentId: string, except: string | null = null): string | null {

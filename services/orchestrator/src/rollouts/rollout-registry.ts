@@ -1,7 +1,7 @@
 import type { FleetEvent } from '@roost/contracts';
 import { matchesTarget, type FleetAgent, type Target } from '@roost/fleet';
 import type { Logger } from '@roost/ports';
-import { decide, forecastRollout, rolloutAgent, staleDesired, type DesiredLedger, type OperatorAction, type RolloutInput, type RolloutState, type RolloutStatus, type StartRollout, type TelemetryFiguresOf } from '@roost/rollout';
+import { decide, forecastRollout, rolloutAgent, staleDesired, type DesiredLedger, type OperatorAction, type RolloutInput, type RolloutState, type RolloutStatus, type StartRollout, type TelemetryFiguresOf, type CollectorErrorsOf } from '@roost/rollout';
 import type { ConfigStore } from '../configs/config-store';
 import type { FleetView } from '../fleet/fleet-view';
 import type { WebhookNotifier } from '../notify/webhook-notifier';
@@ -29,6 +29,8 @@ export interface RegistryDeps {
   readonly fleetCaughtUp?: () => boolean;
   /** Agents' own-metrics figures for data-plane gates (default: none reported). */
   readonly telemetry?: TelemetryFiguresOf;
+  /** The error records of agents' own logs, which name apply and health failures (default: none reported). */
+  readonly collectorErrors?: CollectorErrorsOf;
   readonly now: () => number;
   readonly logger: Logger;
 }
@@ -62,7 +64,7 @@ export class RolloutRegistry {
   private repair: { timer: NodeJS.Timeout | null; attempt: number } = { timer: null, attempt: 0 };
 
   constructor(private readonly deps: RegistryDeps) {
-    this.facts = new RolloutFacts(deps.view, deps.configs, deps.mirror, () => this.states(), deps.fleetCaughtUp, deps.telemetry);
+    this.facts = new RolloutFacts(deps.view, deps.configs, deps.mirror, () => this.states(), deps.fleetCaughtUp, deps.telemetry, deps.collectorErrors);
     this.runnerDeps = { store: deps.store, writeDesired: deps.writeDesired, facts: this.facts, notifier: deps.notifier, metrics: deps.metrics, now: deps.now, logger: deps.logger };
   }
 

@@ -196,8 +196,8 @@ export class RolloutRunner {
 
   private decideBatch(batch: readonly QueuedInput[]) {
     const now = this.deps.now();
-    const telemetry = this.deps.facts.telemetry;
-    const facts = { fleetCaughtUp: this.deps.facts.fleetCaughtUp(), ...(telemetry === undefined ? {} : { telemetry }) };
+    const { telemetry, collectorErrors } = this.deps.facts;
+    const facts = { fleetCaughtUp: this.deps.facts.fleetCaughtUp(), ...(telemetry === undefined ? {} : { telemetry }), ...(collectorErrors === undefined ? {} : { collectorErrors }) };
     const decided = decideBatch(this.state, batch.map((item) => (state: RolloutState | null) => item.build(now, state)), facts);
     // Outcomes report the state after the whole batch: that is what is stored together.
     const outcomes = decided.refusals.map((error): InputOutcome => {
