@@ -31,6 +31,8 @@ describe('collector error records (own logs)', () => {
         record(17, 'Failed to start component', { error: 'listen tcp: address 99999: invalid port', 'otelcol.component.id': 'otlp', 'otelcol.component.kind': 'Receiver' }),
         record(13, 'a warning'),
         { severityText: 'error', body: { stringValue: 'no number, text says error' } },
+        // as a v0.149.0 collector exports it
+        record(17, 'Failed to start component', { error: 'listen tcp: address 99999: invalid port', type: 'Receiver', id: 'otlp', 'code.function.name': 'graph.(*Graph).StartAll' }, 'error'),
       ),
       encoding,
     );
@@ -41,6 +43,7 @@ describe('collector error records (own logs)', () => {
       records: [
         { time: T0, severity: 'ERROR', text: 'receiver otlp: Failed to start component: listen tcp: address 99999: invalid port' },
         { time: 0, severity: 'ERROR', text: 'no number, text says error' },
+        { time: T0, severity: 'ERROR', text: 'receiver otlp: Failed to start component: listen tcp: address 99999: invalid port' },
       ],
     });
   });

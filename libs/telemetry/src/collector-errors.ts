@@ -33,13 +33,16 @@ export function collectorErrors(request: ExportLogsServiceRequest, agentId: stri
 
 /**
  * What a person reads of a record: the collector's component when the record names one, the body
- * (the logger's message), and its `error` attribute (zap's `zap.Error`, which carries the cause:
- * `Failed to start component … : listen tcp: address 99999: invalid port`).
+ * (the logger's message), and its `error` attribute (zap's `zap.Error`, which carries the cause).
+ * A v0.149.0 collector that cannot bind a receiver's port exports body `Failed to start component`
+ * with attributes `error: listen tcp: address 99999: invalid port`, `type: Receiver`, `id: otlp`:
+ * `receiver otlp: Failed to start component: listen tcp: address 99999: invalid port`. Newer
+ * releases name the component `otelcol.component.kind` / `otelcol.component.id`.
  */
 function errorRecord(record: LogRecord): CollectorErrorRecord {
   const attributes = new Map((record.attributes ?? []).map((attribute: KeyValue) => [attribute.key ?? '', attribute.value ?? null]));
-  const kind = textOf(attributes.get('otelcol.component.kind') ?? null);
-  const id = textOf(attributes.get('otelcol.component.id') ?? null);
+  const kind = textOf(attributes.get('otelcol.component.kind') ?? attributes.get('type') ?? null);
+  const id = textOf(attributes.get('otelcol.component.id') ?? attributes.get('id') ?? null);
   const component = id === '' ? '' : `${kind === '' ? '' : `${kind.toLowerCase()} `}${id}: `;
   const body = textOf(record.body ?? null);
   const error = textOf(attributes.get('error') ?? null);

@@ -12,10 +12,16 @@
  *
  * The figures the gate compared and the send_failed rates the collectors reported are written to
  * the test output.
+ *
+ * The same collectors report their own logs (own_logs, offered with own_metrics): a config whose
+ * receiver cannot bind its port fails the canary under the collector's own error record; a config
+ * the collector cannot unmarshal fails before its telemetry starts, so no record arrives and the
+ * failure says where the error is.
  */
 import { subjects, telemetrySampleContract, type TelemetrySample } from '@roost/contracts';
 import { eventually } from '@roost/testing';
-import { exportingConfig } from './collector-configs';
+import { NO_COLLECTOR_LOG } from '@roost/rollout';
+import { BAD_CONFIGS, exportingConfig } from './collector-configs';
 import { SUPERVISED_TIMING, expectEnded, port, waitConnected } from './fleet-checks';
 import { collectorBinaries, startRoostUnderTest, startSupervisedFleet, type Json, type RoostUnderTest, type SupervisedFleet } from './index';
 import { sendTraces, startOtlpBackend, type OtlpBackend } from './otlp-backend';
@@ -135,6 +141,34 @@ describe('data-plane gates on real collectors', () => {
     await expectEnded(roost, rollout, 'completed');
     const judgement = await record('good config', rollout);
     expect(judgement['gates'][0]).toMatchObject({ outcome: 'pass', canary: 0, control: 0 });
+  }, 150_000);
+
+  /** A config the collector refuses at start, rolled out to one canary (no data-plane gate); the canary's outcome. */
+  async function crashAtCanary(name: string, yaml: string): Promise<{ canary: Json; failures: Json[] }> {
+    const rollout = await rollOut(yaml, { dataPlane: undefined, plan: [{ count: 1, windowMs: 2_000 }, { percent: 100 }] });
+    await expectEnded(roost, rollout, 'rolled_back');
+    const canary = (await roost.api.rolloutAgents(String(rollout['rolloutId']))).find((a) => a['phase'] === 0) as Json;
+    const failures = (await roost.api.rollout(String(rollout['rolloutId'])))['failures'] as Json[];
+    process.stdout.write(`own-logs drill: ${JSON.stringify({ drill: name, failure: canary['failure'], failures })}\n`);
+    return { canary, failures };
+  }
+
+  it("names a canary's crash by the collector's own error record when it reaches its own logs: a port it cannot bind", async () => {
+    const { canary, failures } = await crashAtCanary('bind error', BAD_CONFIGS['an invalid endpoint'](PORT));
+    const own = 'receiver otlp: Failed to start component: listen tcp: address 99999: invalid port';
+    expect(canary['failure']).toMatchObject({ reason: 'apply_failed', detail: own, details: expect.arrayContaining(['Agent exited unexpectedly with exit code 1 while applying configuration']) });
+    expect(failures).toEqual([expect.objectContaining({ message: own, agents: 1 })]);
+  }, 150_000);
+
+  it('says where the error is when the collector fails before its own telemetry starts: a config it cannot unmarshal', async () => {
+    const { canary, failures } = await crashAtCanary('unmarshal error', BAD_CONFIGS['an unknown key'](PORT));
+    const crash = 'Agent exited unexpectedly with exit code 1 while applying configuration';
+    expect(canary['failure']).toMatchObject({ reason: 'apply_failed', detail: crash });
+    expect(canary['failure']['details']).toContain(NO_COLLECTOR_LOG);
+    expect(failures).toEqual([expect.objectContaining({ message: crash, agents: 1 })]);
+    // the error is where the failure says: the collector's stderr, in the supervisor's log (passthrough_logs)
+    const crashed = fleet.byUid(String(canary['agentId']));
+    expect(crashed.logTail(400)).toContain("'otlpreceiver.HTTPConfig' has invalid keys: no_such_setting");
   }, 150_000);
 
   it('passes a config during a backend outage: every agent fails alike, and the judgement says the cause is shared', async () => {

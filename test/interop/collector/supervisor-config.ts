@@ -22,9 +22,10 @@ export interface SupervisorConfigOptions {
   /** The supervisor's own log file. */
   readonly logFile: string;
   /**
-   * Own metrics (data-plane gates): the collector runs through `launcher` (see
-   * collectorLauncherScript) and exports its metrics every `exportIntervalMs` once Roost offers
-   * where to. Absent: the collector's own metrics are off.
+   * Own telemetry (data-plane gates, the collector's own errors): the collector runs through
+   * `launcher` (see collectorLauncherScript) and exports its metrics every `exportIntervalMs`,
+   * and its logs, once Roost offers where to (the supervisor then also reports ReportsOwnLogs).
+   * Absent: the collector's own metrics are off.
    */
   readonly ownMetrics?: { readonly launcher: string; readonly exportIntervalMs: number };
   /** Request headers to the server (`Authorization: Bearer <token>`). */
@@ -50,7 +51,11 @@ export function supervisorConfigYaml(o: SupervisorConfigOptions): string {
       ...(o.headers === undefined ? {} : { headers: { ...o.headers } }),
       ...(o.serverUrl.startsWith('ws://') || o.serverUrl.startsWith('http://') ? { tls: { insecure: true } } : {}),
     },
-    capabilities: { ...SUPERVISOR_CAPABILITIES, ...(o.acceptsOpampConnectionSettings === true ? { accepts_opamp_connection_settings: true } : {}) },
+    capabilities: {
+      ...SUPERVISOR_CAPABILITIES,
+      ...(o.ownMetrics === undefined ? {} : { reports_own_logs: true }),
+      ...(o.acceptsOpampConnectionSettings === true ? { accepts_opamp_connection_settings: true } : {}),
+    },
     agent: {
       executable: o.ownMetrics?.launcher ?? o.collectorPath,
       instance_id: o.instanceUid,
