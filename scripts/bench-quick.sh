@@ -31,6 +31,7 @@ run orchestrator 300 npx tsx bench/orchestrator/run.ts --quick
 run fuzz 180 npx tsx bench/fuzz/run.ts --quick
 run gateway 300 npx tsx bench/gateway/run.ts --quick --checkpoints=500,1000 --agents=500 --deliveries=2 --status-rates=2000 --step-seconds=1 --deadline-minutes=4
 run gateway-latency 180 npx tsx bench/gateway/latency.ts --quick --deadline-minutes=2
+run fleet-scale 120 npx tsx bench/fleet-scale/run.ts --quick
 
 if [ ${#failed[@]} -gt 0 ]; then
   echo "benchmarks failed: ${failed[*]}"

@@ -63,10 +63,24 @@ export class SimulatedAgent {
   private ws?: WebSocket;
   private readonly startedAt = Date.now() * 1e6;
 
+  private readonly environment: string;
+  private readonly healthWithApplied: boolean;
+
+  /**
+   * `environment` is the agent's service.environment (its rollout group; by default one agent in
+   * ten is 'staging', the rest 'production'). `healthWithApplied` sends the agent's health with
+   * its APPLIED, as a collector does once it runs the new config (a rollout counts an agent that
+   * reports health as applied only when healthy since the push); off by default, so the gateway
+   * benchmark's messages stay as they were.
+   */
   constructor(
     private readonly index: number,
     private readonly hooks: AgentHooks,
-  ) {}
+    options: { environment?: string; healthWithApplied?: boolean } = {},
+  ) {
+    this.environment = options.environment ?? (index % 10 === 0 ? 'staging' : 'production');
+    this.healthWithApplied = options.healthWithApplied ?? false;
+  }
 
   /** Opens the connection, sends the full first report, resolves on the server's answer. */
   connect(url: string, localAddress: string, timeoutMs: number): Promise<void> {
@@ -98,7 +112,7 @@ export class SimulatedAgent {
       instanceUid: this.uid,
       sequenceNum: u64(this.seq++),
       capabilities: CAPABILITY_BITS,
-      health: { healthy: true, startTimeUnixNano: u64(this.startedAt), status: 'ok', statusTimeUnixNano: u64(Date.now() * 1e6) },
+      health: this.health(Date.now()),
     });
   }
 
@@ -122,7 +136,13 @@ export class SimulatedAgent {
       this.remoteStatus = { lastRemoteConfigHash: msg.configHash, status: RemoteConfigStatuses.APPLIED };
       this.effective = msg.configMap ?? {};
       const frame = agentFrameWith(
-        { instanceUid: this.uid, sequenceNum: u64(this.seq++), capabilities: CAPABILITY_BITS, remoteConfigStatus: this.remoteStatus },
+        {
+          instanceUid: this.uid,
+          sequenceNum: u64(this.seq++),
+          capabilities: CAPABILITY_BITS,
+          remoteConfigStatus: this.remoteStatus,
+          ...(this.healthWithApplied ? { health: this.health(Date.now()) } : {}),
+        },
         encodedEffectiveConfig(msg.configHash, this.effective),
       );
       this.write(frame);
@@ -141,7 +161,7 @@ export class SimulatedAgent {
         identifyingAttributes: [
           { key: 'service.name', value: { stringValue: 'otelcol-contrib' } },
           { key: 'service.instance.id', value: { stringValue: this.uid.toString('hex') } },
-          { key: 'service.environment', value: { stringValue: this.index % 10 === 0 ? 'staging' : 'production' } },
+          { key: 'service.environment', value: { stringValue: this.environment } },
         ],
         nonIdentifyingAttributes: [
           { key: 'host.name', value: { stringValue: `bench-host-${this.index}` } },
@@ -149,10 +169,14 @@ export class SimulatedAgent {
           { key: 'cloud.region', value: { stringValue: ['eu-west-1', 'us-east-1', 'ap-south-1'][this.index % 3]! } },
         ],
       },
-      health: { healthy: true, startTimeUnixNano: u64(this.startedAt), status: 'ok', statusTimeUnixNano: u64(this.startedAt) },
+      health: this.health(this.startedAt / 1e6),
       effectiveConfig: { configMap: { configMap: this.effective } },
       remoteConfigStatus: this.remoteStatus,
     });
+  }
+
+  private health(atMs: number): AgentToServerInit['health'] {
+    return { healthy: true, startTimeUnixNano: u64(this.startedAt), status: 'ok', statusTimeUnixNano: u64(atMs * 1e6) };
   }
 
   private send(msg: AgentToServerInit): void {

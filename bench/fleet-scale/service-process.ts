@@ -1,0 +1,59 @@
+/**
+ * One Roost service of the fleet-scale benchmark in a process of its own, on the benchmark's
+ * nats-server, as in production: a gateway (its own port on 127.0.0.1) or the orchestrator.
+ * Reports its CPU time (user + system, all threads) and RSS over IPC.
+ * Usage (by run.ts): service-process.ts gateway|orchestrator <nats url> <id>
+ */
+import { startGateway, type RunningGateway } from '@roost/gateway';
+import { startOrchestrator, type RunningOrchestrator } from '@roost/orchestrator';
+import { connectNatsServicePlatform, type ServicePlatform } from '@roost/platform-nats';
+import { serve } from '../gateway/ipc';
+
+const [kind, natsUrl, id] = process.argv.slice(2) as ['gateway' | 'orchestrator', string, string];
+
+let platform: ServicePlatform | undefined;
+let gateway: RunningGateway | undefined;
+let orchestrator: RunningOrchestrator | undefined;
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+async function start(): Promise<{ url?: string }> {
+  platform = await connectNatsServicePlatform({ url: natsUrl, name: id });
+  if (kind === 'gateway') {
+    gateway = await startGateway({ port: 0, host: '127.0.0.1', gatewayId: id }, platform);
+    return { url: gateway.url };
+  }
+  orchestrator = await startOrchestrator({ instanceId: id, leaseRetryMs: 100 }, platform);
+  const deadline = Date.now() + 30_000;
+  while (!orchestrator.isLeader()) {
+    if (Date.now() > deadline) throw new Error('the orchestrator did not lead within 30 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {};
+}
+
+serve({
+  start,
+  /** CPU seconds so far and RSS; `settle` collects garbage first (for a per-agent memory figure). */
+  usage: async (p: { settle?: boolean }) => {
+    if (p.settle) {
+      for (let i = 0; i < 2; i++) {
+        gc?.();
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    const cpu = process.cpuUsage();
+    return {
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      rssBytes: process.memoryUsage.rss(),
+      agents: gateway?.stats().agents.websocket,
+      fleetSize: orchestrator?.fleetSize(),
+    };
+  },
+  stop: async () => {
+    await orchestrator?.stop();
+    await gateway?.stop();
+    await platform?.close();
+    return {};
+  },
+});
