@@ -119,6 +119,41 @@ describe('leader lease when standbys campaign in the same instant', () => {
   });
 });
 
+describe('leader lease when the server answers a write with the wrong revision', () => {
+  it('confirms and renews on the revision the entry was stored at', async () => {
+    const memory = await createMemoryKeyValueBuckets().open(BUCKETS.leases.name);
+    // Every write is stored, but answered one revision too high (as after a stream leader change).
+    const off = async (write: Promise<number>): Promise<number> => (await write) + 1;
+    const bucket: KeyValueStore = {
+      bucket: memory.bucket,
+      get: (key) => memory.get(key),
+      put: (key, value) => off(memory.put(key, value)),
+      create: (key, value) => off(memory.create(key, value)),
+      update: (key, value, revision) => off(memory.update(key, value, revision)),
+      delete: (key) => memory.delete(key),
+      keys: () => memory.keys(),
+      watch: (handler, options) => memory.watch(handler, options),
+    };
+    const deposed: string[] = [];
+    const lease = new LeaderLease(
+      bucket,
+      { key: 'orchestrator', holder: 'one', ttlMs: 3_000, renewMs: 200, retryMs: 100, now: Date.now, logger: silentLogger },
+      { elected: async () => undefined, deposed: (reason) => void deposed.push(reason) },
+    );
+    try {
+      lease.start();
+      await eventually(() => lease.leading, { timeoutMs: 3_000, what: 'the lease to be confirmed' });
+      const leadingSince = (await memory.get('orchestrator'))!.revision;
+      await sleep(1_000);
+      expect(deposed).toEqual([]);
+      expect(lease.canAct()).toBe(true);
+      expect((await memory.get('orchestrator'))!.revision).toBeGreaterThan(leadingSince + 2);
+    } finally {
+      await lease.stop();
+    }
+  });
+});
+
 describe('leader lease when the answer to a renewal is lost', () => {
   it('keeps leading when the renewal landed all the same, instead of reading its own write as a rival', async () => {
     const memory = await createMemoryKeyValueBuckets().open(BUCKETS.leases.name);

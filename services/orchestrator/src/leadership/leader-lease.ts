@@ -147,7 +147,7 @@ export class LeaderLease {
       if (seen !== null && now < this.lapsesAt()) return;
       // A lease seen and not renewed in time is taken over, unless renewed meanwhile (conflict).
       const won = seen !== null ? await this.takeOver(seen.revision, value) : await this.bucket.create(this.options.key, value);
-      const held = await this.confirmed(won, value);
+      const held = await this.confirmed(won, value, now);
       if (held === null) return;
       this.revision = held;
     } catch (error) {
@@ -173,21 +173,37 @@ export class LeaderLease {
    * leader changes (nats-server#8469). So two standbys that campaign in the same instant can
    * both be told they won; the bucket keeps the write applied last. Once both writes have surely
    * landed, each winner confirms with one more compare-and-set on the revision it won: only the
-   * write the bucket kept still matches. (A read would not do: a KV read may be answered by a copy
-   * still catching up, and say the entry is missing.) Resolves with the confirmed revision, or null.
+   * write the bucket kept still matches. (A read alone would not do: a KV read may be answered by
+   * a copy still catching up, and say the entry is missing.)
+   *
+   * The same servers, after a stream leader change, can also answer a write with a revision that
+   * is not the one it was stored at (seen on a 3-node cluster after a frozen node thawed: a lone
+   * standby's create, answered "revision 25", could never be confirmed on 25, round after round).
+   * So when the confirmation conflicts and the entry holds this very campaign (this holder, this
+   * acquisition time) at another revision, one compare-and-set on that revision decides.
+   * Resolves with the confirmed revision, or null.
    */
-  private async confirmed(revision: number, value: Uint8Array): Promise<number | null> {
+  private async confirmed(revision: number, value: Uint8Array, acquiredAt: number): Promise<number | null> {
     await new Promise((resolve) => setTimeout(resolve, CONFIRM_AFTER_MS));
     try {
       return await this.bucket.update(this.options.key, value, revision);
     } catch (error) {
-      if (error instanceof KvConflictError) {
-        this.options.logger.warn({ holder: this.options.holder, revision }, 'another process won the orchestrator lease in the same instant; this one stays standby');
-      } else {
+      if (!(error instanceof KvConflictError)) {
         this.options.logger.warn({ holder: this.options.holder, revision, err: String(error) }, 'could not confirm the orchestrator lease; standing by');
+        return null;
       }
-      return null;
     }
+    const stored = await this.ownEntry(acquiredAt);
+    if (stored !== null && stored.revision !== revision) {
+      this.options.logger.warn({ holder: this.options.holder, answered: revision, stored: stored.revision }, 'the server answered the lease write with another revision than it stored; confirming on the stored one');
+      try {
+        return await this.bucket.update(this.options.key, value, stored.revision);
+      } catch {
+        // Another write came after it: that one holds the lease.
+      }
+    }
+    this.options.logger.warn({ holder: this.options.holder, revision }, 'another process won the orchestrator lease in the same instant; this one stays standby');
+    return null;
   }
 
   /** Compare-and-set on the revision seen; the entry may have expired meanwhile (then created). */
@@ -221,25 +237,31 @@ export class LeaderLease {
   }
 
   /**
-   * A renewal whose answer was lost (a timeout while the stream's leader changed) may have landed
-   * all the same: the entry then holds this very lease (this holder, acquired at the same time)
-   * at a newer revision, and this process goes on from there instead of stepping down.
+   * A renewal whose answer was lost (a timeout while the stream's leader changed), or answered
+   * with another revision than it was stored at (see `confirmed`), may have landed all the same:
+   * the entry then holds this very lease (this holder, acquired at the same time) at another
+   * revision, and this process goes on from there instead of stepping down.
    */
   private async ownRenewalLanded(revision: number): Promise<boolean> {
-    const entry = await this.bucket.get(this.options.key).catch(() => null);
-    if (entry === null || entry.revision <= revision || this.revision !== revision) return false;
-    let lease: LeaseValue;
-    try {
-      lease = leaseContract.decode(entry.value);
-    } catch {
-      return false;
-    }
-    if (lease.holder !== this.options.holder || lease.acquiredAt !== this.acquiredAt) return false;
-    this.options.logger.info({ holder: this.options.holder, revision: entry.revision }, 'a renewal whose answer was lost had landed; keeping the lease');
-    this.revision = entry.revision;
-    this.renewedAt = Math.max(this.renewedAt, lease.renewedAt);
+    const stored = await this.ownEntry(this.acquiredAt);
+    if (stored === null || stored.revision === revision || this.revision !== revision) return false;
+    this.options.logger.info({ holder: this.options.holder, revision: stored.revision }, 'a renewal whose answer was lost or wrong had landed; keeping the lease');
+    this.revision = stored.revision;
+    this.renewedAt = Math.max(this.renewedAt, stored.lease.renewedAt);
     this.armFence();
     return true;
+  }
+
+  /** The lease entry, when it holds this holder's lease acquired at `acquiredAt`; null otherwise or unreadable. */
+  private async ownEntry(acquiredAt: number): Promise<{ revision: number; lease: LeaseValue } | null> {
+    const entry = await this.bucket.get(this.options.key).catch(() => null);
+    if (entry === null) return null;
+    try {
+      const lease = leaseContract.decode(entry.value);
+      return lease.holder === this.options.holder && lease.acquiredAt === acquiredAt ? { revision: entry.revision, lease } : null;
+    } catch {
+      return null;
+    }
   }
 
   private armFence(): void {
