@@ -27,7 +27,7 @@ export function sincePush(
 }
 
 /**
- * The error-level records of an agent's own logs received since a time (oldest first, each text
+ * The error-level records of an agent's own logs received since a time (newest first, each text
  * once); null when the agent does not report its own logs (no ReportsOwnLogs, or no facts).
  */
 export type CollectorErrorsOf = (agentId: string, since: number) => readonly string[] | null;
@@ -41,10 +41,11 @@ export const NO_COLLECTOR_LOG =
   "no error record in the collector's own logs since the push: an error before its own telemetry starts (a config it cannot unmarshal) is only in its stderr — the supervisor's log with agent::passthrough_logs, else agent.log in the supervisor's storage directory";
 
 /**
- * `collectorLog`: the error records of the collector's own logs since the push (collectorErrorsSince),
- * the most specific of all (the collector's own words for a crash the supervisor reports as
- * "exited unexpectedly"): the first is the detail; an empty list adds NO_COLLECTOR_LOG to the
- * details; null (the agent does not report its own logs) adds nothing.
+ * `collectorLog`: the error records of the collector's own logs since the push, newest first
+ * (collectorErrorsSince), the most specific of all (the collector's own words for a crash the
+ * supervisor reports as "exited unexpectedly"): the newest, the last thing a crashing collector
+ * logs, is the detail; an empty list adds NO_COLLECTOR_LOG to the details; null (the agent does
+ * not report its own logs) adds nothing.
  */
 export function reportedFailure(
   reported: { componentErrors?: readonly string[]; errorMessage?: string; healthError?: string },

@@ -100,10 +100,11 @@ describe('per-agent outcome: failed', () => {
       fleetCaughtUp: true,
       collectorErrors: (agentId, since) => {
         asked.push([agentId, since]);
-        return [bind, 'a later error'];
+        // newest first
+        return [bind, 'an error of its previous run'];
       },
     };
-    expect(ofType(scenario.when(failedStatus(canary, 11_000, crash)), 'AgentConfigFailed')).toEqual([expect.objectContaining({ reason: 'apply_failed', detail: bind, details: [bind, 'a later error', crash] })]);
+    expect(ofType(scenario.when(failedStatus(canary, 11_000, crash)), 'AgentConfigFailed')).toEqual([expect.objectContaining({ reason: 'apply_failed', detail: bind, details: [bind, 'an error of its previous run', crash] })]);
     // read from the push on
     expect(asked).toEqual([[canary, 10_000]]);
   });

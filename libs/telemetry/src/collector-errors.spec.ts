@@ -71,11 +71,14 @@ describe('collector error records (own logs)', () => {
       expect(ring.map((r) => r.receivedAt)).toEqual([1, 2, 2]);
     });
 
-    it('since a time (the push): records received from then on, oldest first, each text once', () => {
+    it('since a time (the push): records received from then on, newest first, each text once', () => {
       let ring = appendErrors([], message(10, 'before the push'), 16);
-      ring = appendErrors(ring, message(20, 'bind failed', 'shutdown error'), 16);
-      ring = appendErrors(ring, message(30, 'bind failed'), 16);
-      expect(errorsSince(ring, 15).map((r) => r.text)).toEqual(['bind failed', 'shutdown error']);
+      ring = appendErrors(ring, message(20, 'Exporting failed', 'bind failed'), 16);
+      ring = appendErrors(ring, message(30, 'Exporting failed'), 16);
+      expect(errorsSince(ring, 15).map((r) => [r.text, r.receivedAt])).toEqual([
+        ['Exporting failed', 30],
+        ['bind failed', 20],
+      ]);
       expect(errorsSince(ring, 31)).toEqual([]);
     });
   });

@@ -83,8 +83,18 @@ export function appendErrors(ring: readonly ReceivedError[], message: CollectorE
   return next.length > max ? next.slice(next.length - max) : next;
 }
 
-/** The records received from `from` on (server clock), oldest first, each text once. */
+/**
+ * The records received from `from` on (server clock), newest first, each text once (its latest):
+ * a crash's own error is the last a collector logs, after anything its previous run logged.
+ */
 export function errorsSince(ring: readonly ReceivedError[], from: number): ReceivedError[] {
   const seen = new Set<string>();
-  return ring.filter((record) => record.receivedAt >= from && !seen.has(record.text) && seen.add(record.text) !== undefined);
+  const latest: ReceivedError[] = [];
+  for (let i = ring.length - 1; i >= 0; i -= 1) {
+    const record = ring[i] as ReceivedError;
+    if (record.receivedAt < from || seen.has(record.text)) continue;
+    seen.add(record.text);
+    latest.push(record);
+  }
+  return latest;
 }

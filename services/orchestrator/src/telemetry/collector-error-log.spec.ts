@@ -25,6 +25,6 @@ describe('CollectorErrorLog', () => {
     log.add(message('c', 4, 'w'));
     expect(log.agents).toBe(2);
     expect(log.since('b', 0)).toEqual([]);
-    expect(log.since('a', 0)).toEqual(['x', 'z']);
+    expect(log.since('a', 0)).toEqual(['z', 'x']);
   });
 });

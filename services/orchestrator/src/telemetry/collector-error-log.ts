@@ -31,7 +31,7 @@ export class CollectorErrorLog {
     }
   }
 
-  /** The texts of the agent's records received from `since` on, oldest first, each once. */
+  /** The texts of the agent's records received from `since` on, newest first, each once. */
   since(agentId: string, since: number): string[] {
     return errorsSince(this.rings.get(agentId) ?? [], since).map((record) => record.text);
   }
