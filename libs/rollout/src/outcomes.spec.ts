@@ -133,6 +133,16 @@ describe('per-agent outcome: failed', () => {
     expect(ofType(scenario.when(tick(31_000)), 'AgentConfigFailed')).toEqual([expect.objectContaining({ reason: 'unhealthy', detail: 'exporter failing' })]);
   });
 
+  it("names an unhealthy failure by the collector's own newest error record since the push", () => {
+    const { scenario, canary } = oneCanary();
+    scenario.facts = { fleetCaughtUp: true, collectorErrors: () => ['exporter otlphttp: Exporting failed. Dropping data.: 503 Service Unavailable'] };
+    scenario.when(appliedStatus(canary, 1000));
+    scenario.when(health(canary, false, 1000));
+    expect(ofType(scenario.when(tick(31_000)), 'AgentConfigFailed')).toEqual([
+      expect.objectContaining({ reason: 'unhealthy', detail: 'exporter otlphttp: Exporting failed. Dropping data.: 503 Service Unavailable', details: expect.arrayContaining(['exporter failing']) }),
+    ]);
+  });
+
   it('forgives an unhealthy spell shorter than the grace period, as collectors report while starting', () => {
     const { scenario, canary } = oneCanary();
     scenario.when(health(canary, false, 100));
