@@ -5,6 +5,8 @@ import type { RolloutTiming } from './rollout-driver';
 export interface Sample {
   cpuSeconds: number;
   rssBytes: number;
+  /** V8 heap in use (Node processes of Roost). */
+  heapUsedBytes?: number;
 }
 
 export interface ProcessFigures {
@@ -65,6 +67,7 @@ export function formatReport(r: FleetScaleFigures): { text: string; markdown: st
     ['  every agent in the orchestrator fleet view (s)', f(connectS)],
     ['  agents that failed to connect', String(r.connect.failed)],
     [`rollout of ${r.configBytes} B: 100% APPLIED (s from the start command, orchestrator's record)`, f(lastApplied)],
+    ['  the last agent sent its APPLIED (s, agent side)', f(r.rollout.lastAgentAppliedS)],
     ['  rollout completed (s)', f(t.completedS)],
     ['  members / APPLIED (orchestrator) / APPLIED sent by agents / failed', `${r.rollout.members} / ${r.rollout.appliedByOrchestrator} / ${r.rollout.appliedByAgents} / ${t.failed}`],
     ...t.phases.map((p) => [
@@ -72,6 +75,7 @@ export function formatReport(r: FleetScaleFigures): { text: string; markdown: st
       `${f(p.startedS)} / ${f(p.allAppliedS)} / ${f(p.passedS)}`,
     ]),
     ['gateway RSS per agent (KB, growth over idle / total RSS ÷ agents)', `${f(gatewayRssGrowth / r.agents / 1024, 2)} / ${f(gatewayRss / r.agents / 1024, 2)}`],
+    ['gateway RSS per agent after the rollout (KB, growth over idle; after a forced GC)', f(sum(gateways.map((g) => g.afterRollout.rssBytes - g.idle.rssBytes)) / r.agents / 1024, 2)],
     ['gateway CPU per agent: connect / rollout (ms, user+sys)', `${f((cpu(gateways, 'connect') / r.agents) * 1000, 2)} / ${f((cpu(gateways, 'rollout') / r.agents) * 1000, 2)}`],
     ['Roost + NATS CPU: connect / rollout (s, user+sys)', `${f(cpu(services, 'connect'))} / ${f(cpu(services, 'rollout'))}`],
     ['load client CPU: connect / rollout (s, user+sys)', `${f(cpu(clients, 'connect'))} / ${f(cpu(clients, 'rollout'))}`],
@@ -91,13 +95,14 @@ export function formatReport(r: FleetScaleFigures): { text: string; markdown: st
     f(p.idle.rssBytes / MB, 0),
     f(p.afterConnect.rssBytes / MB, 0),
     f(p.afterRollout.rssBytes / MB, 0),
+    p.afterRollout.heapUsedBytes === undefined ? '' : `${f((p.afterConnect.heapUsedBytes ?? NaN) / MB, 0)} / ${f(p.afterRollout.heapUsedBytes / MB, 0)}`,
     f(p.afterConnect.cpuSeconds - p.idle.cpuSeconds),
     f(p.afterRollout.cpuSeconds - p.afterConnect.cpuSeconds),
     `${f(((p.afterConnect.cpuSeconds - p.idle.cpuSeconds) / connectS) * 100, 0)} / ${f(((p.afterRollout.cpuSeconds - p.afterConnect.cpuSeconds) / rolloutS) * 100, 0)}`,
   ]);
   const one = renderTable(['measure', 'figure'], headline, notes);
   const two = renderTable(
-    ['process', 'agents', 'RSS idle (MB)', 'RSS connected (MB)', 'RSS after rollout (MB)', 'CPU connect (s)', 'CPU rollout (s)', '% of a core connect / rollout'],
+    ['process', 'agents', 'RSS idle (MB)', 'RSS connected (MB)', 'RSS after rollout (MB)', 'heap connected / after rollout (MB)', 'CPU connect (s)', 'CPU rollout (s)', '% of a core connect / rollout'],
     perProcess,
     [],
   );

@@ -54,6 +54,7 @@ const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 interface Usage {
   cpuSeconds: number;
   rssBytes: number;
+  heapUsedBytes?: number;
   agents?: number;
   fleetSize?: number;
 }
@@ -172,7 +173,7 @@ async function main(): Promise<void> {
     }
     const rolloutEndedMs = Date.now() - rolloutStarted;
     if (status.status !== 'completed') throw new Error(`rollout ended ${status.status}: ${JSON.stringify(status)}`);
-    const afterRollout = await usageOfAll(false);
+    const afterRollout = await usageOfAll(true);
     const applied = await Promise.all(fleets.map((f) => request<{ count: number; firstAt: number; lastAt: number }>(f, 'applied')));
     const timing = rolloutTiming(await driver.events(summary.rolloutId), rolloutStarted);
     const loadAfter = load();

@@ -46,6 +46,7 @@ serve({
     return {
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       rssBytes: process.memoryUsage.rss(),
+      heapUsedBytes: process.memoryUsage().heapUsed,
       agents: gateway?.stats().agents.websocket,
       fleetSize: orchestrator?.fleetSize(),
     };
