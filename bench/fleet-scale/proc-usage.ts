@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { parseListenOverflows } from '../gateway/latency-scenarios';
 
 const TICKS_PER_SECOND = (() => {
   try {
@@ -41,6 +42,15 @@ export function procUsage(pid: number | undefined): { cpuSeconds: number; rssByt
     const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
     return { cpuSeconds, rssBytes: rssKb * 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The kernel's TcpExt ListenOverflows counter (the whole network namespace); undefined off Linux. */
+export function listenOverflows(): number | undefined {
+  try {
+    return parseListenOverflows(readFileSync('/proc/net/netstat', 'utf8'));
   } catch {
     return undefined;
   }

@@ -25,7 +25,7 @@ export interface FleetScaleFigures {
   gateways: number;
   configBytes: number;
   windowMs: number;
-  connect: { allMs: number; fleetViewMs: number; p50Ms: number; p99Ms: number; failed: number };
+  connect: { allMs: number; fleetViewMs: number; p50Ms: number; p99Ms: number; failed: number; listenOverflows: number | undefined };
   rollout: {
     members: number;
     appliedByOrchestrator: number;
@@ -66,6 +66,7 @@ export function formatReport(r: FleetScaleFigures): { text: string; markdown: st
     ['  per-agent first answer p50 / p99 (ms, worst client process)', `${f(r.connect.p50Ms, 0)} / ${f(r.connect.p99Ms, 0)}`],
     ['  every agent in the orchestrator fleet view (s)', f(connectS)],
     ['  agents that failed to connect', String(r.connect.failed)],
+    ['  listen-queue overflows while connecting (kernel TcpExt ListenOverflows, whole machine)', r.connect.listenOverflows === undefined ? '—' : String(r.connect.listenOverflows)],
     [`rollout of ${r.configBytes} B: 100% APPLIED (s from the start command, orchestrator's record)`, f(lastApplied)],
     ['  the last agent sent its APPLIED (s, agent side)', f(r.rollout.lastAgentAppliedS)],
     ['  rollout completed (s)', f(t.completedS)],

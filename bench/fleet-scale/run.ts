@@ -25,7 +25,7 @@ import { startNatsServer } from '@roost/testing';
 import { request } from '../gateway/ipc';
 import { endChild, spawnChild } from '../gateway/spawn-child';
 import type { ConnectRequest, ConnectResult } from './fleet-process';
-import { findPid, procUsage } from './proc-usage';
+import { findPid, listenOverflows, procUsage } from './proc-usage';
 import { formatReport, type ProcessFigures } from './report';
 import { collectorConfigOfSize, RolloutDriver, rolloutTiming } from './rollout-driver';
 
@@ -116,6 +116,7 @@ async function main(): Promise<void> {
 
     // Connect: each client process to its gateway, all at once.
     console.log(`connecting ${agentCount} agents (${concurrency} in flight per client process)`);
+    const overflowsBefore = listenOverflows();
     const connectStarted = Date.now();
     const shares = gateways.map((_, i) => Math.floor(agentCount / gatewayCount) + (i < agentCount % gatewayCount ? 1 : 0));
     const progress = setInterval(() => {
@@ -136,6 +137,8 @@ async function main(): Promise<void> {
     );
     clearInterval(progress);
     const connectedAllMs = Date.now() - connectStarted;
+    const overflowsAfter = listenOverflows();
+    const overflows = overflowsBefore === undefined || overflowsAfter === undefined ? undefined : overflowsAfter - overflowsBefore;
     const connected = connects.reduce((sum, c) => sum + c.connected, 0);
     const failed = connects.reduce((sum, c) => sum + c.failed, 0);
     if (failed > 0) console.log(`${failed} agents failed to connect (first: ${connects.find((c) => c.firstError)?.firstError})`);
@@ -195,7 +198,7 @@ async function main(): Promise<void> {
       gateways: gatewayCount,
       configBytes,
       windowMs,
-      connect: { allMs: connectedAllMs, fleetViewMs, p50Ms: Math.max(...connects.map((c) => c.p50Ms)), p99Ms: Math.max(...connects.map((c) => c.p99Ms)), failed },
+      connect: { allMs: connectedAllMs, fleetViewMs, p50Ms: Math.max(...connects.map((c) => c.p50Ms)), p99Ms: Math.max(...connects.map((c) => c.p99Ms)), failed, listenOverflows: overflows },
       rollout: {
         members: status.members,
         appliedByOrchestrator: status.applied,
