@@ -176,13 +176,20 @@ export async function startOrchestrator(
     },
     stop: () => {
       stopping ??= (async () => {
+        // A stop that hangs says on what, every few seconds (a stuck NATS request, a webhook).
+        let waitingFor = 'running decisions to finish';
+        const startedStopping = now();
+        const slowStop = setInterval(() => logger.warn({ instanceId, waitingFor, ms: now() - startedStopping }, 'orchestrator stop is slow'), SLOW_STOP_WARN_MS);
+        slowStop.unref();
         commands.pause();
         serving = false;
         await registry.idle();
         leading = false;
         registry.stopAll();
+        waitingFor = 'the lease to be released';
         await lease?.stop();
         notifier.close();
+        waitingFor = 'the fleet feed and notifications to close';
         await Promise.all([started.stop(), notifier.idle()]);
         presence.stop();
         telemetrySubscription.unsubscribe();
@@ -190,14 +197,19 @@ export async function startOrchestrator(
         invariants.stop();
         configs.stop();
         mirror.stop();
+        waitingFor = 'the command server to close';
         await commands.close();
         await metricsServer?.close();
+        clearInterval(slowStop);
         logger.info({ instanceId }, 'orchestrator stopped');
       })();
       return stopping;
     },
   };
 }
+
+/** How long a stop may take before it says what it waits for (and again at this pace). */
+const SLOW_STOP_WARN_MS = 5_000;
 
 /** Metrics are not worth a rollout: a port already taken is logged and the orchestrator goes on. */
 async function serveMetrics(options: ResolvedOrchestratorOptions, registry: Registry): Promise<MetricsServer | null> {
