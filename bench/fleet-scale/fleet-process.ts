@@ -25,7 +25,11 @@ export interface ConnectRequest {
   url: string;
   count: number;
   environment: string;
-  /** Source addresses (127.0.0.x), used in turn: each has its own ~28k ephemeral ports. */
+  /**
+   * Source addresses (127.0.0.x) to bind to, used in turn; empty: none, connect() picks the
+   * source port per destination. Binding costs kernel time that grows with the sockets already
+   * bound (see run.ts).
+   */
   localAddresses: string[];
   concurrency: number;
   timeoutMs: number;
@@ -55,7 +59,7 @@ async function connect(p: ConnectRequest): Promise<ConnectResult> {
       const agent = new SimulatedAgent(index, hooks, { environment: p.environment, healthWithApplied: true });
       const begun = performance.now();
       try {
-        await agent.connect(p.url, p.localAddresses[index % p.localAddresses.length]!, p.timeoutMs);
+        await agent.connect(p.url, p.localAddresses.length === 0 ? undefined : p.localAddresses[index % p.localAddresses.length], p.timeoutMs);
         agents.push(agent);
         times.push(performance.now() - begun);
       } catch (err) {

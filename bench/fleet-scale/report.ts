@@ -7,6 +7,8 @@ export interface Sample {
   rssBytes: number;
   /** V8 heap in use (Node processes of Roost). */
   heapUsedBytes?: number;
+  /** Longest event-loop delay (blocks and time descheduled) since the previous sample (Node processes of Roost). */
+  loopMaxMs?: number;
 }
 
 export interface ProcessFigures {
@@ -32,6 +34,8 @@ export interface FleetScaleFigures {
     appliedByAgents: number;
     lastAgentAppliedS: number;
     endedS: number;
+    /** Commands retried because no orchestrator surely led, or none answered. */
+    refusals: { notLeader: number; unanswered: number; waitedMs: number; firstError?: string };
     timing: RolloutTiming;
   };
   processes: ProcessFigures[];
@@ -70,6 +74,7 @@ export function formatReport(r: FleetScaleFigures): { text: string; markdown: st
     [`rollout of ${r.configBytes} B: 100% APPLIED (s from the start command, orchestrator's record)`, f(lastApplied)],
     ['  the last agent sent its APPLIED (s, agent side)', f(r.rollout.lastAgentAppliedS)],
     ['  rollout completed (s)', f(t.completedS)],
+    ['  commands retried: "not the leader" / unanswered (retrying took s)', `${r.rollout.refusals.notLeader} / ${r.rollout.refusals.unanswered} (${f(r.rollout.refusals.waitedMs / 1000)})`],
     ['  members / APPLIED (orchestrator) / APPLIED sent by agents / failed', `${r.rollout.members} / ${r.rollout.appliedByOrchestrator} / ${r.rollout.appliedByAgents} / ${t.failed}`],
     ...t.phases.map((p) => [
       `  phase ${p.name} (${p.agents} agents, window ${p.windowMs} ms): started / all APPLIED / passed (s)`,
@@ -99,11 +104,12 @@ export function formatReport(r: FleetScaleFigures): { text: string; markdown: st
     p.afterRollout.heapUsedBytes === undefined ? '' : `${f((p.afterConnect.heapUsedBytes ?? NaN) / MB, 0)} / ${f(p.afterRollout.heapUsedBytes / MB, 0)}`,
     f(p.afterConnect.cpuSeconds - p.idle.cpuSeconds),
     f(p.afterRollout.cpuSeconds - p.afterConnect.cpuSeconds),
+    p.afterConnect.loopMaxMs === undefined ? '' : `${f(p.afterConnect.loopMaxMs, 0)} / ${f(p.afterRollout.loopMaxMs, 0)}`,
     `${f(((p.afterConnect.cpuSeconds - p.idle.cpuSeconds) / connectS) * 100, 0)} / ${f(((p.afterRollout.cpuSeconds - p.afterConnect.cpuSeconds) / rolloutS) * 100, 0)}`,
   ]);
   const one = renderTable(['measure', 'figure'], headline, notes);
   const two = renderTable(
-    ['process', 'agents', 'RSS idle (MB)', 'RSS connected (MB)', 'RSS after rollout (MB)', 'heap connected / after rollout (MB)', 'CPU connect (s)', 'CPU rollout (s)', '% of a core connect / rollout'],
+    ['process', 'agents', 'RSS idle (MB)', 'RSS connected (MB)', 'RSS after rollout (MB)', 'heap connected / after rollout (MB)', 'CPU connect (s)', 'CPU rollout (s)', 'event loop max delay connect / rollout (ms)', '% of a core connect / rollout'],
     perProcess,
     [],
   );

@@ -37,11 +37,39 @@ export function collectorConfigOfSize(variant: string, bytes: number): string {
   return `${yaml}#${'-'.repeat(padding - 2)}\n`;
 }
 
+/** How long a command is retried while no orchestrator surely leads (an operator's CLI would retry too). */
+const RETRY_FOR_MS = 5 * 60_000;
+
 export class RolloutDriver {
+  /** Commands answered "not the leader" (or not answered at all) and retried, and the time that took. */
+  readonly refusals = { notLeader: 0, unanswered: 0, waitedMs: 0, firstError: undefined as string | undefined };
+
   constructor(private readonly client: ServicePlatform) {}
 
   private async call(subject: string, body: unknown, timeoutMs = 30_000): Promise<Uint8Array> {
     return this.client.bus.request(subject, encoder.encode(JSON.stringify(body)), { timeoutMs });
+  }
+
+  /**
+   * A command, retried while the orchestrator says it is not (surely) the leader or nobody
+   * answers: the command was then not applied, and the message says to retry.
+   */
+  private async retried<T extends { ok: boolean; error?: { code: string } }>(send: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    for (;;) {
+      let reply: T | undefined;
+      try {
+        reply = await send();
+        if (reply.ok || reply.error?.code !== 'orchestrator.not_leader') return reply;
+        this.refusals.notLeader++;
+      } catch (err) {
+        this.refusals.unanswered++;
+        this.refusals.firstError ??= String(err);
+      }
+      if (Date.now() - started > RETRY_FOR_MS) throw new Error(`no orchestrator answered as leader for ${RETRY_FOR_MS / 1000} s (${JSON.stringify(this.refusals)})`);
+      await new Promise((r) => setTimeout(r, 500));
+      this.refusals.waitedMs += 500;
+    }
   }
 
   async createConfig(yaml: string, name: string): Promise<string> {
@@ -60,13 +88,15 @@ export class RolloutDriver {
   }
 
   async start(request: Record<string, unknown>): Promise<RolloutSummaryReply> {
-    const reply = rolloutReplyContract.decode(await this.call(subjects.rolloutCommand('start'), { actor: 'bench', ...request }, 120_000));
+    const reply = await this.retried(async () => rolloutReplyContract.decode(await this.call(subjects.rolloutCommand('start'), { actor: 'bench', ...request }, 120_000)));
+    // A retried start that had been applied (its answer lost) finds its own rollout.
+    if (!reply.ok && reply.error.code === 'rollout.already_exists' && typeof request['rolloutId'] === 'string') return this.status(request['rolloutId']);
     if (!reply.ok) throw new Error(`rollout refused: ${reply.error.code}: ${reply.error.message}`);
     return reply.result;
   }
 
   async status(rolloutId: string): Promise<RolloutSummaryReply> {
-    const reply = rolloutReplyContract.decode(await this.call(subjects.rolloutQuery('status'), { rolloutId }));
+    const reply = await this.retried(async () => rolloutReplyContract.decode(await this.call(subjects.rolloutQuery('status'), { rolloutId })));
     if (!reply.ok) throw new Error(reply.error.message);
     return reply.result;
   }

@@ -14,8 +14,13 @@
  *            --deadline-minutes=45
  *
  * Each gateway and each load-client process holds at most ~19k sockets (the open-files limit
- * is raised to the hard limit in every child; 20,000 here). Each client process connects to one
- * gateway from two loopback source addresses of its own, so no address runs out of ephemeral ports.
+ * is raised to the hard limit in every child; 20,000 here). Each client process connects to its
+ * own gateway's port, so each (source, destination) pair needs at most ~17k of the ~28k
+ * ephemeral ports, which connect() picks per destination. Binding to source addresses of their
+ * own (--source-addresses=2: 127.0.0.10-11 for the first client, …) also avoids running out,
+ * but bind() searches the port range against every socket bound on any address: past ~85k
+ * sockets on the machine the clients spent their time in the kernel (inet_csk_get_port) and
+ * connects slowed from ~1,800/s to ~200/s, so it is off by default.
  */
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
@@ -41,6 +46,7 @@ const gatewayCount = Number(option('gateways', String(Math.max(2, Math.ceil(agen
 const windowMs = Number(option('window-ms', quick ? '300' : '2000'));
 const configBytes = Number(option('config-bytes', '2048'));
 const concurrency = Number(option('concurrency', '100'));
+const sourceAddresses = Number(option('source-addresses', '0'));
 const deadlineMinutes = Number(option('deadline-minutes', quick ? '2' : '45'));
 const GROUP = 'fleet-scale';
 /** Services before the load clients where the scheduler allows (root): as bench/gateway does. */
@@ -55,6 +61,7 @@ interface Usage {
   cpuSeconds: number;
   rssBytes: number;
   heapUsedBytes?: number;
+  loopMaxMs?: number;
   agents?: number;
   fleetSize?: number;
 }
@@ -130,7 +137,7 @@ async function main(): Promise<void> {
         request<ConnectResult>(
           fleet,
           'connect',
-          { url: urls[i]!, count: shares[i]!, environment: GROUP, localAddresses: [`127.0.0.${10 + 2 * i}`, `127.0.0.${11 + 2 * i}`], concurrency, timeoutMs: 60_000 } satisfies ConnectRequest,
+          { url: urls[i]!, count: shares[i]!, environment: GROUP, localAddresses: Array.from({ length: sourceAddresses }, (_, k) => `127.0.0.${10 + sourceAddresses * i + k}`), concurrency, timeoutMs: 60_000 } satisfies ConnectRequest,
           deadlineMinutes * 60_000,
         ),
       ),
@@ -155,6 +162,7 @@ async function main(): Promise<void> {
     console.log(`starting the rollout of ${configBytes} B to ${connected} agents; load average ${load()}`);
     const rolloutStarted = Date.now();
     const summary = await driver.start({
+      rolloutId: `fleet-scale-${rolloutStarted}`,
       target: { kind: 'group', group: GROUP },
       configHash: next,
       baselineConfigHash: baseline,
@@ -205,6 +213,7 @@ async function main(): Promise<void> {
         appliedByAgents: applied.reduce((sum, a) => sum + a.count, 0),
         lastAgentAppliedS: (Math.max(...applied.map((a) => a.lastAt)) - rolloutStarted) / 1000,
         endedS: rolloutEndedMs / 1000,
+        refusals: driver.refusals,
         timing,
       },
       processes,

@@ -82,8 +82,11 @@ export class SimulatedAgent {
     this.healthWithApplied = options.healthWithApplied ?? false;
   }
 
-  /** Opens the connection, sends the full first report, resolves on the server's answer. */
-  connect(url: string, localAddress: string, timeoutMs: number): Promise<void> {
+  /**
+   * Opens the connection, sends the full first report, resolves on the server's answer.
+   * `localAddress` binds the socket to a source address first; undefined lets connect() choose.
+   */
+  connect(url: string, localAddress: string | undefined, timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, { perMessageDeflate: false, localAddress, handshakeTimeout: timeoutMs });
       this.ws = ws;
