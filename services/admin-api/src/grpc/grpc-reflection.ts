@@ -139,9 +139,9 @@ export function addReflection(server: Server, definition: PackageDefinition): vo
     const files = (entry as { fileDescriptorProtos?: Buffer[] }).fileDescriptorProtos;
     if (files !== undefined && files.some((bytes) => !fixed.has(bytes))) {
       const rewritten = fixFileDescriptors(files);
-      files.forEach((bytes, index) => fixed.set(bytes, rewritten[index]!));
+      files.forEach((bytes, index) => fixed.set(bytes, rewritten[index] ?? bytes));
     }
-    fixedDefinition[name] = files === undefined ? entry : ({ ...entry, fileDescriptorProtos: files.map((bytes) => fixed.get(bytes)!) } as PackageDefinition[string]);
+    fixedDefinition[name] = files === undefined ? entry : ({ ...entry, fileDescriptorProtos: files.map((bytes) => fixed.get(bytes) ?? bytes) } as PackageDefinition[string]);
   }
   new ReflectionService(fixedDefinition as ConstructorParameters<typeof ReflectionService>[0]).addToServer(server);
 }
