@@ -2,7 +2,7 @@
  * One Roost service of the fleet-scale benchmark in a process of its own, on the benchmark's
  * nats-server, as in production: a gateway (its own port on 127.0.0.1) or the orchestrator.
  * Reports its CPU time (user + system, all threads), RSS and longest event-loop block over IPC;
- * its warnings and errors go to stderr (a lease lost under load says so).
+ * its warnings and errors go to stderr (a lease lost under load says so), the orchestrator's info too.
  * Usage (by run.ts): service-process.ts gateway|orchestrator <nats url> <id>
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -21,7 +21,8 @@ let orchestrator: RunningOrchestrator | undefined;
 const gc = (globalThis as { gc?: () => void }).gc;
 
 const print = (level: string) => (fields: LogFields, message: string) => console.error(`[${id}] ${level} ${message} ${JSON.stringify(fields)}`);
-const logger: Logger = { debug: () => undefined, info: () => undefined, warn: print('warn'), error: print('error') };
+/** The orchestrator's info lines too: leadership and takeovers (with how long they took) are few and telling. */
+const logger: Logger = { debug: () => undefined, info: kind === 'orchestrator' ? print('info') : () => undefined, warn: print('warn'), error: print('error') };
 
 /** Event-loop delay since the last usage sample (20 ms resolution: only blocks matter here). */
 const loop = monitorEventLoopDelay({ resolution: 20 });
