@@ -4,6 +4,20 @@ import { KvConflictError, PortError, silentLogger, type KeyValueStore } from '@r
 import { eventually, sleep } from '@roost/testing';
 import { LeaderLease } from './leader-lease';
 
+/** The bucket, with some of its writes replaced (the rest, reads and watches, go to it unchanged). */
+function withWrites(bucket: KeyValueStore, writes: Partial<Pick<KeyValueStore, 'put' | 'create' | 'update'>>): KeyValueStore {
+  return {
+    bucket: bucket.bucket,
+    get: (key) => bucket.get(key),
+    put: writes.put ?? ((key, value) => bucket.put(key, value)),
+    create: writes.create ?? ((key, value) => bucket.create(key, value)),
+    update: writes.update ?? ((key, value, revision) => bucket.update(key, value, revision)),
+    delete: (key) => bucket.delete(key),
+    keys: () => bucket.keys(),
+    watch: (handler, options) => bucket.watch(handler, options),
+  };
+}
+
 /**
  * A bucket that checks a compare-and-set before it applies the write, not as part of it, as a
  * clustered nats-server does (nats-server#4320): a second write checked while the first is in
@@ -15,16 +29,10 @@ function unserialisedCompareAndSet(bucket: KeyValueStore): KeyValueStore {
     if (current !== expected) throw new KvConflictError(bucket.bucket, key);
     await sleep(20);
   };
-  return {
-    bucket: bucket.bucket,
-    get: (key) => bucket.get(key),
-    put: (key, value) => bucket.put(key, value),
+  return withWrites(bucket, {
     create: async (key, value) => (await checked(key, null), bucket.put(key, value)),
     update: async (key, value, revision) => (await checked(key, revision), bucket.put(key, value)),
-    delete: (key) => bucket.delete(key),
-    keys: () => bucket.keys(),
-    watch: (handler, options) => bucket.watch(handler, options),
-  };
+  });
 }
 
 describe('leader lease when the server lets two compare-and-sets win at once', () => {
@@ -77,16 +85,7 @@ function raceSpoilsBothWrites(bucket: KeyValueStore): KeyValueStore {
     if (write.raced) spoiled.add(revision);
     return revision;
   };
-  return {
-    bucket: bucket.bucket,
-    get: (key) => bucket.get(key),
-    put: (key, value) => bucket.put(key, value),
-    create: (key, value) => compareAndSet(key, value, null),
-    update: (key, value, revision) => compareAndSet(key, value, revision),
-    delete: (key) => bucket.delete(key),
-    keys: () => bucket.keys(),
-    watch: (handler, options) => bucket.watch(handler, options),
-  };
+  return withWrites(bucket, { create: (key, value) => compareAndSet(key, value, null), update: (key, value, revision) => compareAndSet(key, value, revision) });
 }
 
 describe('leader lease when standbys campaign in the same instant', () => {
@@ -124,16 +123,11 @@ describe('leader lease when the server answers a write with the wrong revision',
     const memory = await createMemoryKeyValueBuckets().open(BUCKETS.leases.name);
     // Every write is stored, but answered one revision too high (as after a stream leader change).
     const off = async (write: Promise<number>): Promise<number> => (await write) + 1;
-    const bucket: KeyValueStore = {
-      bucket: memory.bucket,
-      get: (key) => memory.get(key),
+    const bucket = withWrites(memory, {
       put: (key, value) => off(memory.put(key, value)),
       create: (key, value) => off(memory.create(key, value)),
       update: (key, value, revision) => off(memory.update(key, value, revision)),
-      delete: (key) => memory.delete(key),
-      keys: () => memory.keys(),
-      watch: (handler, options) => memory.watch(handler, options),
-    };
+    });
     const deposed: string[] = [];
     const lease = new LeaderLease(
       bucket,
@@ -159,16 +153,14 @@ describe('leader lease when the answer to a renewal is lost', () => {
     const memory = await createMemoryKeyValueBuckets().open(BUCKETS.leases.name);
     let loseNextAnswer = false;
     // The write is applied, but the caller hears a timeout (a stream leader change on a cluster).
-    const bucket: KeyValueStore = {
-      ...unserialisedCompareAndSet(memory),
-      create: (key, value) => memory.create(key, value),
+    const bucket = withWrites(memory, {
       update: async (key, value, revision) => {
         const written = await memory.update(key, value, revision);
         if (!loseNextAnswer) return written;
         loseNextAnswer = false;
         throw new PortError('unavailable', 'kv leases orchestrator: timed out');
       },
-    };
+    });
     const deposed: string[] = [];
     const lease = new LeaderLease(
       bucket,
