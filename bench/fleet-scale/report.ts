@@ -19,7 +19,8 @@ export interface ProcessFigures {
   client?: boolean;
   idle: Sample;
   afterConnect: Sample;
-  afterRollout: Sample;
+  /** Absent when no rollout ran (--connect-only). */
+  afterRollout?: Sample;
 }
 
 export interface FleetScaleFigures {
@@ -28,7 +29,8 @@ export interface FleetScaleFigures {
   configBytes: number;
   windowMs: number;
   connect: { allMs: number; fleetViewMs: number; p50Ms: number; p99Ms: number; failed: number; listenOverflows: number | undefined };
-  rollout: {
+  /** Absent when no rollout ran (--connect-only). */
+  rollout?: {
     members: number;
     appliedByOrchestrator: number;
     appliedByAgents: number;
@@ -54,15 +56,30 @@ export function formatReport(r: FleetScaleFigures): { text: string; markdown: st
   const services = r.processes.filter((p) => !p.client);
   const clients = r.processes.filter((p) => p.client);
   const connectS = r.connect.fleetViewMs / 1000;
-  const rolloutS = r.rollout.endedS;
-  const cpu = (ps: ProcessFigures[], stage: 'connect' | 'rollout') =>
-    sum(ps.map((p) => (stage === 'connect' ? p.afterConnect.cpuSeconds - p.idle.cpuSeconds : p.afterRollout.cpuSeconds - p.afterConnect.cpuSeconds)));
+  const rollout = r.rollout;
+  const rolloutS = rollout?.endedS ?? NaN;
+  const rolloutCpu = (p: ProcessFigures): number => (p.afterRollout ? p.afterRollout.cpuSeconds - p.afterConnect.cpuSeconds : NaN);
+  const cpu = (ps: ProcessFigures[], stage: 'connect' | 'rollout') => sum(ps.map((p) => (stage === 'connect' ? p.afterConnect.cpuSeconds - p.idle.cpuSeconds : rolloutCpu(p))));
   const gatewayRssGrowth = sum(gateways.map((g) => g.afterConnect.rssBytes - g.idle.rssBytes));
   const gatewayRss = sum(gateways.map((g) => g.afterConnect.rssBytes));
   const clientConnectCore = (cpu(clients, 'connect') / connectS) * 100;
   const clientRolloutCore = (cpu(clients, 'rollout') / rolloutS) * 100;
-  const t = r.rollout.timing;
-  const lastApplied = Math.max(...t.phases.map((p) => p.allAppliedS ?? 0));
+  const rolloutRows = (): string[][] => {
+    if (!rollout) return [];
+    const t = rollout.timing;
+    return [
+      [`rollout of ${r.configBytes} B: 100% APPLIED (s from the start command, orchestrator's record)`, f(Math.max(...t.phases.map((p) => p.allAppliedS ?? 0)))],
+      ['  the last agent sent its APPLIED (s, agent side)', f(rollout.lastAgentAppliedS)],
+      ['  rollout completed (s)', f(t.completedS)],
+      ['  commands retried: "not the leader" / unanswered (retrying took s)', `${rollout.refusals.notLeader} / ${rollout.refusals.unanswered} (${f(rollout.refusals.waitedMs / 1000)})`],
+      ['  members / APPLIED (orchestrator) / APPLIED sent by agents / failed', `${rollout.members} / ${rollout.appliedByOrchestrator} / ${rollout.appliedByAgents} / ${t.failed}`],
+      ...t.phases.map((p) => [
+        `  phase ${p.name} (${p.agents} agents, window ${p.windowMs} ms): started / all APPLIED / passed (s)`,
+        `${f(p.startedS)} / ${f(p.allAppliedS)} / ${f(p.passedS)}`,
+      ]),
+      ['gateway RSS per agent after the rollout (KB, growth over idle; after a forced GC)', f(sum(gateways.map((g) => (g.afterRollout?.rssBytes ?? NaN) - g.idle.rssBytes)) / r.agents / 1024, 2)],
+    ];
+  };
 
   const headline: string[][] = [
     ['agents connected (gateway processes)', `${r.agents} (${r.gateways} × ~${Math.round(r.agents / r.gateways)})`],
@@ -71,17 +88,9 @@ export function formatReport(r: FleetScaleFigures): { text: string; markdown: st
     ['  every agent in the orchestrator fleet view (s)', f(connectS)],
     ['  agents that failed to connect', String(r.connect.failed)],
     ['  listen-queue overflows while connecting (kernel TcpExt ListenOverflows, whole machine)', r.connect.listenOverflows === undefined ? '—' : String(r.connect.listenOverflows)],
-    [`rollout of ${r.configBytes} B: 100% APPLIED (s from the start command, orchestrator's record)`, f(lastApplied)],
-    ['  the last agent sent its APPLIED (s, agent side)', f(r.rollout.lastAgentAppliedS)],
-    ['  rollout completed (s)', f(t.completedS)],
-    ['  commands retried: "not the leader" / unanswered (retrying took s)', `${r.rollout.refusals.notLeader} / ${r.rollout.refusals.unanswered} (${f(r.rollout.refusals.waitedMs / 1000)})`],
-    ['  members / APPLIED (orchestrator) / APPLIED sent by agents / failed', `${r.rollout.members} / ${r.rollout.appliedByOrchestrator} / ${r.rollout.appliedByAgents} / ${t.failed}`],
-    ...t.phases.map((p) => [
-      `  phase ${p.name} (${p.agents} agents, window ${p.windowMs} ms): started / all APPLIED / passed (s)`,
-      `${f(p.startedS)} / ${f(p.allAppliedS)} / ${f(p.passedS)}`,
-    ]),
+    ...(rollout ? [] : [['rollout', 'none (--connect-only)']]),
     ['gateway RSS per agent (KB, growth over idle / total RSS ÷ agents)', `${f(gatewayRssGrowth / r.agents / 1024, 2)} / ${f(gatewayRss / r.agents / 1024, 2)}`],
-    ['gateway RSS per agent after the rollout (KB, growth over idle; after a forced GC)', f(sum(gateways.map((g) => g.afterRollout.rssBytes - g.idle.rssBytes)) / r.agents / 1024, 2)],
+    ...rolloutRows(),
     ['gateway CPU per agent: connect / rollout (ms, user+sys)', `${f((cpu(gateways, 'connect') / r.agents) * 1000, 2)} / ${f((cpu(gateways, 'rollout') / r.agents) * 1000, 2)}`],
     ['Roost + NATS CPU: connect / rollout (s, user+sys)', `${f(cpu(services, 'connect'))} / ${f(cpu(services, 'rollout'))}`],
     ['load client CPU: connect / rollout (s, user+sys)', `${f(cpu(clients, 'connect'))} / ${f(cpu(clients, 'rollout'))}`],
@@ -89,7 +98,7 @@ export function formatReport(r: FleetScaleFigures): { text: string; markdown: st
     ['load average before / after', `${r.load.before} / ${r.load.after}`],
   ];
   const notes = [
-    ...(Math.max(clientConnectCore, clientRolloutCore) > CLIENT_CORE_LIMIT
+    ...(Math.max(clientConnectCore, Number.isFinite(clientRolloutCore) ? clientRolloutCore : 0) > CLIENT_CORE_LIMIT
       ? [
           `note: the load client used more than ${CLIENT_CORE_LIMIT}% of a core (the figures above are shared with it on 2 cores; on one box this cannot be avoided): the times are upper bounds of Roost's, not Roost alone`,
         ]
@@ -100,12 +109,12 @@ export function formatReport(r: FleetScaleFigures): { text: string; markdown: st
     p.agents === undefined ? '' : String(p.agents),
     f(p.idle.rssBytes / MB, 0),
     f(p.afterConnect.rssBytes / MB, 0),
-    f(p.afterRollout.rssBytes / MB, 0),
-    p.afterRollout.heapUsedBytes === undefined ? '' : `${f((p.afterConnect.heapUsedBytes ?? NaN) / MB, 0)} / ${f(p.afterRollout.heapUsedBytes / MB, 0)}`,
+    f((p.afterRollout?.rssBytes ?? NaN) / MB, 0),
+    p.afterConnect.heapUsedBytes === undefined ? '' : `${f(p.afterConnect.heapUsedBytes / MB, 0)} / ${f((p.afterRollout?.heapUsedBytes ?? NaN) / MB, 0)}`,
     f(p.afterConnect.cpuSeconds - p.idle.cpuSeconds),
-    f(p.afterRollout.cpuSeconds - p.afterConnect.cpuSeconds),
-    p.afterConnect.loopMaxMs === undefined ? '' : `${f(p.afterConnect.loopMaxMs, 0)} / ${f(p.afterRollout.loopMaxMs, 0)}`,
-    `${f(((p.afterConnect.cpuSeconds - p.idle.cpuSeconds) / connectS) * 100, 0)} / ${f(((p.afterRollout.cpuSeconds - p.afterConnect.cpuSeconds) / rolloutS) * 100, 0)}`,
+    f(rolloutCpu(p)),
+    p.afterConnect.loopMaxMs === undefined ? '' : `${f(p.afterConnect.loopMaxMs, 0)} / ${f(p.afterRollout?.loopMaxMs, 0)}`,
+    `${f(((p.afterConnect.cpuSeconds - p.idle.cpuSeconds) / connectS) * 100, 0)} / ${f((rolloutCpu(p) / rolloutS) * 100, 0)}`,
   ]);
   const one = renderTable(['measure', 'figure'], headline, notes);
   const two = renderTable(

@@ -9,6 +9,7 @@
  *
  *   npm run bench:fleet-scale                        100,000 agents
  *   npm run bench:fleet-scale -- --quick             2,000 agents, short windows (scripts/bench-quick.sh)
+ *   npm run bench:fleet-scale -- --connect-only   connect, measure, no rollout (memory and connect figures at any N)
  *   options: --agents=100000 --gateways=<auto: one per 17,000 agents, at least 2>
  *            --window-ms=2000 --config-bytes=2048 --concurrency=100 (connects in flight per client process)
  *            --deadline-minutes=45
@@ -40,6 +41,7 @@ function option(name: string, fallback: string): string {
 }
 
 const quick = process.argv.includes('--quick');
+const connectOnly = process.argv.includes('--connect-only');
 const agentCount = Number(option('agents', quick ? '2000' : '100000'));
 const AGENTS_PER_GATEWAY = 17_000;
 const gatewayCount = Number(option('gateways', String(Math.max(2, Math.ceil(agentCount / AGENTS_PER_GATEWAY)))));
@@ -161,48 +163,65 @@ async function main(): Promise<void> {
     const fleetViewMs = Date.now() - connectStarted;
     const afterConnect = await usageOfAll(true);
 
-    // The rollout.
-    console.log(`starting the rollout of ${configBytes} B to ${connected} agents; load average ${load()}`);
-    const rolloutStarted = Date.now();
-    const summary = await driver.start({
-      rolloutId: `fleet-scale-${rolloutStarted}`,
-      target: { kind: 'group', group: GROUP },
-      configHash: next,
-      baselineConfigHash: baseline,
-      plan,
-      timing: { applyTimeoutMs: 20 * 60_000, disconnectGraceMs: 60_000, healthGraceMs: windowMs },
-    });
-    let status = summary;
-    let lastPrint = 0;
-    while (status.status === 'in_progress' || status.status === 'pending') {
-      await sleep(quick ? 100 : 500);
-      status = await driver.status(summary.rolloutId);
-      if (Date.now() - lastPrint > 10_000) {
-        lastPrint = Date.now();
-        const sent = await Promise.all(fleets.map((f) => request<{ count: number }>(f, 'applied')));
-        console.log(
-          `  ${((Date.now() - rolloutStarted) / 1000).toFixed(0)} s: phase ${status.phase?.name ?? '—'}, ${status.applied} applied, ${status.pending} pending, ${sum(sent.map((a) => a.count))} APPLIED sent by agents, load average ${load()}`,
-        );
+    /** The rollout, followed to the end; the figures it gives. */
+    async function rollOut() {
+      console.log(`starting the rollout of ${configBytes} B to ${connected} agents; load average ${load()}`);
+      const rolloutStarted = Date.now();
+      const summary = await driver.start({
+        rolloutId: `fleet-scale-${rolloutStarted}`,
+        target: { kind: 'group', group: GROUP },
+        configHash: next,
+        baselineConfigHash: baseline,
+        plan,
+        timing: { applyTimeoutMs: 20 * 60_000, disconnectGraceMs: 60_000, healthGraceMs: windowMs },
+      });
+      let status = summary;
+      let lastPrint = 0;
+      while (status.status === 'in_progress' || status.status === 'pending') {
+        await sleep(quick ? 100 : 500);
+        status = await driver.status(summary.rolloutId);
+        if (Date.now() - lastPrint > 10_000) {
+          lastPrint = Date.now();
+          const sent = await Promise.all(fleets.map((f) => request<{ count: number }>(f, 'applied')));
+          console.log(
+            `  ${((Date.now() - rolloutStarted) / 1000).toFixed(0)} s: phase ${status.phase?.name ?? '—'}, ${status.applied} applied, ${status.pending} pending, ${sum(sent.map((a) => a.count))} APPLIED sent by agents, load average ${load()}`,
+          );
+        }
       }
+      const rolloutEndedMs = Date.now() - rolloutStarted;
+      if (status.status !== 'completed') throw new Error(`rollout ended ${status.status}: ${JSON.stringify(status)}`);
+      const afterRollout = await usageOfAll(true);
+      const applied = await Promise.all(fleets.map((f) => request<{ count: number; firstAt: number; lastAt: number }>(f, 'applied')));
+      const timing = rolloutTiming(await driver.events(summary.rolloutId), rolloutStarted);
+
+      return {
+        afterRollout,
+        figures: {
+          members: status.members,
+          appliedByOrchestrator: status.applied,
+          appliedByAgents: applied.reduce((total, a) => total + a.count, 0),
+          lastAgentAppliedS: (Math.max(...applied.map((a) => a.lastAt)) - rolloutStarted) / 1000,
+          endedS: rolloutEndedMs / 1000,
+          refusals: driver.refusals,
+          timing,
+        },
+      };
     }
-    const rolloutEndedMs = Date.now() - rolloutStarted;
-    if (status.status !== 'completed') throw new Error(`rollout ended ${status.status}: ${JSON.stringify(status)}`);
-    const afterRollout = await usageOfAll(true);
-    const applied = await Promise.all(fleets.map((f) => request<{ count: number; firstAt: number; lastAt: number }>(f, 'applied')));
-    const timing = rolloutTiming(await driver.events(summary.rolloutId), rolloutStarted);
+    const rolloutFigures = connectOnly ? undefined : await rollOut();
     const loadAfter = load();
 
+    const after = rolloutFigures?.afterRollout;
     const processes: ProcessFigures[] = [
       ...gateways.map((_, i) => ({
         name: `gateway ${i + 1}`,
         agents: afterConnect.gateways[i]!.agents ?? 0,
         idle: idle.gateways[i]!,
         afterConnect: afterConnect.gateways[i]!,
-        afterRollout: afterRollout.gateways[i]!,
+        afterRollout: after?.gateways[i],
       })),
-      { name: 'orchestrator', idle: idle.orchestrator, afterConnect: afterConnect.orchestrator, afterRollout: afterRollout.orchestrator },
-      ...(idle.nats && afterConnect.nats && afterRollout.nats ? [{ name: 'nats-server', idle: idle.nats, afterConnect: afterConnect.nats, afterRollout: afterRollout.nats }] : []),
-      ...fleets.map((_, i) => ({ name: `load client ${i + 1}`, client: true, idle: idle.fleets[i]!, afterConnect: afterConnect.fleets[i]!, afterRollout: afterRollout.fleets[i]! })),
+      { name: 'orchestrator', idle: idle.orchestrator, afterConnect: afterConnect.orchestrator, afterRollout: after?.orchestrator },
+      ...(idle.nats && afterConnect.nats ? [{ name: 'nats-server', idle: idle.nats, afterConnect: afterConnect.nats, afterRollout: after?.nats }] : []),
+      ...fleets.map((_, i) => ({ name: `load client ${i + 1}`, client: true, idle: idle.fleets[i]!, afterConnect: afterConnect.fleets[i]!, afterRollout: after?.fleets[i] })),
     ];
     const report = formatReport({
       agents: connected,
@@ -210,15 +229,7 @@ async function main(): Promise<void> {
       configBytes,
       windowMs,
       connect: { allMs: connectedAllMs, fleetViewMs, p50Ms: Math.max(...connects.map((c) => c.p50Ms)), p99Ms: Math.max(...connects.map((c) => c.p99Ms)), failed, listenOverflows: overflows },
-      rollout: {
-        members: status.members,
-        appliedByOrchestrator: status.applied,
-        appliedByAgents: applied.reduce((sum, a) => sum + a.count, 0),
-        lastAgentAppliedS: (Math.max(...applied.map((a) => a.lastAt)) - rolloutStarted) / 1000,
-        endedS: rolloutEndedMs / 1000,
-        refusals: driver.refusals,
-        timing,
-      },
+      rollout: rolloutFigures?.figures,
       processes,
       load: { before: loadBefore, after: loadAfter },
     });
