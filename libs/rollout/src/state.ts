@@ -64,12 +64,12 @@ export function zeroCounts(): Record<AgentClass, number> {
 }
 
 export function draftState(state: RolloutState): DraftState {
-  return { ...state, agents: draftTable(state.agents), counts: { ...state.counts }, strata: { ...state.strata } };
+  const { timing } = state.settings;
+  return { ...state, agents: draftTable(state.agents, (agent) => agentDeadline(agent, timing)), counts: { ...state.counts }, strata: { ...state.strata } };
 }
 
 export function sealState(draft: DraftState): RolloutState {
-  const { timing } = draft.settings;
-  const agents = sealTable(draft.agents, (agent) => agentDeadline(agent, timing));
+  const agents = sealTable(draft.agents);
   return { ...draft, agents, counts: { ...draft.counts }, strata: { ...draft.strata } };
 }
 
