@@ -34,6 +34,13 @@ export interface RunnerDeps {
 
 /** Inputs decided together and stored with one pipelined append. */
 const MAX_BATCH = 5_000;
+const MIN_BATCH = 50;
+/**
+ * How long one batch's decisions may hold the event loop. A decision's cost grows with the
+ * rollout's size; on a 100k-agent rollout 5,000 of them held it for seconds, long enough for the
+ * orchestrator's lease to lapse. The batch size follows the last batch's cost per input.
+ */
+const DECIDE_BUDGET_MS = 100;
 const CONFLICT_ATTEMPTS = 3;
 /** Longest setTimeout delay Node accepts. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -58,6 +65,8 @@ export class RolloutRunner {
   private waitingFor: string | null = null;
   state: RolloutState | null;
   private lastSequence: number;
+  /** Inputs the next batch may take (see DECIDE_BUDGET_MS). */
+  private batchLimit = MAX_BATCH;
 
   constructor(
     readonly rolloutId: string,
@@ -143,7 +152,7 @@ export class RolloutRunner {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0 && !this.stopped) {
-      const batch = this.queue.splice(0, MAX_BATCH);
+      const batch = this.queue.splice(0, this.batchLimit);
       try {
         await this.process(batch);
       } catch (error) {
@@ -156,7 +165,9 @@ export class RolloutRunner {
 
   private async process(batch: readonly QueuedInput[]): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
+      const decidingSince = performance.now();
       const decided = this.decideBatch(batch);
+      this.fitBatchLimit(batch.length, performance.now() - decidingSince);
       const effects = foldEffects(decided.effects);
       const release = new AssignmentRelease(this.rolloutId, decided.events, effects.assignments, this.deps.writeDesired);
       if (decided.events.length > 0) {
@@ -192,6 +203,13 @@ export class RolloutRunner {
       }
       return;
     }
+  }
+
+  /** Sizes the next batch so its decisions take about DECIDE_BUDGET_MS at this batch's pace. */
+  private fitBatchLimit(inputs: number, elapsedMs: number): void {
+    const perInputMs = elapsedMs / Math.max(1, inputs);
+    const fits = perInputMs > 0 ? Math.floor(DECIDE_BUDGET_MS / perInputMs) : MAX_BATCH;
+    this.batchLimit = Math.min(MAX_BATCH, Math.max(MIN_BATCH, fits));
   }
 
   private decideBatch(batch: readonly QueuedInput[]) {
