@@ -58,30 +58,37 @@ export function earliestDeadline(table: AgentTable): number | null {
 }
 
 /**
- * A table being changed by one decision or one replay; copies each bucket at most once. It
- * keeps each bucket's earliest deadline, and how many agents have it, as agents are put; only
- * when the last agent with the earliest deadline leaves it is the bucket marked stale and
- * recomputed when sealed. (Recomputing every changed bucket at each seal cost a scan of a 256th
- * of the rollout per decision: quadratic over a rollout, 26 s of decisions for 40k agents.)
+ * A table being changed by one decision or one replay; copies each bucket at most once, and
+ * nothing until the first change (a decision that changes no agent — a report after the end,
+ * a reconcile that finds nothing to do — costs no copy, and sealing it returns the table it
+ * started from). It keeps each bucket's earliest deadline, and how many agents have it, as
+ * agents are put; only when the last agent with the earliest deadline leaves it is the bucket
+ * marked stale and recomputed when sealed. (Recomputing every changed bucket at each seal cost
+ * a scan of a 256th of the rollout per decision: quadratic over a rollout, 26 s of decisions
+ * for 40k agents.)
  */
 export interface TableDraft {
-  readonly buckets: ReadonlyMap<string, AgentRecord>[];
+  /** The table this draft still equals (its arrays are shared until the first change); null once changed. */
+  unchanged: AgentTable | null;
+  buckets: ReadonlyMap<string, AgentRecord>[];
   /** Earliest deadline per bucket, and how many agents have it; exact where not `stale`. */
-  readonly deadlines: number[];
-  readonly atDeadline: number[];
-  readonly owned: boolean[];
-  readonly stale: boolean[];
+  deadlines: number[];
+  atDeadline: number[];
+  /** Buckets copied since the draft was made or last sealed. */
+  readonly owned: Set<number>;
+  readonly stale: Set<number>;
   readonly deadlineOf: DeadlineOf;
   size: number;
 }
 
 export function draftTable(table: AgentTable, deadlineOf: DeadlineOf): TableDraft {
   return {
-    buckets: [...table.buckets],
-    deadlines: [...table.deadlines],
-    atDeadline: [...table.atDeadline],
-    owned: new Array<boolean>(BUCKETS).fill(false),
-    stale: new Array<boolean>(BUCKETS).fill(false),
+    unchanged: table,
+    buckets: table.buckets as ReadonlyMap<string, AgentRecord>[],
+    deadlines: table.deadlines as number[],
+    atDeadline: table.atDeadline as number[],
+    owned: new Set(),
+    stale: new Set(),
     deadlineOf,
     size: table.size,
   };
@@ -92,27 +99,33 @@ export function draftGet(draft: TableDraft, agentId: string): AgentRecord | unde
 }
 
 export function draftPut(draft: TableDraft, agent: AgentRecord): void {
+  if (draft.unchanged !== null) {
+    draft.buckets = [...draft.buckets];
+    draft.deadlines = [...draft.deadlines];
+    draft.atDeadline = [...draft.atDeadline];
+    draft.unchanged = null;
+  }
   const index = bucketOf(agent.agentId);
   let bucket = draft.buckets[index] as Map<string, AgentRecord> | undefined;
-  if (bucket === undefined || !draft.owned[index]) {
+  if (bucket === undefined || !draft.owned.has(index)) {
     bucket = new Map(bucket ?? EMPTY_BUCKET);
     draft.buckets[index] = bucket;
-    draft.owned[index] = true;
+    draft.owned.add(index);
   }
   const before = bucket.get(agent.agentId);
   if (before === undefined) draft.size += 1;
-  if (!draft.stale[index]) {
+  if (!draft.stale.has(index)) {
     const earliest = draft.deadlines[index] ?? Infinity;
     // The replaced agent leaves the count of the earliest deadline; stale once nobody has it.
     if (before !== undefined && earliest !== Infinity && (draft.deadlineOf(before) ?? Infinity) === earliest) {
       draft.atDeadline[index] = (draft.atDeadline[index] ?? 1) - 1;
-      if (draft.atDeadline[index] === 0) draft.stale[index] = true;
+      if (draft.atDeadline[index] === 0) draft.stale.add(index);
     }
     const next = draft.deadlineOf(agent) ?? Infinity;
-    if (next < earliest || (draft.stale[index] && next === earliest)) {
+    if (next < earliest || (draft.stale.has(index) && next === earliest)) {
       draft.deadlines[index] = next;
       draft.atDeadline[index] = 1;
-      draft.stale[index] = false;
+      draft.stale.delete(index);
     } else if (next === earliest && next !== Infinity) draft.atDeadline[index] = (draft.atDeadline[index] ?? 0) + 1;
   }
   bucket.set(agent.agentId, agent);
@@ -122,18 +135,19 @@ export function draftPut(draft: TableDraft, agent: AgentRecord): void {
 export function draftCandidates(draft: TableDraft, now: number): AgentRecord[] {
   const agents: AgentRecord[] = [];
   draft.buckets.forEach((bucket, index) => {
-    if (draft.stale[index] || (draft.deadlines[index] ?? Infinity) <= now) for (const agent of bucket.values()) agents.push(agent);
+    if (draft.stale.has(index) || (draft.deadlines[index] ?? Infinity) <= now) for (const agent of bucket.values()) agents.push(agent);
   });
   return agents;
 }
 
 /**
  * A table of the draft's current content, with the earliest deadline of every stale bucket
- * recomputed. Later changes to the draft copy buckets again, so the table stays as it is.
+ * recomputed (the table the draft started from when nothing changed). Later changes to the
+ * draft copy again, so the table stays as it is.
  */
 export function sealTable(draft: TableDraft): AgentTable {
-  draft.stale.forEach((stale, index) => {
-    if (!stale) return;
+  if (draft.unchanged !== null) return draft.unchanged;
+  for (const index of draft.stale) {
     let min = Infinity;
     let count = 0;
     for (const agent of (draft.buckets[index] ?? EMPTY_BUCKET).values()) {
@@ -143,8 +157,10 @@ export function sealTable(draft: TableDraft): AgentTable {
     }
     draft.deadlines[index] = min;
     draft.atDeadline[index] = count;
-    draft.stale[index] = false;
-  });
-  draft.owned.fill(false);
-  return { buckets: [...draft.buckets], deadlines: [...draft.deadlines], atDeadline: [...draft.atDeadline], size: draft.size };
+  }
+  draft.stale.clear();
+  draft.owned.clear();
+  const table: AgentTable = { buckets: draft.buckets, deadlines: draft.deadlines, atDeadline: draft.atDeadline, size: draft.size };
+  draft.unchanged = table;
+  return table;
 }
