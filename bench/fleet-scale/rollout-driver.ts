@@ -7,31 +7,16 @@
 import { configCreateReplyContract, rolloutReplyContract, subjects, type RolloutSummaryReply } from '@roost/contracts';
 import type { RolloutEvent } from '@roost/rollout';
 import type { ServicePlatform } from '@roost/platform-nats';
+// Benchmarks and the cross-service tests are both test code, of two Nx projects.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { collectorYaml } from '../../test/support/collector-config';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** A valid collector config of exactly `bytes` bytes (comment padding); `variant` changes its hash. */
 export function collectorConfigOfSize(variant: string, bytes: number): string {
-  const yaml = [
-    'receivers:',
-    '  otlp:',
-    '    protocols:',
-    '      grpc:',
-    '        endpoint: 0.0.0.0:4317',
-    'processors:',
-    '  batch: {}',
-    'exporters:',
-    '  debug:',
-    `    verbosity: ${variant}`,
-    'service:',
-    '  pipelines:',
-    '    traces:',
-    '      receivers: [otlp]',
-    '      processors: [batch]',
-    '      exporters: [debug]',
-    '',
-  ].join('\n');
+  const yaml = collectorYaml(variant);
   const padding = bytes - yaml.length;
   if (padding < 3) return yaml;
   return `${yaml}#${'-'.repeat(padding - 2)}\n`;
