@@ -1,4 +1,4 @@
-/** Formats the benchmark's figures: one table, servers side by side, gateway/baseline ratio. */
+/** Formats the benchmark's figures: one table, servers side by side, the gateway's ratio to each of the others. */
 import type { DeliveryResult, MemoryResult, Outcome } from './scenarios';
 
 export interface ServerFigures {
@@ -60,24 +60,38 @@ function cell(v: number | undefined, digits: number, extra?: number): string {
   return extra === undefined ? v.toFixed(digits) : `${v.toFixed(digits)} / ${extra.toFixed(digits)}`;
 }
 
+/** The servers' columns, in the order printed; the gateway is compared with each of the others. */
+export interface ServerColumns {
+  baseline: ServerFigures;
+  gateway: ServerFigures;
+  'opamp-go': ServerFigures;
+}
+
+const HEADS: Record<keyof ServerColumns, string> = { baseline: 'bare ws (baseline)', gateway: 'Roost gateway', 'opamp-go': 'opamp-go peer' };
+
+/** A figure a server has not (a Go server's event loop) is undefined or NaN: no ratio. */
+function ratio(of: number | undefined, to: number | undefined): string {
+  return of !== undefined && to !== undefined && Number.isFinite(of / to) ? (of / to).toFixed(2) : '—';
+}
+
 /** Plain-text table for the terminal and a Markdown table for docs/benchmarks.md. */
 export function formatTables(
-  baseline: ServerFigures,
-  gateway: ServerFigures,
+  servers: ServerColumns,
   opts: { checkpoints: number[]; agents: number; configBytes: number; deliveries: number; rates: number[] },
 ): { text: string; markdown: string } {
-  const b = { memory: ok(baseline.memory), delivery: ok(baseline.delivery) };
-  const g = { memory: ok(gateway.memory), delivery: ok(gateway.delivery) };
-  const table = rows(opts.checkpoints, opts.agents, opts.configBytes, opts.deliveries, opts.rates).map((r) => {
-    const bv = r.pick(b);
-    const gv = r.pick(g);
-    const ratio = bv !== undefined && gv !== undefined && bv !== 0 ? (gv / bv).toFixed(2) : '—';
-    return [r.label, cell(bv, r.digits, r.extra?.(b)), cell(gv, r.digits, r.extra?.(g)), ratio];
-  });
-  const notes = [baseline, gateway].flatMap((f, i) =>
-    [f.memory, f.delivery].flatMap((o) => ('notWired' in o ? [`${i === 0 ? 'baseline' : 'gateway'}: no figures — ${o.notWired}`] : [])),
+  const kinds = Object.keys(HEADS) as (keyof ServerColumns)[];
+  const figures = kinds.map((k) => ({ memory: ok(servers[k].memory), delivery: ok(servers[k].delivery) }));
+  const [b, g, peer] = figures as [(typeof figures)[number], (typeof figures)[number], (typeof figures)[number]];
+  const table = rows(opts.checkpoints, opts.agents, opts.configBytes, opts.deliveries, opts.rates).map((r) => [
+    r.label,
+    ...figures.map((f) => cell(r.pick(f), r.digits, r.extra?.(f))),
+    ratio(r.pick(g), r.pick(b)),
+    ratio(r.pick(g), r.pick(peer)),
+  ]);
+  const notes = kinds.flatMap((k) =>
+    [servers[k].memory, servers[k].delivery].flatMap((o) => ('notWired' in o ? [`${k}: no figures — ${o.notWired}`] : [])),
   );
-  return renderTable(['measure', 'bare ws (baseline)', 'Roost gateway', 'gateway/baseline'], table, notes);
+  return renderTable(['measure', ...kinds.map((k) => HEADS[k]), 'gateway/baseline', 'gateway/opamp-go'], table, notes);
 }
 
 /** A table as aligned plain text and as Markdown, with notes (deduplicated) below it. */

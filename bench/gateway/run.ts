@@ -1,11 +1,12 @@
 /**
  * Gateway benchmark: simulated OpAMP agents over WebSocket (a separate process) against a bare
- * `ws` server (the baseline) and against the Roost gateway (each in its own process), in one run.
+ * `ws` server (the baseline), the Roost gateway and a minimal OpAMP server on opamp-go's `server`
+ * package (the peer; skipped, with the reason, where Go is missing), each in its own process, in one run.
  *
  *   npm run bench:gateway                 full run: 10k and 19k agents, 2 KB config, status steps
  *   npm run bench:gateway -- --quick      smoke run with 1k/2k agents and short steps
  *   options: --checkpoints=10000,19000 --agents=10000 --config-bytes=2048 --deliveries=5
- *            --status-rates=10000,20000,30000,40000 --step-seconds=4 --servers=baseline,gateway
+ *            --status-rates=10000,20000,30000,40000 --step-seconds=4 --servers=baseline,gateway,opamp-go
  *            --platform=memory|nats   the gateway's platform: in memory (default), or a private
  *                                     nats-server (fleet events leave the process, as in production)
  *
@@ -76,10 +77,12 @@ async function main(): Promise<void> {
   console.log(environment());
   const baseline = await runServer('baseline');
   const gateway = await runServer('gateway');
+  const peer = await runServer('opamp-go');
   console.log(`finished, ${load()}`);
-  const { text, markdown } = formatTables(baseline, gateway, { checkpoints, agents, configBytes, deliveries, rates: statusRates });
+  const columns = { baseline, gateway, 'opamp-go': peer };
+  const { text, markdown } = formatTables(columns, { checkpoints, agents, configBytes, deliveries, rates: statusRates });
   console.log(`\n${text}\n\nMarkdown:\n\n${markdown}\n`);
-  console.log(JSON.stringify({ checkpoints, agents, configBytes, deliveries, statusRates, stepSeconds, platform, baseline, gateway }));
+  console.log(JSON.stringify({ checkpoints, agents, configBytes, deliveries, statusRates, stepSeconds, platform, ...columns }));
 }
 
 main().catch((err: unknown) => {
