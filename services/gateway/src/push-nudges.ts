@@ -104,16 +104,26 @@ export function listenForPushNudges(bus: MessageBus, sessions: AgentSessions, co
 
   /** The chunk's desired entries (carried by the nudge, or read), with every config version they name loaded. */
   async function readChunk(agentIds: readonly string[], carried: Carried): Promise<(DesiredEntry | undefined)[]> {
+    const unread: string[] = [];
+    let firstError: unknown;
     const desired = await mapWithConcurrency(agentIds, options.readConcurrency, async (id) => {
       const entry = carried?.get(id);
       if (entry !== undefined) return entry;
       try {
         return await configs.desired(id);
       } catch (error) {
-        options.logger.warn({ agentId: id, err: String(error) }, 'could not read agent-desired for a nudge');
+        if (unread.length === 0) firstError = error;
+        unread.push(id);
         return undefined;
       }
     });
+    // One line per chunk, not per agent: when NATS is away every read of a resync fails.
+    if (unread.length > 0) {
+      options.logger.warn(
+        { agents: unread.length, agentIds: unread.slice(0, 5), err: String(firstError) },
+        'could not read agent-desired for a nudge; those agents wait for the next nudge or resync',
+      );
+    }
     const missing = new Set<string>();
     for (const entry of desired) if (entry !== undefined && entry.hash !== null && configs.cached(entry.hash) === undefined) missing.add(entry.hash);
     await Promise.all([...missing].map((hash) => configs.config(hash)));
