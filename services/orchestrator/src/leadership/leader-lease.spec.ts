@@ -2,7 +2,16 @@ import { BUCKETS } from '@roost/contracts';
 import { createMemoryKeyValueBuckets } from '@roost/platform-memory';
 import { KvConflictError, PortError, silentLogger, type KeyValueStore } from '@roost/ports';
 import { eventually, sleep } from '@roost/testing';
-import { LeaderLease } from './leader-lease';
+import { LeaderLease, type LeaseCallbacks, type LeaseOptions } from './leader-lease';
+
+/** A lease on the `orchestrator` key with test timings (a 3 s TTL); `options` changes any of them. */
+function testLease(bucket: KeyValueStore, holder: string, callbacks: Partial<LeaseCallbacks>, options: Partial<LeaseOptions> = {}): LeaderLease {
+  return new LeaderLease(
+    bucket,
+    { key: 'orchestrator', holder, ttlMs: 3_000, renewMs: 500, retryMs: 100, now: Date.now, logger: silentLogger, ...options },
+    { elected: async () => undefined, deposed: () => undefined, ...callbacks },
+  );
+}
 
 /** The bucket, with some of its writes replaced (the rest, reads and watches, go to it unchanged). */
 function withWrites(bucket: KeyValueStore, writes: Partial<Pick<KeyValueStore, 'put' | 'create' | 'update'>>): KeyValueStore {
@@ -39,14 +48,7 @@ describe('leader lease when the server lets two compare-and-sets win at once', (
   it('lets exactly one of two simultaneous winners lead, the one whose write the bucket kept', async () => {
     const bucket = unserialisedCompareAndSet(await createMemoryKeyValueBuckets().open(BUCKETS.leases.name));
     const elected: string[] = [];
-    const leases = ['one', 'two'].map(
-      (holder) =>
-        new LeaderLease(
-          bucket,
-          { key: 'orchestrator', holder, ttlMs: 3_000, renewMs: 500, retryMs: 100, now: Date.now, logger: silentLogger },
-          { elected: async () => void elected.push(holder), deposed: () => undefined },
-        ),
-    );
+    const leases = ['one', 'two'].map((holder) => testLease(bucket, holder, { elected: async () => void elected.push(holder) }));
     let both = 0;
     const sampler = setInterval(() => {
       if (leases.every((lease) => lease.canAct())) both++;
@@ -100,11 +102,7 @@ describe('leader lease when standbys campaign in the same instant', () => {
       ['two', 0.9],
     ].map(
       ([holder, share]) =>
-        new LeaderLease(
-          bucket,
-          { key: 'orchestrator', holder: holder as string, ttlMs: 3_000, renewMs: 500, retryMs: 400, now: Date.now, logger: silentLogger, random: () => share as number },
-          { elected: async () => void elected.push(holder as string), deposed: () => undefined },
-        ),
+        testLease(bucket, holder as string, { elected: async () => void elected.push(holder as string) }, { retryMs: 400, random: () => share as number }),
     );
     try {
       leases.forEach((lease) => lease.start());
@@ -129,11 +127,7 @@ describe('leader lease when the server answers a write with the wrong revision',
       update: (key, value, revision) => off(memory.update(key, value, revision)),
     });
     const deposed: string[] = [];
-    const lease = new LeaderLease(
-      bucket,
-      { key: 'orchestrator', holder: 'one', ttlMs: 3_000, renewMs: 200, retryMs: 100, now: Date.now, logger: silentLogger },
-      { elected: async () => undefined, deposed: (reason) => void deposed.push(reason) },
-    );
+    const lease = testLease(bucket, 'one', { deposed: (reason) => void deposed.push(reason) }, { renewMs: 200 });
     try {
       lease.start();
       await eventually(() => lease.leading, { timeoutMs: 3_000, what: 'the lease to be confirmed' });
@@ -162,11 +156,7 @@ describe('leader lease when the answer to a renewal is lost', () => {
       },
     });
     const deposed: string[] = [];
-    const lease = new LeaderLease(
-      bucket,
-      { key: 'orchestrator', holder: 'one', ttlMs: 3_000, renewMs: 200, retryMs: 100, now: Date.now, logger: silentLogger },
-      { elected: async () => undefined, deposed: (reason) => void deposed.push(reason) },
-    );
+    const lease = testLease(bucket, 'one', { deposed: (reason) => void deposed.push(reason) }, { renewMs: 200 });
     try {
       lease.start();
       await eventually(() => lease.leading, { timeoutMs: 3_000 });

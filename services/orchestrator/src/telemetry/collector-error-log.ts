@@ -3,6 +3,7 @@ import { hasCapability, type FleetAgent } from '@roost/fleet';
 import type { Logger, MessageBus, Subscription } from '@roost/ports';
 import type { CollectorErrorsOf } from '@roost/rollout';
 import { appendErrors, errorsSince, type ReceivedError } from '@roost/telemetry';
+import { followMessages, RecentByAgent } from './recent-by-agent';
 
 /**
  * The recent error-level records of each agent's own logs, as the gateways publish them on
@@ -12,28 +13,23 @@ import { appendErrors, errorsSince, type ReceivedError } from '@roost/telemetry'
  * from longest ago goes first). Lost on restart.
  */
 export class CollectorErrorLog {
-  private readonly rings = new Map<string, ReceivedError[]>();
+  private readonly rings: RecentByAgent<ReceivedError>;
 
-  constructor(private readonly limits: { readonly maxAgents: number; readonly recordsPerAgent: number }) {}
+  constructor(private readonly limits: { readonly maxAgents: number; readonly recordsPerAgent: number }) {
+    this.rings = new RecentByAgent(limits.maxAgents);
+  }
 
   get agents(): number {
-    return this.rings.size;
+    return this.rings.agents;
   }
 
   add(message: CollectorErrors): void {
-    const ring = this.rings.get(message.agentId) ?? [];
-    // Re-inserted last: the map's order is the order agents were last heard from.
-    this.rings.delete(message.agentId);
-    this.rings.set(message.agentId, appendErrors(ring, message, this.limits.recordsPerAgent));
-    for (const agentId of this.rings.keys()) {
-      if (this.rings.size <= this.limits.maxAgents) break;
-      this.rings.delete(agentId);
-    }
+    this.rings.update(message.agentId, (ring) => appendErrors(ring, message, this.limits.recordsPerAgent));
   }
 
   /** The texts of the agent's records received from `since` on, newest first, each once. */
   since(agentId: string, since: number): string[] {
-    return errorsSince(this.rings.get(agentId) ?? [], since).map((record) => record.text);
+    return errorsSince(this.rings.of(agentId) ?? [], since).map((record) => record.text);
   }
 
   /** What the rollout engine reads: null for agents that do not report ReportsOwnLogs. */
@@ -48,13 +44,5 @@ export class CollectorErrorLog {
 
 /** Follows every agent's error records into the log; a message that breaks the contract is logged and dropped. */
 export function listenForCollectorErrors(bus: MessageBus, log: CollectorErrorLog, logger: Logger): Subscription {
-  let warned = false;
-  return bus.subscribe(subjects.collectorErrorsAll, (message) => {
-    try {
-      log.add(collectorErrorsContract.decode(message.data));
-    } catch (error) {
-      if (!warned) logger.warn({ subject: message.subject, err: String(error) }, 'dropped agent collector errors that break their contract (said once)');
-      warned = true;
-    }
-  });
+  return followMessages(bus, subjects.collectorErrorsAll, collectorErrorsContract, (message) => log.add(message), logger);
 }

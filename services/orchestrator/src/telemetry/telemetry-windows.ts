@@ -3,6 +3,7 @@ import { hasCapability, type FleetAgent } from '@roost/fleet';
 import type { Logger, MessageBus, Subscription } from '@roost/ports';
 import type { AgentTelemetryFigures, TelemetryFiguresOf } from '@roost/rollout';
 import { appendSample, windowFigures } from '@roost/telemetry';
+import { followMessages, RecentByAgent } from './recent-by-agent';
 
 /**
  * The recent own-metrics samples of each agent, as the gateways publish them on
@@ -12,30 +13,23 @@ import { appendSample, windowFigures } from '@roost/telemetry';
  * from longest ago goes first). Lost on restart: a phase then waits for fresh samples.
  */
 export class TelemetryWindows {
-  private readonly windows = new Map<string, TelemetrySample[]>();
+  private readonly windows: RecentByAgent<TelemetrySample>;
 
-  constructor(
-    private readonly limits: { readonly maxAgents: number; readonly samplesPerAgent: number },
-  ) {}
+  constructor(private readonly limits: { readonly maxAgents: number; readonly samplesPerAgent: number }) {
+    this.windows = new RecentByAgent(limits.maxAgents);
+  }
 
   get agents(): number {
-    return this.windows.size;
+    return this.windows.agents;
   }
 
   add(sample: TelemetrySample): void {
-    const window = this.windows.get(sample.agentId) ?? [];
-    // Re-inserted last: the map's order is the order agents were last heard from.
-    this.windows.delete(sample.agentId);
-    this.windows.set(sample.agentId, appendSample(window, sample, this.limits.samplesPerAgent));
-    for (const agentId of this.windows.keys()) {
-      if (this.windows.size <= this.limits.maxAgents) break;
-      this.windows.delete(agentId);
-    }
+    this.windows.update(sample.agentId, (window) => appendSample(window, sample, this.limits.samplesPerAgent));
   }
 
   /** The agent's figures from `from` to `to`; null when no sample of it has arrived at all. */
   figures(agentId: string, from: number, to: number): AgentTelemetryFigures | null {
-    const window = this.windows.get(agentId);
+    const window = this.windows.of(agentId);
     return window === undefined ? null : windowFigures(window, from, to);
   }
 
@@ -54,13 +48,5 @@ export class TelemetryWindows {
 
 /** Follows every agent's samples into the windows; a message that breaks the contract is logged and dropped. */
 export function listenForTelemetry(bus: MessageBus, windows: TelemetryWindows, logger: Logger): Subscription {
-  let warned = false;
-  return bus.subscribe(subjects.telemetryAll, (message) => {
-    try {
-      windows.add(telemetrySampleContract.decode(message.data));
-    } catch (error) {
-      if (!warned) logger.warn({ subject: message.subject, err: String(error) }, 'dropped an agent telemetry sample that breaks its contract (said once)');
-      warned = true;
-    }
-  });
+  return followMessages(bus, subjects.telemetryAll, telemetrySampleContract, (sample) => windows.add(sample), logger);
 }
