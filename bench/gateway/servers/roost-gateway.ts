@@ -117,9 +117,11 @@ export function createRoostGateway(): ServerUnderTest {
       await applied;
       return { agents: agentIds.length };
     },
+    // Reports answered: those handled, and those a newer report of the same agent superseded in
+    // the queue (a health report that changed only a time; answered, not decoded).
     messagesProcessed: async () => {
-      const metric = await gateway!.metrics.messagesIn.get();
-      return metric.values.reduce((sum, v) => sum + v.value, 0);
+      const counted = await Promise.all([gateway!.metrics.messagesIn.get(), gateway!.metrics.messagesSuperseded.get()]);
+      return counted.flatMap((metric) => metric.values).reduce((sum, v) => sum + v.value, 0);
     },
     retainedBytes: () =>
       world?.inProcessEvents ? { label: 'fleet events kept by the in-memory event store', bytes: counting!.counts.retainedBytes } : { label: 'none (NATS)', bytes: 0 },

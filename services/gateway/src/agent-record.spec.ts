@@ -1,4 +1,7 @@
-import { latestDesired, type AgentRecord } from './agent-record';
+import Long from 'long';
+import { AgentToServer, instanceUidToBytes } from '@roost/opamp';
+import { afterSupersededReports, latestDesired, type AgentRecord } from './agent-record';
+import { handleAgentMessage, type MessageContext } from './handle-agent-message';
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
@@ -23,5 +26,44 @@ describe('latestDesired', () => {
 
   it('does not let a read that found no entry undo a known one', () => {
     expect(latestDesired(holding(A, 3), { hash: null, revision: 0 })).toEqual({ desiredHash: A, desiredRevision: 3 });
+  });
+});
+
+describe('afterSupersededReports', () => {
+  const UID = '0190b7f8-bb85-72b5-8942-8533325b988a';
+  const ctx: MessageContext = {
+    now: 1_000,
+    gatewayId: 'gw-1',
+    transport: 'websocket',
+    newConnection: false,
+    heartbeatIntervalSeconds: 0,
+    redeliverAfterMs: 30_000,
+    newInstanceUid: () => instanceUidToBytes(UID),
+    nextEventId: () => 'e1',
+    offerable: () => undefined,
+  };
+  const message = (sequenceNum: number, extra: object = {}) =>
+    AgentToServer.decode(AgentToServer.encode({ instanceUid: instanceUidToBytes(UID), sequenceNum: Long.fromNumber(sequenceNum, true), capabilities: Long.fromNumber(1, true), ...extra }).finish());
+  const handled = (record: AgentRecord | undefined, m: AgentToServer, c: MessageContext) => {
+    const outcome = handleAgentMessage(record, m, c);
+    if (outcome.kind !== 'handled') throw new Error(outcome.kind);
+    return outcome;
+  };
+  const agent = handled(undefined, message(4, { agentDescription: { identifyingAttributes: [{ key: 'service.name', value: { stringValue: 'c' } }] } }), { ...ctx, newConnection: true, desired: { hash: null, revision: 0 } }).record;
+
+  it('lets the report that superseded two others follow them without a gap: no full state asked for, nothing said', () => {
+    const outcome = handled(afterSupersededReports(agent, 2), message(7, { health: { healthy: true } }), ctx);
+    expect(outcome.response.flags ?? 0).toBe(0);
+    expect(outcome.record.state.verified).toBe(true);
+    expect(outcome.event?.type).toBe('health');
+  });
+
+  it('still sees the gap before the superseded reports', () => {
+    const outcome = handled(afterSupersededReports(agent, 2), message(8), ctx);
+    expect(outcome.response.flags ?? 0).not.toBe(0);
+  });
+
+  it('changes nothing when nothing was superseded', () => {
+    expect(afterSupersededReports(agent, 0)).toBe(agent);
   });
 });

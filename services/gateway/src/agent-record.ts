@@ -160,3 +160,14 @@ export function agentSnapshot(record: AgentRecord, gatewayId: string): AgentSnap
     enrolment: record.enrolment,
   };
 }
+
+/**
+ * The record as if the `count` reports a newer one superseded in the queue had been handled:
+ * they changed nothing but a time (superseded-reports.ts), so only the sequence number they
+ * carried moves on, and the newer report follows it without a gap.
+ */
+export function afterSupersededReports(record: AgentRecord, count: number): AgentRecord {
+  if (count === 0) return record;
+  const state = { ...record.state, sequenceNum: record.state.sequenceNum.add(count) };
+  return { ...record, state, saidState: record.saidState === record.state ? state : record.saidState };
+}

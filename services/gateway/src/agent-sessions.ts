@@ -49,8 +49,8 @@ export class AgentSessions implements WsPeerHandler {
     return this.core.admitsNewConnection();
   }
 
-  onFrame(peer: WsPeer, frame: Buffer): void {
-    this.websocket.onFrame(peer, frame);
+  onFrame(peer: WsPeer, frame: Buffer, folded: number): void {
+    this.websocket.onFrame(peer, frame, folded);
   }
 
   onClose(peer: WsPeer): void {

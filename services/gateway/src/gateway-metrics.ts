@@ -45,6 +45,8 @@ export interface GatewayMetrics {
   readonly agents: Gauge<'transport'>;
   readonly messagesIn: Counter<'transport'>;
   readonly messagesOut: Counter<'transport'>;
+  /** Reports superseded while queued by a newer one of the same agent (superseded-reports.ts); not in messagesIn. */
+  readonly messagesSuperseded: Counter<'transport'>;
   readonly decodeErrors: Counter<'transport' | 'reason'>;
   readonly fleetEvents: Counter<'kind'>;
   readonly fleetEventFailures: Counter;
@@ -67,6 +69,12 @@ export function createGatewayMetrics(gatewayId: string): GatewayMetrics {
     registry,
     agents: new Gauge({ name: 'roost_gateway_agents', help: 'Connected agents by transport', labelNames: ['transport'], registers: [registry] }),
     messagesIn: new Counter({ name: 'roost_gateway_messages_received_total', help: 'AgentToServer messages decoded', labelNames: ['transport'], registers: [registry] }),
+    messagesSuperseded: new Counter({
+      name: 'roost_gateway_messages_superseded_total',
+      help: 'AgentToServer reports superseded while queued by a newer one of the same agent that changes nothing but a time (answered, not decoded)',
+      labelNames: ['transport'],
+      registers: [registry],
+    }),
     messagesOut: new Counter({ name: 'roost_gateway_messages_sent_total', help: 'ServerToAgent messages sent', labelNames: ['transport'], registers: [registry] }),
     decodeErrors: new Counter({
       name: 'roost_gateway_decode_errors_total',

@@ -42,6 +42,29 @@ describe('InboundQueue', () => {
     expect(queue.isPaused).toBe(false);
   });
 
+  it('weighs items as told, and follows an item changed in place', async () => {
+    const events: string[] = [];
+    const queue = new InboundQueue<{ bytes: number }>(() => undefined, {
+      sliceMs: 1_000,
+      highWater: 100,
+      lowWater: 25,
+      weightOf: (item) => item.bytes,
+      onPause: () => events.push('pause'),
+      onResume: () => events.push('resume'),
+      onError: () => undefined,
+    });
+    const item = { bytes: 60 };
+    queue.push(item);
+    expect(events).toEqual([]);
+    item.bytes = 110;
+    queue.reweighed(50);
+    expect(events).toEqual(['pause']);
+    expect(queue.weight).toBe(110);
+    await turn();
+    expect(queue.weight).toBe(0);
+    expect(events).toEqual(['pause', 'resume']);
+  });
+
   it('reports an item that throws and goes on with the next', async () => {
     const failed: number[] = [];
     const handled: number[] = [];

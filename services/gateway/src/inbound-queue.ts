@@ -3,13 +3,16 @@
  * poll phase, so a burst (10k agents answering a pushed config at once) would otherwise be
  * handled in one go and hold the event loop for its whole length. Here each drain turn runs
  * for at most `sliceMs` and then yields (setImmediate), so timers and other I/O keep running;
- * order is kept. Above `highWater` queued items the producer is told to stop reading
- * (`onPause`), and below `lowWater` to read again (`onResume`).
+ * order is kept. Each item weighs `weightOf(item)` (bytes, say; 1 when not given): above
+ * `highWater` queued weight the producer is told to stop reading (`onPause`), and at or below
+ * `lowWater` to read again (`onResume`).
  */
 export interface InboundQueueOptions<T> {
   readonly sliceMs: number;
   readonly highWater: number;
   readonly lowWater: number;
+  /** Read when an item is pushed and again when it is handled: an item changed in place is reweighed with `reweighed`. */
+  readonly weightOf?: (item: T) => number;
   readonly onPause: () => void;
   readonly onResume: () => void;
   readonly onError: (item: T, error: unknown) => void;
@@ -22,17 +25,25 @@ export class InboundQueue<T> {
   private head = 0;
   private scheduled = false;
   private paused = false;
+  private queuedWeight = 0;
   private readonly now: () => number;
+  private readonly weightOf: (item: T) => number;
 
   constructor(
     private readonly handle: (item: T) => void,
     private readonly options: InboundQueueOptions<T>,
   ) {
     this.now = options.now ?? (() => performance.now());
+    this.weightOf = options.weightOf ?? (() => 1);
   }
 
   get length(): number {
     return this.items.length - this.head;
+  }
+
+  /** What the queued items weigh together. */
+  get weight(): number {
+    return this.queuedWeight;
   }
 
   get isPaused(): boolean {
@@ -46,13 +57,19 @@ export class InboundQueue<T> {
 
   push(item: T): void {
     this.items.push(item);
-    if (!this.paused && this.length >= this.options.highWater) {
-      this.paused = true;
-      this.options.onPause();
-    }
+    this.reweighed(this.weightOf(item));
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.drain);
+    }
+  }
+
+  /** A queued item changed in place and weighs `delta` more (or less) than before. */
+  reweighed(delta: number): void {
+    this.queuedWeight += delta;
+    if (!this.paused && this.queuedWeight >= this.options.highWater) {
+      this.paused = true;
+      this.options.onPause();
     }
   }
 
@@ -62,6 +79,7 @@ export class InboundQueue<T> {
     while (this.head < this.items.length) {
       const item = this.items[this.head] as T;
       this.items[this.head++] = undefined as T;
+      this.queuedWeight -= this.weightOf(item);
       try {
         this.handle(item);
       } catch (error) {
@@ -78,7 +96,7 @@ export class InboundQueue<T> {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }
-    if (this.paused && this.length <= this.options.lowWater) {
+    if (this.paused && this.queuedWeight <= this.options.lowWater) {
       this.paused = false;
       this.options.onResume();
     }

@@ -197,9 +197,19 @@ export class SessionCore {
     if (result.missingConfig !== null) this.loadAndReconcile(agentId, result.missingConfig);
   }
 
-  sendWs(peer: WsPeer, response: ServerToAgentInit): void {
+  /** Sends the response, `times` times (a rejected message and the reports it superseded get the same answer). */
+  sendWs(peer: WsPeer, response: ServerToAgentInit, times = 1): void {
     const frame = this.encode(encodeReplyFrame, response, peer.agentId);
-    if (frame && peer.send(frame)) this.outWs.inc();
+    for (let i = 0; i < times && frame; i++) if (peer.send(frame)) this.outWs.inc();
+  }
+
+  /**
+   * Answers `count` reports a newer one superseded in the queue, before the newer one's answer:
+   * each with the newer answer's uid and capabilities alone (what is due to the agent goes once,
+   * in the newer answer).
+   */
+  acknowledge(peer: WsPeer, response: ServerToAgentInit, count: number): void {
+    this.sendWs(peer, { instanceUid: response.instanceUid, capabilities: response.capabilities }, count);
   }
 
   encode<T>(encoder: (message: ServerToAgentInit, limit: ReplyLimit) => T, response: ServerToAgentInit, agentId: string | null): T | null {

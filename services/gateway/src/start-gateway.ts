@@ -59,11 +59,14 @@ export interface RunningGateway {
 /** Longest run of queued WebSocket frames handled before yielding to timers and other I/O (see FAN_OUT_SLICE_MS). */
 const INBOUND_SLICE_MS = 5;
 /**
- * Queued frames above which sockets that send more are paused, until the queue is down to a
- * quarter. Kept low: what waits is better left in the kernel's socket buffers than on the heap,
- * where every frame that outlives a young-generation GC is copied (and lengthens the pause).
+ * Queued bytes above which sockets that send more are paused, until the queue is down to a
+ * quarter. Counted in bytes, not frames: 2,000 frames were 160 KB of health reports or 10 MB of
+ * effective configs. Kept low: what waits is better left in the kernel's socket buffers than on
+ * the heap, where every frame that outlives a young-generation GC is copied (and lengthens the
+ * pause). A health report that only moves a time supersedes its agent's queued one instead of
+ * queueing behind it (superseded-reports.ts), so health reports alone rarely reach it.
  */
-const INBOUND_HIGH_WATER = 2_000;
+const INBOUND_HIGH_WATER_BYTES = 4 * 1024 * 1024;
 /** The shortest HTTP-liveness sweep period; sweeps also evict old records. */
 const SWEEP_MS = 1_000;
 /** How long a peer gateway gets to say which silent HTTP agents it holds. */
@@ -165,7 +168,7 @@ export async function startGateway(options: GatewayOptions, platform: GatewayPla
     pingIntervalMs: resolved.pingIntervalMs,
     sliceSize: resolved.pushChunkSize,
     inboundSliceMs: INBOUND_SLICE_MS,
-    inboundHighWater: INBOUND_HIGH_WATER,
+    inboundHighWaterBytes: INBOUND_HIGH_WATER_BYTES,
     budget,
     maxOutboundBytes: resolved.maxMessageBytes + OUTBOUND_SLACK_BYTES,
     onRefused: (reason) => refused('websocket', reason),

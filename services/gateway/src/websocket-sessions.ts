@@ -1,5 +1,5 @@
 import { decodeAgentToServer, decodeWsFrame, parseInstanceUid, type AgentToServer } from '@roost/opamp';
-import type { DesiredEntry } from './agent-record';
+import { afterSupersededReports, type DesiredEntry } from './agent-record';
 import { answerSecondClaim } from './duplicate-claims';
 import { handleAgentMessage } from './handle-agent-message';
 import { uidTextOf, type SessionCore } from './session-core';
@@ -18,7 +18,7 @@ export class WebSocketSessions implements WsPeerHandler {
     this.messagesIn = core.deps.metrics.messagesIn.labels('websocket');
   }
 
-  onFrame(peer: WsPeer, frame: Buffer): void {
+  onFrame(peer: WsPeer, frame: Buffer, folded: number): void {
     let message: AgentToServer;
     try {
       message = decodeAgentToServer(decodeWsFrame(frame, this.core.limit).data, this.core.limit);
@@ -34,10 +34,10 @@ export class WebSocketSessions implements WsPeerHandler {
     const stillOld = peer.reassigned !== null && claimed === peer.reassigned.from;
     const agentId = stillOld ? (peer.reassigned?.toText ?? null) : claimed;
     if (peer.queue) {
-      this.track(peer, peer.queue.then(() => this.message(peer, message, agentId, stillOld)));
+      this.track(peer, peer.queue.then(() => this.message(peer, message, agentId, stillOld, folded)));
       return;
     }
-    const pending = this.message(peer, message, agentId, stillOld);
+    const pending = this.message(peer, message, agentId, stillOld, folded);
     if (pending) this.track(peer, pending);
   }
 
@@ -70,24 +70,27 @@ export class WebSocketSessions implements WsPeerHandler {
   }
 
   /** Handles now, or after reading `agent-desired` when the message opens a connection. */
-  private message(peer: WsPeer, message: AgentToServer, agentId: string | null, stillOld: boolean): Promise<void> | undefined {
+  private message(peer: WsPeer, message: AgentToServer, agentId: string | null, stillOld: boolean, folded: number): Promise<void> | undefined {
     if (agentId !== null && peer.agentId !== agentId && !peer.closed) {
       return this.core.whileOpening(
         agentId,
-        this.core.deps.configs.desiredOnConnect(agentId).then((desired) => this.handle(peer, message, agentId, true, desired, stillOld)),
+        this.core.deps.configs.desiredOnConnect(agentId).then((desired) => this.handle(peer, message, { claimedId: agentId, newConnection: true, desired, stillOld, folded })),
       );
     }
-    this.handle(peer, message, agentId, peer.agentId !== agentId, undefined, stillOld);
+    this.handle(peer, message, { claimedId: agentId, newConnection: peer.agentId !== agentId, desired: undefined, stillOld, folded });
     return undefined;
   }
 
-  private handle(peer: WsPeer, message: AgentToServer, claimedId: string | null, newConnection: boolean, desired: DesiredEntry | undefined, stillOld: boolean): void {
+  private handle(peer: WsPeer, message: AgentToServer, how: HowHandled): void {
+    const { claimedId, newConnection, desired, stillOld, folded } = how;
     const { core } = this;
     const { agents } = core;
     const reassignTo = stillOld ? peer.reassigned?.to : this.reassignmentFor(peer, claimedId, newConnection);
     const agentId = reassignTo ? (peer.reassigned?.toText ?? null) : claimedId;
     const context = core.context('websocket', newConnection, desired, peer.clientCertificate, peer.enrolment);
-    const outcome = handleAgentMessage(agentId === null ? undefined : agents.get(agentId), message, reassignTo ? { ...context, reassignTo } : context);
+    const known = agentId === null ? undefined : agents.get(agentId);
+    const record = known === undefined ? undefined : afterSupersededReports(known, folded);
+    const outcome = handleAgentMessage(record, message, reassignTo ? { ...context, reassignTo } : context);
     if (outcome.kind === 'refused') {
       // Policy violation: the socket ends, and with it the agent's connection if it held one.
       core.refused('websocket', agentId, outcome);
@@ -98,7 +101,7 @@ export class WebSocketSessions implements WsPeerHandler {
     if (outcome.kind === 'rejected') {
       core.deps.metrics.decodeErrors.inc({ transport: 'websocket', reason: 'bad_instance_uid' });
       core.deps.logger.debug({ reason: outcome.reason }, 'refused a message with a bad instance_uid');
-      core.sendWs(peer, outcome.response);
+      core.sendWs(peer, outcome.response, folded + 1);
       return;
     }
     const id = outcome.record.agentId;
@@ -126,6 +129,7 @@ export class WebSocketSessions implements WsPeerHandler {
     } else {
       peer.agentId = null;
     }
+    if (folded > 0) core.acknowledge(peer, outcome.response, folded);
     core.sendWs(peer, outcome.response);
     core.afterReply(outcome);
   }
@@ -148,6 +152,18 @@ export class WebSocketSessions implements WsPeerHandler {
     );
     return to;
   }
+}
+
+/** How a message is handled: who it claims to be, whether it opens a connection, and what came before it. */
+interface HowHandled {
+  readonly claimedId: string | null;
+  readonly newConnection: boolean;
+  /** Fresh from `agent-desired` when the message opens a connection. */
+  readonly desired: DesiredEntry | undefined;
+  /** It still carries the uid its socket's agent was moved off (WsPeer.reassigned). */
+  readonly stillOld: boolean;
+  /** Reports it superseded in the queue (superseded-reports.ts): each is answered before it. */
+  readonly folded: number;
 }
 
 /** A WebSocket close reason is at most 123 bytes of UTF-8. */

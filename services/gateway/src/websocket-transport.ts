@@ -11,6 +11,7 @@ import { BudgetHolder, type BudgetRefusal, type MemoryBudget } from './memory-bu
 import { WsFrameMeter } from './ws-frame-meter';
 import { runInSlices } from './run-in-slices';
 import { PingGroups, pingGroupCount } from './ping-groups';
+import { readStatusOnlyReport, supersedes, type StatusOnlyReport } from './superseded-reports';
 
 /** The gateway side of one WebSocket: what the agent sessions see of a socket. */
 export class WsPeer {
@@ -31,6 +32,8 @@ export class WsPeer {
   readonly inbound = new BudgetHolder();
   /** Bytes of complete frames queued for handling. */
   queuedBytes = 0;
+  /** Its newest frame while still queued: a newer report may take its place (superseded-reports.ts). */
+  lastQueued: QueuedFrame | null = null;
   /** Bytes sent and not yet taken by the kernel. */
   readonly outbound = new BudgetHolder();
   /** `meter.messages` when a ping found a message being received; -1 when none was. */
@@ -96,9 +99,21 @@ const CUT_CLOSES: Record<CutReason, readonly [number, string]> = {
 /** How long a cut-off socket gets to read its close frame before it is destroyed. */
 const CUT_GRACE_MS = 1_000;
 
+/** A frame waiting in the inbound queue; `folded` older reports of its socket were superseded by it in the queue. */
+interface QueuedFrame {
+  readonly peer: WsPeer;
+  frame: Buffer;
+  report: StatusOnlyReport | null;
+  folded: number;
+}
+
 export interface WsPeerHandler {
-  /** A binary frame, header included; never called after close. */
-  onFrame(peer: WsPeer, frame: Buffer): void;
+  /**
+   * A binary frame, header included; never called after close. `folded` consecutive reports of
+   * the socket came just before it and said nothing it does not (superseded-reports.ts): each
+   * is owed an answer, and the agent's sequence numbers moved on by as many.
+   */
+  onFrame(peer: WsPeer, frame: Buffer, folded: number): void;
   onClose(peer: WsPeer): void;
 }
 
@@ -128,8 +143,8 @@ export function createWebSocketTransport(
     sliceSize: number;
     /** Longest stretch spent on queued frames before yielding to the event loop. */
     inboundSliceMs: number;
-    /** Queued frames above which sockets stop being read until the queue is down to a quarter. */
-    inboundHighWater: number;
+    /** Queued bytes above which sockets that send more stop being read, until the queue is down to a quarter. */
+    inboundHighWaterBytes: number;
     budget: MemoryBudget;
     maxOutboundBytes: number;
     /** Counts and logs a refusal (the caller throttles the log). */
@@ -144,11 +159,13 @@ export function createWebSocketTransport(
   const pausedPeers = new Set<WsPeer>();
   const { budget } = options;
   const limits: PeerLimits = { budget, maxOutboundBytes: options.maxOutboundBytes, cut };
-  const inbound = new InboundQueue<{ peer: WsPeer; frame: Buffer }>(({ peer, frame }) => (frame === CLOSE_MARK ? handler.onClose(peer) : handled(peer, frame)), {
+  const superseded = metrics.messagesSuperseded.labels('websocket');
+  const inbound = new InboundQueue<QueuedFrame>((item) => (item.frame === CLOSE_MARK ? handler.onClose(item.peer) : handled(item)), {
     sliceMs: options.inboundSliceMs,
-    highWater: options.inboundHighWater,
-    lowWater: Math.floor(options.inboundHighWater / 4),
-    onPause: () => logger.warn({ queued: options.inboundHighWater }, 'inbound backlog: pausing reads from sockets that send more'),
+    highWater: options.inboundHighWaterBytes,
+    lowWater: Math.floor(options.inboundHighWaterBytes / 4),
+    weightOf: (item) => item.frame.length,
+    onPause: () => logger.warn({ queuedBytes: options.inboundHighWaterBytes }, 'inbound backlog: pausing reads from sockets that send more'),
     onResume: () => {
       for (const peer of pausedPeers) if (!peer.closed) peer.socket.resume();
       pausedPeers.clear();
@@ -156,12 +173,37 @@ export function createWebSocketTransport(
     onError: ({ peer }, error) => logger.error({ agentId: peer.agentId, err: String(error) }, 'WebSocket frame handling failed'),
   });
 
-  function handled(peer: WsPeer, frame: Buffer): void {
+  function handled(item: QueuedFrame): void {
+    const { peer, frame } = item;
+    if (peer.lastQueued === item) peer.lastQueued = null;
     if (!peer.closed) {
       peer.queuedBytes -= frame.length;
       budget.resize(peer.inbound, peer.meter.held + peer.queuedBytes, peer.agentId === null);
     }
-    handler.onFrame(peer, frame);
+    handler.onFrame(peer, frame, item.folded);
+  }
+
+  /**
+   * Queues a frame, or lets it take the place of its socket's newest queued frame when that one
+   * is a report it supersedes: under load an agent's health reports wait as one, not as many.
+   */
+  function enqueue(peer: WsPeer, frame: Buffer): void {
+    const report = readStatusOnlyReport(frame);
+    const last = peer.lastQueued;
+    if (report !== null && last?.report && supersedes(last.report, report)) {
+      const delta = frame.length - last.frame.length;
+      peer.queuedBytes += delta;
+      last.frame = frame;
+      last.report = report;
+      last.folded += 1;
+      inbound.reweighed(delta);
+      superseded.inc();
+      return;
+    }
+    peer.queuedBytes += frame.length;
+    const item: QueuedFrame = { peer, frame, report, folded: 0 };
+    peer.lastQueued = item;
+    inbound.push(item);
   }
 
   /**
@@ -198,9 +240,7 @@ export function createWebSocketTransport(
       logger.debug({ agentId: peer.agentId }, 'ignored a non-binary WebSocket frame');
       return;
     }
-    const frame = toBuffer(data);
-    peer.queuedBytes += frame.length;
-    inbound.push({ peer, frame });
+    enqueue(peer, toBuffer(data));
     if (inbound.isPaused && !pausedPeers.has(peer)) {
       pausedPeers.add(peer);
       peer.socket.pause();
@@ -227,9 +267,10 @@ export function createWebSocketTransport(
     peers.delete(peer);
     pingGroups.delete(peer);
     pausedPeers.delete(peer);
+    peer.lastQueued = null;
     // Frames already queued from this socket are dropped by onFrame (the peer is closed); the
     // close is handled after them, in order.
-    inbound.push({ peer, frame: CLOSE_MARK });
+    inbound.push({ peer, frame: CLOSE_MARK, report: null, folded: 0 });
   }
 
   // Each peer is pinged once per interval, its group's turn; a tick per group.

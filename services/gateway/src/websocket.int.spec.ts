@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import Long from 'long';
 import { BUCKETS, gatewayPresenceContract } from '@roost/contracts';
 import { RemoteConfigStatuses, ServerErrorResponseType, ServerToAgentFlag, hasFlag } from '@roost/opamp';
 import { createMemoryPlatform } from '@roost/platform-memory';
@@ -105,6 +106,26 @@ describe('gateway over WebSocket (in-memory platform)', () => {
     expect(hasFlag(reply.flags, ServerToAgentFlag.ReportFullState)).toBe(true);
     const next = await agent.exchange(fullState('late'));
     expect(hasFlag(next.flags, ServerToAgentFlag.ReportFullState)).toBe(false);
+  });
+
+  it('lets queued health reports that change only a time be superseded by the newest, answers each, and never folds a config status', async () => {
+    const agent = await connect();
+    await agent.exchange(fullState('burst'));
+    const superseded = async () => (await gateway.metrics.messagesSuperseded.get()).values.reduce((sum, v) => sum + v.value, 0);
+    const before = await superseded();
+    const health = (at: number) => ({ health: { healthy: true, status: 'ok', statusTimeUnixNano: Long.fromNumber(at * 1e6, true) } });
+    // Sent in one go, so they arrive in one read and wait in the queue together.
+    for (let at = 1; at <= 5; at++) agent.send(health(at));
+    agent.send(status('', FAILED));
+    agent.send(health(6));
+    const replies = await eventually(async () => agent.pending().length === 7 && agent.pending());
+    expect(replies.every((r) => !hasFlag(r.flags, ServerToAgentFlag.ReportFullState))).toBe(true);
+    expect((await superseded()) - before).toBe(4);
+    const kinds = await eventually(async () => {
+      const found = (await fleetEvents(platform, agent.agentId)).map((e) => e.type);
+      return found.length === 3 && found;
+    });
+    expect(kinds).toEqual(['connected', 'health', 'remote-config-status']);
   });
 
   it('replaces the first connection when a second one speaks for the same uid', async () => {
