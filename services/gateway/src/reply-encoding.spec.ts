@@ -1,6 +1,6 @@
 import Long from 'long';
 import { ServerToAgent, decodeServerToAgent, decodeWsFrame, encodeServerToAgent, isOpampError, type ServerToAgentInit } from '@roost/opamp';
-import { encodeReply, encodeReplyFrame, preEncodeRemoteConfig } from './reply-encoding';
+import { encodeReply, encodeReplyFrame, plainReplyFrame, preEncodeRemoteConfig } from './reply-encoding';
 
 const remoteConfig = {
   config: { configMap: { '': { body: new TextEncoder().encode('receivers: {}\n'.repeat(100)), contentType: 'text/yaml' } } },
@@ -56,5 +56,28 @@ describe('encodeReplyFrame', () => {
       caught = error;
     }
     expect(isOpampError(caught) && caught.code).toBe('opamp.message.too_large');
+  });
+});
+
+describe('plainReplyFrame', () => {
+  const limit = { maxMessageBytes: 1 << 20 };
+  const plain = (uid: number, capabilities = 3): ServerToAgentInit => ({ instanceUid: new Uint8Array(16).fill(uid), capabilities: Long.fromNumber(capabilities, true) });
+
+  it('encodes a plain reply once per agent and capabilities, and sends the same frame again', () => {
+    const first = plainReplyFrame(null, plain(1), limit);
+    expect(first.frame.equals(encodeReplyFrame(plain(1), limit))).toBe(true);
+    const again = plainReplyFrame(first.held, plain(1), limit);
+    expect(again.frame).toBe(first.frame);
+    const otherCapabilities = plainReplyFrame(again.held, plain(1, 7), limit);
+    expect(otherCapabilities.frame).not.toBe(first.frame);
+    expect(otherCapabilities.frame.equals(encodeReplyFrame(plain(1, 7), limit))).toBe(true);
+    expect(plainReplyFrame(otherCapabilities.held, plain(2, 7), limit).frame.equals(encodeReplyFrame(plain(2, 7), limit))).toBe(true);
+  });
+
+  it('encodes any other reply afresh and keeps what it held', () => {
+    const first = plainReplyFrame(null, plain(1), limit);
+    const withFlags = plainReplyFrame(first.held, { ...plain(1), flags: Long.fromNumber(1, true) }, limit);
+    expect(withFlags.held).toBe(first.held);
+    expect(decodeServerToAgent(decodeWsFrame(withFlags.frame).data).flags.toNumber()).toBe(1);
   });
 });

@@ -1,3 +1,4 @@
+import Long from 'long';
 import { ServerToAgent, encodeServerToAgent, type ServerToAgentInit } from '@roost/opamp';
 
 /**
@@ -50,4 +51,45 @@ export function encodeReplyFrame(message: ServerToAgentInit, limit: ReplyLimit):
   frame.set(rest, 1);
   frame.set(field, 1 + rest.length);
   return frame;
+}
+
+/** The answer to most reports — the agent's uid and the server's capabilities, nothing else — encoded once per agent. */
+export interface PlainReply {
+  readonly instanceUid: Uint8Array;
+  readonly capabilities: Long;
+  readonly frame: Buffer;
+}
+
+/**
+ * `message` as one OpAMP WebSocket message, from `held` when it is the same plain reply (the
+ * frame is shared: a sent frame is never written to). Returns what to hold next: the plain
+ * reply just encoded, or `held` unchanged for any other message.
+ */
+export function plainReplyFrame(held: PlainReply | null, message: ServerToAgentInit, limit: ReplyLimit): { frame: Buffer; held: PlainReply | null } {
+  const uid = message.instanceUid;
+  if (!isPlainReply(message) || uid == null) return { frame: encodeReplyFrame(message, limit), held };
+  const capabilities = Long.fromValue(message.capabilities ?? 0, true);
+  if (held !== null && held.capabilities.equals(capabilities) && sameBytes(held.instanceUid, uid)) return { frame: held.frame, held };
+  const frame = encodeReplyFrame(message, limit);
+  return { frame, held: { instanceUid: Uint8Array.from(uid), capabilities, frame } };
+}
+
+function isPlainReply(message: ServerToAgentInit): boolean {
+  return (
+    message.errorResponse == null &&
+    message.remoteConfig == null &&
+    message.connectionSettings == null &&
+    message.packagesAvailable == null &&
+    message.flags == null &&
+    message.agentIdentification == null &&
+    message.command == null &&
+    message.customCapabilities == null &&
+    message.customMessage == null
+  );
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -15,7 +15,7 @@ import { decodeErrorReason, type DecodeErrorReason, type GatewayMetrics, type Tr
 import type { ResolvedGatewayOptions } from './gateway-options';
 import { attachOffers, serverCapabilities, type HandledMessage, type MessageContext, type RefusedMessage } from './handle-agent-message';
 import { nativeSha256, rememberingSha256 } from './native-sha256';
-import { encodeReplyFrame, type ReplyLimit } from './reply-encoding';
+import { plainReplyFrame, type ReplyLimit } from './reply-encoding';
 import type { WsPeer } from './websocket-transport';
 
 export interface AgentSessionsDeps {
@@ -199,8 +199,10 @@ export class SessionCore {
 
   /** Sends the response, `times` times (a rejected message and the reports it superseded get the same answer). */
   sendWs(peer: WsPeer, response: ServerToAgentInit, times = 1): void {
-    const frame = this.encode(encodeReplyFrame, response, peer.agentId);
-    for (let i = 0; i < times && frame; i++) if (peer.send(frame)) this.outWs.inc();
+    const encoded = this.encode((message, limit) => plainReplyFrame(peer.plainReply, message, limit), response, peer.agentId);
+    if (encoded === null) return;
+    peer.plainReply = encoded.held;
+    for (let i = 0; i < times; i++) if (peer.send(encoded.frame)) this.outWs.inc();
   }
 
   /**

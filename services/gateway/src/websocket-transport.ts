@@ -9,6 +9,7 @@ import type { GatewayMetrics } from './gateway-metrics';
 import { InboundQueue } from './inbound-queue';
 import { BudgetHolder, type BudgetRefusal, type MemoryBudget } from './memory-budget';
 import { WsFrameMeter } from './ws-frame-meter';
+import type { PlainReply } from './reply-encoding';
 import { runInSlices } from './run-in-slices';
 import { PingGroups, pingGroupCount } from './ping-groups';
 import { readStatusOnlyReport, supersedes, type StatusOnlyReport } from './superseded-reports';
@@ -40,6 +41,8 @@ export class WsPeer {
   stallMark = -1;
   /** Set when the gateway cut this socket off (over budget, too slow): what it sends is dropped. */
   cutOff = false;
+  /** The last plain reply sent to it (uid and capabilities only), kept encoded for the next. */
+  plainReply: PlainReply | null = null;
   /** Detaches the budget meter from the socket (set once the socket is read through it). */
   stopReading: () => void = () => undefined;
 
