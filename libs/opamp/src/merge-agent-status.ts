@@ -49,34 +49,46 @@ export function mergeAgentStatus(
   message: AgentToServerInit,
   sha256: Sha256 = pureSha256,
 ): AgentStatusMerge {
-  const merged = mergeFields(previous, message, sha256);
-  const gap = previous === undefined || !merged.sequenceNum.equals(previous.sequenceNum.add(1));
-  const full = carriesFullState(message, merged.capabilities);
+  const sequenceNum = Long.fromValue(message.sequenceNum ?? 0, true);
+  // ReportsStatus must always be set, so 0 means "not reported" (a bare heartbeat).
+  const reported = bitSetToNumber(message.capabilities);
+  const capabilities = reported !== 0 ? reported : (previous?.capabilities ?? 0);
+  const gap = previous === undefined || !sequenceNum.equals(previous.sequenceNum.add(1));
+  const full = carriesFullState(message, capabilities);
   // Consecutive after a request: the agent sent what it has (an agent may lack a description).
   const verified = full || (!gap && (previous.verified || previous.fullStateRequested));
   const reportFullState = gap && !full && message.agentDisconnect == null && !previous?.fullStateRequested;
-  return { state: { ...merged, fullStateRequested: reportFullState, verified }, changes: changesBetween(previous, merged), reportFullState };
+  const state = mergeFields(previous, message, sha256, { sequenceNum, capabilities, fullStateRequested: reportFullState, verified });
+  return { state, changes: changesBetween(previous, state), reportFullState };
 }
 
-function mergeFields(previous: AgentState | undefined, message: AgentToServerInit, sha256: Sha256): AgentState {
-  // ReportsStatus must always be set, so 0 means "not reported" (a bare heartbeat).
-  const capabilities = bitSetToNumber(message.capabilities);
+/** The state from `previous` and the message; a part reported again unchanged is the previous part itself. */
+function mergeFields(
+  previous: AgentState | undefined,
+  message: AgentToServerInit,
+  sha256: Sha256,
+  known: Pick<AgentState, 'sequenceNum' | 'capabilities' | 'fullStateRequested' | 'verified'>,
+): AgentState {
   const description = message.agentDescription;
+  const previousHealth = previous?.health ?? null;
+  const health = message.health ? healthSummary(message.health) : previousHealth;
   return {
-    sequenceNum: Long.fromValue(message.sequenceNum ?? 0, true),
-    capabilities: capabilities !== 0 ? capabilities : (previous?.capabilities ?? 0),
+    sequenceNum: known.sequenceNum,
+    capabilities: known.capabilities,
     description: description
       ? { identifying: attributeText(description.identifyingAttributes), nonIdentifying: attributeText(description.nonIdentifyingAttributes) }
       : (previous?.description ?? null),
-    health: message.health ? healthSummary(message.health) : (previous?.health ?? null),
+    // Kept as the previous object when equal: a report repeating its health allocates nothing
+    // that outlives it, and the comparison below is one identity check.
+    health: health !== previousHealth && sameHealth(previousHealth, health) ? previousHealth : health,
     remoteConfigStatus: message.remoteConfigStatus ? remoteConfigSummary(message.remoteConfigStatus) : (previous?.remoteConfigStatus ?? null),
     effectiveConfigHash: message.effectiveConfig
       ? configHashHex(message.effectiveConfig.configMap?.configMap ?? {}, sha256)
       : (previous?.effectiveConfigHash ?? null),
     ...mergeAvailableComponents(previous, message),
     disconnected: message.agentDisconnect != null,
-    fullStateRequested: false,
-    verified: false,
+    fullStateRequested: known.fullStateRequested,
+    verified: known.verified,
   };
 }
 

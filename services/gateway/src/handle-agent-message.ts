@@ -136,6 +136,12 @@ export function handleAgentMessage(record: AgentRecord | undefined, message: Age
   const connected = merge.state.disconnected ? false : true;
   const reconnect = ctx.newConnection || !record || !record.connected;
   const desired = freshUid ? NO_DESIRED : latestDesired(record, ctx.desired);
+  const wasAnnounced = reconnect || record?.agentId !== agentId ? false : record.announced;
+  // Nothing is said from state that is not verified. A connection is announced by `connected`
+  // alone once it is: its snapshot holds everything known.
+  const announce = connected && merge.state.verified && !wasAnnounced;
+  // Built once, with what the end of this function says of the connection (a second copy of
+  // the record per message was a third of the handler's allocation).
   let next: AgentRecord = {
     agentId,
     transport: ctx.transport,
@@ -150,8 +156,8 @@ export function handleAgentMessage(record: AgentRecord | undefined, message: Age
     lastOffer: record?.lastOffer ?? null,
     failedHashes: message.remoteConfigStatus ? rememberFailures(record?.failedHashes ?? [], merge.state.remoteConfigStatus, desired.desiredRevision) : (record?.failedHashes ?? []),
     settingsOffer: record?.settingsOffer ?? null,
-    announced: reconnect || record?.agentId !== agentId ? false : record.announced,
-    saidState: record?.saidState ?? null,
+    announced: connected && (wasAnnounced || announce),
+    saidState: merge.state.verified ? merge.state : (record?.saidState ?? null),
     onTimePolls: nextOnTimePolls(record, ctx.now, record !== undefined && heartbeatOffered(record) ? ctx.heartbeatIntervalSeconds : 0, !reconnect),
     clientCertificate: ctx.clientCertificate ?? null,
     enrolment: ctx.enrolment ? { tokenId: ctx.enrolment.credential.tokenId, name: ctx.enrolment.credential.name, issuedFrom: ctx.enrolment.credential.issuedFrom } : null,
@@ -179,14 +185,8 @@ export function handleAgentMessage(record: AgentRecord | undefined, message: Age
     next = offer.record;
     missingConfig = offer.missingConfig;
   }
-  // Nothing is said from state that is not verified. A connection is announced by `connected`
-  // alone once it is: its snapshot holds everything known.
-  const announce = next.connected && merge.state.verified && !next.announced;
-  if (announce) next = { ...next, announced: true };
   const changes = record?.saidState === record?.state ? merge.changes : changesBetween(record?.saidState ?? undefined, merge.state);
   const event = next.connected ? (merge.state.verified ? fleetEvent(announce ? ['connected'] : changes.map(eventKindOf), next, ctx) : null) : goodbye(record, next, changes, ctx);
-  if (merge.state.verified) next = { ...next, saidState: merge.state };
-  if (!next.connected) next = { ...next, announced: false };
   return {
     kind: 'handled',
     response,
