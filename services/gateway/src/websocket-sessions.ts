@@ -129,8 +129,15 @@ export class WebSocketSessions implements WsPeerHandler {
     } else {
       peer.agentId = null;
     }
-    if (folded > 0) core.acknowledge(peer, outcome.response, folded);
-    core.sendWs(peer, outcome.response);
+    if (folded > 0) {
+      // One write for the superseded reports' answers and the newer one's, not one each.
+      peer.together(() => {
+        core.acknowledge(peer, outcome.response, folded);
+        core.sendWs(peer, outcome.response);
+      });
+    } else {
+      core.sendWs(peer, outcome.response);
+    }
     core.afterReply(outcome);
   }
 

@@ -45,6 +45,8 @@ export class WsPeer {
   plainReply: PlainReply | null = null;
   /** Detaches the budget meter from the socket (set once the socket is read through it). */
   stopReading: () => void = () => undefined;
+  /** The TCP (or TLS) stream under the WebSocket; null until the upgrade completes. */
+  stream: Duplex | null = null;
 
   constructor(
     readonly socket: WebSocket,
@@ -67,6 +69,18 @@ export class WsPeer {
     }
     this.socket.send(frame, { binary: true }, () => this.written(length));
     return true;
+  }
+
+  /** Runs `sends` with the socket's writes held, so that the frames they send leave in one write. */
+  together(sends: () => void): void {
+    const stream = this.stream;
+    if (stream === null) return sends();
+    stream.cork();
+    try {
+      sends();
+    } finally {
+      stream.uncork();
+    }
   }
 
   private written(length: number): void {
@@ -304,6 +318,7 @@ export function createWebSocketTransport(
     accept(request, socket, head, enrolment) {
       server.handleUpgrade(request, socket, head, (ws) => {
         const peer = new WsPeer(ws, limits, clientCertificateOf(socket), enrolment);
+        peer.stream = socket;
         PEERS.set(ws, peer);
         // `ws` has just added its data listener (and put `head` back to be read again): every
         // chunk now goes through the meter first.
