@@ -59,4 +59,37 @@ describe('StreamApplier', () => {
     expect(late.applied).toBe(stored.at(-1)?.sequence);
     expect(await dump(shared)).toEqual(await dump(alone));
   });
+
+  it('writes, handed the stream a few events at a time as a follower does, what one event at a time would', async () => {
+    const pieces = createMemoryViewStore();
+    const follower = applier(pieces, events);
+    for (let i = 0; i < stored.length; i += 3) await follower.apply(stored.slice(i, i + 3));
+    const single = createMemoryViewStore();
+    await new StreamApplier(rolloutProjection, single, events, createProjectorMetrics(), silentLogger, 1).apply(stored);
+    expect(await dump(pieces)).toEqual(await dump(single));
+  });
+
+  it('forgets what it held after a write that failed, and ends with the views one writer alone writes', async () => {
+    const alone = createMemoryViewStore();
+    await applier(alone, events).apply(stored);
+
+    const flaky = createMemoryViewStore();
+    let failNext = false;
+    const failing: ViewStore = Object.assign(Object.create(flaky) as ViewStore, {
+      applyOnce: (key: string, sequence: number, writes: Parameters<ViewStore['applyOnce']>[2]) => {
+        if (!failNext) return flaky.applyOnce(key, sequence, writes);
+        failNext = false;
+        return Promise.reject(new Error('connection lost'));
+      },
+    });
+    const retried = applier(failing, events);
+    const half = Math.floor(stored.length / 2);
+    await retried.apply(stored.slice(0, half));
+    failNext = true;
+    await expect(retried.apply(stored.slice(half))).rejects.toThrow('connection lost');
+    await retried.apply(stored.slice(half));
+
+    expect(retried.applied).toBe(stored.at(-1)?.sequence);
+    expect(await dump(flaky)).toEqual(await dump(alone));
+  });
 });

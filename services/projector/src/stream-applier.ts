@@ -44,6 +44,13 @@ export const DEFAULT_BATCH_SIZE = 500;
  */
 export class StreamApplier<E> {
   private appliedSequence = 0;
+  /**
+   * What the views hold of the fragments this stream's projection reads, kept from batch to
+   * batch and from one call of `apply` to the next (the follower's batches are small): true as
+   * long as this applier is the only writer and each of its writes landed. Dropped when a write
+   * fails or is refused, when the views are lost or wiped, and past MAX_HELD_FRAGMENTS.
+   */
+  private cache = new FragmentCache();
   /** Types of a newer Roost already logged: each is logged once, every event counted. */
   private readonly unknownLogged = new Set<string>();
 
@@ -69,6 +76,7 @@ export class StreamApplier<E> {
   /** After a wipe: nothing is applied any more. */
   reset(): void {
     this.appliedSequence = 0;
+    this.cache = new FragmentCache();
     this.metrics.appliedSequence.set({ stream: this.projection.stream }, 0);
   }
 
@@ -80,10 +88,21 @@ export class StreamApplier<E> {
    * when they arrive (FragmentCache.fillBehind); a batch is sent once the one before it landed.
    */
   async apply(stored: readonly StoredEvent[]): Promise<number> {
+    try {
+      return await this.applyBatches(stored);
+    } catch (error) {
+      // A write that failed may have been absorbed by the cache: what it holds is no longer known to be in the views.
+      this.cache = new FragmentCache();
+      throw error;
+    }
+  }
+
+  private async applyBatches(stored: readonly StoredEvent[]): Promise<number> {
     const fresh = stored.filter((event) => event.sequence > this.appliedSequence);
     const batches: StoredEvent[][] = [];
     for (let i = 0; i < fresh.length; i += this.batchSize) batches.push(fresh.slice(i, i + this.batchSize));
-    let cache = new FragmentCache();
+    let cache = this.cache.size > MAX_HELD_FRAGMENTS ? new FragmentCache() : this.cache;
+    this.cache = cache;
     let writing: Promise<boolean> | undefined;
     let reading = batches[0] === undefined ? undefined : this.read(batches[0], cache);
     /** The writes sent after `reading` went out, which its fragments have not seen. */
@@ -99,7 +118,8 @@ export class StreamApplier<E> {
       if (writing !== undefined && !(await writing)) {
         // Another writer got ahead, and what the cache holds may be stale: start over from where the views are.
         await reading?.catch(() => undefined);
-        await this.apply(stored);
+        this.cache = new FragmentCache();
+        await this.applyBatches(stored);
         return fresh.length;
       }
       writing = this.write(projected);
@@ -107,12 +127,15 @@ export class StreamApplier<E> {
       writing.catch(() => undefined);
       unseen = projected.writes;
       if (restart && following !== undefined) {
-        cache = new FragmentCache();
+        cache = this.cache = new FragmentCache();
         reading = this.read(following, cache);
         unseen = [];
       }
     }
-    if (writing !== undefined && !(await writing)) await this.apply(stored);
+    if (writing !== undefined && !(await writing)) {
+      this.cache = new FragmentCache();
+      await this.applyBatches(stored);
+    }
     return fresh.length;
   }
 
