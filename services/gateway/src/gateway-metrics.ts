@@ -71,7 +71,7 @@ export function createGatewayMetrics(gatewayId: string): GatewayMetrics {
     messagesIn: new Counter({ name: 'roost_gateway_messages_received_total', help: 'AgentToServer messages decoded', labelNames: ['transport'], registers: [registry] }),
     messagesSuperseded: new Counter({
       name: 'roost_gateway_messages_superseded_total',
-      help: 'AgentToServer reports superseded while queued by a newer one of the same agent that changes nothing but a time (answered, not decoded)',
+      help: 'AgentToServer reports superseded while queued by a newer one of the same agent that changes nothing but a time, counted when answered with it (not decoded)',
       labelNames: ['transport'],
       registers: [registry],
     }),

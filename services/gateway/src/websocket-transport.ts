@@ -193,6 +193,8 @@ export function createWebSocketTransport(
   function handled(item: QueuedFrame): void {
     const { peer, frame } = item;
     if (peer.lastQueued === item) peer.lastQueued = null;
+    // Counted as they are answered (with the newer report), not as they are superseded.
+    if (item.folded > 0) superseded.inc(item.folded);
     if (!peer.closed) {
       peer.queuedBytes -= frame.length;
       budget.resize(peer.inbound, peer.meter.held + peer.queuedBytes, peer.agentId === null);
@@ -214,7 +216,6 @@ export function createWebSocketTransport(
       last.report = report;
       last.folded += 1;
       inbound.reweighed(delta);
-      superseded.inc();
       return;
     }
     peer.queuedBytes += frame.length;
