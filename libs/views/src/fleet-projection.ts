@@ -66,14 +66,13 @@ function countersOf(shape: CountedShape): Array<{ key: string; field: string }> 
 }
 
 function counterWrites(before: CountedShape | null, after: CountedShape): ViewWrite[] {
-  const delta = new Map<string, { key: string; field: string; by: number }>();
-  const add = (key: string, field: string, by: number): void => {
-    const id = `${key}\u0000${field}`;
-    delta.set(id, { key, field, by: (delta.get(id)?.by ?? 0) + by });
-  };
-  if (before !== null) for (const c of countersOf(before)) add(c.key, c.field, -1);
-  for (const c of countersOf(after)) add(c.key, c.field, 1);
-  return [...delta.values()].filter((d) => d.by !== 0).map(({ key, field, by }) => ({ op: 'hincrby', key, field, by }));
+  // Nine counters a side, no counter twice in one: a pairwise comparison is cheaper than any map.
+  const left = before === null ? [] : countersOf(before);
+  const right = countersOf(after);
+  const writes: ViewWrite[] = [];
+  for (const c of left) if (!right.some((d) => d.key === c.key && d.field === c.field)) writes.push({ op: 'hincrby', key: c.key, field: c.field, by: -1 });
+  for (const c of right) if (!left.some((d) => d.key === c.key && d.field === c.field)) writes.push({ op: 'hincrby', key: c.key, field: c.field, by: 1 });
+  return writes;
 }
 
 function storedShape(fragments: FragmentReader, agentId: string): StoredShape | null {

@@ -32,7 +32,7 @@ export function readOutcome(fragments: FragmentReader, rolloutId: string, agentI
 function nextFacts(event: AgentEvent, before: AgentFacts | null): AgentFacts {
   const at = event.at;
   if (event.type === 'AgentJoined') return enrolledFacts(event.agent, at);
-  const r = touched(before, event.agentId, at);
+  const r = factsFound(before, event.agentId, at);
   switch (event.type) {
     case 'AgentSkipped':
       return { ...r, membership: 'skipped', skip: { reason: event.reason, lockedBy: event.lockedBy } };
@@ -61,9 +61,13 @@ function nextFacts(event: AgentEvent, before: AgentFacts | null): AgentFacts {
   }
 }
 
-/** The agent's facts as an event at `at` finds them (an agent the views never saw is recorded as unknown). */
-export function touched(before: AgentFacts | null, agentId: string, at: number): AgentFacts {
-  return { ...(before ?? unknownAgentFacts(agentId, at)), updatedAt: at };
+/**
+ * The agent's facts as an event at `at` finds them (an agent the views never saw is recorded as
+ * unknown): the stored record itself, not a copy — every caller builds a new record from it, and
+ * settle sets its updatedAt.
+ */
+export function factsFound(before: AgentFacts | null, agentId: string, at: number): AgentFacts {
+  return before ?? unknownAgentFacts(agentId, at);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { AgentsReleased, AgentsReverted, AgentsTargeted } from '@roost/roll
 import type { AgentOutcome } from './agent-outcome';
 import type { DesiredConfigView } from './fleet-views';
 import type { FragmentReader, FragmentRef, JsonRecordSink } from './fragments';
-import { agentRef, changeAgent, storeOutcomes, touched } from './rollout-agent-projection';
+import { agentRef, changeAgent, storeOutcomes, factsFound } from './rollout-agent-projection';
 import { fleetKeys } from './view-keys';
 
 /** Rollout events that assign agents a config: the phase's targets, a rollback's reverts, a finished rollout's releases. */
@@ -30,7 +30,7 @@ export function projectAssignments(event: AssignmentEvent, fragments: FragmentRe
     const { phase, configHash } = event;
     for (const { agentId, previousConfigHash } of event.agents) {
       const after = changeAgent(rolloutId, agentId, at, fragments, (before) => ({
-        ...touched(before, agentId, at),
+        ...factsFound(before, agentId, at),
         phase,
         configHash,
         previousConfigHash,
@@ -47,13 +47,13 @@ export function projectAssignments(event: AssignmentEvent, fragments: FragmentRe
   } else if (event.type === 'AgentsReleased') {
     for (const { agentId, configHash } of event.agents) {
       const release = { configHash, at };
-      outcomes.set(agentId, changeAgent(rolloutId, agentId, at, fragments, (before) => ({ ...touched(before, agentId, at), release }), writes));
+      outcomes.set(agentId, changeAgent(rolloutId, agentId, at, fragments, (before) => ({ ...factsFound(before, agentId, at), release }), writes));
       assigned(agentId, configHash);
     }
   } else {
     for (const { agentId, configHash, source } of event.agents) {
       const revert = { configHash, source, at, outcome: null };
-      outcomes.set(agentId, changeAgent(rolloutId, agentId, at, fragments, (before) => ({ ...touched(before, agentId, at), revert }), writes));
+      outcomes.set(agentId, changeAgent(rolloutId, agentId, at, fragments, (before) => ({ ...factsFound(before, agentId, at), revert }), writes));
       assigned(agentId, configHash);
     }
   }
