@@ -1,5 +1,5 @@
 import type { ViewWrite } from '@roost/ports';
-import { failureMessage, type AgentOutcome } from './agent-outcome';
+import { AGENT_OUTCOME_STATES, failureMessage, type AgentOutcome, type AgentOutcomeState } from './agent-outcome';
 import { fleetKeys, rolloutKeys } from './view-keys';
 
 interface Counter {
@@ -7,15 +7,18 @@ interface Counter {
   readonly field: string;
 }
 
+/** `agents.<state>`, built once per state rather than once per counter. */
+const STATE_FIELDS = Object.fromEntries(AGENT_OUTCOME_STATES.map((state) => [state, `agents.${state}`])) as Record<AgentOutcomeState, string>;
+
 /**
  * The counters one agent adds 1 to while it is in its current shape: its state in the rollout
  * and in its phase, its failure reason and message, its skip reason. Moving an agent is the
  * difference of two such lists, so counts can never drift from the stored outcomes.
  */
-function countersOf(rolloutId: string, agent: AgentOutcome): Counter[] {
-  const status = rolloutKeys.status(rolloutId);
-  const counters: Counter[] = [{ key: status, field: `agents.${agent.state}` }];
-  if (agent.phase !== null && agent.targetedAt !== null) counters.push({ key: rolloutKeys.phase(rolloutId, agent.phase), field: `agents.${agent.state}` });
+function countersOf(rolloutId: string, status: string, agent: AgentOutcome): Counter[] {
+  const byState = STATE_FIELDS[agent.state];
+  const counters: Counter[] = [{ key: status, field: byState }];
+  if (agent.phase !== null && agent.targetedAt !== null) counters.push({ key: rolloutKeys.phase(rolloutId, agent.phase), field: byState });
   const message = failureMessage(agent);
   if (message !== null && agent.failure !== null) {
     counters.push({ key: status, field: `failures.${agent.failure.reason}` });
@@ -32,8 +35,9 @@ const sameCounter = (a: Counter, b: Counter): boolean => a.key === b.key && a.fi
 export function agentChangeWrites(rolloutId: string, before: AgentOutcome | null, after: AgentOutcome): ViewWrite[] {
   const writes: ViewWrite[] = [];
   // A handful of counters each: a pairwise comparison is cheaper than any map.
-  const left = before === null ? [] : countersOf(rolloutId, before);
-  const right = countersOf(rolloutId, after);
+  const status = rolloutKeys.status(rolloutId);
+  const left = before === null ? [] : countersOf(rolloutId, status, before);
+  const right = countersOf(rolloutId, status, after);
   for (const counter of left) if (!right.some((c) => sameCounter(c, counter))) writes.push({ op: 'hincrby', key: counter.key, field: counter.field, by: -1 });
   for (const counter of right) if (!left.some((c) => sameCounter(c, counter))) writes.push({ op: 'hincrby', key: counter.key, field: counter.field, by: 1 });
   if (before === null) {
