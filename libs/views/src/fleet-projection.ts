@@ -104,7 +104,10 @@ export function projectFleetEvent(event: FleetEvent, fragments: FragmentReader):
   const events = (before?.events ?? 0) + 1;
   writes.push(agentEventLogWrite(event, events));
   const shape: StoredShape = { ...after, firstSeenAt, gatewayId: snapshot.gatewayId, described, events };
-  const fields = { ...(before?.described === described ? {} : description), ...stateFields(event, after), [SHAPE_FIELD]: JSON.stringify(shape) };
+  // Built in place, in the order the views have always stored them: description, state, shape.
+  const fields: Record<string, string> = before?.described === described ? {} : description;
+  putStateFields(fields, event, after);
+  fields[SHAPE_FIELD] = JSON.stringify(shape);
   writes.push({ op: 'hset', key: fleetKeys.agent(agentId), fields });
   if (before === null) writes.push({ op: 'zadd', key: fleetKeys.agents, members: [{ member: agentId, score: firstSeenAt }] });
   if (before === null || before.group !== after.group) {
@@ -158,21 +161,20 @@ function descriptionFields(event: FleetEvent, group: string, firstSeenAt: number
   };
 }
 
-function stateFields(event: FleetEvent, shape: CountedShape): Record<string, string> {
+/** Puts the detail fields that move with the agent's state into `fields`. */
+function putStateFields(fields: Record<string, string>, event: FleetEvent, shape: CountedShape): void {
   const { snapshot } = event;
   const at = String(event.at);
-  return {
-    gateway_id: snapshot.gatewayId,
-    connected: String(shape.connected),
-    health_state: shape.health,
-    health: snapshot.health === null ? '' : JSON.stringify(snapshot.health),
-    remote_config_status: snapshot.remoteConfigStatus === null ? '' : JSON.stringify(snapshot.remoteConfigStatus),
-    effective_config_hash: snapshot.effectiveConfigHash ?? '',
-    config_hash: shape.configHash,
-    updated_at: at,
-    last_event: event.type,
-    last_event_id: event.id,
-    ...(event.type === 'connected' ? { connected_at: at } : {}),
-    ...(event.type === 'disconnected' ? { disconnected_at: at } : {}),
-  };
+  fields['gateway_id'] = snapshot.gatewayId;
+  fields['connected'] = String(shape.connected);
+  fields['health_state'] = shape.health;
+  fields['health'] = snapshot.health === null ? '' : JSON.stringify(snapshot.health);
+  fields['remote_config_status'] = snapshot.remoteConfigStatus === null ? '' : JSON.stringify(snapshot.remoteConfigStatus);
+  fields['effective_config_hash'] = snapshot.effectiveConfigHash ?? '';
+  fields['config_hash'] = shape.configHash;
+  fields['updated_at'] = at;
+  fields['last_event'] = event.type;
+  fields['last_event_id'] = event.id;
+  if (event.type === 'connected') fields['connected_at'] = at;
+  if (event.type === 'disconnected') fields['disconnected_at'] = at;
 }
