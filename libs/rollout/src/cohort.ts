@@ -21,8 +21,10 @@ export interface CohortMember {
   readonly stratum: string | null;
 }
 
-const byKey = (a: CohortMember, b: CohortMember): number =>
-  a.cohortKey < b.cohortKey ? -1 : a.cohortKey > b.cohortKey ? 1 : a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0;
+/** Cohort order of two members: by cohort key, then by id (keys of 64 bits may collide). */
+export function compareCohort(a: Pick<CohortMember, 'agentId' | 'cohortKey'>, b: Pick<CohortMember, 'agentId' | 'cohortKey'>): number {
+  return a.cohortKey < b.cohortKey ? -1 : a.cohortKey > b.cohortKey ? 1 : a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0;
+}
 
 /**
  * The order in which a rollout takes its members. Unstratified: by cohort key. Stratified:
@@ -31,7 +33,7 @@ const byKey = (a: CohortMember, b: CohortMember): number =>
  * so a widening phase keeps every earlier one (cohorts are sticky).
  */
 export function cohortOrder(rolloutId: string, members: readonly CohortMember[]): string[] {
-  const sorted = [...members].sort(byKey);
+  const sorted = [...members].sort(compareCohort);
   if (sorted.every((member) => member.stratum === null)) return sorted.map((member) => member.agentId);
   const strata = new Map<string, string[]>();
   for (const member of sorted) {

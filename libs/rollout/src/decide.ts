@@ -7,6 +7,7 @@ import { progress } from './gate';
 import { FLEET_CAUGHT_UP, type AgentObservation, type DecisionFacts, type RolloutInput, type Tick } from './inputs';
 import { observeAgent, observeDisconnected, observeEffectiveConfig, observeHealth, observeRemoteConfigStatus } from './observations';
 import { decideOperatorAction } from './operator-actions';
+import { continueFill } from './phase';
 import { decideStart } from './start';
 import { isActive, type RolloutState } from './state';
 
@@ -49,6 +50,8 @@ export function decide(state: RolloutState | null, input: RolloutInput, facts: D
       }
       observe(recorder, input);
       progress(recorder);
+      // A phase start's agents are targeted a chunk per Tick, after the gate: a failing phase targets no more.
+      if (input.type === 'Tick') continueFill(recorder);
       break;
     default:
       return assertNever(input);

@@ -81,7 +81,8 @@ export function notify(recorder: Recorder, kind: NotificationKind, message: stri
 
 /**
  * Seals the decision. Timers: a decision that changed something, or a Tick, re-arms the
- * rollout's single timer at its next deadline; the decision that ends the rollout disarms it.
+ * rollout's single timer at its next deadline (at once while a phase start's agents are still
+ * to target); the decision that ends the rollout disarms it.
  */
 export function finishRecorder(recorder: Recorder, wasActive: boolean, isTick: boolean): Decision {
   const state = sealState(recorder.draft);
@@ -94,7 +95,8 @@ export function finishRecorder(recorder: Recorder, wasActive: boolean, isTick: b
   effects.push(...recorder.notifications);
   if (isActive(state.status)) {
     const due = recorder.events.length > 0 || isTick ? nextDeadline(state, recorder.now) : null;
-    const recheck = state.status !== 'in_progress' ? null : recorder.held !== null ? HELD_RECHECK_MS : recorder.waiting !== null ? DATA_RECHECK_MS : null;
+    // A phase start's agents still to target are taken on the next Tick, at once (see PhaseFill).
+    const recheck = state.status !== 'in_progress' ? null : state.fill !== null ? 0 : recorder.held !== null ? HELD_RECHECK_MS : recorder.waiting !== null ? DATA_RECHECK_MS : null;
     const at = recheck !== null ? recorder.now + recheck : due;
     if (at !== null) effects.push({ type: 'ArmTimer', rolloutId, at });
   } else if (wasActive) {

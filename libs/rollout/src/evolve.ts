@@ -2,6 +2,7 @@ import { enrolledRecord, type AgentRecord } from './agent-record';
 import { emptyTable } from './agent-table';
 import { assertNever } from './assert-never';
 import { cohortKey } from './cohort';
+import { advanceFill, chooseFill } from './phase-fill';
 import type { RolloutEvent, RolloutStarted } from './rollout-events';
 import { agentOf, draftState, putAgent, sealState, updateAgent, zeroCounts, type DraftState, type RolloutState } from './state';
 
@@ -27,6 +28,7 @@ export function applyEvent(draft: DraftState | null, event: RolloutEvent): Draft
   draft.version += 1;
   draft.updatedAt = event.at;
   applyToDraft(draft, event);
+  advanceFill(draft);
   return draft;
 }
 
@@ -48,6 +50,7 @@ function startedDraft(event: RolloutStarted): DraftState {
     counts: zeroCounts(),
     strata: {},
     undoOf: null,
+    fill: null,
   });
   return draft;
 }
@@ -75,6 +78,7 @@ function applyToDraft(draft: DraftState, event: Exclude<RolloutEvent, RolloutSta
       draft.phasePausedMs = 0;
       draft.awaitingApproval = false;
       draft.dataWaiting = null;
+      draft.fill = chooseFill(draft, event.allowance);
       return;
     case 'AgentsTargeted':
       for (const { agentId } of event.agents) {
@@ -156,6 +160,7 @@ function end(draft: DraftState, status: DraftState['status'], at: number): void 
   draft.status = status;
   draft.endedAt = at;
   draft.awaitingApproval = false;
+  draft.fill = null;
 }
 
 function skippedRecord(draft: DraftState, agentId: string, skip: NonNullable<AgentRecord['skip']>): AgentRecord {

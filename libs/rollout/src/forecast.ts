@@ -80,16 +80,29 @@ export interface ComponentForecast {
 export function forecastRollout(command: StartRollout): { ok: true; forecast: RolloutForecast } | { ok: false; error: RolloutError } {
   const started = decide(null, command);
   if (!started.ok) return started;
-  let state = stateOf(started);
-  const first = targetedAgentIds(started.events);
-  const phaseAgents: string[][] = [first];
+  const first = filled(stateOf(started), targetedAgentIds(started.events), command.now);
+  let state = first.state;
+  const phaseAgents: string[][] = [first.agentIds];
   for (let index = 1; index < state.settings.plan.length; index += 1) {
     const promoted = decide(state, { type: 'PromoteRollout', rolloutId: command.rolloutId, now: command.now });
     if (!promoted.ok) break;
-    state = stateOf(promoted);
-    phaseAgents.push(targetedAgentIds(promoted.events));
+    const phase = filled(stateOf(promoted), targetedAgentIds(promoted.events), command.now);
+    state = phase.state;
+    phaseAgents.push(phase.agentIds);
   }
   return { ok: true, forecast: { ...forecastOf(stateOf(started), state, phaseAgents), missingComponents: componentForecast(command) } };
+}
+
+/** Decides the Ticks that target the rest of a phase start's agents (see PhaseFill), adding them to `agentIds`. */
+function filled(state: RolloutState, agentIds: string[], now: number): { state: RolloutState; agentIds: string[] } {
+  let current = state;
+  while (current.fill !== null && current.status === 'in_progress') {
+    const tick = decide(current, { type: 'Tick', now });
+    if (!tick.ok) break;
+    current = stateOf(tick);
+    agentIds.push(...targetedAgentIds(tick.events));
+  }
+  return { state: current, agentIds };
 }
 
 function componentForecast(command: StartRollout): ComponentForecast {

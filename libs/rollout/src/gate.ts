@@ -38,6 +38,7 @@ export type GateVerdict = 'fail' | 'wait' | 'pass' | 'no_agents';
 /**
  * The exact gate rule (also in docs/rollouts.md):
  * - fail as soon as failed > floor(threshold × population), window or not;
+ * - otherwise wait while the phase start's agents are still being targeted (see PhaseFill);
  * - otherwise wait for the window to elapse;
  * - after it, no population left at all fails the rollout;
  * - pass when outcomes (applied + failed) ≥ max(1, ceil(minOutcomeRatio × (population − disconnected)))
@@ -45,6 +46,7 @@ export type GateVerdict = 'fail' | 'wait' | 'pass' | 'no_agents';
  */
 export function gateVerdict(draft: DraftState, figures: GateFigures, now: number): GateVerdict {
   if (figures.failed > figures.allowedFailures) return 'fail';
+  if (draft.fill !== null) return 'wait';
   const windowEnd = windowEndsAt(draft, now);
   if (windowEnd === null || now < windowEnd) return 'wait';
   if (figures.population === 0) return 'no_agents';

@@ -2,6 +2,7 @@ import { classify, type AgentRecord, type ExclusionReason } from './agent-record
 import { agentChunks } from './agent-chunks';
 import { cohortOrder, type CohortMember } from './cohort';
 import { assign, emit, type Recorder } from './decision';
+import { nextFillChunk, nextInCohortOrder } from './phase-fill';
 import { phaseAllowance } from './plan';
 import { targetConfigOf } from './target-config';
 import { agentOf, memberCount, populationCount, type DraftState } from './state';
@@ -14,32 +15,41 @@ export function currentAllowance(draft: DraftState): number {
   return phaseAllowance(phase.size, memberCount(draft.counts), strata, draft.settings.minCanaryAgents ?? 1);
 }
 
-/** Starts a phase and targets the agents it adds, in cohort order. */
+/**
+ * Starts a phase and targets the agents it adds, in cohort order: the first FILL_CHUNK of them
+ * now, the rest by `continueFill` on the Ticks that follow (the phase's gate waits for them).
+ */
 export function startPhase(recorder: Recorder, index: number): void {
   const phase = recorder.draft.settings.plan[index];
   if (phase === undefined) throw new Error(`plan of rollout ${recorder.draft.settings.rolloutId} has no phase ${index}`);
   const strata = recorder.draft.settings.stratifyBy === null ? 0 : Object.keys(recorder.draft.strata).length;
   const allowance = phaseAllowance(phase.size, memberCount(recorder.draft.counts), strata, recorder.draft.settings.minCanaryAgents ?? 1);
   emit(recorder, { type: 'PhaseStarted', phase: index, name: phase.name, allowance, windowMs: phase.windowMs, requireApproval: phase.requireApproval });
-  fillPhase(recorder, false);
+  continueFill(recorder);
+}
+
+/**
+ * Targets the next FILL_CHUNK agents the phase's start chose (see PhaseFill), while the rollout
+ * is in progress. Once every one is targeted or passed over (it disconnected or left since),
+ * the phase is topped up for those passed over, as `fillPhase` does.
+ */
+export function continueFill(recorder: Recorder): void {
+  if (recorder.draft.fill === null || recorder.draft.status !== 'in_progress') return;
+  target(recorder, nextFillChunk(recorder.draft), false);
+  if (recorder.draft.fill === null) fillPhase(recorder, true);
 }
 
 /**
  * Targets waiting, connected members in cohort order until the phase's allowance is reached.
  * The allowance counts targeted agents that still count (excluded ones are replaced).
  * Disconnected members are passed over (they never block a phase); they are taken later by
- * `admitLate` or a wider phase.
+ * `admitLate` or a wider phase. While the phase start's own choice is still being targeted it
+ * does nothing: `continueFill` tops the phase up once that is done.
  */
 export function fillPhase(recorder: Recorder, late: boolean): void {
+  if (recorder.draft.fill !== null) return;
   const room = currentAllowance(recorder.draft) - populationCount(recorder.draft.counts);
-  if (room <= 0) return;
-  const chosen: AgentRecord[] = [];
-  for (const agentId of memberOrder(recorder.draft)) {
-    if (chosen.length >= room) break;
-    const agent = agentOf(recorder.draft, agentId);
-    if (agent !== undefined && classify(agent) === 'waiting' && agent.connected) chosen.push(agent);
-  }
-  target(recorder, chosen, late);
+  target(recorder, nextInCohortOrder(recorder.draft, room), late);
 }
 
 /**

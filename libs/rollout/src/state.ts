@@ -1,6 +1,7 @@
 import { agentDeadline } from './agent-deadline';
 import { AGENT_CLASSES, classify, type AgentClass, type AgentRecord } from './agent-record';
 import { draftGet, draftPut, draftTable, sealTable, type AgentTable, type TableDraft } from './agent-table';
+import type { PhaseFill } from './phase-fill';
 import type { Phase } from './plan';
 import type { RolloutSettings } from './settings';
 
@@ -39,6 +40,8 @@ export interface RolloutState {
   readonly strata: Readonly<Record<string, number>>;
   /** An undo: the rollout it undoes (UndoStarted); null for any other rollout. */
   readonly undoOf: string | null;
+  /** The current phase start's agents still to target (see PhaseFill); null when none is. */
+  readonly fill: PhaseFill | null;
 }
 
 /** The mutable working copy used while applying events; never escapes evolve/decide. */
@@ -54,6 +57,7 @@ export interface DraftState extends Omit<RolloutState, 'agents' | 'counts' | 'st
   dataWaiting: string | null;
   pause: { readonly cause: PauseCause; readonly at: number } | null;
   undoOf: string | null;
+  fill: PhaseFill | null;
   readonly agents: TableDraft;
   readonly counts: Record<AgentClass, number>;
   readonly strata: Record<string, number>;
