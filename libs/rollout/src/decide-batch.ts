@@ -1,9 +1,10 @@
-import { decide } from './decide';
+import { decideSteps } from './decide';
 import type { RolloutEffect } from './effects';
 import type { RolloutError } from './errors';
 import { FLEET_CAUGHT_UP, type DecisionFacts, type RolloutInput } from './inputs';
 import type { RolloutEvent } from './rollout-events';
 import type { RolloutState } from './state';
+import { runSteps, type Steps } from './steps';
 
 /**
  * One queued unit of work: its inputs, built from the state the items before it left (a
@@ -30,6 +31,11 @@ export interface BatchDecision {
  * before it left. A refused input changes nothing and the batch goes on.
  */
 export function decideBatch(state: RolloutState | null, items: readonly BatchItem[], facts: DecisionFacts = FLEET_CAUGHT_UP): BatchDecision {
+  return runSteps(decideBatchSteps(state, items, facts));
+}
+
+/** decideBatch in steps (see Steps): it pauses where a decision of it does (a start). */
+export function* decideBatchSteps(state: RolloutState | null, items: readonly BatchItem[], facts: DecisionFacts = FLEET_CAUGHT_UP): Steps<BatchDecision> {
   let current = state;
   let held: string | null = null;
   let waiting: string | null = null;
@@ -39,7 +45,7 @@ export function decideBatch(state: RolloutState | null, items: readonly BatchIte
   for (const build of items) {
     let refusal: RolloutError | null = null;
     for (const input of build(current)) {
-      const decision = decide(current, input, facts);
+      const decision = yield* decideSteps(current, input, facts);
       if (!decision.ok) {
         refusal = decision.error;
         continue;

@@ -8,8 +8,9 @@ import { FLEET_CAUGHT_UP, type AgentObservation, type DecisionFacts, type Rollou
 import { observeAgent, observeDisconnected, observeEffectiveConfig, observeHealth, observeRemoteConfigStatus } from './observations';
 import { decideOperatorAction } from './operator-actions';
 import { continueFill } from './phase';
-import { decideStart } from './start';
+import { decideStart, startSteps } from './start';
 import { isActive, type RolloutState } from './state';
+import { noSteps, type Steps } from './steps';
 
 /**
  * The rollout decider: what happens when `input` meets `state`. Pure and deterministic — time,
@@ -57,6 +58,14 @@ export function decide(state: RolloutState | null, input: RolloutInput, facts: D
       return assertNever(input);
   }
   return finishRecorder(recorder, wasActive, input.type === 'Tick');
+}
+
+/**
+ * `decide` in steps (see Steps): a start pauses between slices of its agents; any other input
+ * is decided in one step.
+ */
+export function decideSteps(state: RolloutState | null, input: RolloutInput, facts: DecisionFacts = FLEET_CAUGHT_UP): Steps<Decision> {
+  return input.type === 'StartRollout' ? startSteps(state, input) : noSteps(() => decide(state, input, facts));
 }
 
 function observe(recorder: Recorder, input: AgentObservation | Tick): void {

@@ -1,4 +1,4 @@
-export { decide } from './decide';
+export { decide, decideSteps } from './decide';
 export type { Decision } from './decision';
 export { evolve, replay } from './evolve';
 export { nextDeadline } from './deadlines';
@@ -103,7 +103,8 @@ export type {
   UndoSpec,
 } from './inputs';
 export type { ErrorDetail, Result, RolloutError, RolloutErrorCode } from './errors';
-export { decideBatch } from './decide-batch';
+export { decideBatch, decideBatchSteps } from './decide-batch';
+export { runSteps, type Steps } from './steps';
 export type { BatchDecision, BatchItem } from './decide-batch';
 export { lockHolder } from './rollout-locks';
 export { observationsOf, previousConfigHash, reconcileObservations, runningConfigHash, unknownConfigHash } from './fleet-observations';
@@ -112,7 +113,7 @@ export type { DesiredLedger } from './implied-desired';
 export { desiredDrift, impliedConfig, impliedDesired, staleDesired } from './implied-desired';
 export { agentTruth } from './agent-truth';
 export type { AgentTruth, DesiredEntry, DesiredReason, ReportedConfig } from './agent-truth';
-export { checkInvariants, INVARIANT_RULES } from './invariants';
+export { checkInvariants, INVARIANT_RULES, invariantSteps } from './invariants';
 export type { InvariantRule, InvariantViolation, TruthSnapshot } from './invariants';
 export { FLEET_CAUGHT_UP, HELD_RECHECK_MS } from './inputs';
 export type { DecisionFacts } from './inputs';

@@ -1,6 +1,7 @@
 import { classify } from './agent-record';
 import { agentTruth, type DesiredEntry, type ReportedConfig } from './agent-truth';
 import { isActive, type RolloutState } from './state';
+import { AGENTS_PER_STEP, runSteps, type Steps } from './steps';
 import { rolloutAgents } from './summary';
 
 /** The invariants of design §4 that can be checked from state (the names are metric labels). */
@@ -35,10 +36,17 @@ export interface TruthSnapshot {
  * orchestrator (metric `roost_invariant_violations_total{rule}`).
  */
 export function checkInvariants(snapshot: TruthSnapshot): InvariantViolation[] {
+  return runSteps(invariantSteps(snapshot));
+}
+
+/** checkInvariants in steps of AGENTS_PER_STEP agents (see Steps): at 100,000 agents it is a second of work. */
+export function* invariantSteps(snapshot: TruthSnapshot): Steps<InvariantViolation[]> {
   const violations: InvariantViolation[] = [];
+  let seen = 0;
   for (const [agentId, desired] of snapshot.desired) {
     const truth = agentTruth(agentId, desired, snapshot.reported(agentId), snapshot.rollouts);
     if (truth.why.kind === 'unjustified') violations.push({ rule: 'config_outside_rollout', agentId, rolloutId: desired.rolloutId, detail: truth.why.detail });
+    if (++seen % AGENTS_PER_STEP === 0) yield;
   }
   const holder = new Map<string, string>();
   for (const [rolloutId, state] of snapshot.rollouts) {
@@ -48,6 +56,7 @@ export function checkInvariants(snapshot: TruthSnapshot): InvariantViolation[] {
       if (!active && (klass === 'pending' || klass === 'disconnected')) {
         violations.push({ rule: 'terminal_rollout_pending', agentId: agent.agentId, rolloutId, detail: `rollout ${rolloutId} is ${state.status} and still shows the agent ${klass}` });
       }
+      if (++seen % AGENTS_PER_STEP === 0) yield;
       if (!active || agent.membership !== 'member' || agent.exclusion !== null) continue;
       const other = holder.get(agent.agentId);
       if (other !== undefined) violations.push({ rule: 'agent_in_two_rollouts', agentId: agent.agentId, rolloutId, detail: `active in rollouts ${other} and ${rolloutId}` });

@@ -7,12 +7,13 @@ import { enrol, skipReason, undoSkipReason } from './eligibility';
 import { groupSuggestions } from './group-suggestions';
 import { describeSkips, skippedForNoFallback } from './skips';
 import { rolloutError, type RolloutError } from './errors';
-import { ROLLOUT_EVENT_SCHEMA_VERSION, type RolloutStarted, type SkipCounts } from './rollout-events';
+import { AGENTS_PER_EVENT, ROLLOUT_EVENT_SCHEMA_VERSION, type RolloutStarted, type SkipCounts } from './rollout-events';
 import { evolve } from './evolve';
 import { FLEET_CAUGHT_UP, type StartRollout } from './inputs';
 import { startPhase } from './phase';
 import { settingsFrom, type RolloutSettings } from './settings';
 import type { RolloutState } from './state';
+import { AGENTS_PER_STEP, runSteps, type Steps } from './steps';
 
 /**
  * Starts a rollout: applies the target to the fleet snapshot, refuses overlaps with active
@@ -20,23 +21,37 @@ import type { RolloutState } from './state';
  * with their reasons, and starts the first phase.
  */
 export function decideStart(state: RolloutState | null, command: StartRollout): Decision {
+  return runSteps(startSteps(state, command));
+}
+
+/**
+ * decideStart in steps of AGENTS_PER_STEP agents (see Steps): a start enrols every member in
+ * one decision, which at 100,000 agents is seconds of work. The decision is the same wherever
+ * it pauses; nothing of it is stored until it is whole.
+ */
+export function* startSteps(state: RolloutState | null, command: StartRollout): Steps<Decision> {
   if (state !== null) return refuse(rolloutError('rollout.already_exists', `rollout ${command.rolloutId} already exists (${state.status})`, { rolloutId: command.rolloutId }));
   const settings = settingsFrom(command);
   if (!settings.ok) return refuse(settings.error);
   const undo = command.undo;
   // An undo's members are the agents the undone rollout touched, wherever the target is now.
-  const matched = command.fleet.filter((agent) => (undo === undefined ? matchesTarget(command.target, agent) : undo.agents[agent.agentId] !== undefined));
+  const matched: FleetAgent[] = [];
+  for (const [index, agent] of command.fleet.entries()) {
+    if (undo === undefined ? matchesTarget(command.target, agent) : undo.agents[agent.agentId] !== undefined) matched.push(agent);
+    if (index % AGENTS_PER_STEP === AGENTS_PER_STEP - 1) yield;
+  }
   const overlap = overlapError(settings.value, matched, command.lockedAgents);
   if (overlap !== null) return refuse(overlap);
 
   const members: EnrolledAgent[] = [];
   const skipped: { agentId: string; reason: SkipReason }[] = [];
-  for (const agent of matched) {
+  for (const [index, agent] of matched.entries()) {
     const previous = command.previousConfigHashes[agent.agentId] ?? null;
     const undoAgent = undo?.agents[agent.agentId];
     const reason = undoAgent === undefined ? skipReason(agent, previous, null, settings.value, command.unknownConfigHashes?.[agent.agentId] ?? null) : undoSkipReason(agent, undoAgent, settings.value);
     if (reason === null) members.push(enrol(agent, previous, settings.value, undoAgent?.returnTo ?? null));
     else skipped.push({ agentId: agent.agentId, reason });
+    if (index % AGENTS_PER_STEP === AGENTS_PER_STEP - 1) yield;
   }
   const skipCounts = countReasons(skipped.map((entry) => entry.reason));
   const lackingIds = new Set(skipped.filter((entry) => entry.reason === 'missing_components').map((entry) => entry.agentId));
@@ -58,8 +73,15 @@ export function decideStart(state: RolloutState | null, command: StartRollout): 
   const recorder = beginRecorder(evolve(null, started), command.now, FLEET_CAUGHT_UP);
   recorder.events.push(started);
   if (undo !== undefined) emit(recorder, { type: 'UndoStarted', undoOf: undo.of });
-  for (const agents of agentChunks(members)) emit(recorder, { type: 'AgentsEnrolled', agents });
-  for (const entry of skipped) emit(recorder, { type: 'AgentSkipped', agentId: entry.agentId, reason: entry.reason, lockedBy: null });
+  for (const [index, agents] of agentChunks(members).entries()) {
+    emit(recorder, { type: 'AgentsEnrolled', agents });
+    if ((index + 1) % (AGENTS_PER_STEP / AGENTS_PER_EVENT) === 0) yield;
+  }
+  for (const [index, entry] of skipped.entries()) {
+    emit(recorder, { type: 'AgentSkipped', agentId: entry.agentId, reason: entry.reason, lockedBy: null });
+    if (index % AGENTS_PER_STEP === AGENTS_PER_STEP - 1) yield;
+  }
+  yield;
   startPhase(recorder, 0);
   return finishRecorder(recorder, true, false);
 }

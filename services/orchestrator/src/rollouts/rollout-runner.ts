@@ -1,6 +1,7 @@
 import type { CommandError } from '@roost/contracts';
 import { ConcurrencyConflictError, type Logger } from '@roost/ports';
-import { decideBatch, isActive, lateReportsUntil, summarize, type RolloutError, type RolloutInput, type RolloutState } from '@roost/rollout';
+import { decideBatchSteps, isActive, lateReportsUntil, summarize, type RolloutError, type RolloutInput, type RolloutState } from '@roost/rollout';
+import { runInSlices } from '../event-loop-slices';
 import { webhookPayload } from '../notify/webhook-payload';
 import type { WebhookNotifier } from '../notify/webhook-notifier';
 import type { OrchestratorMetrics } from '../orchestrator-metrics';
@@ -168,9 +169,8 @@ export class RolloutRunner {
 
   private async process(batch: readonly QueuedInput[]): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
-      const decidingSince = performance.now();
-      const decided = this.decideBatch(batch);
-      this.fitBatchLimit(batch.length, performance.now() - decidingSince);
+      const decided = await this.decideBatch(batch);
+      this.fitBatchLimit(batch.length, decided.busyMs);
       const effects = foldEffects(decided.effects);
       const release = new AssignmentRelease(this.rolloutId, decided.events, effects.assignments, this.deps.writeDesired);
       if (decided.events.length > 0) {
@@ -215,17 +215,24 @@ export class RolloutRunner {
     this.batchLimit = Math.min(MAX_BATCH, Math.max(MIN_BATCH, fits));
   }
 
-  private decideBatch(batch: readonly QueuedInput[]) {
+  /**
+   * Decides a batch against the state as it stands, giving the event loop a turn between slices
+   * of a long decision (a start over every agent of the fleet); nothing is stored meanwhile.
+   */
+  private async decideBatch(batch: readonly QueuedInput[]) {
     const now = this.deps.now();
     const { telemetry, collectorErrors } = this.deps.facts;
     const facts = { fleetCaughtUp: this.deps.facts.fleetCaughtUp(), ...(telemetry === undefined ? {} : { telemetry }), ...(collectorErrors === undefined ? {} : { collectorErrors }) };
-    const decided = decideBatch(this.state, batch.map((item) => (state: RolloutState | null) => item.build(now, state)), facts);
+    const steps = decideBatchSteps(this.state, batch.map((item) => (state: RolloutState | null) => item.build(now, state)), facts);
+    const { value: decided, busyMs } = await runInSlices(steps, () => {
+      if (this.stopped) throw new OrchestratorError('orchestrator.not_leader', notLeader().message);
+    });
     // Outcomes report the state after the whole batch: that is what is stored together.
     const outcomes = decided.refusals.map((error): InputOutcome => {
       if (error !== null) return { ok: false, error: commandErrorOf(error) };
       return decided.state === null ? { ok: false, error: { code: 'rollout.not_found', message: `no rollout ${this.rolloutId}`, details: { rolloutId: this.rolloutId } } } : { ok: true, state: decided.state };
     });
-    return { ...decided, outcomes };
+    return { ...decided, outcomes, busyMs };
   }
 
   /** Says so, once, when decisions start and stop being held (and counts each held batch). */

@@ -1,5 +1,6 @@
 import type { Logger } from '@roost/ports';
-import { checkInvariants, type DesiredEntry, type InvariantViolation, type ReportedConfig, type RolloutState } from '@roost/rollout';
+import { invariantSteps, runSteps, type DesiredEntry, type InvariantViolation, type ReportedConfig, type RolloutState, type Steps, type TruthSnapshot } from '@roost/rollout';
+import { runInSlices } from '../event-loop-slices';
 import type { FleetView } from '../fleet/fleet-view';
 import type { OrchestratorMetrics } from '../orchestrator-metrics';
 import type { DesiredMirror } from '../rollouts/desired-mirror';
@@ -24,7 +25,8 @@ const keyOf = (violation: InvariantViolation): string => `${violation.rule}|${vi
 
 /**
  * Runs the pure invariant checker of @roost/rollout over what the leader holds — the rollouts,
- * `agent-desired` (watched) and the fleet view — every `intervalMs`. A decision and its desired
+ * `agent-desired` (watched) and the fleet view — every `intervalMs`, in slices that give the
+ * event loop a turn (at 100,000 agents a check is a second of work). A decision and its desired
  * writes are not one atomic step, so a violation counts only when two checks in a row find it;
  * it then adds 1 to `roost_invariant_violations_total{rule}` and is logged (error, with the
  * rule, agent, rollout and what is wrong). A violation that clears and comes back counts again.
@@ -32,15 +34,15 @@ const keyOf = (violation: InvariantViolation): string => `${violation.rule}|${vi
 export function startInvariantMonitor(deps: InvariantMonitorDeps): InvariantMonitor {
   let seen = new Set<string>();
   const reported = new Set<string>();
-  const check = (): InvariantViolation[] => {
+  /** The rollouts and desired entries as they are now; what agents report is read as the check reaches them. */
+  const snapshot = (): TruthSnapshot | null => {
     const rollouts = deps.rollouts();
-    if (rollouts === null) {
-      seen = new Set();
-      return [];
-    }
+    if (rollouts === null) return null;
     const desired = new Map<string, DesiredEntry>();
     for (const [agentId, entry] of deps.mirror.all()) desired.set(agentId, entry);
-    const violations = checkInvariants({ rollouts, desired, reported: (agentId) => reportedOf(deps.view, agentId) });
+    return { rollouts, desired, reported: (agentId) => reportedOf(deps.view, agentId) };
+  };
+  const record = (violations: InvariantViolation[]): InvariantViolation[] => {
     const now = new Set(violations.map(keyOf));
     for (const violation of violations) {
       const key = keyOf(violation);
@@ -53,15 +55,32 @@ export function startInvariantMonitor(deps: InvariantMonitorDeps): InvariantMoni
     seen = now;
     return violations;
   };
+  const steps = (truth: TruthSnapshot | null): Steps<InvariantViolation[]> | null => {
+    if (truth !== null) return invariantSteps(truth);
+    seen = new Set();
+    return null;
+  };
+  let checking = false;
   const timer = setInterval(() => {
-    try {
-      check();
-    } catch (error) {
-      deps.logger.error({ err: String(error) }, 'invariant check failed');
-    }
+    if (checking) return;
+    const check = steps(snapshot());
+    if (check === null) return;
+    checking = true;
+    runInSlices(check)
+      .then(({ value }) => record(value))
+      .catch((error: unknown) => deps.logger.error({ err: String(error) }, 'invariant check failed'))
+      .finally(() => {
+        checking = false;
+      });
   }, deps.intervalMs);
   timer.unref();
-  return { check, stop: () => clearInterval(timer) };
+  return {
+    check: () => {
+      const check = steps(snapshot());
+      return check === null ? [] : record(runSteps(check));
+    },
+    stop: () => clearInterval(timer),
+  };
 }
 
 function reportedOf(view: FleetView, agentId: string): ReportedConfig | null {
