@@ -62,12 +62,11 @@ export class RolloutFacts {
     return agentIds.flatMap((agentId) => reconcileObservations(agentId, this.view.agent(agentId), this.view.snapshot(agentId), this.context(agentId, rolloutId, now)));
   }
 
-  /** Brings a rollout up to date with the fleet view: every agent it knows or its target matches, then a Tick. */
-  reconcileInputs(state: RolloutState | null, now: number): RolloutInput[] {
-    if (state === null) return [];
+  /** The agents whose observations bring a rollout up to date with the fleet view: every agent it knows or its target matches. */
+  reconcileAgentIds(state: RolloutState): string[] {
     const agentIds = new Set(rolloutAgents(state).map((agent) => agent.agentId));
     for (const agent of this.view.all()) if (matchesTarget(state.settings.target, agent)) agentIds.add(agent.agentId);
-    return [...this.reconcileAgents([...agentIds], state.settings.rolloutId, now), { type: 'Tick', now }];
+    return [...agentIds];
   }
 
   /** Assignments the rollout's history implies that `agent-desired` does not hold. */

@@ -130,9 +130,17 @@ export class RolloutRunner {
     for (const item of this.queue.splice(0)) item.settle?.({ ok: false, error: notLeader() });
   }
 
-  /** Queues the inputs that bring the rollout up to date with the fleet view (observations, then a Tick). */
+  /**
+   * Queues the inputs that bring the rollout up to date with the fleet view: each agent's
+   * observations as an item of its own (so batches stay sized; one item for every agent of a
+   * 100,000-agent rollout was one batch of seconds), then a Tick.
+   */
   reconcile(): void {
-    this.submit({ build: (now, state) => this.deps.facts.reconcileInputs(state, now) });
+    if (this.state === null) return;
+    for (const agentId of this.deps.facts.reconcileAgentIds(this.state)) {
+      this.submit({ build: (now, state) => (state === null ? [] : this.deps.facts.reconcileAgents([agentId], this.rolloutId, now)) });
+    }
+    this.submit({ build: (now) => [{ type: 'Tick', now }] });
   }
 
   /** Reloads the history and reconciles desired configs and the fleet view against it. */
@@ -191,7 +199,8 @@ export class RolloutRunner {
       const wasActive = this.active;
       this.deps.metrics.record(rolloutMetricSamples(decided.events, this.state?.phaseStartedAt ?? null));
       this.state = decided.state;
-      this.watchUntil = this.state === null || this.active ? null : lateReportsUntil(this.state);
+      // Read from every agent of the rollout: only when its events moved it on (reports after the end mostly do not).
+      if (decided.events.length > 0 || wasActive) this.watchUntil = this.state === null || this.active ? null : lateReportsUntil(this.state);
       this.noteHeld(decided.held);
       this.noteWaiting(decided.waiting);
       release.stored(decided.events.length);
