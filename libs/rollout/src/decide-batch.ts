@@ -34,7 +34,7 @@ export function decideBatch(state: RolloutState | null, items: readonly BatchIte
   return runSteps(decideBatchSteps(state, items, facts));
 }
 
-/** decideBatch in steps (see Steps): it pauses where a decision of it does (a start). */
+/** decideBatch in steps (see Steps): it pauses after each item, and where a decision pauses (a start). */
 export function* decideBatchSteps(state: RolloutState | null, items: readonly BatchItem[], facts: DecisionFacts = FLEET_CAUGHT_UP): Steps<BatchDecision> {
   let current = state;
   let held: string | null = null;
@@ -57,6 +57,7 @@ export function* decideBatchSteps(state: RolloutState | null, items: readonly Ba
       effects.push(...decision.effects);
     }
     refusals.push(refusal);
+    yield;
   }
   return { events, effects, state: current, refusals, held, waiting };
 }
