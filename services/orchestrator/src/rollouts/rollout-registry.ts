@@ -164,16 +164,18 @@ export class RolloutRegistry {
     }
   }
 
-  /** Agents of a gateway that vanished (or came back): tell each rollout what it now means. */
+  /**
+   * Agents of a gateway that vanished (or came back): tell each rollout what it now means, one
+   * queued input per agent so the runners' batches stay sized (a gateway holds tens of thousands:
+   * gathering them into one input per rollout copied the list at every agent, and decided them
+   * all in one batch).
+   */
   gatewayChanged(gatewayId: string): void {
-    const byRunner = new Map<RolloutRunner, string[]>();
+    const runners = this.live();
     for (const agentId of this.deps.view.agentsOf(gatewayId)) {
       const agent = this.deps.view.agent(agentId);
       if (agent === undefined || this.deps.view.snapshot(agentId)?.connected !== true) continue;
-      for (const runner of this.concerned(agent, true)) byRunner.set(runner, [...(byRunner.get(runner) ?? []), agentId]);
-    }
-    for (const [runner, agentIds] of byRunner) {
-      runner.submit({ build: (now) => this.facts.reconcileAgents(agentIds, runner.rolloutId, now) });
+      for (const runner of this.concerned(agent, true, runners)) runner.submit({ build: (now) => this.facts.reconcileAgents([agentId], runner.rolloutId, now) });
     }
   }
 
@@ -314,9 +316,9 @@ export class RolloutRegistry {
     return states;
   }
 
-  private concerned(agent: FleetAgent, targetEvent: boolean): RolloutRunner[] {
+  private concerned(agent: FleetAgent, targetEvent: boolean, runners: readonly RolloutRunner[] = this.live()): RolloutRunner[] {
     const found: RolloutRunner[] = [];
-    for (const runner of this.live()) {
+    for (const runner of runners) {
       const state = runner.state;
       if (state === null) continue;
       if (rolloutAgent(state, agent.agentId) !== undefined || (targetEvent && matchesTarget(state.settings.target, agent))) found.push(runner);
