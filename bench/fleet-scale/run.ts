@@ -41,6 +41,11 @@ function option(name: string, fallback: string): string {
 }
 
 const quick = process.argv.includes('--quick');
+/**
+ * Extra Node flags for the orchestrator alone (BENCH_NODE_FLAGS reaches every child), e.g.
+ * BENCH_ORCHESTRATOR_NODE_FLAGS="--cpu-prof --cpu-prof-dir=tmp/prof" for a profile of what holds its event loop.
+ */
+const ORCHESTRATOR_NODE_FLAGS = process.env['BENCH_ORCHESTRATOR_NODE_FLAGS']?.split(' ').filter(Boolean);
 const connectOnly = process.argv.includes('--connect-only');
 const agentCount = Number(option('agents', quick ? '2000' : '100000'));
 const AGENTS_PER_GATEWAY = 17_000;
@@ -100,7 +105,8 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   const fleetChildren = new Set<ChildProcess>();
   const spawn = (entry: string, args: string[], niceness: number): ChildProcess => {
-    const child = spawnChild(`../fleet-scale/${entry}`, args, niceness);
+    const flags = args[0] === 'orchestrator' ? ORCHESTRATOR_NODE_FLAGS : undefined;
+    const child = spawnChild(`../fleet-scale/${entry}`, args, niceness, ...(flags === undefined ? [] : [flags]));
     children.push(child);
     return child;
   };
