@@ -7,8 +7,8 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connectNats, connectNatsPlatform } from '@roost/platform-nats';
 import { connectRedis, createRedisViewStore } from '@roost/platform-redis';
-import type { Platform } from '@roost/ports';
-import { rebuildProjectorViews, startProjector } from '@roost/projector';
+import { silentLogger, type Platform } from '@roost/ports';
+import { createAppliers, createProjectorMetrics, rebuildProjectorViews, startProjector } from '@roost/projector';
 import { startNatsServer, startRedisServer } from '@roost/testing';
 import { batchReads, FragmentCache, projectBatch, rolloutProjection } from '@roost/views';
 import { spawnSync } from 'node:child_process';
@@ -125,6 +125,21 @@ async function main(): Promise<void> {
     });
     rows.push(['live: appended while running (bounded by the append rate)', liveCount, liveMs, Number.NaN]);
     await projector.stop();
+
+    // The live path alone on full streams: each stream's applier on the event store's follower
+    // from the first event (batches of whatever has arrived, up to 500), as the projector runs
+    // it once caught up, on empty views.
+    await admin.redis.flushall();
+    const appliers = createAppliers(p1, createProjectorMetrics(), silentLogger, 500);
+    const targets = await Promise.all(appliers.map((a) => p1.events.lastSequence(a.projection.stream)));
+    const [, followersMs] = await timed(async () => {
+      const followers = await Promise.all(
+        appliers.map((a) => p1.events.follow({ stream: a.projection.stream, filterSubject: a.projection.filterSubject, maxBatch: 500 }, async (batch) => void (await a.apply(batch)))),
+      );
+      while (appliers.some((a, i) => a.applied < (targets[i] ?? 0))) await new Promise((resolve) => setTimeout(resolve, 5));
+      await Promise.all(followers.map((f) => f.stop()));
+    });
+    rows.push(['projector live path: its followers on full streams (no catch-up read)', targets.reduce((n, t) => n + t, 0), followersMs, lastCpuMs]);
 
     // Baselines in the same run, on the same streams: how fast can anything read them?
     const total = await p1.events.lastSequence('ROLLOUT_EVENTS');

@@ -11,3 +11,7 @@ export { DEFAULT_PROJECTOR_PORT } from './projector-options';
 export type { ProjectorOptions, ResolvedProjectorOptions } from './projector-options';
 export type { Readiness, StreamLag } from './readiness';
 export type { ProjectorMetrics } from './projector-metrics';
+// The appliers startProjector drives, so a benchmark can run one reading path of them alone.
+export { createAppliers } from './projector-streams';
+export { createProjectorMetrics } from './projector-metrics';
+export type { StreamApplier } from './stream-applier';
