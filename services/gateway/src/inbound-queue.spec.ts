@@ -24,6 +24,29 @@ describe('InboundQueue', () => {
     expect(queue.length).toBe(0);
   });
 
+  it('while a backlog lasts, runs a turn for as long as the event loop was away since the last one, within the longest', async () => {
+    let clock = 0;
+    const handled: number[] = [];
+    const queue = new InboundQueue<number>(
+      (n) => {
+        handled.push(n);
+        clock += 1;
+      },
+      { sliceMs: 5, maxSliceMs: 20, highWater: 1_000, lowWater: 10, onPause: () => undefined, onResume: () => undefined, onError: () => undefined, now: () => clock },
+    );
+    for (let i = 0; i < 100; i++) queue.push(i);
+    await turn();
+    expect(handled.length).toBe(5);
+    clock += 12; // reading sockets, elsewhere in the loop
+    await turn();
+    expect(handled.length).toBe(5 + 12);
+    clock += 50;
+    await turn();
+    expect(handled.length).toBe(5 + 12 + 20);
+    await turn();
+    expect(handled.length).toBe(5 + 12 + 20 + 5);
+  });
+
   it('asks the producer to pause above the high-water mark and to resume once drained below the low one', async () => {
     const events: string[] = [];
     const queue = new InboundQueue<number>(() => undefined, {

@@ -2,13 +2,19 @@
  * A first-in first-out queue drained in time slices. Node reads every ready socket in one
  * poll phase, so a burst (10k agents answering a pushed config at once) would otherwise be
  * handled in one go and hold the event loop for its whole length. Here each drain turn runs
- * for at most `sliceMs` and then yields (setImmediate), so timers and other I/O keep running;
- * order is kept. Each item weighs `weightOf(item)` (bytes, say; 1 when not given): above
+ * for `sliceMs` and then yields (setImmediate), so timers and other I/O keep running; order is
+ * kept. While a backlog lasts, a turn runs for as long as the event loop was away since the last
+ * one (up to `maxSliceMs`): the poll phase reads whatever arrived meanwhile, and when reading
+ * takes longer than a slice, fixed slices would leave handling a shrinking share of the process's
+ * time (with little CPU to share, reading everything offered could take all of it).
+ * Each item weighs `weightOf(item)` (bytes, say; 1 when not given): above
  * `highWater` queued weight the producer is told to stop reading (`onPause`), and at or below
  * `lowWater` to read again (`onResume`).
  */
 export interface InboundQueueOptions<T> {
   readonly sliceMs: number;
+  /** The longest turn, while a backlog lasts; `sliceMs` when not given. */
+  readonly maxSliceMs?: number;
   readonly highWater: number;
   readonly lowWater: number;
   /** Read when an item is pushed and again when it is handled: an item changed in place is reweighed with `reweighed`. */
@@ -26,6 +32,8 @@ export class InboundQueue<T> {
   private scheduled = false;
   private paused = false;
   private queuedWeight = 0;
+  /** When the last turn ended with items left; null when it emptied the queue. */
+  private backlogTurnEnded: number | null = null;
   private readonly now: () => number;
   private readonly weightOf: (item: T) => number;
 
@@ -76,6 +84,8 @@ export class InboundQueue<T> {
   private readonly drain = (): void => {
     this.scheduled = false;
     const start = this.now();
+    const away = this.backlogTurnEnded === null ? 0 : start - this.backlogTurnEnded;
+    const sliceMs = Math.min(this.options.maxSliceMs ?? this.options.sliceMs, Math.max(this.options.sliceMs, away));
     while (this.head < this.items.length) {
       const item = this.items[this.head] as T;
       this.items[this.head++] = undefined as T;
@@ -87,8 +97,9 @@ export class InboundQueue<T> {
       }
       // The clock is read after every item: reading it costs well under a microsecond, an item
       // (a config report with its events) up to a hundred, and a coarser check overran slices.
-      if (this.now() - start >= this.options.sliceMs) break;
+      if (this.now() - start >= sliceMs) break;
     }
+    this.backlogTurnEnded = this.head < this.items.length ? this.now() : null;
     if (this.head >= this.items.length) {
       this.items = [];
       this.head = 0;

@@ -179,6 +179,7 @@ export function createWebSocketTransport(
   const superseded = metrics.messagesSuperseded.labels('websocket');
   const inbound = new InboundQueue<QueuedFrame>((item) => (item.frame === CLOSE_MARK ? handler.onClose(item.peer) : handled(item)), {
     sliceMs: options.inboundSliceMs,
+    maxSliceMs: options.inboundSliceMs * 4,
     highWater: options.inboundHighWaterBytes,
     lowWater: Math.floor(options.inboundHighWaterBytes / 4),
     weightOf: (item) => item.frame.length,
