@@ -274,7 +274,10 @@ export class RolloutRegistry {
     this.forgetUnreferenced();
     const states = new Map(this.ended);
     const starting = this.starting?.runner;
-    for (const runner of [...this.runners.values(), ...(starting === undefined ? [] : [starting])]) if (runner.state !== null) states.set(runner.rolloutId, runner.state);
+    for (const runner of [...this.runners.values(), ...(starting === undefined ? [] : [starting])]) {
+      const state = runner.checkedState;
+      if (state !== null) states.set(runner.rolloutId, state);
+    }
     return states;
   }
 

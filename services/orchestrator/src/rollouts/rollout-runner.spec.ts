@@ -1,5 +1,6 @@
 import { createMemoryPlatform } from '@roost/platform-memory';
 import { silentLogger } from '@roost/ports';
+import { rolloutAgent, type RolloutState, type StartRollout } from '@roost/rollout';
 import { createOrchestratorMetrics } from '../orchestrator-metrics';
 import { RolloutRunner, type QueuedInput, type RunnerDeps } from './rollout-runner';
 import { RolloutStore } from './rollout-store';
@@ -46,5 +47,40 @@ describe('RolloutRunner queue', () => {
 
     expect(decided).toEqual(['first', 'second']);
     expect(subject.busy).toBe(false);
+  });
+
+  it('shows the invariant checker the state of a batch being stored: its desired writes land before the append ends', async () => {
+    const fleet = Array.from({ length: 600 }, (_, i) => ({ agentId: `agent-${i}`, connected: true, capabilities: 0x1 | 0x2, identifying: { 'service.environment': 'production' }, nonIdentifying: {} }));
+    const start: StartRollout = {
+      type: 'StartRollout',
+      rolloutId: 'r-checked',
+      target: { kind: 'group', group: 'production' },
+      configHash: 'cfg-new',
+      previousConfigHashes: Object.fromEntries(fleet.map((agent) => [agent.agentId, 'cfg-old'])),
+      plan: [{ percent: 100 }],
+      lockedAgents: {},
+      now: 0,
+      fleet,
+    };
+    const seenAtWrite: (RolloutState | null)[] = [];
+    let subject: RolloutRunner | null = null;
+    const deps: RunnerDeps = {
+      store: new RolloutStore(platform.events, () => true, silentLogger),
+      writeDesired: async (_rolloutId, assignments) => {
+        seenAtWrite.push(assignments.length > 0 ? (subject?.checkedState ?? null) : null);
+        return [];
+      },
+      facts: { fleetCaughtUp: () => true } as unknown as RunnerDeps['facts'],
+      notifier: { notify: () => undefined } as unknown as RunnerDeps['notifier'],
+      metrics: createOrchestratorMetrics(),
+      now: () => 0,
+      logger: silentLogger,
+    };
+    subject = new RolloutRunner('r-checked', { state: null, lastSequence: 0 }, deps);
+    const outcome = await subject.run(() => [start]);
+    expect(outcome.ok).toBe(true);
+    // The writes start from the append's progress, before the runner takes the batch's state as its own.
+    expect(seenAtWrite.length).toBeGreaterThan(0);
+    for (const state of seenAtWrite) expect(rolloutAgent(state as RolloutState, 'agent-0')?.targetedAt).toBe(0);
   });
 });

@@ -65,6 +65,8 @@ export class RolloutRunner {
   private heldFor: string | null = null;
   private waitingFor: string | null = null;
   state: RolloutState | null;
+  /** The state a batch being stored leads to, while it is stored (see checkedState). */
+  private storing: RolloutState | null = null;
   private lastSequence: number;
   /** Inputs the next batch may take (see DECIDE_BUDGET_MS). */
   private batchLimit = MAX_BATCH;
@@ -77,6 +79,15 @@ export class RolloutRunner {
     this.state = history.state;
     this.lastSequence = history.lastSequence;
     this.watchUntil = this.state === null ? null : lateReportsUntil(this.state);
+  }
+
+  /**
+   * What the invariant checker judges `agent-desired` against: while a batch is being stored,
+   * the state it leads to (its desired writes start as its events are stored, and a long append
+   * under load outlasted two checks), else the state.
+   */
+  get checkedState(): RolloutState | null {
+    return this.storing ?? this.state;
   }
 
   get active(): boolean {
@@ -183,8 +194,10 @@ export class RolloutRunner {
       const release = new AssignmentRelease(this.rolloutId, decided.events, effects.assignments, this.deps.writeDesired);
       if (decided.events.length > 0) {
         try {
+          this.storing = decided.state;
           this.lastSequence = await this.deps.store.append(this.rolloutId, decided.events, this.lastSequence, (count) => release.stored(count));
         } catch (error) {
+          this.storing = null;
           if ((await release.settled()).length > 0) this.scheduleResync();
           if (error instanceof ConcurrencyConflictError && attempt < CONFLICT_ATTEMPTS) {
             this.deps.logger.warn({ rolloutId: this.rolloutId, attempt }, 'rollout history moved on; reloading and deciding again');
@@ -196,6 +209,7 @@ export class RolloutRunner {
           throw error;
         }
       }
+      this.storing = null;
       const wasActive = this.active;
       this.deps.metrics.record(rolloutMetricSamples(decided.events, this.state?.phaseStartedAt ?? null));
       this.state = decided.state;
