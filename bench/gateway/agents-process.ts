@@ -53,14 +53,23 @@ function setStatusRate(perSecond: number) {
   }
 }
 
+/**
+ * A tick sends at most this much of the rate's reports that fell due: a client that cannot keep
+ * up skips the rest (its row then reads as sending less than offered: invalid) instead of
+ * catching up in ever longer bursts that starve its own event loop (and the runner's requests).
+ */
+const MAX_CATCH_UP_MS = 100;
+
 function sendDueReports() {
   if (agents.length === 0) return;
   const due = Math.floor(((performance.now() - pacer.since) / 1000) * pacer.rate) - pacer.sent;
-  for (let i = 0; i < due; i++) {
+  const sending = Math.min(due, Math.ceil((pacer.rate * MAX_CATCH_UP_MS) / 1000));
+  for (let i = 0; i < sending; i++) {
     agents[pacer.cursor++ % agents.length]!.sendHealthReport();
   }
+  // Skipped reports count as sent for pacing only, never in reportsSent.
   pacer.sent += Math.max(due, 0);
-  counters.reportsSent += Math.max(due, 0);
+  counters.reportsSent += Math.max(sending, 0);
 }
 
 // Source addresses rotate over 127.0.0.1-4 so no single address pair runs out of ports.
