@@ -2,17 +2,23 @@ import { InboundQueue } from './inbound-queue';
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** A queue of numbers on a test clock that handling an item moves on by 1 ms. */
+function clockedQueue(slices: { sliceMs: number; maxSliceMs?: number }) {
+  const clock = { now: 0 };
+  const handled: number[] = [];
+  const queue = new InboundQueue<number>(
+    (n) => {
+      handled.push(n);
+      clock.now += 1;
+    },
+    { ...slices, highWater: 1_000, lowWater: 10, onPause: () => undefined, onResume: () => undefined, onError: () => undefined, now: () => clock.now },
+  );
+  return { clock, handled, queue };
+}
+
 describe('InboundQueue', () => {
   it('handles items in order, yielding to the event loop once a slice has used its time', async () => {
-    let clock = 0;
-    const handled: number[] = [];
-    const queue = new InboundQueue<number>(
-      (n) => {
-        handled.push(n);
-        clock += 1;
-      },
-      { sliceMs: 16, highWater: 1_000, lowWater: 10, onPause: () => undefined, onResume: () => undefined, onError: () => undefined, now: () => clock },
-    );
+    const { handled, queue } = clockedQueue({ sliceMs: 16 });
     for (let i = 0; i < 40; i++) queue.push(i);
     expect(handled).toEqual([]);
     await turn();
@@ -25,22 +31,14 @@ describe('InboundQueue', () => {
   });
 
   it('while a backlog lasts, runs a turn for as long as the event loop was away since the last one, within the longest', async () => {
-    let clock = 0;
-    const handled: number[] = [];
-    const queue = new InboundQueue<number>(
-      (n) => {
-        handled.push(n);
-        clock += 1;
-      },
-      { sliceMs: 5, maxSliceMs: 20, highWater: 1_000, lowWater: 10, onPause: () => undefined, onResume: () => undefined, onError: () => undefined, now: () => clock },
-    );
+    const { clock, handled, queue } = clockedQueue({ sliceMs: 5, maxSliceMs: 20 });
     for (let i = 0; i < 100; i++) queue.push(i);
     await turn();
     expect(handled.length).toBe(5);
-    clock += 12; // reading sockets, elsewhere in the loop
+    clock.now += 12; // reading sockets, elsewhere in the loop
     await turn();
     expect(handled.length).toBe(5 + 12);
-    clock += 50;
+    clock.now += 50;
     await turn();
     expect(handled.length).toBe(5 + 12 + 20);
     await turn();
