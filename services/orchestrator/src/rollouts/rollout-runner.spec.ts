@@ -49,7 +49,7 @@ describe('RolloutRunner queue', () => {
     expect(subject.busy).toBe(false);
   });
 
-  it('shows the invariant checker the state of a batch being stored: its desired writes land before the append ends', async () => {
+  it('shows the invariant checker, while a batch is stored, the state its stored events lead to: its desired writes land before the append ends', async () => {
     const fleet = Array.from({ length: 600 }, (_, i) => ({ agentId: `agent-${i}`, connected: true, capabilities: 0x1 | 0x2, identifying: { 'service.environment': 'production' }, nonIdentifying: {} }));
     const start: StartRollout = {
       type: 'StartRollout',
@@ -64,8 +64,18 @@ describe('RolloutRunner queue', () => {
     };
     const seenAtWrite: (RolloutState | null)[] = [];
     let subject: RolloutRunner | null = null;
+    // The store reports the first event stored on its own, then the rest (as every 256 events under a long append).
+    const store = new RolloutStore(platform.events, () => true, silentLogger);
+    const append = store.append.bind(store);
+    const seenAfterFirst: (RolloutState | null)[] = [];
+    store.append = async (rolloutId, events, last, onStored) => {
+      const first = await append(rolloutId, events.slice(0, 1), last);
+      onStored?.(1);
+      seenAfterFirst.push(subject?.checkedState ?? null);
+      return append(rolloutId, events.slice(1), first, (count) => onStored?.(count + 1));
+    };
     const deps: RunnerDeps = {
-      store: new RolloutStore(platform.events, () => true, silentLogger),
+      store,
       writeDesired: async (_rolloutId, assignments) => {
         seenAtWrite.push(assignments.length > 0 ? (subject?.checkedState ?? null) : null);
         return [];
@@ -82,5 +92,9 @@ describe('RolloutRunner queue', () => {
     // The writes start from the append's progress, before the runner takes the batch's state as its own.
     expect(seenAtWrite.length).toBeGreaterThan(0);
     for (const state of seenAtWrite) expect(rolloutAgent(state as RolloutState, 'agent-0')?.targetedAt).toBe(0);
+    // With only RolloutStarted stored, nobody is targeted yet: the checker is not told of what is still to be stored.
+    expect(seenAfterFirst).toHaveLength(1);
+    expect(seenAfterFirst[0]?.status).toBe('pending');
+    expect(rolloutAgent(seenAfterFirst[0] as RolloutState, 'agent-0')?.targetedAt ?? null).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import type { CommandError } from '@roost/contracts';
 import { ConcurrencyConflictError, type Logger } from '@roost/ports';
-import { decideBatchSteps, isActive, lateReportsUntil, summarize, type RolloutError, type RolloutInput, type RolloutState } from '@roost/rollout';
+import { decideBatchSteps, isActive, lateReportsUntil, replay, summarize, type RolloutError, type RolloutEvent, type RolloutInput, type RolloutState } from '@roost/rollout';
 import { runInSlices } from '../event-loop-slices';
 import { webhookPayload } from '../notify/webhook-payload';
 import type { WebhookNotifier } from '../notify/webhook-notifier';
@@ -65,8 +65,8 @@ export class RolloutRunner {
   private heldFor: string | null = null;
   private waitingFor: string | null = null;
   state: RolloutState | null;
-  /** The state a batch being stored leads to, while it is stored (see checkedState). */
-  private storing: RolloutState | null = null;
+  /** While a batch is stored: the state it started from, its events, and how many of them are stored (see checkedState). */
+  private storing: { readonly from: RolloutState | null; readonly events: readonly RolloutEvent[]; stored: number } | null = null;
   private lastSequence: number;
   /** Inputs the next batch may take (see DECIDE_BUDGET_MS). */
   private batchLimit = MAX_BATCH;
@@ -83,11 +83,13 @@ export class RolloutRunner {
 
   /**
    * What the invariant checker judges `agent-desired` against: while a batch is being stored,
-   * the state it leads to (its desired writes start as its events are stored, and a long append
-   * under load outlasted two checks), else the state.
+   * the state its events stored so far lead to (its desired writes are released as their events
+   * are stored, and a long append under load outlasted two checks), else the state.
    */
   get checkedState(): RolloutState | null {
-    return this.storing ?? this.state;
+    const batch = this.storing;
+    if (batch === null) return this.state;
+    return batch.stored === 0 ? batch.from : replay(batch.events.slice(0, batch.stored), batch.from);
   }
 
   get active(): boolean {
@@ -194,8 +196,12 @@ export class RolloutRunner {
       const release = new AssignmentRelease(this.rolloutId, decided.events, effects.assignments, this.deps.writeDesired);
       if (decided.events.length > 0) {
         try {
-          this.storing = decided.state;
-          this.lastSequence = await this.deps.store.append(this.rolloutId, decided.events, this.lastSequence, (count) => release.stored(count));
+          const storing = { from: this.state, events: decided.events, stored: 0 };
+          this.storing = storing;
+          this.lastSequence = await this.deps.store.append(this.rolloutId, decided.events, this.lastSequence, (count) => {
+            storing.stored = count;
+            release.stored(count);
+          });
         } catch (error) {
           this.storing = null;
           if ((await release.settled()).length > 0) this.scheduleResync();
