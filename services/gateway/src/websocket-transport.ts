@@ -120,7 +120,8 @@ const CUT_GRACE_MS = 1_000;
 interface QueuedFrame {
   readonly peer: WsPeer;
   frame: Buffer;
-  report: StatusOnlyReport | null;
+  /** The frame read as a status-only report: null when it is something else, undefined until a newer frame asks. */
+  report: StatusOnlyReport | null | undefined;
   folded: number;
 }
 
@@ -208,9 +209,11 @@ export function createWebSocketTransport(
    * is a report it supersedes: under load an agent's health reports wait as one, not as many.
    */
   function enqueue(peer: WsPeer, frame: Buffer): void {
-    const report = readStatusOnlyReport(frame);
+    // Frames are read only when one of the same socket still waits: an unloaded gateway reads none.
     const last = peer.lastQueued;
-    if (report !== null && last?.report && supersedes(last.report, report)) {
+    if (last !== null && last.report === undefined) last.report = readStatusOnlyReport(last.frame);
+    const report = last?.report ? readStatusOnlyReport(frame) : undefined;
+    if (last?.report && report && supersedes(last.report, report)) {
       const delta = frame.length - last.frame.length;
       peer.queuedBytes += delta;
       last.frame = frame;
